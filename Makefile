@@ -1,0 +1,57 @@
+# Unrolled: `make run` serves the app, `make test` runs the whole suite. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-fast lint format bench models browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Installs exactly the pinned versions of requirements.lock (made by pip-compile from pyproject.toml).
+$(VENV)/.installed-run: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed-run
+	$(BIN)/python -m pip install -q -r requirements-test.lock
+	touch $@
+
+run: $(VENV)/.installed-run
+	@echo "Unrolled is starting: open http://$(HOST):$(PORT)/ in your browser (Ctrl+C stops it)."
+	$(BIN)/python -m uvicorn app.main:app --host $(HOST) --port $(PORT) --log-level warning
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not e2e"
+
+browser:
+	@scripts/ensure-browser.sh
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed-test
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+models: $(VENV)/.installed-run
+	$(BIN)/python -m rnn_core.make_models
+
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install -q pip-tools
+	$(BIN)/pip-compile -q --strip-extras --allow-unsafe --no-header -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --strip-extras --allow-unsafe --no-header --extra test -o requirements-test.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,35 @@
+"""The page, the health check, Plotly.js and the security headers over HTTP."""
+
+from fastapi.testclient import TestClient
+
+from app import __version__
+from app.main import app
+
+client = TestClient(app)
+
+
+def test_healthz_reports_ok_and_version():
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "version": __version__}
+
+
+def test_index_renders_the_page_with_the_sentence_box():
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'aria-label="Sentence"' in response.text
+    assert '<script type="module" src="/static/js/main.js">' in response.text
+
+
+def test_plotly_is_served_locally():
+    response = client.get("/vendor/plotly.min.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert len(response.content) > 1_000_000
+
+
+def test_csp_forbids_inline_and_foreign_scripts():
+    csp = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self';" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert client.get("/").headers["x-content-type-options"] == "nosniff"

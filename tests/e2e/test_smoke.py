@@ -1,0 +1,20 @@
+"""The page loads cleanly in a real browser and never reaches beyond this machine."""
+
+
+def test_page_loads_without_console_errors_or_external_requests(watched_page, live_server):
+    page, watch = watched_page
+    page.goto(live_server + "/")
+    page.wait_for_load_state("networkidle")
+    assert page.title().startswith("Unrolled")
+    assert page.get_by_role("textbox", name="Sentence").is_visible()
+    watch.assert_clean()
+
+
+def test_language_switch_toggles_between_chinese_and_english(watched_page, live_server):
+    page, watch = watched_page
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="中文").click()
+    assert page.get_by_role("button", name="English").is_visible()
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_role("button", name="中文").is_visible()
+    watch.assert_clean()
