@@ -1,0 +1,255 @@
+"""Words and ids: the tokenizer, the vocabulary and the tutorial's training pairs.
+
+The tutorial's language model reads "s 我 昨天 上学 迟到 了" and must answer
+"我 昨天 上学 迟到 了 e" (s = ``<s>``, e = ``</s>``). This module turns raw text into those two
+rows, in English or Chinese, and turns words into the ids every array in ``rnn_core`` holds.
+
+Special tokens have fixed ids, the same in every vocabulary:
+
+==========  ==  ==========================================================================
+token       id  meaning
+==========  ==  ==========================================================================
+``<pad>``    0  fills a batch row after its sentence ends (never predicted, never scored)
+``<unk>``    1  any word outside the vocabulary
+``<s>``      2  the tutorial's s: start of a sentence, the first input
+``</s>``     3  the tutorial's e: end of a sentence, the last label
+``<blank>``  4  the gap a bidirectional model fills ("我打算____一部新手机")
+==========  ==  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import numpy as np
+
+PAD, UNK, BOS, EOS, BLANK = "<pad>", "<unk>", "<s>", "</s>", "<blank>"
+SPECIALS: tuple[str, ...] = (PAD, UNK, BOS, EOS, BLANK)
+PAD_ID, UNK_ID, BOS_ID, EOS_ID, BLANK_ID = range(len(SPECIALS))
+UNSCORED = -100  # a target that the loss skips (the engine's convention)
+
+Language = Literal["zh", "en"]
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+# A blank marker, or a run of Chinese characters for jieba; everything between is "other" text.
+_SEGMENT = re.compile(f"(?P<blank>_{{4,}}|<blank>)|(?P<han>[{_HAN}]+)", re.IGNORECASE)
+# Other text: a decimal number, a word (letters/digits, apostrophes inside kept: "don't"),
+# or any other single visible character (punctuation, Chinese punctuation, a lone "_").
+_OTHER_TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|[^\W_]+(?:'[^\W_]+)*|\S")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+# The project's corrections to jieba's dictionary, applied to its own jieba.Tokenizer only.
+# A frequency of 1 makes a compound rarer than its parts, so jieba splits it: the tutorial's
+# "新手机" reads 新 / 手机, keeping 手机 one vocabulary word in "我的手机坏了".
+_JIEBA_WORDS: tuple[tuple[str, int | None], ...] = (("新手机", 1),)
+
+
+def detect_language(text: str) -> Language:
+    """Return "zh" if the text holds any Chinese character, else "en"."""
+    return "zh" if _HAN_CHAR.search(text) else "en"
+
+
+class _ChineseSegmenter:
+    """One private jieba.Tokenizer, built on first use, safe to share between threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jieba = None
+
+    def _tokenizer(self):
+        with self._lock:
+            if self._jieba is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tok = jieba.Tokenizer()
+                tok.tmp_dir = os.path.join(tempfile.gettempdir(), "unrolled-jieba")
+                os.makedirs(tok.tmp_dir, exist_ok=True)
+                tok.initialize()
+                for word, freq in _JIEBA_WORDS:
+                    tok.add_word(word, freq)
+                self._jieba = tok
+            return self._jieba
+
+    def cut(self, han: str) -> list[str]:
+        """Segment a run of Chinese characters into dictionary words (no HMM guessing)."""
+        return list(self._tokenizer().cut(han, HMM=False))
+
+
+_SEGMENTER = _ChineseSegmenter()
+
+
+def _other_tokens(text: str) -> list[str]:
+    return _OTHER_TOKEN.findall(text.translate(_APOSTROPHES).lower())
+
+
+def tokenize(text: str, lang: Language | None = None) -> list[str]:
+    """Split text into word tokens.
+
+    English (and any Latin text inside Chinese) is lower-cased; a word keeps its inner
+    apostrophes ("don't", "teacher's" are one token); decimal numbers stay whole ("3.14");
+    every punctuation mark, Chinese ones included, is its own token; whitespace is dropped.
+    Chinese characters are segmented with jieba when lang is "zh" (detected when None), and
+    one character per token when lang is "en". Four or more underscores, or the literal
+    ``<blank>``, become the ``<blank>`` token. Raises ValueError when nothing is left.
+    """
+    if lang is None:
+        lang = detect_language(text)
+    elif lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh', 'en' or None, not {lang!r}")
+    tokens: list[str] = []
+    start = 0
+    for match in _SEGMENT.finditer(text):
+        tokens += _other_tokens(text[start : match.start()])
+        if match["blank"]:
+            tokens.append(BLANK)
+        elif lang == "zh":
+            tokens += _SEGMENTER.cut(match["han"])
+        else:
+            tokens += list(match["han"])
+        start = match.end()
+    tokens += _other_tokens(text[start:])
+    if not tokens:
+        raise ValueError("text is empty: it holds no words or punctuation")
+    return tokens
+
+
+class Vocab:
+    """Word ↔ id table. Ids 0..4 are SPECIALS; real words follow, most frequent first."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        words = [str(w) for w in words]
+        if tuple(words[: len(SPECIALS)]) != SPECIALS:
+            raise ValueError(f"a vocabulary must start with the special tokens {SPECIALS}")
+        if len(set(words)) != len(words):
+            raise ValueError("a vocabulary must not repeat a word")
+        self._words = tuple(words)
+        self._ids = {w: i for i, w in enumerate(words)}
+
+    @classmethod
+    def build(
+        cls,
+        sentences: Iterable[Sequence[str]],
+        min_count: int = 1,
+        max_size: int | None = None,
+    ) -> Vocab:
+        """Count words over tokenized sentences and keep the frequent ones.
+
+        Words seen fewer than min_count times are left out (they encode as ``<unk>``).
+        max_size caps the total size, specials included. Ties in count keep first-seen order.
+        """
+        if min_count < 1:
+            raise ValueError("min_count must be at least 1")
+        if max_size is not None and max_size < len(SPECIALS):
+            raise ValueError(f"max_size must be at least {len(SPECIALS)} (the special tokens)")
+        counts = Counter(w for sentence in sentences for w in sentence if w not in SPECIALS)
+        kept = [w for w, c in counts.most_common() if c >= min_count]
+        if max_size is not None:
+            kept = kept[: max_size - len(SPECIALS)]
+        return cls(SPECIALS + tuple(kept))
+
+    @classmethod
+    def from_list(cls, words: Sequence[str] | np.ndarray) -> Vocab:
+        """Rebuild a vocabulary from to_list() output (a list or a NumPy string array)."""
+        return cls([str(w) for w in words])
+
+    def to_list(self) -> list[str]:
+        """All words in id order; np.array(vocab.to_list()) stores in .npz without pickle."""
+        return list(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._ids
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Vocab) and self._words == other._words
+
+    def __hash__(self) -> int:
+        return hash(self._words)
+
+    def __repr__(self) -> str:
+        return f"Vocab({len(self)} words)"
+
+    def index(self, word: str) -> int:
+        """The id of a word in the vocabulary; KeyError for a word outside it."""
+        try:
+            return self._ids[word]
+        except KeyError:
+            raise KeyError(f"{word!r} is not in the vocabulary") from None
+
+    def word(self, i: int) -> str:
+        """The word with id i."""
+        return self._words[i]
+
+    def encode(self, tokens: Sequence[str]) -> np.ndarray:
+        """Tokens → ids (T,) int64; words outside the vocabulary become UNK_ID."""
+        return np.array([self._ids.get(t, UNK_ID) for t in tokens], dtype=np.int64)  # (T,)
+
+    def decode(self, ids: Sequence[int] | np.ndarray) -> list[str]:
+        """Ids (T,) → tokens; ValueError for an id outside 0..len-1."""
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)  # (T,)
+        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
+            raise ValueError(f"ids must lie in 0..{len(self) - 1}")
+        return [self._words[i] for i in ids.tolist()]
+
+
+def _check_sentence(tokens: Sequence[str]) -> None:
+    if len(tokens) == 0:
+        raise ValueError("a sentence needs at least one token")
+    misplaced = {PAD, BOS, EOS}.intersection(tokens)
+    if misplaced:
+        raise ValueError(f"a sentence must not contain {sorted(misplaced)}; they are added here")
+
+
+def training_pairs(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The tutorial's table: inputs ``<s>`` w1 … wT, labels w1 … wT ``</s>`` (both T+1 long)."""
+    _check_sentence(tokens)
+    return [BOS, *tokens], [*tokens, EOS]
+
+
+def training_pair_ids(tokens: Sequence[str], vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
+    """training_pairs as ids: x (T+1,) int64 inputs and y (T+1,) int64 labels."""
+    inputs, labels = training_pairs(tokens)
+    return vocab.encode(inputs), vocab.encode(labels)
+
+
+def blank_pair(tokens: Sequence[str], position: int, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
+    """One blank-filling example for a bidirectional model.
+
+    x (T+2,) = ``<s>`` w1 … ``<blank>`` … wT ``</s>`` with tokens[position] blanked out;
+    y (T+2,) = UNSCORED everywhere except x's blank slot (position + 1), which holds the id of
+    the hidden word. Raises ValueError for a position outside the sentence.
+    """
+    _check_sentence(tokens)
+    if not 0 <= position < len(tokens):
+        raise ValueError(f"position must lie in 0..{len(tokens) - 1}")
+    if tokens[position] == BLANK:
+        raise ValueError("the word to hide is already a blank")
+    blanked = [*tokens[:position], BLANK, *tokens[position + 1 :]]
+    x = vocab.encode([BOS, *blanked, EOS])  # (T+2,)
+    y = np.full(len(x), UNSCORED, dtype=np.int64)  # (T+2,)
+    y[position + 1] = vocab.encode([tokens[position]])[0]
+    return x, y
+
+
+def blank_pairs(
+    tokens: Sequence[str], vocab: Vocab, positions: Iterable[int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """blank_pair for each position (every word when None), stacked: x, y (P, T+2) int64."""
+    if positions is None:
+        positions = [i for i, t in enumerate(tokens) if t != BLANK]
+    pairs = [blank_pair(tokens, p, vocab) for p in positions]
+    if not pairs:
+        raise ValueError("no position to blank out")
+    xs, ys = zip(*pairs, strict=True)
+    return np.stack(xs), np.stack(ys)  # (P, T+2), (P, T+2)
