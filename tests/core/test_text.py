@@ -21,6 +21,7 @@ from rnn_core.text import (
     tokenize,
     training_pair_ids,
     training_pairs,
+    warm_up,
 )
 
 LATE_ZH = "我昨天上学迟到了，老师批评了我。"
@@ -93,6 +94,12 @@ def test_empty_text_is_a_clear_error(text):
 def test_unknown_language_is_an_error():
     with pytest.raises(ValueError, match="lang"):
         tokenize("hello", lang="fr")
+
+
+def test_warm_up_loads_jieba_once_and_keeps_segmenting():
+    warm_up()
+    warm_up()
+    assert tokenize("迟到了") == ["迟到", "了"]
 
 
 def test_tokenize_is_safe_from_many_threads():
