@@ -1,4 +1,4 @@
-"""All of the server's settings and limits in one object, read from UNROLLED_* environment variables."""
+"""The server's settings and limits in one object, read from UNROLLED_* environment variables."""
 
 from functools import lru_cache
 from pathlib import Path

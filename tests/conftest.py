@@ -36,8 +36,18 @@ def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen, s
     """Start uvicorn with the real app in a subprocess; return it and its base URL once healthy."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
     )
@@ -72,7 +82,10 @@ def live_server() -> Iterator[str]:
 def browser():
     """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
     if not CHROMIUM.exists():
-        pytest.skip("end-to-end test skipped: /usr/bin/chromium is not installed (make test installs it with apt-get where it can)")
+        pytest.skip(
+            "end-to-end test skipped: /usr/bin/chromium is not installed "
+            "(make test installs it with apt-get where it can)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
