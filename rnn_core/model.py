@@ -1,0 +1,696 @@
+"""The RNN language model: forward pass (式1, 式2), BPTT (式3-式8) and the per-sequence trace.
+
+Math is written with column vectors (NOTATION.md): U (n × m), W (n × n), V (N × n), and
+net_t = U x_t + W s_{t-1} + b. Arrays hold one row per position, so the code multiplies rows by
+transposes: `s_prev @ W.T` is W s_{t-1} for every sequence of the batch at once.
+
+Internally every array is time-major, (T, B, H), so the step t of the whole batch is one
+contiguous (B, H) block. The public methods take and return batch-major arrays (B, T, ...) or,
+for one sequence, (T, ...).
+
+Chains: key "1" is layer 1's forward chain, "1'" its backward chain, "2" layer 2, ... The forward
+chain of layer i reads the forward chain of layer i-1, the backward chain reads the backward chain
+(the tutorial's deep formula); the output reads the top layer: o_t = softmax(V s_t + V' s'_t + c).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from .activations import ACTIVATIONS, Activation, get_activation
+from .init import INIT_SCHEMES, init_matrix, init_W
+from .losses import IGNORE_INDEX, softmax_cross_entropy
+
+MAX_VOCAB = 1_000_000
+MAX_HIDDEN = 512
+MAX_LAYERS = 4
+DTYPES = ("float32", "float64")
+
+
+@dataclass(frozen=True)
+class RNNConfig:
+    """The constructor arguments of RNNLM, validated."""
+
+    vocab_size: int
+    hidden_size: int
+    num_layers: int = 1
+    bidirectional: bool = False
+    activation: str = "tanh"
+    bias: bool = True
+    seed: int = 0
+    dtype: str = "float64"
+    init: str = "xavier"
+    radius: float | None = None
+
+    def __post_init__(self) -> None:
+        _check_int("vocab_size", self.vocab_size, 2, MAX_VOCAB)
+        _check_int("hidden_size", self.hidden_size, 1, MAX_HIDDEN)
+        _check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
+        _check_int("seed", self.seed, 0, 2**63 - 1)
+        if not isinstance(self.bidirectional, bool):
+            raise ValueError("bidirectional must be True or False")
+        if not isinstance(self.bias, bool):
+            raise ValueError("bias must be True or False")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}")
+        if self.dtype not in DTYPES:
+            raise ValueError("dtype must be float32 or float64")
+        if self.init not in INIT_SCHEMES:
+            raise ValueError(f"init must be one of {', '.join(INIT_SCHEMES)}")
+        if self.radius is not None and not (
+            isinstance(self.radius, int | float) and 0 < self.radius <= 100
+        ):
+            raise ValueError("radius must be None or a number in (0, 100]")
+
+    def to_dict(self) -> dict:
+        """The arguments as a JSON-ready dict."""
+        return asdict(self)
+
+    @property
+    def chain_keys(self) -> list[str]:
+        """Chain keys bottom-up: ["1", "1'", "2", "2'", ...] ("'" only when bidirectional)."""
+        keys = []
+        for layer in range(1, self.num_layers + 1):
+            keys.append(str(layer))
+            if self.bidirectional:
+                keys.append(f"{layer}'")
+        return keys
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{name} must be an integer {low}..{high}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be {low}..{high}")
+
+
+def is_finite(grads: dict[str, np.ndarray]) -> bool:
+    """True when every gradient entry is finite (no NaN, no ±inf)."""
+    return all(bool(np.isfinite(g).all()) for g in grads.values())
+
+
+def chain_layer(key: str) -> int:
+    """1-based layer number of a chain key ("2'" -> 2)."""
+    return int(key.rstrip("'"))
+
+
+def is_backward(key: str) -> bool:
+    """True for a backward chain key (ending in ')."""
+    return key.endswith("'")
+
+
+@dataclass
+class _Chain:
+    """What the forward pass keeps of one chain for BPTT; every array (T, B, H)."""
+
+    net: np.ndarray  # (T, B, H) net_t
+    s: np.ndarray  # (T, B, H) s_t
+    s_prev: np.ndarray  # (T, B, H) s_{t-1} (s'_{t+1} for a backward chain), 0 at the edge
+    a_in: np.ndarray | None  # (T, B, H_in) input states from the layer below; None on layer 1
+
+
+@dataclass
+class _Backward:
+    """What BPTT records for one chain when a trace is requested; every array (T, B, H)."""
+
+    delta: np.ndarray  # (T, B, H) δ_t
+    delta_inj: np.ndarray  # (T, B, H) own output (top layer) or 式4 from above, times f'(net_t)
+    delta_time: np.ndarray  # (T, B, H) what 式3 brings from the neighbour in time
+    fprime: np.ndarray  # (T, B, H) f'(net_t)
+
+
+class RNNLM:
+    """Vanilla (deep, optionally bidirectional) RNN language model with exact BPTT.
+
+    m.params is the live dict of weights, name -> ndarray: U1 W1 b1, U1' W1' b1', U2 ..., V, V', c
+    (no b*/c without bias; no primed names unless bidirectional). U1 is (H, vocab), Ui (H, H) for
+    i > 1, Wi (H, H), bi (H,), V and V' (vocab, H), c (vocab,).
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        activation: str = "tanh",
+        bias: bool = True,
+        seed: int = 0,
+        dtype: str = "float64",
+        init: str = "xavier",
+        radius: float | None = None,
+    ) -> None:
+        self.config = RNNConfig(
+            vocab_size,
+            hidden_size,
+            num_layers,
+            bidirectional,
+            activation,
+            bias,
+            seed,
+            dtype,
+            init,
+            radius,
+        )
+        self.params = init_params(self.config, np.random.default_rng(seed))
+
+    @classmethod
+    def from_config(cls, config: RNNConfig, params: dict[str, np.ndarray]) -> RNNLM:
+        """A model with `config` and a copy of `params` (names and shapes checked)."""
+        model = cls(**config.to_dict())
+        for name, value in model.params.items():
+            if name not in params:
+                raise ValueError(f"parameter {name} is missing")
+            if params[name].shape != value.shape:
+                raise ValueError(
+                    f"parameter {name} has shape {params[name].shape}, expected {value.shape}"
+                )
+            value[...] = params[name]
+        extra = set(params) - set(model.params)
+        if extra:
+            raise ValueError(f"unexpected parameters: {', '.join(sorted(extra))}")
+        return model
+
+    @property
+    def activation(self) -> Activation:
+        return get_activation(self.config.activation)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(self.config.dtype)
+
+    def copy(self) -> RNNLM:
+        """An independent copy (same config, copied weights)."""
+        return RNNLM.from_config(self.config, self.params)
+
+    def astype(self, dtype: str) -> RNNLM:
+        """A copy whose weights are cast to `dtype` ("float32" or "float64")."""
+        config = replace(self.config, dtype=dtype)
+        return RNNLM.from_config(config, {k: v.astype(dtype) for k, v in self.params.items()})
+
+    def num_parameters(self) -> int:
+        return sum(p.size for p in self.params.values())
+
+    # ---- public passes -------------------------------------------------------------------
+
+    def forward(self, inputs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """o_t for every position and every chain's states.
+
+        inputs (B, T) or (T,) ints -> probs (B, T, V) or (T, V); states: key -> (B, T, H) or (T, H).
+        """
+        x, single = self._check_inputs(inputs)  # x (T, B)
+        with np.errstate(over="ignore", invalid="ignore"):
+            chains = self._forward_chains(x)
+            logits = self._logits(chains)  # (T*B, V)
+            probs = _softmax_rows(logits).reshape(x.shape + (-1,))  # (T, B, V)
+        states = {k: _batch_major(c.s, single) for k, c in chains.items()}
+        return _batch_major(probs, single), states
+
+    def loss_and_grads(
+        self, inputs: np.ndarray, targets: np.ndarray, truncate: int | None = None
+    ) -> tuple[float, dict[str, np.ndarray]]:
+        """Mean cross-entropy over scored targets and its gradient for every weight (BPTT).
+
+        inputs, targets (B, T) or (T,) ints; a target of -100 is not scored. truncate=k: the
+        error injected at a step (own output, or 式4 from the layer above) reaches that step and
+        at most k-1 earlier steps of its chain; k ≥ T (or None) is full BPTT.
+        Never raises on overflow: a diverged model returns loss nan/inf and non-finite grads
+        (see is_finite).
+        """
+        x, y = self._check_pair(inputs, targets)  # (T, B), (T, B)
+        truncate = _check_truncate(truncate)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            chains = self._forward_chains(x)
+            logits = self._logits(chains)  # (T*B, V)
+            loss, _, e = softmax_cross_entropy(logits, y.reshape(-1), keep_probs=False)
+            grads, _ = self._backward(x, chains, e, truncate, record=False)
+        return loss, grads
+
+    def trace(self, inputs: np.ndarray, targets: np.ndarray, truncate: int | None = None) -> Trace:
+        """Everything the views draw for one sequence: inputs, targets (T,) ints."""
+        inputs, targets = np.asarray(inputs), np.asarray(targets)
+        if inputs.ndim != 1:
+            raise ValueError("trace takes one sequence: inputs must have shape (T,)")
+        x, y = self._check_pair(inputs, targets)  # (T, 1), (T, 1)
+        truncate = _check_truncate(truncate)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            chains = self._forward_chains(x)
+            logits = self._logits(chains)  # (T, V)
+            loss, o, e = softmax_cross_entropy(logits, y.reshape(-1), keep_probs=True)
+            grads, records = self._backward(x, chains, e, truncate, record=True)
+            loss_t = _loss_per_step(o, y[:, 0])  # (T,)
+        chain_traces = {key: self._chain_trace(key, chains[key], records[key]) for key in chains}
+        return Trace(
+            x=x[:, 0].copy(),
+            y=y[:, 0].copy(),
+            o=o,
+            loss_t=loss_t,
+            loss=loss,
+            e=e,
+            grads=grads,
+            chains=chain_traces,
+            truncate=truncate,
+        )
+
+    # ---- validation ------------------------------------------------------------------------
+
+    def _check_inputs(self, inputs: np.ndarray) -> tuple[np.ndarray, bool]:
+        """inputs (B, T) or (T,) -> time-major (T, B) int64 and whether it was one sequence."""
+        inputs = np.asarray(inputs)
+        if inputs.ndim not in (1, 2) or inputs.shape[-1] == 0 or inputs.size == 0:
+            raise ValueError("inputs must have shape (B, T) or (T,) with T ≥ 1")
+        if not np.issubdtype(inputs.dtype, np.integer):
+            raise ValueError("inputs must be integer token ids")
+        if inputs.min() < 0 or inputs.max() >= self.config.vocab_size:
+            raise ValueError(f"input ids must be 0..{self.config.vocab_size - 1}")
+        single = inputs.ndim == 1
+        x = inputs[None, :] if single else inputs  # (B, T)
+        return np.ascontiguousarray(x.T, dtype=np.int64), single
+
+    def _check_pair(self, inputs: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Validated time-major (T, B) inputs and targets."""
+        x, _ = self._check_inputs(inputs)
+        targets = np.asarray(targets)
+        if targets.shape != np.asarray(inputs).shape:
+            raise ValueError(
+                f"targets shape {targets.shape} differs from inputs shape {np.shape(inputs)}"
+            )
+        if not np.issubdtype(targets.dtype, np.integer):
+            raise ValueError("targets must be integer token ids")
+        scored = targets[targets != IGNORE_INDEX]
+        if scored.size and (scored.min() < 0 or scored.max() >= self.config.vocab_size):
+            raise ValueError(f"target ids must be 0..{self.config.vocab_size - 1} or -100")
+        y = targets[None, :] if targets.ndim == 1 else targets  # (B, T)
+        return x, np.ascontiguousarray(y.T, dtype=np.int64)
+
+    # ---- forward: 式2 then 式1 -------------------------------------------------------------
+
+    def _forward_chains(self, x: np.ndarray) -> dict[str, _Chain]:
+        """Run every chain bottom-up on time-major x (T, B)."""
+        chains: dict[str, _Chain] = {}
+        for key in self.config.chain_keys:
+            below = _key_below(key)
+            a_in = chains[below].s if below in chains else None  # (T, B, H_in) or None
+            chains[key] = self._chain_forward(key, x, a_in)
+        return chains
+
+    def _input_part(self, key: str, x: np.ndarray, a_in: np.ndarray | None) -> np.ndarray:
+        """U x_t (+ b) for every t: (T, B, H). Layer 1 looks up column x_t of U (x_t one-hot)."""
+        U = self.params[f"U{key}"]  # (H, H_in)
+        T, B = x.shape
+        if a_in is None:
+            part = U.T[x]  # (T, B, H) column x_t of U, the product U x_t for one-hot x_t
+        else:
+            part = (a_in.reshape(T * B, -1) @ U.T).reshape(T, B, -1)  # (T, B, H) U s_t^(i-1)
+        if self.config.bias:
+            part += self.params[f"b{key}"]
+        return part
+
+    def _chain_forward(self, key: str, x: np.ndarray, a_in: np.ndarray | None) -> _Chain:
+        """式2 along one chain: s_t = f(U x_t + W s_{t-1} + b) (s'_{t+1} for a backward chain)."""
+        W = self.params[f"W{key}"]  # (H, H)
+        f = self.activation.f
+        net = self._input_part(key, x, a_in)  # (T, B, H), U x_t + b so far
+        s = np.empty_like(net)  # (T, B, H)
+        s_prev = np.zeros_like(net)  # (T, B, H)
+        for t, prev in _time_order(net.shape[0], is_backward(key)):
+            if prev is not None:
+                s_prev[t] = s[prev]
+                net[t] += s[prev] @ W.T  # 式2: net_t = U x_t + W s_{t-1} (+ b)
+            f(net[t], out=s[t])  # 式2: s_t = f(net_t)
+        return _Chain(net=net, s=s, s_prev=s_prev, a_in=a_in)
+
+    def _logits(self, chains: dict[str, _Chain]) -> np.ndarray:
+        """V s_t + V' s'_t + c for every position as one matmul per chain: (T*B, N)."""
+        top = str(self.config.num_layers)
+        s = chains[top].s  # (T, B, H)
+        M = s.shape[0] * s.shape[1]
+        logits = s.reshape(M, -1) @ self.params["V"].T  # (T*B, N) 式1 before g
+        if self.config.bidirectional:
+            logits += chains[top + "'"].s.reshape(M, -1) @ self.params["V'"].T
+        if self.config.bias:
+            logits += self.params["c"]
+        return logits
+
+    # ---- backward: BPTT --------------------------------------------------------------------
+
+    def _backward(
+        self,
+        x: np.ndarray,
+        chains: dict[str, _Chain],
+        e: np.ndarray,
+        truncate: int | None,
+        record: bool,
+    ) -> tuple[dict[str, np.ndarray], dict[str, _Backward]]:
+        """Gradients of every weight from e = dE/dlogits (T*B, N), top layer down."""
+        grads: dict[str, np.ndarray] = {}
+        records: dict[str, _Backward] = {}
+        dS = self._output_grads(chains, e, grads)  # key -> (T, B, H) ∂E/∂s_t from o_t
+        for key in reversed(self.config.chain_keys):
+            chain = chains[key]
+            rec = _chain_bptt(
+                dS.pop(key),
+                chain,
+                self.params[f"W{key}"],
+                self.activation,
+                is_backward(key),
+                truncate,
+                record,
+            )
+            delta = rec.delta  # (T, B, H)
+            below = _key_below(key)
+            self._weight_grads(key, x, chain, delta, grads)
+            if below is not None:
+                U = self.params[f"U{key}"]  # (H, H_in)
+                dS[below] = delta @ U  # (T, B, H_in) 式4 before diag[f'(net^{l-1})]
+            if record:
+                records[key] = rec
+        return {name: grads[name] for name in self.params}, records
+
+    def _output_grads(
+        self, chains: dict[str, _Chain], e: np.ndarray, grads: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        """∇V = Σ_t e_t s_t^T (and V', c); returns ∂E/∂s_t = V^T e_t for the top chains."""
+        top = str(self.config.num_layers)
+        tops = [top, top + "'"] if self.config.bidirectional else [top]
+        dS = {}
+        for key in tops:
+            name = "V'" if is_backward(key) else "V"
+            s = chains[key].s  # (T, B, H)
+            grads[name] = e.T @ s.reshape(-1, s.shape[2])  # (N, H)
+            dS[key] = (e @ self.params[name]).reshape(s.shape)  # (T, B, H) V^T (o_t - y_t)
+        if self.config.bias:
+            grads["c"] = e.sum(axis=0)  # (N,)
+        return dS
+
+    def _weight_grads(
+        self,
+        key: str,
+        x: np.ndarray,
+        chain: _Chain,
+        delta: np.ndarray,
+        grads: dict[str, np.ndarray],
+    ) -> None:
+        """式6 and 式8 for one chain: ∇W = Σ_t δ_t s_{t-1}^T, ∇U = Σ_t δ_t x_t^T, ∇b = Σ_t δ_t."""
+        T, B, H = delta.shape
+        delta2 = delta.reshape(T * B, H)  # (T*B, H)
+        grads[f"W{key}"] = delta2.T @ chain.s_prev.reshape(T * B, H)  # (H, H) 式6
+        if chain.a_in is None:
+            grads[f"U{key}"] = _scatter_columns(
+                delta2, x.reshape(-1), self.config.vocab_size
+            )  # (H, N) 式8 with one-hot x_t: δ_t lands in column x_t
+        else:
+            grads[f"U{key}"] = delta2.T @ chain.a_in.reshape(T * B, -1)  # (H, H_in) 式8
+        if self.config.bias:
+            grads[f"b{key}"] = delta2.sum(axis=0)  # (H,)
+
+    # ---- trace -----------------------------------------------------------------------------
+
+    def _chain_trace(self, key: str, chain: _Chain, rec: _Backward) -> ChainTrace:
+        """A ChainTrace for one chain of a B = 1 pass."""
+        top = chain_layer(key) == self.config.num_layers
+        W = self.params[f"W{key}"]
+        delta = rec.delta[:, 0]  # (T, H)
+        zeros = np.zeros_like(delta)
+        a_in = chain.a_in[:, 0] if chain.a_in is not None else None  # (T, H_in)
+        delta_norm = np.linalg.norm(delta, axis=1)  # (T,)
+        in_norm = np.ones(delta.shape[0]) if a_in is None else np.linalg.norm(a_in, axis=1)
+        beta_W = float(np.linalg.norm(W.astype(np.float64), 2))
+        beta_f = self.activation.beta
+        T = delta.shape[0]
+        last = 0 if is_backward(key) else T - 1
+        distance = np.abs(np.arange(T) - last)  # (T,)
+        return ChainTrace(
+            key=key,
+            layer=chain_layer(key),
+            direction="backward" if is_backward(key) else "forward",
+            net=chain.net[:, 0],
+            s=chain.s[:, 0],
+            s_prev=chain.s_prev[:, 0],
+            a_in=a_in,
+            fprime=rec.fprime[:, 0],
+            delta=delta,
+            delta_out=rec.delta_inj[:, 0] if top else zeros,
+            delta_time=rec.delta_time[:, 0],
+            delta_up=zeros if top else rec.delta_inj[:, 0],
+            delta_norm=delta_norm,
+            dW_norm=delta_norm * np.linalg.norm(chain.s_prev[:, 0], axis=1),
+            dU_norm=delta_norm * in_norm,
+            bound=delta_norm[last] * (beta_W * beta_f) ** distance,
+            beta_W=beta_W,
+            beta_f=beta_f,
+        )
+
+
+def init_params(config: RNNConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Fresh weights for `config` in the canonical order U1 W1 b1 U1' ... V V' c."""
+    H, N = config.hidden_size, config.vocab_size
+    params: dict[str, np.ndarray] = {}
+    for key in config.chain_keys:
+        n_in = N if chain_layer(key) == 1 else H
+        params[f"U{key}"] = init_matrix(rng, (H, n_in), config.init)  # (H, H_in)
+        params[f"W{key}"] = init_W(rng, H, config.init, config.radius)  # (H, H)
+        if config.bias:
+            params[f"b{key}"] = np.zeros(H)  # (H,)
+    params["V"] = init_matrix(rng, (N, H), config.init)  # (N, H)
+    if config.bidirectional:
+        params["V'"] = init_matrix(rng, (N, H), config.init)  # (N, H)
+    if config.bias:
+        params["c"] = np.zeros(N)  # (N,)
+    return {k: np.ascontiguousarray(v, dtype=config.dtype) for k, v in params.items()}
+
+
+def _key_below(key: str) -> str | None:
+    """The chain a chain reads: "2'" reads "1'", "2" reads "1"; layer 1 reads x (None)."""
+    layer = chain_layer(key)
+    if layer == 1:
+        return None
+    return f"{layer - 1}'" if is_backward(key) else str(layer - 1)
+
+
+def _time_order(T: int, backward: bool) -> list[tuple[int, int | None]]:
+    """(t, neighbour whose state feeds t) in forward-pass order: t-1 forward, t+1 backward."""
+    if backward:
+        return [(t, t + 1 if t + 1 < T else None) for t in range(T - 1, -1, -1)]
+    return [(t, t - 1 if t > 0 else None) for t in range(T)]
+
+
+def _check_truncate(truncate: int | None) -> int | None:
+    if truncate is None:
+        return None
+    if isinstance(truncate, bool) or not isinstance(truncate, int | np.integer) or truncate < 1:
+        raise ValueError("truncate must be None or an integer ≥ 1")
+    return int(truncate)
+
+
+def _chain_bptt(
+    dS: np.ndarray,
+    chain: _Chain,
+    W: np.ndarray,
+    act: Activation,
+    backward: bool,
+    truncate: int | None,
+    record: bool,
+) -> _Backward:
+    """δ_t for every t of one chain (式3 through time plus the injected ∂E/∂s_t).
+
+    dS (T, B, H) is ∂E/∂s_t injected at t: V^T e_t on the top layer, δ^{l+1}_t U^{l+1} below.
+    δ_k = (dS_k + δ_{k+1} W) ⊙ f'(net_k), visiting k in reverse forward-pass order.
+    """
+    T = dS.shape[0]
+    fprime = act.fprime(chain.net, chain.s)  # (T, B, H) f'(net_t)
+    order = [t for t, _ in reversed(_time_order(T, backward))]  # BPTT visiting order
+    if truncate is None or truncate >= T:
+        delta, delta_time = _bptt_full(dS, fprime, W, order, record)
+    else:
+        delta, delta_time = _bptt_truncated(dS, fprime, W, order, truncate, record)
+    delta_inj = dS * fprime if record else None  # (T, B, H)
+    return _Backward(delta=delta, delta_inj=delta_inj, delta_time=delta_time, fprime=fprime)
+
+
+def _bptt_full(
+    dS: np.ndarray, fprime: np.ndarray, W: np.ndarray, order: list[int], record: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Full BPTT: δ_k = (dS_k + δ_{k+1} W) ⊙ f'(net_k)  (式3, one step, derivative at net_k)."""
+    delta = np.empty_like(dS)  # (T, B, H)
+    delta_time = np.zeros_like(dS) if record else None  # (T, B, H)
+    from_next = np.zeros_like(dS[0])  # (B, H) δ_{k+1}^T W
+    for k in order:
+        np.add(dS[k], from_next, out=delta[k])
+        delta[k] *= fprime[k]  # 式3: δ_k^T = δ_{k+1}^T W diag[f'(net_k)] (+ own output)
+        if record:
+            delta_time[k] = from_next * fprime[k]
+        from_next = delta[k] @ W  # (B, H)
+    return delta, delta_time
+
+
+def _bptt_truncated(
+    dS: np.ndarray,
+    fprime: np.ndarray,
+    W: np.ndarray,
+    order: list[int],
+    truncate: int,
+    record: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Truncated BPTT: what is injected at step j reaches j and at most truncate-1 earlier steps.
+
+    parts[a] (B, H) is the share of δ at the current step injected a steps later; each step
+    ages every share by one (式3: times W, times f'), and drops the share of age `truncate`.
+    """
+    delta = np.empty_like(dS)  # (T, B, H)
+    delta_time = np.zeros_like(dS) if record else None  # (T, B, H)
+    parts = np.zeros((truncate,) + dS.shape[1:], dtype=dS.dtype)  # (k, B, H)
+    for k in order:
+        parts[1:] = parts[:-1] @ W  # (k-1, B, H) 式3 one step for every age at once
+        parts[0] = dS[k]
+        parts *= fprime[k]  # diag[f'(net_k)]
+        parts.sum(axis=0, out=delta[k])
+        if record:
+            delta_time[k] = parts[1:].sum(axis=0)
+    return delta, delta_time
+
+
+def _scatter_columns(delta: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    """Σ_t δ_t x_t^T for one-hot x_t: column i holds the sum of δ_t over t with x_t = i.
+
+    delta (M, H), ids (M,) -> (H, n)
+    """
+    out = np.zeros((n, delta.shape[1]), dtype=delta.dtype)  # (n, H)
+    np.add.at(out, ids, delta)
+    return out.T
+
+
+def _softmax_rows(logits: np.ndarray) -> np.ndarray:
+    """Softmax of every row of logits (M, N), in place."""
+    logits -= logits.max(axis=1, keepdims=True)
+    np.exp(logits, out=logits)
+    logits /= logits.sum(axis=1, keepdims=True)
+    return logits
+
+
+def _loss_per_step(o: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """-log o_t[y_t] per step, nan where unscored: o (T, N), y (T,) -> (T,)."""
+    scored = y != IGNORE_INDEX  # (T,)
+    loss_t = np.full(y.shape, np.nan)  # (T,)
+    loss_t[scored] = -np.log(o[scored, y[scored]])
+    return loss_t
+
+
+def _batch_major(a: np.ndarray, single: bool) -> np.ndarray:
+    """(T, B, ...) -> (B, T, ...), or (T, ...) for one sequence."""
+    return a[:, 0] if single else np.swapaxes(a, 0, 1)
+
+
+@dataclass
+class ChainTrace:
+    """One chain of a traced sequence; arrays (T, H) unless noted, t = 0..T-1.
+
+    s_prev is s_{t-1} (s'_{t+1} for a backward chain), zeros at the edge; a_in (T, H_in) the input
+    states from the chain below (None on layer 1, whose input is the token x_t).
+    delta = delta_out + delta_time + delta_up: delta_out is its own output's share (top layer),
+    delta_time what 式3 brings from the neighbour in time, delta_up what 式4 brings from above.
+    bound (T,) = ‖δ_last‖ (β_W β_f)^{distance from the chain's last step}.
+    """
+
+    key: str
+    layer: int
+    direction: str
+    net: np.ndarray
+    s: np.ndarray
+    s_prev: np.ndarray
+    a_in: np.ndarray | None
+    fprime: np.ndarray
+    delta: np.ndarray
+    delta_out: np.ndarray
+    delta_time: np.ndarray
+    delta_up: np.ndarray
+    delta_norm: np.ndarray  # (T,)
+    dW_norm: np.ndarray  # (T,) ‖δ_t‖ ‖s_prev_t‖ = ‖∇W_t‖ (式5)
+    dU_norm: np.ndarray  # (T,) ‖δ_t‖ ‖x_t‖ = ‖∇U_t‖ (式8)
+    bound: np.ndarray  # (T,)
+    beta_W: float  # ‖W‖_2, spectral norm
+    beta_f: float  # bound of |f'|
+
+    def visit_order(self) -> list[int]:
+        """Steps in the order BPTT visits them: T-1..0 forward, 0..T-1 backward."""
+        T = self.delta.shape[0]
+        return list(range(T)) if self.direction == "backward" else list(range(T - 1, -1, -1))
+
+
+@dataclass
+class Trace:
+    """Everything the views draw for one sequence (see docs/engine.md).
+
+    x, y (T,) ids; o (T, N) softmax outputs; loss_t (T,) -log o_t[y_t] (nan unscored);
+    loss mean over scored; e (T, N) dE/dlogits = (o_t - y_t)/N_scored; grads as loss_and_grads;
+    chains key -> ChainTrace.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    o: np.ndarray
+    loss_t: np.ndarray
+    loss: float
+    e: np.ndarray
+    grads: dict[str, np.ndarray]
+    chains: dict[str, ChainTrace]
+    truncate: int | None = None
+    vocab_size: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.vocab_size = self.o.shape[1]
+
+    def grad_W_t(self, key: str, t: int) -> np.ndarray:
+        """Per-time ∇W_t = δ_t s_prev_t^T (式5): (H, H)."""
+        c = self.chains[key]
+        return np.outer(c.delta[t], c.s_prev[t])
+
+    def grad_U_t(self, key: str, t: int) -> np.ndarray:
+        """Per-time ∇U_t = δ_t x_t^T (式8): (H, H_in); for layer 1 x_t is one-hot (H, N)."""
+        c = self.chains[key]
+        if c.a_in is not None:
+            return np.outer(c.delta[t], c.a_in[t])
+        grad = np.zeros((c.delta.shape[1], self.vocab_size), dtype=c.delta.dtype)  # (H, N)
+        grad[:, self.x[t]] = c.delta[t]
+        return grad
+
+    def grad_U_col(self, key: str, t: int) -> tuple[int, np.ndarray]:
+        """Layer 1's ∇U_t as (index x_t, column δ_t): the only non-zero column of 式8."""
+        c = self.chains[key]
+        if c.a_in is not None:
+            raise ValueError(f"chain {key} reads states, not one-hot words: use grad_U_t")
+        return int(self.x[t]), c.delta[t].copy()
+
+    def grad_W_sum(self, key: str, t: int) -> np.ndarray:
+        """Running sum of 式6 when BPTT reaches t: Σ ∇W_i over i = t..T-1 (0..t backward)."""
+        c = self.chains[key]
+        steps = slice(0, t + 1) if c.direction == "backward" else slice(t, None)
+        return c.delta[steps].T @ c.s_prev[steps]
+
+    def grad_U_sum(self, key: str, t: int) -> np.ndarray:
+        """Running sum of 式8 when BPTT reaches t, like grad_W_sum: (H, H_in)."""
+        c = self.chains[key]
+        steps = slice(0, t + 1) if c.direction == "backward" else slice(t, None)
+        if c.a_in is not None:
+            return c.delta[steps].T @ c.a_in[steps]
+        return _scatter_columns(c.delta[steps], self.x[steps], self.vocab_size)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready copy (arrays as nested lists, nan as None)."""
+        return _jsonable(self)
+
+
+def _jsonable(obj: object) -> object:
+    if isinstance(obj, np.ndarray) and obj.dtype.kind == "f":
+        return np.where(np.isfinite(obj), obj, None).tolist()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, Trace | ChainTrace):
+        return {k: _jsonable(v) for k, v in vars(obj).items()}
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    return obj
