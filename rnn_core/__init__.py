@@ -1,29 +1,53 @@
 """rnn_core: the exact NumPy RNN language model behind Unrolled (see docs/engine.md)."""
 
 from .activations import ACTIVATIONS, Activation, get_activation
+from .generate import adjust_distribution, next_word_distribution, sample
 from .gradcheck import (
     GradCheckResult,
     gradient_check,
     nonlinear_gradient_check,
     tutorial_gradient_check,
 )
+from .io import Checkpoint, ModelFormatError, load, save
 from .losses import IGNORE_INDEX, cross_entropy, softmax, softmax_cross_entropy
 from .model import RNNLM, ChainTrace, RNNConfig, Trace, is_finite
+from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, clip_grad_norm, make_optimizer
+from .train import EvalResult, Progress, Trainer, evaluate, next_word_pairs, pad_batch
 
 __all__ = [
     "ACTIVATIONS",
     "IGNORE_INDEX",
     "RNNLM",
+    "SGD",
     "Activation",
+    "Adagrad",
+    "Adam",
     "ChainTrace",
+    "Checkpoint",
+    "EvalResult",
     "GradCheckResult",
+    "ModelFormatError",
+    "Momentum",
+    "Optimizer",
+    "Progress",
     "RNNConfig",
     "Trace",
+    "Trainer",
+    "adjust_distribution",
+    "clip_grad_norm",
     "cross_entropy",
+    "evaluate",
     "get_activation",
     "gradient_check",
     "is_finite",
+    "load",
+    "make_optimizer",
+    "next_word_distribution",
+    "next_word_pairs",
     "nonlinear_gradient_check",
+    "pad_batch",
+    "sample",
+    "save",
     "softmax",
     "softmax_cross_entropy",
     "tutorial_gradient_check",

@@ -228,6 +228,17 @@ class RNNLM:
             grads, _ = self._backward(x, chains, e, truncate, record=False)
         return loss, grads
 
+    def loss(self, inputs: np.ndarray, targets: np.ndarray) -> tuple[float, int]:
+        """Mean cross-entropy over scored targets and their count, without BPTT.
+
+        inputs, targets (B, T) or (T,) ints; -100 = unscored.
+        """
+        x, y = self._check_pair(inputs, targets)  # (T, B), (T, B)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            logits = self._logits(self._forward_chains(x))  # (T*B, V)
+            loss, _, _ = softmax_cross_entropy(logits, y.reshape(-1), keep_probs=False)
+        return loss, int((y != IGNORE_INDEX).sum())
+
     def trace(self, inputs: np.ndarray, targets: np.ndarray, truncate: int | None = None) -> Trace:
         """Everything the views draw for one sequence: inputs, targets (T,) ints."""
         inputs, targets = np.asarray(inputs), np.asarray(targets)

@@ -1,0 +1,71 @@
+"""Text generation: sample the next word from o_t with temperature and top-k, word by word."""
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .model import RNNLM
+
+
+def adjust_distribution(
+    o: np.ndarray, temperature: float = 1.0, top_k: int | None = None
+) -> np.ndarray:
+    """o (N,) -> the distribution ∝ o^(1/temperature), keeping only the top_k most likely words.
+
+    temperature → 0 approaches argmax; 1 leaves o as it is.
+    """
+    if not temperature > 0:
+        raise ValueError("temperature must be > 0")
+    if top_k is not None and not (isinstance(top_k, int) and top_k >= 1):
+        raise ValueError("top_k must be None or an integer ≥ 1")
+    with np.errstate(divide="ignore"):
+        z = np.log(o.astype(np.float64)) / temperature  # (N,)
+    if top_k is not None and top_k < z.size:
+        kth = np.partition(z, -top_k)[-top_k]
+        z[z < kth] = -np.inf
+    z -= z.max()
+    p = np.exp(z)  # (N,)
+    return p / p.sum()
+
+
+def next_word_distribution(
+    model: RNNLM, ids: Sequence[int], temperature: float = 1.0, top_k: int | None = None
+) -> np.ndarray:
+    """Distribution (N,) of the word after `ids` (T,) under a unidirectional model."""
+    _check_unidirectional(model)
+    probs, _ = model.forward(np.asarray(ids, dtype=np.int64))  # (T, N)
+    return adjust_distribution(probs[-1], temperature, top_k)
+
+
+def sample(
+    model: RNNLM,
+    prompt: Sequence[int],
+    length: int,
+    rng: np.random.Generator,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    stop_id: int | None = None,
+) -> list[int]:
+    """Up to `length` sampled ids after `prompt` (≥ 1 id, e.g. [<s>]); stops after stop_id."""
+    _check_unidirectional(model)
+    if len(prompt) == 0:
+        raise ValueError("prompt must hold at least one id (e.g. <s>)")
+    if not (isinstance(length, int) and 0 <= length <= 1000):
+        raise ValueError("length must be 0..1000")
+    ids = list(prompt)
+    out: list[int] = []
+    for _ in range(length):
+        p = next_word_distribution(model, ids, temperature, top_k)  # (N,)
+        word = int(rng.choice(p.size, p=p))
+        ids.append(word)
+        out.append(word)
+        if word == stop_id:
+            break
+    return out
+
+
+def _check_unidirectional(model: RNNLM) -> None:
+    if model.config.bidirectional:
+        raise ValueError(
+            "generation needs a unidirectional model (a bidirectional one sees the future)"
+        )

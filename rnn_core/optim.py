@@ -1,0 +1,156 @@
+"""Optimizers (SGD as the tutorial's W ← W - η ∇_W E, momentum, Adagrad, Adam) and clipping.
+
+Each optimizer updates the live params dict in place. Its state is a flat dict of arrays
+("velocity/U1", "step", ...) so io.save can store it and a reloaded model resumes exactly.
+"""
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+Params = dict[str, np.ndarray]
+
+
+class Optimizer(ABC):
+    """Base class: hyper-parameters in `hyper`, running state in `state` (name -> ndarray)."""
+
+    name = "base"
+
+    def __init__(self, lr: float, **hyper: float) -> None:
+        if not (isinstance(lr, int | float) and 0 < lr <= 100):
+            raise ValueError("lr must be a number in (0, 100]")
+        self.lr = float(lr)
+        self.hyper = {k: float(v) for k, v in hyper.items()}
+        self.state: dict[str, np.ndarray] = {}
+        self.steps = 0
+
+    def step(self, params: Params, grads: Params) -> None:
+        """One update of every parameter that has a gradient."""
+        self.steps += 1
+        for name, grad in grads.items():
+            self._update(name, params[name], grad)
+
+    @abstractmethod
+    def _update(self, name: str, p: np.ndarray, grad: np.ndarray) -> None:
+        """Update one parameter p in place from its gradient."""
+
+    def _buffer(self, key: str, like: np.ndarray) -> np.ndarray:
+        """The state array `key`, created as zeros shaped like `like` on first use."""
+        if key not in self.state:
+            self.state[key] = np.zeros_like(like)
+        return self.state[key]
+
+    def config(self) -> dict:
+        """JSON-ready: {"name", "lr", hyper-parameters..., "steps"}."""
+        return {"name": self.name, "lr": self.lr, **self.hyper, "steps": self.steps}
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        return dict(self.state)
+
+    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
+        self.state = {k: np.array(v) for k, v in state.items()}
+
+
+class SGD(Optimizer):
+    """p ← p - η ∇p, the tutorial's update (applied to every weight, not only W)."""
+
+    name = "sgd"
+
+    def __init__(self, lr: float = 0.1) -> None:
+        super().__init__(lr)
+
+    def _update(self, name: str, p: np.ndarray, grad: np.ndarray) -> None:
+        p -= self.lr * grad
+
+
+class Momentum(Optimizer):
+    """v ← μ v + ∇p; p ← p - η v."""
+
+    name = "momentum"
+
+    def __init__(self, lr: float = 0.1, momentum: float = 0.9) -> None:
+        super().__init__(lr, momentum=momentum)
+
+    def _update(self, name: str, p: np.ndarray, grad: np.ndarray) -> None:
+        v = self._buffer(f"velocity/{name}", p)
+        v *= self.hyper["momentum"]
+        v += grad
+        p -= self.lr * v
+
+
+class Adagrad(Optimizer):
+    """G ← G + ∇p²; p ← p - η ∇p / (√G + ε)."""
+
+    name = "adagrad"
+
+    def __init__(self, lr: float = 0.1, eps: float = 1e-8) -> None:
+        super().__init__(lr, eps=eps)
+
+    def _update(self, name: str, p: np.ndarray, grad: np.ndarray) -> None:
+        G = self._buffer(f"sum_sq/{name}", p)
+        G += grad * grad
+        p -= self.lr * grad / (np.sqrt(G) + self.hyper["eps"])
+
+
+class Adam(Optimizer):
+    """Adam with bias correction: m, v running moments of ∇p and ∇p²."""
+
+    name = "adam"
+
+    def __init__(
+        self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+    ) -> None:
+        super().__init__(lr, beta1=beta1, beta2=beta2, eps=eps)
+
+    def _update(self, name: str, p: np.ndarray, grad: np.ndarray) -> None:
+        b1, b2, eps = self.hyper["beta1"], self.hyper["beta2"], self.hyper["eps"]
+        m = self._buffer(f"m/{name}", p)
+        v = self._buffer(f"v/{name}", p)
+        m *= b1
+        m += (1 - b1) * grad
+        v *= b2
+        v += (1 - b2) * grad * grad
+        m_hat = m / (1 - b1**self.steps)
+        v_hat = v / (1 - b2**self.steps)
+        p -= self.lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentum, Adagrad, Adam)}
+
+
+def make_optimizer(name: str, lr: float | None = None, **hyper: float) -> Optimizer:
+    """The optimizer called `name` (sgd, momentum, adagrad, adam); default lr if None."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {name!r}")
+    kwargs = dict(hyper) if lr is None else {"lr": lr, **hyper}
+    return OPTIMIZERS[name](**kwargs)
+
+
+def optimizer_from_config(config: dict, state: dict[str, np.ndarray]) -> Optimizer:
+    """Rebuild an optimizer from config() and state_dict() (as io.load does)."""
+    hyper = {k: v for k, v in config.items() if k not in ("name", "steps")}
+    opt = make_optimizer(config["name"], **hyper)
+    opt.steps = int(config.get("steps", 0))
+    opt.load_state_dict(state)
+    return opt
+
+
+def grad_norm(grads: Params) -> float:
+    """‖∇‖ over every gradient entry together (Frobenius)."""
+    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads.values())))
+
+
+def clip_grad_norm(grads: Params, max_norm: float) -> tuple[float, bool]:
+    """Scale all gradients in place so their joint norm is at most max_norm.
+
+    Returns (norm before clipping, whether it clipped).
+    """
+    if not max_norm > 0:
+        raise ValueError("clip must be a positive number")
+    norm = grad_norm(grads)
+    if not norm > max_norm:
+        return norm, False
+    scale = max_norm / norm
+    for g in grads.values():
+        g *= scale
+    return norm, True

@@ -1,0 +1,276 @@
+"""Optimizers, clipping, the training loop, save/load and generation."""
+
+import io
+
+import numpy as np
+import pytest
+
+from rnn_core import (
+    RNNLM,
+    SGD,
+    Adagrad,
+    Adam,
+    ModelFormatError,
+    Momentum,
+    Trainer,
+    adjust_distribution,
+    clip_grad_norm,
+    evaluate,
+    load,
+    make_optimizer,
+    next_word_pairs,
+    pad_batch,
+    sample,
+    save,
+)
+
+# a tiny corpus: three sentences with <s> = 0 and </s> = 1
+CORPUS = [[0, 2, 3, 4, 5, 1], [0, 2, 6, 5, 1], [0, 7, 3, 4, 1], [0, 7, 6, 4, 5, 1]]
+
+
+# ---- optimizers ----------------------------------------------------------------------------
+
+
+def _one_param():
+    return {"w": np.array([1.0, -2.0])}, {"w": np.array([0.5, 1.0])}
+
+
+def test_sgd_is_the_tutorial_update():
+    params, grads = _one_param()
+    SGD(lr=0.1).step(params, grads)
+    np.testing.assert_allclose(params["w"], [0.95, -2.1])
+
+
+def test_momentum_accumulates_velocity():
+    params, grads = _one_param()
+    opt = Momentum(lr=0.1, momentum=0.9)
+    opt.step(params, grads)
+    opt.step(params, grads)
+    # v1 = g, v2 = 0.9 g + g = 1.9 g; total step 0.1 (1 + 1.9) g
+    np.testing.assert_allclose(params["w"], [1.0 - 0.29 * 0.5, -2.0 - 0.29 * 1.0])
+    np.testing.assert_allclose(opt.state["velocity/w"], [0.95, 1.9])
+
+
+def test_adagrad_divides_by_root_of_summed_squares():
+    params, grads = _one_param()
+    opt = Adagrad(lr=0.1, eps=0.0)
+    opt.step(params, grads)
+    np.testing.assert_allclose(params["w"], [0.9, -2.1])  # g / |g| = sign
+    opt.step(params, grads)
+    np.testing.assert_allclose(params["w"], [0.9 - 0.1 / np.sqrt(2), -2.1 - 0.1 / np.sqrt(2)])
+
+
+def test_adam_first_step_moves_each_weight_by_lr():
+    params, grads = _one_param()
+    Adam(lr=0.01, eps=0.0).step(params, grads)
+    np.testing.assert_allclose(params["w"], [0.99, -2.01])
+
+
+def test_make_optimizer_and_bad_names():
+    assert isinstance(make_optimizer("adam"), Adam)
+    assert make_optimizer("sgd", lr=0.5).lr == 0.5
+    with pytest.raises(ValueError, match="optimizer must be one of sgd, momentum, adagrad, adam"):
+        make_optimizer("rmsprop")
+    with pytest.raises(ValueError, match="lr must be a number in"):
+        SGD(lr=-1)
+
+
+def test_clip_grad_norm_scales_to_max_and_reports_it():
+    grads = {"a": np.array([3.0]), "b": np.array([4.0])}
+    norm, clipped = clip_grad_norm(grads, 1.0)
+    assert norm == 5.0 and clipped
+    np.testing.assert_allclose([grads["a"][0], grads["b"][0]], [0.6, 0.8])
+    norm, clipped = clip_grad_norm(grads, 10.0)
+    assert norm == pytest.approx(1.0) and not clipped
+
+
+# ---- training ------------------------------------------------------------------------------
+
+
+def test_pad_batch_pads_inputs_with_pad_id_and_targets_with_minus_100():
+    inputs, targets = pad_batch(
+        [(np.array([1, 2]), np.array([2, 3])), (np.array([4]), np.array([5]))], 9
+    )
+    assert inputs.tolist() == [[1, 2], [4, 9]]
+    assert targets.tolist() == [[2, 3], [5, -100]]
+
+
+def test_padding_does_not_change_a_unidirectional_loss():
+    m = RNNLM(10, 5)
+    pairs = next_word_pairs(CORPUS)
+    inputs, targets = pad_batch(pairs, pad_id=8)
+    loss, _ = m.loss(inputs, targets)
+    total = sum(m.loss(x, y)[0] * len(y) for x, y in pairs)
+    assert loss == pytest.approx(total / sum(len(y) for _, y in pairs))
+
+
+def test_loss_falls_on_a_tiny_corpus():
+    m = RNNLM(10, 16, seed=1)
+    pairs = next_word_pairs(CORPUS)
+    before = evaluate(m, pairs)
+    trainer = Trainer(m, Adam(lr=0.05), pairs, batch_size=2, seed=3)
+    records = list(trainer.run(steps=60))
+    after = evaluate(m, pairs)
+    assert len(records) == 60 and records[-1].step == 60
+    assert after.loss < 0.5 * before.loss
+    assert before.perplexity == pytest.approx(np.exp(before.loss))
+    assert records[-1].tokens > 0 and records[-1].tokens_per_s > 0
+    assert set(records[0].grad_norms) == set(m.params)
+    assert records[-1].epoch == 29  # 2 batches per epoch
+
+
+def test_run_yields_every_step_so_it_can_pause_and_resume():
+    m = RNNLM(10, 4)
+    trainer = Trainer(m, SGD(lr=0.1), next_word_pairs(CORPUS), batch_size=2)
+    run = trainer.run()
+    first = next(run)
+    w = m.params["W1"].copy()
+    np.testing.assert_array_equal(m.params["W1"], w)  # paused: nothing changes
+    second = next(run)
+    assert (first.step, second.step) == (1, 2)
+    assert not np.array_equal(m.params["W1"], w)
+    run.close()
+
+
+def test_exploding_run_reports_nan_at_and_stops_without_updating():
+    m = RNNLM(10, 8, activation="identity", init="identity", radius=50.0)
+    trainer = Trainer(m, SGD(lr=1.0), next_word_pairs(CORPUS * 3), batch_size=4)
+    records = list(trainer.run(steps=50))
+    last = records[-1]
+    assert last.nan_at == last.step == trainer.nan_at
+    assert all(r.nan_at is None for r in records[:-1])
+    assert all(np.isfinite(p).all() for p in m.params.values())
+    assert last.to_dict()["nan_at"] == last.step
+
+
+def test_clipping_is_reported_per_step():
+    m = RNNLM(10, 4)
+    trainer = Trainer(m, SGD(lr=0.1), next_word_pairs(CORPUS), batch_size=2, clip=1e-3)
+    record = next(trainer.run())
+    assert record.clipped and record.grad_norm > 1e-3
+
+
+def test_shuffle_is_seeded():
+    pairs = next_word_pairs(CORPUS)
+    a = [r.loss for r in Trainer(RNNLM(10, 4), SGD(), pairs, batch_size=1, seed=5).run(steps=6)]
+    b = [r.loss for r in Trainer(RNNLM(10, 4), SGD(), pairs, batch_size=1, seed=5).run(steps=6)]
+    c = [r.loss for r in Trainer(RNNLM(10, 4), SGD(), pairs, batch_size=1, seed=6).run(steps=6)]
+    assert a == b and a != c
+
+
+# ---- save / load ---------------------------------------------------------------------------
+
+
+def test_save_load_round_trip(tmp_path):
+    m = RNNLM(5, 3, num_layers=2, bidirectional=True, activation="relu", dtype="float32", seed=7)
+    vocab = ["<s>", "</s>", "我", "昨天", "了"]
+    opt = Adam(lr=0.01)
+    opt.step(m.params, m.loss_and_grads(np.array([0, 2, 3]), np.array([2, 3, 4]))[1])
+    path = tmp_path / "m.npz"
+    save(path, m, vocab=vocab, optimizer=opt, extra={"note": "测试"})
+    ck = load(path)
+    assert ck.model.config == m.config
+    assert ck.vocab == vocab and ck.extra == {"note": "测试"}
+    for k, p in m.params.items():
+        assert ck.model.params[k].dtype == np.float32
+        np.testing.assert_array_equal(ck.model.params[k], p)
+    assert ck.optimizer.config() == opt.config()
+    for k, v in opt.state.items():
+        np.testing.assert_array_equal(ck.optimizer.state[k], v)
+    with np.load(path, allow_pickle=False) as npz:  # readable without pickle
+        assert int(npz["format_version"]) == 1
+
+
+def test_resume_from_a_saved_run_continues_exactly(tmp_path):
+    pairs = next_word_pairs(CORPUS)
+    m = RNNLM(10, 8, seed=2)
+    trainer = Trainer(m, Adam(lr=0.03), pairs, batch_size=2, seed=4)
+    list(trainer.run(steps=10))
+    buffer = io.BytesIO()
+    save(buffer, m, optimizer=trainer.optimizer, trainer_state=trainer.state_dict())
+    straight = [r.loss for r in trainer.run(steps=6)]
+
+    buffer.seek(0)
+    ck = load(buffer)
+    resumed = Trainer(ck.model, ck.optimizer, pairs, batch_size=2, seed=4)
+    resumed.load_state_dict(ck.trainer_state)
+    again = [r.loss for r in resumed.run(steps=6)]
+    np.testing.assert_allclose(again, straight, rtol=1e-12)
+    # a fresh Adam (state lost) would not continue the same way
+    fresh = Trainer(load(io.BytesIO(buffer.getvalue())).model, Adam(lr=0.03), pairs, 2, seed=4)
+    fresh.load_state_dict(ck.trainer_state)
+    assert [r.loss for r in fresh.run(steps=6)][1:] != again[1:]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"hello", "not an Unrolled model file or corrupt"),
+        (b"", "not an Unrolled model file or corrupt"),
+    ],
+)
+def test_load_rejects_files_that_are_not_npz(tmp_path, content, message):
+    path = tmp_path / "bad.npz"
+    path.write_bytes(content)
+    with pytest.raises(ModelFormatError, match=message):
+        load(path)
+
+
+def test_load_rejects_foreign_newer_and_corrupt_npz(tmp_path):
+    foreign = tmp_path / "foreign.npz"
+    np.savez(foreign, a=np.zeros(3))
+    with pytest.raises(ModelFormatError, match="no 'unrolled-rnnlm' format marker"):
+        load(foreign)
+    m = RNNLM(5, 3)
+    good = io.BytesIO()
+    save(good, m)
+    arrays = dict(np.load(io.BytesIO(good.getvalue())))
+    newer = tmp_path / "newer.npz"
+    np.savez(newer, **(arrays | {"format_version": np.array(99)}))
+    with pytest.raises(ModelFormatError, match="format version 99 is not supported"):
+        load(newer)
+    broken = tmp_path / "broken.npz"
+    np.savez(broken, **(arrays | {"param/W1": np.zeros((2, 2))}))
+    with pytest.raises(ModelFormatError, match="parameter W1 has shape"):
+        load(broken)
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(good.getvalue()[:200])
+    with pytest.raises(ModelFormatError):
+        load(truncated)
+    bare = tmp_path / "bare.npy"
+    np.save(bare, np.zeros(3))
+    with pytest.raises(ModelFormatError, match="a bare .npy array"):
+        load(bare)
+    pickled = tmp_path / "pickled.npz"
+    np.savez(pickled, format=np.array([{"evil": 1}], dtype=object))
+    with pytest.raises(ModelFormatError, match="not an Unrolled model file or corrupt"):
+        load(pickled)
+    with pytest.raises(ModelFormatError, match="no such model file"):
+        load(tmp_path / "missing.npz")
+    assert issubclass(ModelFormatError, ValueError)
+
+
+# ---- generation ----------------------------------------------------------------------------
+
+
+def test_temperature_and_top_k():
+    o = np.array([0.1, 0.2, 0.3, 0.4])
+    np.testing.assert_allclose(adjust_distribution(o), o)
+    np.testing.assert_allclose(adjust_distribution(o, top_k=2), [0, 0, 3 / 7, 4 / 7])
+    cold = adjust_distribution(o, temperature=0.05)
+    assert cold[3] > 0.99
+    hot = adjust_distribution(o, temperature=100.0)
+    assert np.ptp(hot) < 0.01
+
+
+def test_sample_is_seeded_and_stops_at_end_token():
+    m = RNNLM(10, 8, seed=1)
+    pairs = next_word_pairs(CORPUS)
+    list(Trainer(m, Adam(lr=0.05), pairs, batch_size=4).run(steps=80))
+    a = sample(m, [0], 20, np.random.default_rng(0), stop_id=1)
+    b = sample(m, [0], 20, np.random.default_rng(0), stop_id=1)
+    assert a == b and a[-1] == 1 and len(a) <= 20
+    greedy = sample(m, [0], 20, np.random.default_rng(9), temperature=1e-3, stop_id=1)
+    assert [0] + greedy in CORPUS
+    with pytest.raises(ValueError, match="unidirectional"):
+        sample(RNNLM(10, 4, bidirectional=True), [0], 3, np.random.default_rng(0))
