@@ -1,18 +1,281 @@
-// Entry point: wires the language switch. Views are added by their own modules.
-const STRINGS = {
-  en: { switch: "中文", subtitle: "watch a recurrent network read, predict and learn" },
-  zh: { switch: "English", subtitle: "看循环神经网络读句子、预测下一个词、学习" },
+// The page's one state object, its WebSocket and the wiring of the views.
+// Views read `state` (and the frames it holds) in render(state, changed); they ask for changes
+// only through `actions`. Every number drawn comes from a server frame (docs/protocol.md).
+
+import { createBptt } from "./bptt.js";
+import { createFormula } from "./formula.js";
+import { createGradflow } from "./gradflow.js";
+import { createGradsum } from "./gradsum.js";
+import { applyStatic, errorText, t } from "./i18n.js";
+import { createNetwork } from "./net.js";
+import { createPredictions } from "./predictions.js";
+
+const TYPING_PAUSE_MS = 600;
+const RECONNECT_MS = 1000;
+
+const state = {
+  lang: "en",
+  connection: "connecting", // connecting | open | lost
+  session: null, // the token of hello
+  model: null, // ModelInfo of hello / configured
+  limits: null,
+  text: "", // the sentence last sent
+  predict: null, // the predict frame of `text`
+  selected: null, // chosen position t of the predictions (0-based), or null
+  pass: null, // {id, start, frames: Array(count), pos, playing}
+  speed: 4,
+  error: null, // {code, message} of the last error frame
 };
 
-function setLanguage(lang) {
-  document.documentElement.lang = lang === "zh" ? "zh" : "en";
-  const button = document.getElementById("lang-switch");
-  button.textContent = STRINGS[lang].switch;
-  button.dataset.lang = lang;
-  document.querySelector("[data-i18n=subtitle]").textContent = STRINGS[lang].subtitle;
+const views = [];
+const requests = { predict: null, bptt: null };
+const passOfRequest = new Map(); // request id → id of the bptt pass it moves
+let socket = null;
+let nextId = 1;
+let typingTimer = null;
+
+function render(...changed) {
+  const what = new Set(changed);
+  for (const view of views) view.render(state, what);
 }
 
-document.getElementById("lang-switch").addEventListener("click", (event) => {
-  setLanguage(event.currentTarget.dataset.lang === "zh" ? "en" : "zh");
-});
-setLanguage("en");
+// ---------------------------------------------------------------- socket
+
+function send(message) {
+  const id = nextId++;
+  socket.send(JSON.stringify({ ...message, id }));
+  return id;
+}
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const resume = state.session ? `?session=${encodeURIComponent(state.session)}` : "";
+  socket = new WebSocket(`${scheme}://${location.host}/ws${resume}`);
+  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
+  socket.addEventListener("close", () => {
+    document.body.dataset.ready = "0";
+    state.connection = "lost";
+    if (state.pass) state.pass.playing = false;
+    render("connection");
+    setTimeout(connect, RECONNECT_MS);
+  });
+}
+
+const HANDLERS = {
+  hello(frame) {
+    state.connection = "open";
+    state.session = frame.session;
+    state.model = frame.model;
+    state.limits = frame.limits;
+    document.body.dataset.session = frame.session;
+    document.body.dataset.ready = "1";
+    render("connection", "model");
+    if (state.text) submit(state.text);
+  },
+  configured(frame) {
+    state.model = frame.model;
+    render("model");
+    if (state.text) submit(state.text);
+  },
+  predict(frame) {
+    if (frame.re !== requests.predict) return;
+    state.predict = frame;
+    state.selected = null;
+    state.error = null;
+    render("predict", "error");
+  },
+  bptt_start(frame) {
+    if (frame.re !== requests.bptt) return;
+    state.pass = { id: frame.re, start: frame, frames: new Array(frame.count), pos: -1 };
+    state.pass.playing = false;
+    render("pass");
+  },
+  bptt_forward: passFrame,
+  bptt_backward: passFrame,
+  bptt_totals: passFrame,
+  ack(frame) {
+    if (frame.of === "pause" && state.pass) {
+      state.pass.playing = false;
+      render("playing");
+    }
+  },
+  error(frame) {
+    state.error = { code: frame.code, message: frame.message };
+    if (frame.re === requests.predict || frame.re === requests.bptt) {
+      state.predict = null;
+      state.pass = null;
+      render("error", "predict", "pass");
+    } else {
+      if (state.pass) state.pass.playing = false;
+      render("error", "playing");
+    }
+  },
+};
+
+/** A frame of the held pass: cache it by position and make it the current one. */
+function passFrame(frame) {
+  const pass = state.pass;
+  if (!pass || passOfRequest.get(frame.re) !== pass.id) return;
+  const started = performance.now();
+  pass.frames[frame.pos] = frame;
+  pass.pos = frame.pos;
+  if (frame.pos === frame.count - 1) pass.playing = false;
+  render("pos");
+  performance.measure("step-render", { start: started, end: performance.now() });
+}
+
+function receive(frame) {
+  const handler = HANDLERS[frame.type];
+  if (handler) handler(frame);
+}
+
+// ---------------------------------------------------------------- actions
+
+function submit(text) {
+  state.text = text;
+  if (state.connection !== "open") return;
+  requests.predict = send({ type: "predict", text, top_k: 10 });
+  requests.bptt = send({ type: "bptt", text, mode: "step", speed: state.speed });
+  passOfRequest.clear();
+  passOfRequest.set(requests.bptt, requests.bptt);
+}
+
+function movePass(message) {
+  const pass = state.pass;
+  if (!pass || state.connection !== "open") return;
+  passOfRequest.set(send(message), pass.id);
+}
+
+const actions = {
+  step(dir) {
+    if (state.pass) state.pass.playing = false;
+    movePass({ type: "step", dir });
+    render("playing");
+  },
+  jump(pos) {
+    if (state.pass) state.pass.playing = false;
+    movePass({ type: "step", to: pos });
+    render("playing");
+  },
+  play() {
+    const pass = state.pass;
+    if (!pass || pass.playing) return;
+    if (pass.pos === pass.start.count - 1) movePass({ type: "step", to: 0 });
+    pass.playing = true;
+    movePass({ type: "play", speed: state.speed });
+    render("playing");
+  },
+  pause() {
+    if (!state.pass) return;
+    movePass({ type: "pause" });
+  },
+  togglePlay() {
+    if (state.pass?.playing) actions.pause();
+    else actions.play();
+  },
+  setSpeed(speed) {
+    state.speed = speed;
+    if (state.pass?.playing) movePass({ type: "play", speed });
+  },
+  select(t) {
+    state.selected = t;
+    render("selected");
+  },
+};
+
+// ---------------------------------------------------------------- page chrome
+
+function setLanguage(lang) {
+  state.lang = lang;
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  applyStatic(document, lang);
+  render("lang");
+}
+
+function renderChrome(current, changed) {
+  const status = document.getElementById("status");
+  const problem = document.getElementById("problem");
+  if (changed.has("connection") || changed.has("model") || changed.has("lang")) {
+    const text = {
+      connecting: t("connecting", current.lang),
+      open: current.model ? t("model_line", current.lang, current.model) : t("connected", current.lang),
+      lost: t("reconnecting", current.lang),
+    }[current.connection];
+    status.textContent = text;
+    status.dataset.connection = current.connection;
+  }
+  if (changed.has("error") || changed.has("lang")) {
+    const error = current.error;
+    problem.hidden = !error;
+    if (error) {
+      const sentence = errorText(error.code, current.lang) ?? t("error_generic", current.lang);
+      problem.textContent = `${sentence} ${t("error_prefix", current.lang)} ${error.message}`;
+      problem.dataset.code = error.code;
+    }
+  }
+}
+
+function wireSentence() {
+  const input = document.getElementById("sentence");
+  const sendNow = () => {
+    clearTimeout(typingTimer);
+    const text = input.value.trim();
+    if (text && text !== state.text) submit(text);
+  };
+  input.addEventListener("input", () => {
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(sendNow, TYPING_PAUSE_MS);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      clearTimeout(typingTimer);
+      const text = input.value.trim();
+      if (text) submit(text);
+    }
+  });
+  state.text = input.value.trim();
+}
+
+function wireKeys() {
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === "ArrowLeft") actions.step("backward");
+    else if (event.key === "ArrowRight") actions.step("forward");
+    else if (event.key === " " && spaceMeansPlay(target)) actions.togglePlay();
+    else return;
+    event.preventDefault();
+  });
+  // A focused stepper button would also "click" on the space's keyup: space is play/pause there.
+  document.addEventListener("keyup", (event) => {
+    if (event.key === " " && event.target.closest("#bptt button")) event.preventDefault();
+  });
+}
+
+/** Space plays/pauses everywhere except on buttons outside the stepper (they keep their click). */
+function spaceMeansPlay(target) {
+  return !target.closest("button") || Boolean(target.closest("#bptt"));
+}
+
+function start() {
+  views.push(
+    { render: renderChrome },
+    createPredictions(document.getElementById("predictions"), actions),
+    createNetwork(document.getElementById("network"), actions),
+    createBptt(document.getElementById("bptt"), actions),
+    createFormula(document.getElementById("formula"), actions),
+    createGradflow(document.getElementById("gradflow"), actions),
+    createGradsum(document.getElementById("gradsum"), actions),
+  );
+  document.getElementById("lang-switch").addEventListener("click", () => {
+    setLanguage(state.lang === "en" ? "zh" : "en");
+  });
+  wireSentence();
+  wireKeys();
+  setLanguage("en");
+  connect();
+}
+
+start();

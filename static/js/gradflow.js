@@ -1,0 +1,100 @@
+// Gradient flow: ‖δ_k‖ against k on a log scale as the backward pass visits k, with the bound
+// ‖δ_T‖(β_W β_f)^{T−k} from the pass's totals frame. Plotly (served from /vendor) draws it.
+// Reads state.pass; sends nothing.
+
+import { t } from "./i18n.js";
+import { el } from "./util.js";
+
+const COLORS = ["#c0392b", "#8e44ad", "#d35400", "#16a085"];
+const BOUND_COLOR = "#5b6b82";
+
+export function createGradflow(root, _actions) {
+  const hint = el("p", { class: "hint" });
+  const empty = el("p", { class: "empty" });
+  const chart = el("div", { class: "chart" });
+  root.append(hint, empty, chart);
+  let drawn = false;
+
+  function render(state, changed) {
+    if (!["pass", "pos", "lang", "error"].some((c) => changed.has(c))) return;
+    hint.textContent = t("gradflow_hint", state.lang);
+    empty.textContent = t("gradflow_empty", state.lang);
+    const traces = state.pass ? tracesOf(state.pass, state.lang) : [];
+    const hasPoints = traces.some((trace) => trace.x.length > 0);
+    empty.hidden = hasPoints;
+    chart.hidden = !hasPoints;
+    if (!hasPoints) return;
+    window.Plotly.react(chart, traces, layout(state), { displayModeBar: false, responsive: true });
+    drawn = true;
+    root.dataset.points = String(traces[0].x.length);
+  }
+
+  window.addEventListener("resize", () => {
+    if (drawn && !chart.hidden) window.Plotly.Plots.resize(chart);
+  });
+  return { render };
+}
+
+/** One ‖δ_k‖ trace per chain (visited steps), the bound per chain, and the current k. */
+function tracesOf(pass, lang) {
+  const visited = {};
+  let current = null;
+  for (let p = 0; p <= pass.pos; p += 1) {
+    const frame = pass.frames[p];
+    if (frame?.type !== "bptt_backward") continue;
+    for (const [key, chain] of Object.entries(frame.chains)) {
+      visited[key] ??= { x: [], y: [] };
+      visited[key].x.push(chain.t);
+      visited[key].y.push(chain.delta_norm);
+    }
+    if (p === pass.pos) current = frame;
+  }
+  const keys = pass.start.chains;
+  const traces = keys.map((key, i) => ({
+    name: `${t("gradflow_norm", lang)}${keys.length > 1 ? ` (${key})` : ""}`,
+    x: visited[key]?.x ?? [],
+    y: visited[key]?.y ?? [],
+    mode: "lines+markers",
+    line: { color: COLORS[i % COLORS.length], width: 2.5 },
+    marker: { size: 7 },
+  }));
+  const totals = pass.frames[pass.start.count - 1];
+  if (totals) {
+    keys.forEach((key) => {
+      const bound = totals.bound[key];
+      traces.push({
+        name: `${t("gradflow_bound", lang)}${keys.length > 1 ? ` (${key})` : ""}`,
+        x: bound.map((_, i) => i + 1),
+        y: bound,
+        mode: "lines",
+        line: { color: BOUND_COLOR, dash: "dash", width: 1.8 },
+      });
+    });
+  }
+  if (current) {
+    const chains = Object.values(current.chains);
+    traces.push({
+      name: t("gradflow_current", lang),
+      x: chains.map((c) => c.t),
+      y: chains.map((c) => c.delta_norm),
+      mode: "markers",
+      marker: { size: 15, color: "rgba(0,0,0,0)", line: { color: "#1d2330", width: 2.5 } },
+    });
+  }
+  return traces;
+}
+
+function layout(state) {
+  const T = state.pass.start.T;
+  return {
+    height: 250,
+    margin: { l: 60, r: 12, t: 8, b: 42 },
+    font: { family: "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif", size: 13, color: "#1d2330" },
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "#fbfbfa",
+    xaxis: { title: { text: "k" }, range: [0.5, T + 0.5], dtick: T > 20 ? 5 : 1, zeroline: false, gridcolor: "#e6e8ec" },
+    yaxis: { title: { text: "‖δ_k‖" }, type: "log", exponentformat: "power", gridcolor: "#e6e8ec" },
+    legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", bgcolor: "rgba(0,0,0,0)" },
+    showlegend: true,
+  };
+}

@@ -1,0 +1,191 @@
+// Every string of the page in English and Chinese. Views call t(key, lang, ...args).
+// Accessible names that tests and assistive tools rely on stay English-reachable in Chinese:
+// label(key, lang) gives "中文 / English" in Chinese mode and the English name otherwise.
+
+const STRINGS = {
+  en: {
+    lang_switch: "中文",
+    subtitle: "watch a recurrent network read, predict and learn",
+    sentence: "Sentence",
+    sentence_hint: "Type a sentence in English or Chinese; Enter or a short pause sends it.",
+    connecting: "Connecting to the server…",
+    connected: "Connected",
+    reconnecting: "Connection lost; reconnecting…",
+    model_line: (m) =>
+      `Model “${m.name}”: ${m.language}, ${m.vocab_size} words, hidden size ${m.hidden_size}, ` +
+      `${m.num_layers} layer${m.num_layers > 1 ? "s" : ""}` +
+      `${m.bidirectional ? ", bidirectional" : ""}, f = ${m.activation}`,
+    predictions: "Next-word predictions",
+    predictions_empty: "Type a sentence to see what the network expects next.",
+    col_read: "just read",
+    col_top: "RNN's top 3",
+    col_next: "actual next",
+    words_back: (n) => `sees ${n} word${n === 1 ? "" : "s"} back`,
+    model_rnn: "RNN",
+    model_bigram: "2-gram",
+    model_trigram: "3-gram",
+    key_word_note:
+      "Click a row. The RNN reads every earlier word; the 2-gram sees one word, the 3-gram two.",
+    blank_title: "The blank",
+    left_only: "left-only model",
+    network: "Unrolled network",
+    network_hint: "One column per input word. Hover a unit to see its exact value.",
+    legend_value: "unit value",
+    legend_delta: "δ arrow width ∝ ‖δ_k‖",
+    bptt: "BPTT",
+    bptt_title: "Backpropagation through time",
+    step_backward: "Step backward",
+    step_forward: "Step forward",
+    play: "Play",
+    pause: "Pause",
+    speed: "Speed",
+    position: "Position in the pass",
+    frames_per_s: "frames/s",
+    phase_forward: (t, T) => `Forward pass: step t = ${t} of ${T}`,
+    phase_backward: (k, T) => `Backward pass: error term at k = ${k} (from ${T} down to 1)`,
+    phase_totals: "Totals: the gradients summed over time",
+    phase_none: "Type a sentence to start a pass.",
+    keys_hint: "Keys: ← →  step, space  play/pause",
+    delta_not_yet: "δ appears once the backward pass starts (step forward past t = T).",
+    formula: "Formula",
+    hidden_more: (n) => `… ${n} more`,
+    output_share: "from the output o_k",
+    time_share: "from step k+1 (式3)",
+    up_share: "from the layer above (式4)",
+    nothing_from_future: "nothing arrives from k+1: this is the last step",
+    only_column: (i) => `only column ${i} (the input word's one-hot index) is non-zero`,
+    running_sum: "running sum over the steps visited so far",
+    total_loss: "loss E (mean cross-entropy)",
+    truncated: "truncated: 式3 dropped here",
+    gradflow: "Gradient flow",
+    gradflow_hint:
+      "‖δ_k‖ on a log scale as BPTT visits k; the dashed line is the bound " +
+      "‖δ_T‖(β_W β_f)^{T−k}. A steep fall means vanishing gradients.",
+    gradflow_norm: "‖δ_k‖",
+    gradflow_bound: "bound ‖δ_T‖(β_W β_f)^(T−k)",
+    gradflow_current: "current k",
+    gradflow_empty: "Step into the backward pass to draw ‖δ_k‖.",
+    gradsum: "Per-time gradients add up (式6)",
+    gradsum_hint: "Each card is ∇W_k = δ_k s_{k−1}ᵀ (式5); their sum is ∇W.",
+    gradsum_empty: "The cards appear as the backward pass visits each k.",
+    gradsum_sum: "sum so far",
+    gradsum_total: "∇W (total)",
+    no_matrices: "matrices not sent for this hidden size; norms only",
+    error_prefix: "Server says:",
+    errors: {
+      too_long: "The sentence is too long.",
+      empty: "The sentence has no words.",
+      no_blank: "This model fills a blank: write ____ where the missing word goes.",
+      busy: "The server is busy; try again in a moment.",
+      frame_too_large: "The answer would be too large.",
+      internal: "The server hit an error; your session is unchanged.",
+    },
+    error_generic: "The server refused the request.",
+  },
+  zh: {
+    lang_switch: "English",
+    subtitle: "看循环神经网络读句子、预测下一个词、学习",
+    sentence: "句子",
+    sentence_hint: "输入一句中文或英文；回车或稍停片刻即发送。",
+    connecting: "正在连接服务器…",
+    connected: "已连接",
+    reconnecting: "连接断开，正在重连…",
+    model_line: (m) =>
+      `模型“${m.name}”：语言 ${m.language}，词表 ${m.vocab_size} 个词，隐藏层大小 ${m.hidden_size}，` +
+      `${m.num_layers} 层${m.bidirectional ? "，双向" : ""}，f = ${m.activation}`,
+    predictions: "下一个词预测",
+    predictions_empty: "输入一句话，看看网络预计下一个词是什么。",
+    col_read: "刚读到",
+    col_top: "RNN 的前三名",
+    col_next: "实际下一个词",
+    words_back: (n) => `看到前 ${n} 个词`,
+    model_rnn: "RNN",
+    model_bigram: "2-gram",
+    model_trigram: "3-gram",
+    key_word_note: "点选一行。RNN 读过前面的每一个词；2-gram 只看前一个词，3-gram 只看前两个。",
+    blank_title: "空格",
+    left_only: "只看左边的模型",
+    network: "展开的网络",
+    network_hint: "每个输入词一列。把鼠标放在单元上可看到它的精确值。",
+    legend_value: "单元的值",
+    legend_delta: "δ 箭头粗细 ∝ ‖δ_k‖",
+    bptt: "BPTT",
+    bptt_title: "随时间反向传播",
+    step_backward: "后退一步",
+    step_forward: "前进一步",
+    play: "播放",
+    pause: "暂停",
+    speed: "速度",
+    position: "在这次计算中的位置",
+    frames_per_s: "帧/秒",
+    phase_forward: (t, T) => `前向计算：第 t = ${t} 步，共 ${T} 步`,
+    phase_backward: (k, T) => `反向传播：k = ${k} 时刻的误差项（从 ${T} 到 1）`,
+    phase_totals: "合计：各时刻梯度之和",
+    phase_none: "输入一句话，开始一次前向与反向计算。",
+    keys_hint: "键盘：← → 单步，空格 播放/暂停",
+    delta_not_yet: "反向传播开始后才有 δ（单步前进越过 t = T）。",
+    formula: "公式",
+    hidden_more: (n) => `… 还有 ${n} 个`,
+    output_share: "来自输出 o_k",
+    time_share: "来自 k+1 时刻（式3）",
+    up_share: "来自上一层（式4）",
+    nothing_from_future: "k+1 时刻没有误差传来：这是最后一步",
+    only_column: (i) => `只有第 ${i} 列（输入词 one-hot 的下标）不为零`,
+    running_sum: "到目前为止已访问时刻的累加",
+    total_loss: "损失 E（平均交叉熵）",
+    truncated: "截断：此处不再执行式3",
+    gradflow: "梯度流",
+    gradflow_hint:
+      "BPTT 走到 k 时画出 ‖δ_k‖（对数坐标）；虚线是上界 ‖δ_T‖(β_W β_f)^{T−k}。" +
+      "下降得很陡，说明梯度消失。",
+    gradflow_norm: "‖δ_k‖",
+    gradflow_bound: "上界 ‖δ_T‖(β_W β_f)^(T−k)",
+    gradflow_current: "当前 k",
+    gradflow_empty: "进入反向传播后，这里画出 ‖δ_k‖。",
+    gradsum: "各时刻梯度相加（式6）",
+    gradsum_hint: "每张卡片是 ∇W_k = δ_k s_{k−1}ᵀ（式5）；它们的和就是 ∇W。",
+    gradsum_empty: "反向传播每走到一个 k，就多一张卡片。",
+    gradsum_sum: "目前的和",
+    gradsum_total: "∇W（总和）",
+    no_matrices: "此隐藏层大小不发送矩阵，只显示范数",
+    error_prefix: "服务器：",
+    errors: {
+      too_long: "句子太长了。",
+      empty: "句子里没有词。",
+      no_blank: "这个模型是填空用的：请在缺词处写 ____。",
+      busy: "服务器繁忙，请稍后再试。",
+      frame_too_large: "结果太大，无法发送。",
+      internal: "服务器出错；你的会话没有改变。",
+    },
+    error_generic: "服务器拒绝了这个请求。",
+  },
+};
+
+export const LANGUAGES = ["en", "zh"];
+
+/** The string `key` in `lang`; function-valued strings are called with `args`. */
+export function t(key, lang, ...args) {
+  const value = STRINGS[lang][key] ?? STRINGS.en[key];
+  return typeof value === "function" ? value(...args) : value;
+}
+
+/** The message for an error code, in `lang` (null when the code has no own sentence). */
+export function errorText(code, lang) {
+  return STRINGS[lang].errors[code] ?? null;
+}
+
+/** An accessible name: English alone, or "中文 / English" so English selectors still match. */
+export function label(key, lang) {
+  const en = t(key, "en");
+  return lang === "en" ? en : `${t(key, lang)} / ${en}`;
+}
+
+/** Translate the static template: [data-i18n] text and [data-i18n-label] accessible names. */
+export function applyStatic(root, lang) {
+  for (const node of root.querySelectorAll("[data-i18n]")) {
+    node.textContent = t(node.dataset.i18n, lang);
+  }
+  for (const node of root.querySelectorAll("[data-i18n-label]")) {
+    node.setAttribute("aria-label", label(node.dataset.i18nLabel, lang));
+  }
+}

@@ -1,0 +1,295 @@
+// The unrolled network as SVG: one column per input word x_t, the hidden state s_t of every chain
+// as a block of units coloured by value, o_t's top word, arrows U, W, V. The held BPTT pass lights
+// the forward pass column by column and sends δ from right to left, each arrow as thick as ‖δ_k‖.
+// Reads state.predict (words, states, predictions) and state.pass (frames); never sends anything.
+
+import { label, t } from "./i18n.js";
+import { chainSuffix, clear, diverging, el, fmt, maxAbs, pct, sub, svg } from "./util.js";
+
+const COL_W = 78; // width of one time step
+const LEFT = 48; // room for the row labels
+const BLOCK = 52; // side of a hidden-state block
+const BOX_H = 38; // word boxes (x_t, o_t)
+const GAP = 30; // vertical room for the U and V arrows
+const MIN_COL_PX = 58; // below this a long sentence scrolls sideways instead of shrinking
+const DELTA_MIN = 1.5; // δ arrow width at ‖δ‖ = 0 …
+const DELTA_SPAN = 9; // … plus this much at the largest ‖δ‖ of the pass
+
+/** Chains top to bottom: the highest layer first, a backward chain under its forward chain. */
+function rowOrder(chains) {
+  return [...chains].sort((a, b) => {
+    const la = Number.parseInt(a, 10);
+    const lb = Number.parseInt(b, 10);
+    return lb - la || Number(a.endsWith("'")) - Number(b.endsWith("'"));
+  });
+}
+
+export function createNetwork(root, _actions) {
+  const holder = el("div", { class: "net-scroll" });
+  const tooltip = el("div", { class: "tooltip", role: "status", hidden: "" });
+  const legend = el("div", { class: "legend" });
+  const hint = el("p", { class: "hint" });
+  root.append(hint, holder, legend, tooltip);
+  let drawing = null; // {svg, columns, deltas: {key: [path]}, chains, inputs}
+
+  holder.addEventListener("mouseover", (event) => {
+    const tip = event.target.dataset?.tip;
+    if (!tip) return;
+    tooltip.textContent = tip;
+    tooltip.hidden = false;
+    const box = root.getBoundingClientRect();
+    const cell = event.target.getBoundingClientRect();
+    tooltip.style.left = `${cell.left - box.left + cell.width + 6}px`;
+    tooltip.style.top = `${cell.top - box.top - 8}px`;
+  });
+  holder.addEventListener("mouseleave", () => {
+    tooltip.hidden = true;
+  });
+
+  function render(state, changed) {
+    if (changed.has("lang") || changed.has("model")) {
+      hint.textContent = t("network_hint", state.lang);
+      renderLegend(legend, state);
+    }
+    if (["predict", "pass", "lang", "error"].some((c) => changed.has(c))) {
+      drawing = state.predict ? draw(state) : null;
+      clear(holder);
+      if (drawing) holder.append(drawing.svg);
+    }
+    if (drawing && ["predict", "pass", "pos", "lang", "error"].some((c) => changed.has(c))) {
+      highlight(drawing, state.pass);
+    }
+  }
+
+  return { render };
+}
+
+function renderLegend(legend, state) {
+  clear(legend);
+  const bar = el("span", { class: "scale" });
+  legend.append(
+    el("span", {}, t("legend_value", state.lang)),
+    el("span", { class: "tick" }, "−1"),
+    bar,
+    el("span", { class: "tick" }, "+1"),
+    el("span", { class: "delta-key" }, t("legend_delta", state.lang)),
+  );
+}
+
+/** Build the whole drawing for the predict frame; per-step updates only change classes. */
+function draw(state) {
+  const frame = state.predict;
+  const chains = rowOrder(Object.keys(frame.states));
+  const inputs = frame.inputs;
+  const T = inputs.length;
+  const width = LEFT + T * COL_W + 8;
+  const chainTop = (r) => BOX_H + GAP + r * (BLOCK + GAP) + 8;
+  const xTop = chainTop(chains.length);
+  const height = xTop + BOX_H + 26;
+  const root = svg("svg", {
+    class: "net",
+    viewBox: `0 0 ${width} ${height}`,
+    role: "img",
+    "aria-label": label("network", state.lang),
+    "data-columns": String(T),
+  });
+  root.style.minWidth = `${LEFT + T * MIN_COL_PX}px`;
+  root.append(defs());
+  const scale = valueScale(state.model, frame.states);
+  const cx = (i) => LEFT + (i + 0.5) * COL_W;
+  const columns = [];
+  const backgrounds = svg("g", { class: "backgrounds" });
+  root.append(backgrounds, rowLabels(chains, chainTop, xTop));
+  for (let i = 0; i < T; i += 1) {
+    backgrounds.append(svg("rect", { class: "col-bg", x: cx(i) - COL_W / 2 + 3, y: 2, width: COL_W - 6, height: height - 4, rx: 8 }));
+    const column = svg("g", { class: "column", "data-t": String(i + 1) });
+    column.append(outputBox(frame, i, cx(i)));
+    column.append(arrow(cx(i), chainTop(0), cx(i), BOX_H + 8, i === 0 ? vName(chains) : null, "v"));
+    chains.forEach((key, r) => {
+      const top = chainTop(r);
+      column.append(stateBlock(frame.states[key][i], key, i, cx(i), top, scale));
+      const below = r + 1 < chains.length ? chainTop(r + 1) : xTop;
+      column.append(arrow(cx(i), below, cx(i), top + BLOCK, i === 0 ? uName(key) : null, "u"));
+    });
+    column.append(inputBox(inputs[i], state.pass?.start?.x?.[i], cx(i), xTop));
+    columns.push(column);
+    root.append(column);
+  }
+  const deltas = {};
+  chains.forEach((key, r) => {
+    const mid = chainTop(r) + BLOCK / 2;
+    const backward = key.endsWith("'"); // s′ runs right to left
+    deltas[key] = [];
+    for (let i = 0; i < T; i += 1) {
+      const next = backward ? i - 1 : i + 1; // the step s_t feeds through W
+      if (next >= 0 && next < T) {
+        root.append(recurrentArrow(cx(i), cx(next), mid - 9, i === 0 || (backward && i === T - 1) ? wName(key) : null));
+      }
+      const back = backward ? i + 1 : i - 1; // where δ_t flows through 式3
+      const path = back >= 0 && back < T ? deltaArrow(cx(i), cx(back), mid + 12) : null;
+      if (path) root.append(path);
+      deltas[key].push(path);
+    }
+  });
+  return { svg: root, columns, backgrounds: [...backgrounds.children], deltas, chains };
+}
+
+function defs() {
+  const marker = (id, cls) =>
+    svg(
+      "marker",
+      { id, viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
+      svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: cls }),
+    );
+  return svg("defs", {}, marker("arrow-head", "head"), marker("delta-head", "head delta"));
+}
+
+/** The scale of unit values: [-1, 1] for squashing activations, else the largest |s|. */
+function valueScale(model, states) {
+  if (model && ["tanh", "sigmoid"].includes(model.activation)) return 1;
+  return Math.max(1e-12, ...Object.values(states).map((rows) => maxAbs(rows)));
+}
+
+function rowLabels(chains, chainTop, xTop) {
+  const g = svg("g", { class: "row-labels" });
+  g.append(svg("text", { x: 8, y: BOX_H / 2 + 12 }, "o_t"));
+  chains.forEach((key, r) => {
+    g.append(svg("text", { x: 8, y: chainTop(r) + BLOCK / 2 + 5 }, `s${chainSuffix(key)}_t`));
+  });
+  g.append(svg("text", { x: 8, y: xTop + BOX_H / 2 + 5 }, "x_t"));
+  return g;
+}
+
+function outputBox(frame, i, x) {
+  const guess = frame.positions[i]?.rnn[0] ?? (frame.blank?.index === i ? frame.blank.rnn[0] : null);
+  const g = svg("g", { class: "o-box" });
+  g.append(svg("rect", { x: x - COL_W / 2 + 10, y: 8, width: COL_W - 20, height: BOX_H, rx: 6 }));
+  if (guess) {
+    g.append(
+      svg("text", { x, y: 8 + 17, class: "word", ...fit(guess.word) }, guess.word),
+      svg("text", { x, y: 8 + 33, class: "p" }, pct(guess.p)),
+    );
+  }
+  return g;
+}
+
+function inputBox(word, index, x, top) {
+  const g = svg("g", { class: "x-box" });
+  g.append(
+    svg("rect", { x: x - COL_W / 2 + 10, y: top, width: COL_W - 20, height: BOX_H, rx: 6 }),
+    svg("text", { x, y: top + BOX_H / 2 + 5, class: "word", ...fit(word) }, word),
+  );
+  if (index !== undefined) g.append(svg("text", { x, y: top + BOX_H + 16, class: "index" }, `#${index}`));
+  return g;
+}
+
+/** Squeeze a long word into its box (SVG text has no ellipsis). */
+function fit(word) {
+  return word.length > 7 ? { textLength: COL_W - 26, lengthAdjust: "spacingAndGlyphs" } : {};
+}
+
+/** s_t as a square block of H units, each coloured on the diverging scale, value on hover. */
+function stateBlock(values, key, i, x, top, scale) {
+  const H = values.length;
+  const across = Math.ceil(Math.sqrt(H));
+  const cell = BLOCK / across;
+  const left = x - BLOCK / 2;
+  const name = sub(`s${chainSuffix(key)}`, i + 1);
+  const g = svg("g", { class: "block", "data-chain": key });
+  g.append(svg("rect", { class: "frame", x: left - 2, y: top - 2, width: BLOCK + 4, height: BLOCK + 4, rx: 4 }));
+  values.forEach((v, j) => {
+    g.append(
+      svg("rect", {
+        x: left + (j % across) * cell,
+        y: top + Math.floor(j / across) * cell,
+        width: cell - 0.5,
+        height: cell - 0.5,
+        fill: diverging(v, scale),
+        "data-tip": `${name}[${j}] = ${v === null ? "NaN" : v}`,
+      }),
+    );
+  });
+  return g;
+}
+
+function arrow(x1, y1, x2, y2, name, kind) {
+  const g = svg("g", { class: `link ${kind}` });
+  g.append(svg("line", { x1, y1, x2, y2: y2 + 2, "marker-end": "url(#arrow-head)" }));
+  if (name) g.append(svg("text", { x: x1 + 7, y: (y1 + y2) / 2 + 5, class: "weight" }, name));
+  return g;
+}
+
+function recurrentArrow(xFrom, xTo, y, name) {
+  const dir = Math.sign(xTo - xFrom);
+  const x1 = xFrom + (dir * BLOCK) / 2 + dir * 4;
+  const x2 = xTo - (dir * BLOCK) / 2 - dir * 6;
+  const g = svg("g", { class: "link w" });
+  g.append(svg("line", { x1, y1: y, x2, y2: y, "marker-end": "url(#arrow-head)" }));
+  if (name) g.append(svg("text", { x: (x1 + x2) / 2, y: y - 6, class: "weight", "text-anchor": "middle" }, name));
+  return g;
+}
+
+function deltaArrow(xFrom, xTo, y) {
+  const dir = Math.sign(xTo - xFrom);
+  const x1 = xFrom + (dir * BLOCK) / 2 + dir * 2;
+  const x2 = xTo - (dir * BLOCK) / 2 - dir * 6;
+  return svg("line", { class: "delta-arrow", x1, y1: y, x2, y2: y, "marker-end": "url(#delta-head)" });
+}
+
+function vName(chains) {
+  return chains.some((k) => k.endsWith("'")) ? "V, V′" : "V";
+}
+
+function uName(key) {
+  return `U${chainSuffix(key)}`;
+}
+
+function wName(key) {
+  return `W${chainSuffix(key)}`;
+}
+
+/** Light the pass's position: forward columns done/current/pending, δ arrows visited so far. */
+function highlight(drawing, pass) {
+  const frame = pass && pass.pos >= 0 ? pass.frames[pass.pos] : null;
+  const T = drawing.columns.length;
+  let current = -1;
+  let phase = "idle";
+  if (frame?.type === "bptt_forward") {
+    current = frame.t - 1;
+    phase = "forward";
+  } else if (frame?.type === "bptt_backward") {
+    current = frame.k - 1;
+    phase = "backward";
+  } else if (frame?.type === "bptt_totals") {
+    phase = "totals";
+  }
+  for (let i = 0; i < T; i += 1) {
+    const pending = phase === "forward" && i > current;
+    drawing.columns[i].classList.toggle("pending", pending);
+    drawing.backgrounds[i].classList.toggle("current-forward", phase === "forward" && i === current);
+    drawing.backgrounds[i].classList.toggle("current-backward", phase === "backward" && i === current);
+  }
+  const visited = frame && phase !== "forward" ? visitedBackward(pass) : [];
+  const largest = Math.max(1e-300, ...visited.flatMap((f) => Object.values(f.chains).map((c) => c.delta_norm ?? 0)));
+  for (const key of drawing.chains) {
+    for (const path of drawing.deltas[key]) path?.classList.remove("on");
+  }
+  for (const f of visited) {
+    for (const [key, chain] of Object.entries(f.chains)) {
+      const path = drawing.deltas[key]?.[chain.t - 1];
+      if (!path) continue;
+      path.classList.add("on");
+      path.setAttribute("stroke-width", String(DELTA_MIN + (DELTA_SPAN * (chain.delta_norm ?? 0)) / largest));
+      path.dataset.tip = `‖${sub("δ", chain.t)}‖ = ${fmt(chain.delta_norm)}`;
+    }
+  }
+}
+
+/** Backward frames from the first visited up to the current position. */
+function visitedBackward(pass) {
+  const out = [];
+  for (let p = 0; p <= pass.pos; p += 1) {
+    if (pass.frames[p]?.type === "bptt_backward") out.push(pass.frames[p]);
+  }
+  return out;
+}

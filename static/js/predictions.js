@@ -1,0 +1,152 @@
+// Next-word predictions: every position's top words, and for a chosen position the RNN's top 10
+// beside the 2-gram's and 3-gram's, with the words each model can see marked in the sentence.
+// Reads state.predict (a `predict` frame) and state.selected; asks only actions.select(t).
+
+import { t } from "./i18n.js";
+import { clear, el, pct } from "./util.js";
+
+const MODELS = ["rnn", "bigram", "trigram"];
+const LIST_TOP = 3;
+const CHART_TOP = 10;
+const WINDOW = { bigram: 1, trigram: 2 }; // words of context an n-gram reads
+
+export function createPredictions(root, actions) {
+  const list = el("ol", { class: "pred-list" });
+  const detail = el("div", { class: "pred-detail" });
+  const empty = el("p", { class: "hint" });
+  root.append(empty, list, detail);
+  list.addEventListener("click", (event) => {
+    const row = event.target.closest("button[data-t]");
+    if (row) actions.select(Number(row.dataset.t));
+  });
+
+  function render(state, changed) {
+    if (!["predict", "lang", "selected", "error"].some((c) => changed.has(c))) return;
+    const frame = state.predict;
+    empty.textContent = t("predictions_empty", state.lang);
+    empty.hidden = Boolean(frame);
+    clear(list);
+    clear(detail);
+    if (!frame) return;
+    if (frame.blank) {
+      detail.append(blankView(frame, state.lang));
+      return;
+    }
+    const selected = state.selected ?? frame.positions.length - 1;
+    list.append(header(state.lang));
+    for (const position of frame.positions) {
+      list.append(row(frame, position, position.t === selected));
+    }
+    const chosen = frame.positions[selected];
+    if (chosen) detail.append(comparison(frame, chosen, state.lang));
+    const words = detail.querySelector(".context-scroll");
+    if (words) words.scrollLeft = words.scrollWidth; // the n-gram windows sit at the right end
+  }
+
+  return { render };
+}
+
+/** One position: the word just read, the RNN's top words, the actual next word's probability. */
+function row(frame, position, selected) {
+  const guesses = position.rnn.slice(0, LIST_TOP).map((g) =>
+    el(
+      "span",
+      { class: g.id === position.next?.id ? "guess hit" : "guess" },
+      el("span", { class: "word" }, g.word),
+      el("span", { class: "p" }, pct(g.p)),
+    ),
+  );
+  const next = position.next
+    ? el("span", { class: "next" }, el("span", { class: "word" }, position.next.word), el("span", { class: "p" }, pct(position.next_p.rnn)))
+    : el("span", { class: "next" });
+  const button = el(
+    "button",
+    { type: "button", class: "pred-row", "data-t": String(position.t), "aria-pressed": String(selected) },
+    el("span", { class: "t" }, String(position.t + 1)),
+    el("span", { class: "read" }, frame.inputs[position.t]),
+    el("span", { class: "guesses" }, guesses),
+    next,
+  );
+  return el("li", {}, button);
+}
+
+function header(lang) {
+  return el(
+    "li",
+    { class: "pred-head", "aria-hidden": "true" },
+    el("span", { class: "t" }, "t"),
+    el("span", { class: "read" }, t("col_read", lang)),
+    el("span", { class: "guesses" }, t("col_top", lang)),
+    el("span", { class: "next" }, t("col_next", lang)),
+  );
+}
+
+/** The chosen position: what each model sees, then the three top-10 bar charts side by side. */
+function comparison(frame, position, lang) {
+  const charts = el("div", { class: "bar-charts" });
+  for (const model of MODELS) {
+    charts.append(bars(t(`model_${model}`, lang), position[model].slice(0, CHART_TOP), position.next));
+  }
+  return el(
+    "div",
+    {},
+    el("p", { class: "hint" }, t("key_word_note", lang)),
+    contextGrid(frame, position, lang),
+    charts,
+  );
+}
+
+/**
+ * The words read before position t in one row, and under them one bar per model spanning the
+ * words it sees (context spans of the frame; <s> is seen when a model's window reaches it).
+ */
+function contextGrid(frame, position, lang) {
+  const words = [frame.inputs[0], ...frame.tokens.slice(0, position.t)];
+  const grid = el("div", { class: "context-grid" });
+  grid.style.gridTemplateColumns = `4.2rem repeat(${words.length}, max-content) auto`;
+  grid.append(el("span", {}));
+  words.forEach((word) => grid.append(el("span", { class: "chip" }, word)));
+  grid.append(el("span", {}));
+  MODELS.forEach((model, r) => {
+    const span = position.context[model];
+    const reachesStart = model === "rnn" || WINDOW[model] > span.end - span.start;
+    const first = reachesStart ? 0 : span.start + 1; // column of the first word seen (<s> is 0)
+    const last = span.end; // column of the last word seen
+    const name = el("span", { class: "model-name" }, t(`model_${model}`, lang));
+    const bar = el("span", { class: `seen-bar ${model}` });
+    const back = el("span", { class: "back" }, t("words_back", lang, span.end - span.start));
+    name.style.gridRow = bar.style.gridRow = back.style.gridRow = String(r + 2);
+    name.style.gridColumn = "1";
+    bar.style.gridColumn = `${first + 2} / ${last + 3}`;
+    back.style.gridColumn = String(words.length + 2);
+    grid.append(name, bar, back);
+  });
+  return el("div", { class: "context-scroll" }, grid);
+}
+
+/** A horizontal bar chart of guesses; the actual next word is marked. */
+function bars(title, guesses, next) {
+  const top = Math.max(...guesses.map((g) => g.p ?? 0), 1e-9);
+  const rows = guesses.map((g) => {
+    const bar = el("span", { class: "bar" });
+    bar.style.width = `${(100 * (g.p ?? 0)) / top}%`;
+    return el(
+      "li",
+      { class: g.id === next?.id ? "hit" : null },
+      el("span", { class: "word" }, g.word),
+      el("span", { class: "track" }, bar),
+      el("span", { class: "p" }, pct(g.p)),
+    );
+  });
+  return el("figure", { class: "bars" }, el("figcaption", {}, title), el("ol", {}, rows));
+}
+
+/** A bidirectional model: the blank's distribution beside a left-only model's guess. */
+function blankView(frame, lang) {
+  const charts = el("div", { class: "bar-charts" });
+  charts.append(bars(`${t("blank_title", lang)}: ${t("model_rnn", lang)}`, frame.blank.rnn, null));
+  if (frame.blank.left_only) {
+    charts.append(bars(`${t("left_only", lang)} (${frame.blank.left_only_model})`, frame.blank.left_only, null));
+  }
+  return charts;
+}

@@ -1,0 +1,111 @@
+// Small helpers shared by the views: DOM building (never innerHTML), number formatting and the
+// diverging colour scale. No state lives here.
+
+export const SVG_NS = "http://www.w3.org/2000/svg";
+export const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
+
+/** An HTML element with attributes and children (strings become text nodes). */
+export function el(tag, attrs = {}, ...children) {
+  return build(document.createElement(tag), attrs, children);
+}
+
+/** An SVG element with attributes and children. */
+export function svg(tag, attrs = {}, ...children) {
+  return build(document.createElementNS(SVG_NS, tag), attrs, children);
+}
+
+function build(node, attrs, children) {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+/** Remove every child of a node. */
+export function clear(node) {
+  node.replaceChildren();
+}
+
+const MINUS = "\u2212";
+
+/**
+ * A number as the page prints it: 4 decimals, or 3 significant digits in e-notation for tiny
+ * and huge values; a typographic minus; "NaN" for null (a non-finite value on the wire).
+ */
+export function fmt(value) {
+  if (value === null || value === undefined) return "NaN";
+  const size = Math.abs(value);
+  const text =
+    value === 0 || (size >= 1e-3 && size < 1e5) ? value.toFixed(4) : value.toExponential(2);
+  return text.replace("-", MINUS);
+}
+
+/** A probability as a percentage with one decimal. */
+export function pct(p) {
+  if (p === null || p === undefined) return "NaN";
+  return `${(100 * p).toFixed(p >= 0.1 ? 0 : 1)}%`;
+}
+
+// ColorBrewer RdBu: blue for negative, near-white for 0, red for positive.
+const STOPS = [
+  [33, 102, 172],
+  [103, 169, 207],
+  [247, 247, 247],
+  [239, 138, 98],
+  [178, 24, 43],
+];
+
+/** RGB of value v on the diverging scale over [-d, d] (clamped; grey for null). */
+export function divergingRgb(v, d) {
+  if (v === null || v === undefined || !(d > 0)) return [170, 170, 170];
+  const x = Math.max(-1, Math.min(1, v / d));
+  const pos = ((x + 1) / 2) * (STOPS.length - 1);
+  const i = Math.min(STOPS.length - 2, Math.floor(pos));
+  const f = pos - i;
+  const a = STOPS[i];
+  const b = STOPS[i + 1];
+  return [0, 1, 2].map((c) => Math.round(a[c] + f * (b[c] - a[c])));
+}
+
+/** CSS colour of value v on the diverging scale over [-d, d]. */
+export function diverging(v, d) {
+  const [r, g, b] = divergingRgb(v, d);
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/** The largest |v| of a list of vectors (nulls ignored); 0 for none. */
+export function maxAbs(rows) {
+  let m = 0;
+  for (const row of rows) {
+    for (const v of row) if (v !== null && Math.abs(v) > m) m = Math.abs(v);
+  }
+  return m;
+}
+
+const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
+
+/** A symbol with a Unicode subscript index: sub("δ", 12) → "δ₁₂". */
+export function sub(symbol, index) {
+  return symbol + String(index).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)]);
+}
+
+const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/** The mark of chain "1", "1'", "2"…: ′ for a backward chain, ⁽ˡ⁾ for a layer above the first. */
+export function chainSuffix(key) {
+  const layer = Number.parseInt(key, 10);
+  const layerMark = layer > 1 ? `⁽${[...String(layer)].map((d) => SUPERSCRIPT_DIGITS[Number(d)]).join("")}⁾` : "";
+  return `${key.endsWith("'") ? "′" : ""}${layerMark}`;
+}
+
+/** A weight's protocol name as the tutorial writes it: U1 → U, W1' → W′, W2 → W⁽²⁾, V' → V′. */
+export function weightSymbol(name) {
+  const match = /^([A-Za-z]+)(\d*'?)$/.exec(name);
+  if (!match) return name;
+  const [, letter, key] = match;
+  return letter + (key && /^\d/.test(key) ? chainSuffix(key) : key.replace("'", "′"));
+}
