@@ -94,8 +94,9 @@ def linked(family: str, template: str, values: dict[str, str], links) -> Sentenc
 
 # ---------------------------------------------------------------- English long-range families
 
-EN_PEOPLE = (  # subject, object, possessive, "was"/"were", third-person -s
-    ("I", "me", "my", "was", ""), ("you", "you", "your", "were", ""),
+EN_PEOPLE = (  # subject, object, possessive, "was"/"were", third-person -s; "I" most often
+    ("I", "me", "my", "was", ""), ("I", "me", "my", "was", ""), ("I", "me", "my", "was", ""),
+    ("you", "you", "your", "were", ""),
     ("he", "him", "his", "was", "s"), ("she", "her", "her", "was", "s"),
     ("we", "us", "our", "were", ""), ("they", "them", "their", "were", ""),
     ("Tom", "him", "his", "was", "s"), ("Anna", "her", "her", "was", "s"),
@@ -258,7 +259,7 @@ def en_relative(rng: Random) -> Sentence:
                   [("rel", "pron")])
 
 
-EN_FAMILIES = ((en_late, 5), (en_praise, 2), (en_broken_buy, 5), (en_repair, 2), (en_lost, 2),
+EN_FAMILIES = ((en_late, 6), (en_praise, 2), (en_broken_buy, 5), (en_repair, 2), (en_lost, 2),
                (en_weather, 2), (en_state, 2), (en_city, 1), (en_relative, 2))
 
 # ---------------------------------------------------------------- English everyday sentences
@@ -488,7 +489,7 @@ EN_TEMPLATES += (
 
 # ---------------------------------------------------------------- Chinese long-range families
 
-ZH_PEOPLE = (("我", "我"), ("你", "你"), ("他", "他"), ("她", "她"), ("我们", "我们"),
+ZH_PEOPLE = (("我", "我"), ("我", "我"), ("我", "我"), ("你", "你"), ("他", "他"), ("她", "她"), ("我们", "我们"),
              ("他们", "他们"), ("小明", "他"), ("小红", "她"), ("小刚", "他"), ("小丽", "她"))
 ZH_LATE_FOR = (("上学", "老师"), ("上课", "老师"), ("考试", "老师"), ("上班", "经理"),
                ("上班", "老板"), ("开会", "经理"), ("训练", "教练"))
@@ -625,7 +626,7 @@ def zh_relative(rng: Random) -> Sentence:
     return linked("relative_pronoun", "我的{rel}{came}，{pron}{did}。", values, [("rel", "pron")])
 
 
-ZH_FAMILIES = ((zh_late, 5), (zh_praise, 2), (zh_broken_buy, 5), (zh_repair, 2), (zh_lost, 2),
+ZH_FAMILIES = ((zh_late, 6), (zh_praise, 2), (zh_broken_buy, 5), (zh_repair, 2), (zh_lost, 2),
                (zh_weather, 2), (zh_state, 2), (zh_city, 1), (zh_relative, 2))
 
 # ---------------------------------------------------------------- Chinese everyday sentences
