@@ -94,14 +94,11 @@ def linked(family: str, template: str, values: dict[str, str], links) -> Sentenc
 
 # ---------------------------------------------------------------- English long-range families
 
-EN_PEOPLE = (  # subject, object, possessive, "was"/"were", third-person -s; "I" most often
-    ("I", "me", "my", "was", ""), ("I", "me", "my", "was", ""), ("I", "me", "my", "was", ""),
-    ("you", "you", "your", "were", ""),
-    ("he", "him", "his", "was", "s"), ("she", "her", "her", "was", "s"),
-    ("we", "us", "our", "were", ""), ("they", "them", "their", "were", ""),
-    ("Tom", "him", "his", "was", "s"), ("Anna", "her", "her", "was", "s"),
-    ("Mike", "him", "his", "was", "s"), ("Lucy", "her", "her", "was", "s"),
-    ("Jack", "him", "his", "was", "s"), ("Emma", "her", "her", "was", "s"),
+EN_PEOPLE = (  # subject, object, "was"/"were"; "I" most often
+    ("I", "me", "was"), ("I", "me", "was"), ("I", "me", "was"), ("you", "you", "were"),
+    ("he", "him", "was"), ("she", "her", "was"), ("we", "us", "were"), ("they", "them", "were"),
+    ("Tom", "him", "was"), ("Anna", "her", "was"), ("Mike", "him", "was"), ("Lucy", "her", "was"),
+    ("Jack", "him", "was"), ("Emma", "her", "was"),
 )
 EN_LATE_FOR = (("school", "teacher"), ("class", "teacher"), ("the exam", "teacher"),
                ("work", "boss"), ("the meeting", "manager"), ("training", "coach"))
@@ -112,7 +109,7 @@ EN_LATE_WHY = ("", "", " because the bus was slow", " because of the heavy rain"
 
 def en_late(rng: Random) -> Sentence:
     """Who was late decides who is criticised: 'I was late ..., so the teacher criticised me.'"""
-    who, whom, _, was, _ = pick(rng, EN_PEOPLE)
+    who, whom, was = pick(rng, EN_PEOPLE)
     event, boss = pick(rng, EN_LATE_FOR)
     verb = pick(rng, ("criticised",) * 6 + ("scolded",) * 2 + ("punished",))
     values = {"who": who, "whom": whom, "was": was, "event": event, "boss": boss, "verb": verb,
@@ -127,7 +124,7 @@ EN_EXAMS = ("the maths exam", "the English test", "the final exam", "the science
 
 def en_praise(rng: Random) -> Sentence:
     """Who did well decides who is praised."""
-    who, whom, _, _, _ = pick(rng, EN_PEOPLE)
+    who, whom, _ = pick(rng, EN_PEOPLE)
     did = pick(rng, ("got the best mark in", "did very well in", "got full marks in"))
     values = {"who": who, "whom": whom, "did": did, "exam": pick(rng, EN_EXAMS),
               "conn": pick(rng, ("so", "and")),
@@ -489,8 +486,9 @@ EN_TEMPLATES += (
 
 # ---------------------------------------------------------------- Chinese long-range families
 
-ZH_PEOPLE = (("我", "我"), ("我", "我"), ("我", "我"), ("你", "你"), ("他", "他"), ("她", "她"), ("我们", "我们"),
-             ("他们", "他们"), ("小明", "他"), ("小红", "她"), ("小刚", "他"), ("小丽", "她"))
+ZH_PEOPLE = (("我", "我"), ("我", "我"), ("我", "我"), ("你", "你"), ("他", "他"), ("她", "她"),
+             ("我们", "我们"), ("他们", "他们"), ("小明", "他"), ("小红", "她"), ("小刚", "他"),
+             ("小丽", "她"))
 ZH_LATE_FOR = (("上学", "老师"), ("上课", "老师"), ("考试", "老师"), ("上班", "经理"),
                ("上班", "老板"), ("开会", "经理"), ("训练", "教练"))
 
