@@ -15,11 +15,13 @@ chain of layer i reads the forward chain of layer i-1, the backward chain reads 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation, get_activation
+from .blas import blas_threads
 from .init import INIT_SCHEMES, init_matrix, init_W
 from .losses import IGNORE_INDEX, softmax_cross_entropy
 
@@ -27,6 +29,7 @@ MAX_VOCAB = 1_000_000
 MAX_HIDDEN = 512
 MAX_LAYERS = 4
 DTYPES = ("float32", "float64")
+SMALL_SCATTER = 64  # positions up to which ∇U1 is scattered with np.add.at
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ class RNNLM:
         truncate = _check_truncate(truncate)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             chains = self._forward_chains(x)
-            logits = self._logits(chains)  # (T*B, V)
+            logits = self._logits(chains, reuse=True)  # (T*B, V)
             loss, _, e = softmax_cross_entropy(logits, y.reshape(-1), keep_probs=False)
             grads, _ = self._backward(x, chains, e, truncate, record=False)
         return loss, grads
@@ -235,7 +238,7 @@ class RNNLM:
         """
         x, y = self._check_pair(inputs, targets)  # (T, B), (T, B)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            logits = self._logits(self._forward_chains(x))  # (T*B, V)
+            logits = self._logits(self._forward_chains(x), reuse=True)  # (T*B, V)
             loss, _, _ = softmax_cross_entropy(logits, y.reshape(-1), keep_probs=False)
         return loss, int((y != IGNORE_INDEX).sum())
 
@@ -321,24 +324,32 @@ class RNNLM:
 
     def _chain_forward(self, key: str, x: np.ndarray, a_in: np.ndarray | None) -> _Chain:
         """式2 along one chain: s_t = f(U x_t + W s_{t-1} + b) (s'_{t+1} for a backward chain)."""
-        W = self.params[f"W{key}"]  # (H, H)
+        WT = self.params[f"W{key}"].T  # (H, H) W^T: rows times W^T = W s for each row
         f = self.activation.f
         net = self._input_part(key, x, a_in)  # (T, B, H), U x_t + b so far
         s = np.empty_like(net)  # (T, B, H)
-        s_prev = np.zeros_like(net)  # (T, B, H)
-        for t, prev in _time_order(net.shape[0], is_backward(key)):
-            if prev is not None:
-                s_prev[t] = s[prev]
-                net[t] += s[prev] @ W.T  # 式2: net_t = U x_t + W s_{t-1} (+ b)
-            f(net[t], out=s[t])  # 式2: s_t = f(net_t)
-        return _Chain(net=net, s=s, s_prev=s_prev, a_in=a_in)
+        Ws = np.empty_like(net[0])  # (B, H) W s_{t-1}
+        with blas_threads(1):  # small (B, H) @ (H, H) products: threads only wait for each other
+            for t, prev in _time_order(net.shape[0], is_backward(key)):
+                net_t, s_t = net[t], s[t]  # (B, H) views
+                if prev is not None:
+                    np.matmul(s[prev], WT, out=Ws)
+                    net_t += Ws  # 式2: net_t = U x_t + W s_{t-1} (+ b)
+                f(net_t, out=s_t)  # 式2: s_t = f(net_t)
+        return _Chain(net=net, s=s, s_prev=_shift(s, is_backward(key)), a_in=a_in)
 
-    def _logits(self, chains: dict[str, _Chain]) -> np.ndarray:
-        """V s_t + V' s'_t + c for every position as one matmul per chain: (T*B, N)."""
+    def _logits(self, chains: dict[str, _Chain], reuse: bool = False) -> np.ndarray:
+        """V s_t + V' s'_t + c for every position as one matmul per chain: (T*B, N).
+
+        reuse=True writes into this thread's scratch buffer (no fresh 4·T·B·N bytes every step);
+        only for callers that neither return nor keep the logits.
+        """
         top = str(self.config.num_layers)
         s = chains[top].s  # (T, B, H)
         M = s.shape[0] * s.shape[1]
-        logits = s.reshape(M, -1) @ self.params["V"].T  # (T*B, N) 式1 before g
+        shape = (M, self.config.vocab_size)
+        logits = _scratch(shape, s.dtype) if reuse else np.empty(shape, dtype=s.dtype)
+        np.matmul(s.reshape(M, -1), self.params["V"].T, out=logits)  # (T*B, N) 式1 before g
         if self.config.bidirectional:
             logits += chains[top + "'"].s.reshape(M, -1) @ self.params["V'"].T
         if self.config.bias:
@@ -473,12 +484,33 @@ def init_params(config: RNNConfig, rng: np.random.Generator) -> dict[str, np.nda
     return {k: np.ascontiguousarray(v, dtype=config.dtype) for k, v in params.items()}
 
 
+_WORKSPACE = threading.local()
+
+
+def _scratch(shape: tuple[int, int], dtype: np.dtype) -> np.ndarray:
+    """This thread's reusable logits buffer, reallocated only when shape or dtype change."""
+    buf = getattr(_WORKSPACE, "logits", None)
+    if buf is None or buf.shape != shape or buf.dtype != dtype:
+        buf = _WORKSPACE.logits = np.empty(shape, dtype=dtype)
+    return buf
+
+
 def _key_below(key: str) -> str | None:
     """The chain a chain reads: "2'" reads "1'", "2" reads "1"; layer 1 reads x (None)."""
     layer = chain_layer(key)
     if layer == 1:
         return None
     return f"{layer - 1}'" if is_backward(key) else str(layer - 1)
+
+
+def _shift(s: np.ndarray, backward: bool) -> np.ndarray:
+    """s_prev: s_{t-1} at t (s_{t+1} for a backward chain), zeros at the edge; (T, B, H)."""
+    s_prev = np.zeros_like(s)  # (T, B, H)
+    if backward:
+        s_prev[:-1] = s[1:]
+    else:
+        s_prev[1:] = s[:-1]
+    return s_prev
 
 
 def _time_order(T: int, backward: bool) -> list[tuple[int, int | None]]:
@@ -513,32 +545,36 @@ def _chain_bptt(
     T = dS.shape[0]
     fprime = act.fprime(chain.net, chain.s)  # (T, B, H) f'(net_t)
     order = [t for t, _ in reversed(_time_order(T, backward))]  # BPTT visiting order
-    if truncate is None or truncate >= T:
-        delta, delta_time = _bptt_full(dS, fprime, W, order, record)
-    else:
-        delta, delta_time = _bptt_truncated(dS, fprime, W, order, truncate, record)
-    delta_inj = dS * fprime if record else None  # (T, B, H)
+    delta_inj = dS * fprime  # (T, B, H) own output's (or 式4's) share of δ_t
+    with blas_threads(1):
+        if truncate is None or truncate >= T:
+            delta, delta_time = _bptt_full(delta_inj, fprime, W, order, record)
+        else:
+            delta, delta_time = _bptt_truncated(delta_inj, fprime, W, order, truncate, record)
     return _Backward(delta=delta, delta_inj=delta_inj, delta_time=delta_time, fprime=fprime)
 
 
 def _bptt_full(
-    dS: np.ndarray, fprime: np.ndarray, W: np.ndarray, order: list[int], record: bool
+    delta_inj: np.ndarray, fprime: np.ndarray, W: np.ndarray, order: list[int], record: bool
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Full BPTT: δ_k = (dS_k + δ_{k+1} W) ⊙ f'(net_k)  (式3, one step, derivative at net_k)."""
-    delta = np.empty_like(dS)  # (T, B, H)
-    delta_time = np.zeros_like(dS) if record else None  # (T, B, H)
-    from_next = np.zeros_like(dS[0])  # (B, H) δ_{k+1}^T W
-    for k in order:
-        np.add(dS[k], from_next, out=delta[k])
-        delta[k] *= fprime[k]  # 式3: δ_k^T = δ_{k+1}^T W diag[f'(net_k)] (+ own output)
+    """Full BPTT: δ_k = dS_k ⊙ f'(net_k) + (δ_{k+1}^T W) ⊙ f'(net_k)  (式3, at net_k).
+
+    delta_inj (T, B, H) = dS ⊙ f'(net), the injected share of every δ_k.
+    """
+    delta = delta_inj.copy()  # (T, B, H)
+    delta_time = np.zeros_like(delta) if record else None  # (T, B, H)
+    from_next = np.empty_like(delta[0])  # (B, H)
+    for prev, k in zip(order, order[1:], strict=False):
+        np.matmul(delta[prev], W, out=from_next)  # δ_{k+1}^T W
+        from_next *= fprime[k]  # 式3: δ_{k+1}^T W diag[f'(net_k)]
+        delta[k] += from_next
         if record:
-            delta_time[k] = from_next * fprime[k]
-        from_next = delta[k] @ W  # (B, H)
+            delta_time[k] = from_next
     return delta, delta_time
 
 
 def _bptt_truncated(
-    dS: np.ndarray,
+    delta_inj: np.ndarray,
     fprime: np.ndarray,
     W: np.ndarray,
     order: list[int],
@@ -550,13 +586,13 @@ def _bptt_truncated(
     parts[a] (B, H) is the share of δ at the current step injected a steps later; each step
     ages every share by one (式3: times W, times f'), and drops the share of age `truncate`.
     """
-    delta = np.empty_like(dS)  # (T, B, H)
-    delta_time = np.zeros_like(dS) if record else None  # (T, B, H)
-    parts = np.zeros((truncate,) + dS.shape[1:], dtype=dS.dtype)  # (k, B, H)
+    delta = np.empty_like(delta_inj)  # (T, B, H)
+    delta_time = np.zeros_like(delta_inj) if record else None  # (T, B, H)
+    parts = np.zeros((truncate,) + delta_inj.shape[1:], dtype=delta_inj.dtype)  # (k, B, H)
     for k in order:
         parts[1:] = parts[:-1] @ W  # (k-1, B, H) 式3 one step for every age at once
-        parts[0] = dS[k]
-        parts *= fprime[k]  # diag[f'(net_k)]
+        parts[1:] *= fprime[k]  # diag[f'(net_k)]
+        parts[0] = delta_inj[k]
         parts.sum(axis=0, out=delta[k])
         if record:
             delta_time[k] = parts[1:].sum(axis=0)
@@ -568,9 +604,15 @@ def _scatter_columns(delta: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
 
     delta (M, H), ids (M,) -> (H, n)
     """
-    out = np.zeros((n, delta.shape[1]), dtype=delta.dtype)  # (n, H)
-    np.add.at(out, ids, delta)
-    return out.T
+    out = np.zeros((delta.shape[1], n), dtype=delta.dtype)  # (H, n)
+    if ids.shape[0] <= SMALL_SCATTER:  # a few positions: adding in place beats sorting
+        np.add.at(out.T, ids, delta)
+        return out
+    order = np.argsort(ids, kind="stable")  # (M,) positions grouped by word
+    sorted_ids = ids[order]  # (M,)
+    starts = np.flatnonzero(np.diff(sorted_ids, prepend=-1))  # first position of each word
+    out[:, sorted_ids[starts]] = np.add.reduceat(delta[order], starts, axis=0).T  # (H, words)
+    return out
 
 
 def _softmax_rows(logits: np.ndarray) -> np.ndarray:

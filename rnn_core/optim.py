@@ -23,6 +23,7 @@ class Optimizer(ABC):
         self.hyper = {k: float(v) for k, v in hyper.items()}
         self.state: dict[str, np.ndarray] = {}
         self.steps = 0
+        self._work: dict[str, np.ndarray] = {}
 
     def step(self, params: Params, grads: Params) -> None:
         """One update of every parameter that has a gradient."""
@@ -39,6 +40,13 @@ class Optimizer(ABC):
         if key not in self.state:
             self.state[key] = np.zeros_like(like)
         return self.state[key]
+
+    def _scratch(self, name: str, like: np.ndarray) -> np.ndarray:
+        """A reusable work array shaped like `like` (not state: never saved)."""
+        buf = self._work.get(name)
+        if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
+            buf = self._work[name] = np.empty_like(like)
+        return buf
 
     def config(self) -> dict:
         """JSON-ready: {"name", "lr", hyper-parameters..., "steps"}."""
@@ -60,7 +68,9 @@ class SGD(Optimizer):
         super().__init__(lr)
 
     def _update(self, name: str, p: np.ndarray, grad: np.ndarray) -> None:
-        p -= self.lr * grad
+        step = self._scratch(name, p)
+        np.multiply(grad, self.lr, out=step)
+        p -= step
 
 
 class Momentum(Optimizer):
