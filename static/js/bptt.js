@@ -42,6 +42,7 @@ export function createBptt(root, actions) {
     slider.value = String(Math.max(0, pass?.pos ?? 0));
     slider.disabled = !pass;
     root.dataset.pos = String(pass?.pos ?? -1);
+    root.dataset.text = pass ? pass.text : "";
     phase.textContent = phaseText(frame, pass, state.lang);
     clear(values);
     if (frame) values.append(...valueLines(frame, state.lang));

@@ -21,14 +21,15 @@ const state = {
   limits: null,
   text: "", // the sentence last sent
   predict: null, // the predict frame of `text`
+  predictText: "", // the sentence `predict` answers
   selected: null, // chosen position t of the predictions (0-based), or null
-  pass: null, // {id, start, frames: Array(count), pos, playing}
+  pass: null, // {id, text, start, frames: Array(count), pos, playing}
   speed: 4,
   error: null, // {code, message} of the last error frame
 };
 
 const views = [];
-const requests = { predict: null, bptt: null };
+const requests = { predict: null, bptt: null, text: "" };
 const passOfRequest = new Map(); // request id → id of the bptt pass it moves
 let socket = null;
 let nextId = 1;
@@ -80,13 +81,15 @@ const HANDLERS = {
   predict(frame) {
     if (frame.re !== requests.predict) return;
     state.predict = frame;
+    state.predictText = requests.text;
     state.selected = null;
     state.error = null;
     render("predict", "error");
   },
   bptt_start(frame) {
     if (frame.re !== requests.bptt) return;
-    state.pass = { id: frame.re, start: frame, frames: new Array(frame.count), pos: -1 };
+    state.pass = { id: frame.re, text: requests.text, start: frame, frames: new Array(frame.count) };
+    state.pass.pos = -1;
     state.pass.playing = false;
     render("pass");
   },
@@ -134,6 +137,7 @@ function receive(frame) {
 function submit(text) {
   state.text = text;
   if (state.connection !== "open") return;
+  requests.text = text;
   requests.predict = send({ type: "predict", text, top_k: 10 });
   requests.bptt = send({ type: "bptt", text, mode: "step", speed: state.speed });
   passOfRequest.clear();

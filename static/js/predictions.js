@@ -23,6 +23,7 @@ export function createPredictions(root, actions) {
   function render(state, changed) {
     if (!["predict", "lang", "selected", "error"].some((c) => changed.has(c))) return;
     const frame = state.predict;
+    root.dataset.text = frame ? state.predictText : "";
     empty.textContent = t("predictions_empty", state.lang);
     empty.hidden = Boolean(frame);
     clear(list);

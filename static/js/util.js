@@ -41,7 +41,7 @@ export function fmt(value) {
   const size = Math.abs(value);
   const text =
     value === 0 || (size >= 1e-3 && size < 1e5) ? value.toFixed(4) : value.toExponential(2);
-  return text.replace("-", MINUS);
+  return text.replace(/-/g, MINUS);
 }
 
 /** A probability as a percentage with one decimal. */

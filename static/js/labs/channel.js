@@ -1,0 +1,122 @@
+// How the labs talk to the server. A Channel sits on a "link" ({send(message) → id,
+// on(type, handler)}) and turns request ids into promises: request() settles with the answer
+// frame(s) whose `re` is the message's id, and rejects with a LabError on an `error` frame.
+// Two links exist: the page's own socket (main.js: the session whose model the page shows) and
+// a scratch socket the labs open for passes that must not replace the page's held bptt pass.
+
+/** Every frame type a lab waits for (docs/protocol.md, "Server frames"). */
+const FRAME_TYPES = [
+  "error",
+  "configured",
+  "predict",
+  "vocab",
+  "bptt_start",
+  "bptt_forward",
+  "bptt_backward",
+  "bptt_totals",
+  "train_state",
+  "progress",
+  "train_done",
+  "train_step",
+  "gradcheck",
+  "vanishing",
+  "softmax",
+];
+
+const RECONNECT_MS = 1000;
+
+/** An `error` frame as an exception: code and message as the server sent them. */
+export class LabError extends Error {
+  constructor(frame) {
+    super(frame.message);
+    this.code = frame.code;
+    this.field = frame.field ?? null;
+  }
+}
+
+export class Channel {
+  /** @param link {send(message) → id, on(type, handler)} */
+  constructor(link) {
+    this.link = link;
+    this.waiting = new Map(); // request id → {onFrame, resolve, reject}
+    for (const type of FRAME_TYPES) link.on(type, (frame) => this.dispatch(frame));
+  }
+
+  /**
+   * Send `message`; settle with the first answer, or, with `onFrame`, call it for every answer
+   * and settle with the frame for which it returns true (a stream: bptt, train).
+   */
+  request(message, onFrame = null) {
+    return new Promise((resolve, reject) => {
+      const id = this.link.send(message);
+      this.waiting.set(id, { onFrame: onFrame ?? (() => true), resolve, reject });
+    });
+  }
+
+  dispatch(frame) {
+    const entry = this.waiting.get(frame.re);
+    if (!entry) return;
+    if (frame.type === "error") {
+      this.waiting.delete(frame.re);
+      entry.reject(new LabError(frame));
+    } else if (entry.onFrame(frame)) {
+      this.waiting.delete(frame.re);
+      entry.resolve(frame);
+    }
+  }
+}
+
+/**
+ * The labs' own WebSocket session: {send, on} like the page's link, plus `ready`, a promise of
+ * its hello frame. Messages sent before the socket opens wait in a queue; a lost connection
+ * comes back with the same session token.
+ */
+export function openScratchLink() {
+  const handlers = new Map(); // frame type → [handler]
+  const queue = [];
+  let socket = null;
+  let open = false;
+  let token = null;
+  let nextId = 1;
+  let announce;
+  const ready = new Promise((resolve) => {
+    announce = resolve;
+  });
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const resume = token ? `?session=${encodeURIComponent(token)}` : "";
+    socket = new WebSocket(`${scheme}://${location.host}/ws${resume}`);
+    socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
+    socket.addEventListener("close", () => {
+      open = false;
+      setTimeout(connect, RECONNECT_MS);
+    });
+  }
+
+  function receive(frame) {
+    if (frame.type === "hello") {
+      token = frame.session;
+      open = true;
+      announce(frame);
+      while (queue.length) socket.send(queue.shift());
+    }
+    for (const handler of handlers.get(frame.type) ?? []) handler(frame);
+  }
+
+  function send(message) {
+    const id = `lab-${nextId++}`;
+    const text = JSON.stringify({ ...message, id });
+    if (open) socket.send(text);
+    else queue.push(text);
+    return id;
+  }
+
+  function on(type, handler) {
+    if (!handlers.has(type)) handlers.set(type, []);
+    handlers.get(type).push(handler);
+  }
+
+  connect();
+  return { send, on, ready };
+}

@@ -1,0 +1,88 @@
+// The labs of issue 7 as one view of the page: mountLabs(root, app) wires the tabs of
+// templates/partials/labs.html to one module per lab and returns {render(state, changed)},
+// a view like the page's others. `app` is the page's {send(message) → id, on(type, handler),
+// state} (static/js/main.js): the labs use the page's session, so training, a new model or a
+// loaded file change what the whole page shows. Passes that would replace the page's held bptt
+// pass (deep, truncated) go through a scratch session the labs open on first use.
+
+import { Channel, openScratchLink } from "./channel.js";
+import { createBidirectionalLab } from "./bidirectional.js";
+import { createDataLab } from "./data.js";
+import { createDeepLab } from "./deep.js";
+import { createFilesLab } from "./files.js";
+import { createGradcheckLab } from "./gradcheck.js";
+import { createLossLab } from "./loss.js";
+import { createSoftmaxLab } from "./softmax.js";
+import { applyLabStrings } from "./strings.js";
+import { createTrainingLab } from "./training.js";
+import { createTruncatedLab } from "./truncated.js";
+import { createVanishingLab } from "./vanishing.js";
+
+const LABS = {
+  training: createTrainingLab,
+  vanishing: createVanishingLab,
+  softmax: createSoftmaxLab,
+  data: createDataLab,
+  bidirectional: createBidirectionalLab,
+  deep: createDeepLab,
+  gradcheck: createGradcheckLab,
+  truncated: createTruncatedLab,
+  loss: createLossLab,
+  files: createFilesLab,
+};
+
+export function mountLabs(root, app) {
+  let scratch = null;
+  const ctx = {
+    page: new Channel(app),
+    scratch() {
+      scratch ??= new Channel(openScratchLink());
+      return scratch;
+    },
+    state: app.state,
+  };
+  const labs = new Map();
+  for (const panel of root.querySelectorAll("[role=tabpanel][data-lab]")) {
+    const name = panel.dataset.lab;
+    labs.set(name, LABS[name](panel.querySelector(".lab-body"), ctx));
+  }
+  const tabs = [...root.querySelectorAll("[role=tab]")];
+  let shown = null;
+
+  function select(name) {
+    shown = name;
+    for (const tab of tabs) {
+      const on = tab.dataset.lab === name;
+      tab.setAttribute("aria-selected", String(on));
+      tab.tabIndex = on ? 0 : -1;
+    }
+    for (const panel of root.querySelectorAll("[role=tabpanel]")) {
+      panel.hidden = panel.dataset.lab !== name;
+    }
+    labs.get(name).show(app.state);
+  }
+
+  root.querySelector("[role=tablist]").addEventListener("click", (event) => {
+    const tab = event.target.closest("[role=tab]");
+    if (tab) select(tab.dataset.lab);
+  });
+  root.querySelector("[role=tablist]").addEventListener("keydown", (event) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const i = tabs.findIndex((tab) => tab.dataset.lab === shown);
+    const next = tabs[(i + step + tabs.length) % tabs.length];
+    select(next.dataset.lab);
+    next.focus();
+  });
+
+  function render(state, changed) {
+    if (changed.has("lang")) applyLabStrings(root, state.lang);
+    for (const [name, lab] of labs) lab.render(state, changed, name === shown);
+  }
+
+  applyLabStrings(root, app.state.lang);
+  select(tabs[0].dataset.lab);
+  return { render };
+}

@@ -1,0 +1,151 @@
+"""Stepping through BPTT in the page: the δ values shown are the engine's for that sentence and
+model, stepping backward changes δ and the formula, the keyboard steps and plays, and the
+accessible names survive the switch to Chinese."""
+
+import io
+import re
+from urllib.request import urlopen
+
+import numpy as np
+from playwright.sync_api import expect
+
+from rnn_core import io as model_io
+from rnn_core.text import Vocab, tokenize, training_pair_ids
+
+SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def open_ready(page, url: str) -> None:
+    """Load the page and wait until the server's hello arrived (the page may send from then on)."""
+    page.goto(url + "/")
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+
+
+def start_pass(page, text: str) -> None:
+    """Send a sentence and wait until its BPTT pass stands at the first forward frame."""
+    box = page.get_by_role("textbox", name="Sentence")
+    box.fill(text)
+    box.press("Enter")
+    bptt = page.locator("#bptt")
+    expect(bptt).to_have_attribute("data-text", text)
+    expect(bptt).to_have_attribute("data-pos", "0")
+
+
+def click_and_wait(page, name: str, pos: int) -> None:
+    page.get_by_role("button", name=name).click()
+    expect(page.locator("#bptt")).to_have_attribute("data-pos", str(pos))
+
+
+def engine_trace(page, url: str, text: str):
+    """model.trace on the session's own model (downloaded with the hello's token) and ids."""
+    token = page.locator("body").get_attribute("data-session")
+    with urlopen(f"{url}/api/sessions/{token}/model", timeout=10) as response:
+        checkpoint = model_io.load(io.BytesIO(response.read()))
+    x, y = training_pair_ids(tokenize(text), Vocab.from_list(checkpoint.vocab))
+    return x, checkpoint.model.trace(x, y)
+
+
+def parse_number(text: str) -> tuple[float, float]:
+    """A number as the page prints it and half a unit of its last printed digit."""
+    text = text.replace("\u2212", "-").strip()
+    mantissa, _, exponent = text.partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    scale = 10.0 ** int(exponent) if exponent else 1.0
+    return float(text), 0.5 * 10.0**-decimals * scale + 1e-12
+
+
+def shown_delta(page) -> tuple[int, list[str], str]:
+    """The step k, the δ_k entries and the ‖δ_k‖ text of the stepper's δ line."""
+    line = page.locator("#bptt .delta-values .vector").first
+    name = line.locator(".name").inner_text()
+    assert name.startswith("δ"), name
+    k = int(name[1:].translate(SUBSCRIPT_DIGITS))
+    numbers = line.locator(".numbers").inner_text().split(", ")
+    norm = line.locator(".norm").inner_text().split("=")[1]
+    return k, numbers, norm
+
+
+def assert_matches_engine(page, trace) -> int:
+    k, numbers, norm = shown_delta(page)
+    chain = trace.chains["1"]
+    assert len(numbers) == min(8, chain.delta.shape[1])
+    for text, exact in zip(numbers, chain.delta[k - 1], strict=False):
+        value, tolerance = parse_number(text)
+        assert abs(value - exact) <= tolerance, (k, text, exact)
+    value, tolerance = parse_number(norm)
+    assert abs(value - np.linalg.norm(chain.delta[k - 1])) <= tolerance
+    return k
+
+
+def test_delta_shown_equals_the_engines_and_stepping_back_changes_it(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = "the teacher was late for school"
+    start_pass(page, text)
+    x, trace = engine_trace(page, live_server, text)
+    T = len(x)
+    formula = page.locator("#formula")
+    expect(formula).to_contain_text("式2")
+    for pos in range(1, T + 1):  # T−1 more forward frames, then the first backward frame k = T
+        click_and_wait(page, "Step forward", pos)
+    expect(page.locator("#bptt .phase")).to_contain_text(f"k = {T}")
+    assert assert_matches_engine(page, trace) == T
+    for number in ("式3", "式5", "式6", "式8"):
+        expect(formula).to_contain_text(number)
+
+    click_and_wait(page, "Step forward", T + 1)
+    delta_before, formula_before = shown_delta(page), formula.inner_text()
+    assert assert_matches_engine(page, trace) == T - 1
+    expect(page.locator("#gradflow")).to_have_attribute("data-points", "2")
+
+    click_and_wait(page, "Step backward", T)
+    assert shown_delta(page) != delta_before
+    assert formula.inner_text() != formula_before
+    assert assert_matches_engine(page, trace) == T
+    watch.assert_clean()
+
+
+def test_keyboard_arrows_step_and_space_plays_and_pauses(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    start_pass(page, "my phone is broken , i will buy a new phone")
+    bptt = page.locator("#bptt")
+    page.get_by_role("heading", name="Unrolled network").click()  # focus leaves the textbox
+    page.keyboard.press("ArrowRight")
+    expect(bptt).to_have_attribute("data-pos", "1")
+    page.keyboard.press("ArrowRight")
+    expect(bptt).to_have_attribute("data-pos", "2")
+    page.keyboard.press("ArrowLeft")
+    expect(bptt).to_have_attribute("data-pos", "1")
+
+    page.keyboard.press(" ")
+    expect(bptt).to_have_attribute("data-playing", "1")
+    expect(bptt).not_to_have_attribute("data-pos", re.compile(r"^[01]$"))
+    page.keyboard.press(" ")
+    expect(bptt).to_have_attribute("data-playing", "0")
+    paused_at = bptt.get_attribute("data-pos")
+    page.keyboard.press("ArrowLeft")
+    expect(bptt).to_have_attribute("data-pos", str(int(paused_at) - 1))
+    watch.assert_clean()
+
+
+def test_chinese_mode_keeps_the_english_accessible_names(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    start_pass(page, "i was late for school")
+    page.get_by_role("button", name="中文").click()
+    expect(page.get_by_role("button", name="English")).to_be_visible()
+    expect(page.get_by_role("button", name="前进一步")).to_be_visible()
+    for role, name in [
+        ("textbox", "Sentence"),
+        ("region", "Next-word predictions"),
+        ("img", "Unrolled network"),
+        ("region", "BPTT"),
+        ("button", "Step backward"),
+        ("button", "Play"),
+        ("button", "Pause"),
+    ]:
+        expect(page.get_by_role(role, name=name)).to_have_count(1)
+    click_and_wait(page, "Step forward", 1)
+    expect(page.locator("#bptt .phase")).to_contain_text("前向计算")
+    watch.assert_clean()

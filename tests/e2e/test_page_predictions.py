@@ -1,0 +1,104 @@
+"""The page reads a typed sentence: next-word predictions at every position (English and Chinese),
+one network column per input word, and the same top words the engine computes for that model."""
+
+import io
+from urllib.request import urlopen
+
+import numpy as np
+from playwright.sync_api import expect
+
+from rnn_core import io as model_io
+from rnn_core.text import Vocab, tokenize, training_pair_ids
+
+
+def open_ready(page, url: str) -> None:
+    """Load the page and wait until the server's hello arrived (the page may send from then on)."""
+    page.goto(url + "/")
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+
+
+def send_sentence(page, text: str) -> None:
+    """Type a sentence, press Enter and wait for the predictions that answer it."""
+    box = page.get_by_role("textbox", name="Sentence")
+    box.fill(text)
+    box.press("Enter")
+    expect(page.locator("#predictions")).to_have_attribute("data-text", text)
+
+
+def session_checkpoint(page, url: str) -> model_io.Checkpoint:
+    """The model of the page's session, downloaded with the token the hello gave the page."""
+    token = page.locator("body").get_attribute("data-session")
+    with urlopen(f"{url}/api/sessions/{token}/model", timeout=10) as response:
+        return model_io.load(io.BytesIO(response.read()))
+
+
+def read_column(page) -> list[str]:
+    return page.locator("#predictions .pred-row .read").all_inner_texts()
+
+
+def test_english_sentence_shows_the_engines_top_word_at_every_position(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = "i was late for school yesterday"
+    send_sentence(page, text)
+
+    tokens = tokenize(text)
+    assert read_column(page) == ["<s>", *tokens]
+    checkpoint = session_checkpoint(page, live_server)
+    vocab = Vocab.from_list(checkpoint.vocab)
+    x, _ = training_pair_ids(tokens, vocab)
+    probs, _ = checkpoint.model.forward(x)  # (T+1, V)
+    rows = page.locator("#predictions .pred-row")
+    for t in range(len(x)):
+        first = rows.nth(t).locator(".guess").first
+        best = int(np.argmax(probs[t]))
+        assert first.locator(".word").inner_text() == vocab.word(best)
+        shown = float(first.locator(".p").inner_text().rstrip("%"))
+        assert abs(shown - 100 * probs[t, best]) <= 0.5 + 1e-9
+    watch.assert_clean()
+
+
+def test_network_has_one_column_per_input_word(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = "my phone is broken"
+    send_sentence(page, text)
+    network = page.get_by_role("img", name="Unrolled network")
+    columns = len(tokenize(text)) + 1  # the start word s, then every token
+    expect(network).to_have_attribute("data-columns", str(columns))
+    expect(network.locator("g.column")).to_have_count(columns)
+    assert network.locator("g.x-box .word").all_text_contents() == ["<s>", *tokenize(text)]
+    watch.assert_clean()
+
+
+def test_chinese_sentence_is_segmented_and_predicted(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = "我昨天上学迟到了"
+    send_sentence(page, text)
+    tokens = tokenize(text)
+    assert len(tokens) >= 4  # words, not one block
+    assert read_column(page) == ["<s>", *tokens]
+    expect(page.locator("#predictions .pred-row .guess").first).to_contain_text("%")
+    page.get_by_role("button", name="中文").click()
+    region = page.get_by_role("region", name="Next-word predictions")
+    expect(region.get_by_role("heading")).to_have_text("下一个词预测")
+    expect(page.get_by_role("img", name="Unrolled network")).to_have_attribute(
+        "data-columns", str(len(tokens) + 1)
+    )
+    watch.assert_clean()
+
+
+def test_choosing_a_position_compares_the_rnn_with_the_ngrams(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    send_sentence(page, "the teacher was late for school")
+    page.locator("#predictions .pred-row").nth(3).click()
+    expect(page.locator("#predictions .pred-row").nth(3)).to_have_attribute("aria-pressed", "true")
+    charts = page.locator("#predictions figure.bars")
+    expect(charts).to_have_count(3)
+    assert charts.locator("figcaption").all_inner_texts() == ["RNN", "2-gram", "3-gram"]
+    # at t = 3 the RNN sees 3 words back, the 2-gram 1 and the 3-gram 2
+    backs = page.locator("#predictions .context-grid .back").all_inner_texts()
+    assert [int("".join(c for c in b if c.isdigit())) for b in backs] == [3, 1, 2]
+    watch.assert_clean()
