@@ -183,3 +183,14 @@ def test_buy_is_the_usual_word_before_a_new_thing():
         zh.update(toks[i - 1] for i in range(1, len(toks) - 1)
                   if toks[i] in measures and toks[i + 1].startswith("新"))
     assert zh.most_common(1)[0][0] == "买" and zh["买"] / sum(zh.values()) > 0.6
+
+
+def test_adding_the_chinese_names_to_jieba_keeps_the_long_range_positions(long_range_rows):
+    with_names = jieba.Tokenizer()  # a private dictionary: the global one stays untouched
+    for name in mc.options(mc.ZH_LEX["name"]):
+        with_names.add_word(name)
+    for row in long_range_rows:
+        if row["lang"] == "zh":
+            toks = with_names.lcut(row["sentence"])
+            assert toks[int(row["cue_index"])] == row["cue"]
+            assert toks[int(row["dep_index"])] == row["dep"]
