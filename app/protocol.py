@@ -490,6 +490,7 @@ class BpttTotals(Frame):
     nan_at: int | None
     nonfinite: bool
     note: str | None
+    truncation_gap: dict[str, Number] | None
 
 
 class TrainState(Frame):
@@ -581,6 +582,8 @@ class VanishingFrame(Frame):
     beta_f: Number
     nan_at: int | None
     nonfinite: bool
+    grad_norm: Number
+    clipped_grad_norm: Number
 
 
 class SoftmaxFrame(Frame):
@@ -641,7 +644,8 @@ ERROR_CODES = {
     "unknown_type": "no such message type",
     "too_large": "the message is larger than limits.max_message_bytes",
     "too_long": "the sentence has more than limits.max_tokens tokens",
-    "empty": "the sentence has no tokens",
+    "empty": "the sentence (or corpus) has no tokens",
+    "not_text": "an uploaded corpus is binary or not UTF-8",
     "no_blank": "a bidirectional model needs ____ in the sentence",
     "limit": "a number is above one of the limits",
     "invalid": "the engine refused the settings (its message says why)",

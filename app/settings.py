@@ -18,6 +18,33 @@ class Settings(BaseSettings):
     static_dir: Path = ROOT / "static"
     models_dir: Path = ROOT / "models"
     data_dir: Path = ROOT / "data"
+    default_language: str = "en"
+
+    # limits (docs/protocol.md lists them; hello.limits sends them to the page)
+    max_message_bytes: int = 65536
+    max_frame_bytes: int = 8_000_000
+    max_tokens: int = 64
+    max_hidden: int = 512
+    max_layers: int = 4
+    max_vocab: int = 20000
+    max_corpus_bytes: int = 5_000_000
+    max_model_bytes: int = 64_000_000
+    max_sessions: int = 100
+    idle_timeout_s: float = 900.0
+    train_max_seconds: float = 600.0
+    progress_hz: float = 10.0
+    matrix_max_hidden: int = 64
+    max_top_k: int = 50
+    gradcheck_max_hidden: int = 16
+    gradcheck_max_T: int = 12
+    vanishing_max_T: int = 200
+
+    # scheduling
+    workers: int = 4
+    train_workers: int = 1
+    train_slice_s: float = 0.05
+    reap_every_s: float = 30.0
+    switch_interval_s: float = 0.001
 
 
 @lru_cache

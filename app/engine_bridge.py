@@ -1,0 +1,570 @@
+"""Turns rnn_core results into protocol frames: selection and serialisation only, no math.
+
+Every function here is synchronous and runs in a worker thread (app.sessions.Pool).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.models import LM
+from app.protocol import (
+    BackwardChain,
+    Blank,
+    BpttBackward,
+    BpttForward,
+    BpttStart,
+    BpttTotals,
+    BuiltinModel,
+    CheckedWeight,
+    ForwardChain,
+    Frame,
+    Grad,
+    GradcheckFrame,
+    Guess,
+    Position,
+    PredictFrame,
+    SoftmaxFrame,
+    Span,
+    TrainStep,
+    VanishingFrame,
+    VocabFrame,
+    WeightChange,
+)
+from app.sessions import ProtocolError
+from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutorial_gradient_check
+from rnn_core.losses import cross_entropy, softmax
+from rnn_core.model import RNNLM, ChainTrace, Trace
+from rnn_core.ngram import NGramLM
+from rnn_core.optim import SGD, clip_grad_norm, grad_norm
+from rnn_core.text import BLANK, BOS, EOS, SPECIALS, UNK, UNK_ID, UNSCORED, Vocab, tokenize
+from rnn_core.text import training_pairs as tutorial_pairs
+from rnn_core.views import all_finite, change_norm, first_nonfinite, norm, ratio_to_last, top_k
+
+TOP_WORDS = 10  # o_t's top words in a bptt forward frame
+
+
+def vec(a: np.ndarray) -> list:
+    """A NumPy array as nested lists of Python numbers (NaN stays NaN; encode() makes it null)."""
+    return np.asarray(a).tolist()
+
+
+def small(a: np.ndarray, limit: int) -> list | None:
+    """The array as lists if every dimension is ≤ limit, else None (norms only)."""
+    return vec(a) if max(a.shape) <= limit else None
+
+
+def read_tokens(text: str, language: str, max_tokens: int) -> list[str]:
+    """The server's tokenization of a sentence, within the token limit."""
+    try:
+        tokens = tokenize(text, language)
+    except ValueError as exc:
+        raise ProtocolError("empty", str(exc), "text") from None
+    if len(tokens) > max_tokens:
+        raise ProtocolError(
+            "too_long", f"the sentence has {len(tokens)} tokens; the limit is {max_tokens}", "text"
+        )
+    return tokens
+
+
+def guesses(vocab: Vocab, p: np.ndarray, k: int) -> list[Guess]:
+    """The top k words of a distribution p (V,)."""
+    ids, probs = top_k(p, k)
+    pairs = zip(ids.tolist(), probs.tolist(), strict=True)
+    return [Guess(word=vocab.word(i), id=i, p=q) for i, q in pairs]
+
+
+def guess(vocab: Vocab, p: np.ndarray, word_id: int) -> Guess:
+    """One word's probability under p (V,)."""
+    return Guess(word=vocab.word(word_id), id=word_id, p=float(p[word_id]))
+
+
+def builtin_info(lm: LM) -> BuiltinModel:
+    """The entry of a built-in model in `hello.models` and GET /api/models."""
+    c = lm.model.config
+    return BuiltinModel(
+        name=lm.name,
+        language=lm.language,
+        kind=lm.kind,
+        vocab_size=c.vocab_size,
+        hidden_size=c.hidden_size,
+        num_layers=c.num_layers,
+        bidirectional=c.bidirectional,
+        activation=c.activation,
+    )
+
+
+# ---------------------------------------------------------------- predict
+
+
+def _span(used: range) -> Span:
+    """Input positions (0 = <s>) → the token span [start, end) they cover."""
+    return Span(start=max(used.start - 1, 0), end=max(used.stop - 1, 0))
+
+
+def _positions(
+    vocab: Vocab,
+    labels: list[str],
+    y: np.ndarray,
+    dists: dict[str, np.ndarray],
+    ngrams: tuple[NGramLM, NGramLM],
+    k: int,
+) -> list[Position]:
+    """Predictions at every input position t = 0..T (after <s> and tokens[0:t])."""
+    positions = []
+    for t in range(len(labels)):
+        positions.append(
+            Position(
+                t=t,
+                context={
+                    "rnn": Span(start=0, end=t),
+                    "bigram": _span(ngrams[0].context_used(t)),
+                    "trigram": _span(ngrams[1].context_used(t)),
+                },
+                rnn=guesses(vocab, dists["rnn"][t], k),
+                bigram=guesses(vocab, dists["bigram"][t], k),
+                trigram=guesses(vocab, dists["trigram"][t], k),
+                next=guess(vocab, dists["rnn"][t], int(y[t])),
+                next_p={name: float(d[t, y[t]]) for name, d in dists.items()},
+            )
+        )
+    return positions
+
+
+def predictions(
+    lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int
+) -> tuple[list[Position], np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Positions, RNN outputs o (T+1, V), states and the ids of inputs/labels of a sentence."""
+    inputs, labels = tutorial_pairs(tokens)
+    x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T+1,), (T+1,)
+    o, states = lm.model.forward(x)  # (T+1, V), chain -> (T+1, H)
+    dists = {"rnn": o, "bigram": ngrams[0].distributions(x), "trigram": ngrams[1].distributions(x)}
+    return _positions(lm.vocab, labels, y, dists, ngrams, k), o, states, x, y
+
+
+def predict_frame(
+    lm: LM,
+    text: str,
+    top_k_words: int,
+    full: bool,
+    ngrams: tuple[NGramLM, NGramLM] | None,
+    left_only: LM | None,
+    max_tokens: int,
+) -> PredictFrame:
+    """The `predict` answer for a unidirectional model (ngrams) or a bidirectional one (blank)."""
+    tokens = read_tokens(text, lm.language, max_tokens)
+    ids = lm.vocab.encode(tokens)
+    common = {
+        "model": lm.name,
+        "language": lm.language,
+        "tokens": tokens,
+        "ids": vec(ids),
+        "unknown": [i == UNK_ID and t != UNK for i, t in zip(ids.tolist(), tokens, strict=True)],
+    }
+    if lm.model.config.bidirectional:
+        return _blank_frame(lm, tokens, top_k_words, full, left_only, common)
+    positions, o, states, _, _ = predictions(lm, tokens, ngrams, top_k_words)
+    inputs, labels = tutorial_pairs(tokens)
+    return PredictFrame(
+        **common,
+        inputs=inputs,
+        labels=labels,
+        positions=positions,
+        states={key: vec(s) for key, s in states.items()},
+        full=vec(o) if full else None,
+        blank=None,
+        nonfinite=not all_finite(o, *states.values()),
+    )
+
+
+def _blank_frame(
+    lm: LM, tokens: list[str], k: int, full: bool, left_only: LM | None, common: dict
+) -> PredictFrame:
+    """The blank's distribution from a bidirectional model, and a left-only model's guess."""
+    if BLANK not in tokens:
+        raise ProtocolError("no_blank", "write ____ where the word to fill is", "text")
+    index = tokens.index(BLANK)
+    inputs = [BOS, *tokens, EOS]
+    o, states = lm.model.forward(lm.vocab.encode(inputs))  # (T+2, V), chain -> (T+2, H)
+    dist = o[index + 1]  # (V,) the blank's slot
+    left = None
+    if left_only is not None:
+        o_left, _ = left_only.model.forward(left_only.vocab.encode([BOS, *tokens[:index]]))
+        left = guesses(left_only.vocab, o_left[-1], k)
+    blank = Blank(
+        index=index,
+        rnn=guesses(lm.vocab, dist, k),
+        left_only=left,
+        left_only_model=left_only.name if left_only is not None else None,
+        full=vec(dist) if full else None,
+    )
+    return PredictFrame(
+        **common,
+        inputs=inputs,
+        labels=[],
+        positions=[],
+        states={key: vec(s) for key, s in states.items()},
+        full=None,
+        blank=blank,
+        nonfinite=not all_finite(o, *states.values()),
+    )
+
+
+# ---------------------------------------------------------------- bptt
+
+
+@dataclass
+class HeldPass:
+    """One traced forward/backward pass and its frames: forward t=1..T, backward k=T..1, totals.
+
+    `pos` is the position of the last frame sent (-1 before the first).
+    """
+
+    lm_name: str
+    vocab: Vocab
+    tokens: list[str]
+    inputs: list[str]
+    labels: list[str]
+    trace: Trace
+    matrix_limit: int
+    truncate: int | None
+    full_grads: dict[str, np.ndarray] | None
+    pos: int = -1
+
+    @property
+    def T(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def count(self) -> int:
+        return 2 * self.T + 1
+
+    @property
+    def matrices(self) -> bool:
+        chain = next(iter(self.trace.chains.values()))
+        return chain.s.shape[1] <= self.matrix_limit
+
+    def note(self) -> str | None:
+        if self.matrices:
+            return None
+        return f"hidden size above {self.matrix_limit}: matrices are not sent, only their norms"
+
+    def start_frame(self, mode: str, speed: float) -> BpttStart:
+        return BpttStart(
+            model=self.lm_name,
+            mode=mode,
+            speed=speed,
+            tokens=self.tokens,
+            inputs=self.inputs,
+            labels=self.labels,
+            x=vec(self.trace.x),
+            y=vec(self.trace.y),
+            T=self.T,
+            chains=list(self.trace.chains),
+            count=self.count,
+            truncate=self.truncate,
+            matrices=self.matrices,
+            note=self.note(),
+        )
+
+    def frame(self, pos: int) -> Frame:
+        """The frame at position pos (0..count-1)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            if pos < self.T:
+                return self._forward(pos)
+            if pos < 2 * self.T:
+                return self._backward(pos - self.T)
+            return self._totals()
+
+    def _forward(self, i: int) -> BpttForward:
+        """Forward step t = i + 1."""
+        tr = self.trace
+        chains = {
+            key: ForwardChain(t=i + 1, net=vec(c.net[i]), s=vec(c.s[i]), s_prev=vec(c.s_prev[i]))
+            for key, c in tr.chains.items()
+        }
+        y = int(tr.y[i])
+        scored = y >= 0
+        return BpttForward(
+            pos=i,
+            count=self.count,
+            t=i + 1,
+            word=self.inputs[i],
+            x=int(tr.x[i]),
+            label=self.labels[i],
+            y=y,
+            chains=chains,
+            top=guesses(self.vocab, tr.o[i], TOP_WORDS),
+            p_label=float(tr.o[i, y]) if scored else None,
+            loss_t=float(tr.loss_t[i]),
+            nonfinite=not all_finite(tr.o[i], *(c.s[i] for c in tr.chains.values())),
+        )
+
+    def _chain_step(self, key: str, c: ChainTrace, j: int) -> BackwardChain:
+        """One chain at the j-th step of the backward pass (its own time index)."""
+        tr, limit = self.trace, self.matrix_limit
+        t = c.visit_order()[j]
+        if c.a_in is None:
+            index, column = tr.grad_U_col(key, t)
+            dU, dU_index, dU_col = None, index, vec(column)
+        else:
+            dU, dU_index, dU_col = small(tr.grad_U_t(key, t), limit), None, None
+        dW_sum = tr.grad_W_sum(key, t)  # (H, H)
+        return BackwardChain(
+            t=t + 1,
+            delta=vec(c.delta[t]),
+            delta_out=vec(c.delta_out[t]),
+            delta_time=vec(c.delta_time[t]),
+            delta_up=vec(c.delta_up[t]),
+            delta_norm=float(c.delta_norm[t]),
+            dW=small(tr.grad_W_t(key, t), limit),
+            dW_norm=float(c.dW_norm[t]),
+            dU=dU,
+            dU_index=dU_index,
+            dU_col=dU_col,
+            dU_norm=float(c.dU_norm[t]),
+            dW_sum=small(dW_sum, limit),
+            dW_sum_norm=norm(dW_sum),
+            truncated=self.truncate is not None and j >= self.truncate,
+        )
+
+    def _backward(self, j: int) -> BpttBackward:
+        """Backward step j = 0..T-1: k = T - j for forward chains."""
+        chains = {key: self._chain_step(key, c, j) for key, c in self.trace.chains.items()}
+        deltas = [c.delta[c.visit_order()[j]] for c in self.trace.chains.values()]
+        return BpttBackward(
+            pos=self.T + j,
+            count=self.count,
+            k=self.T - j,
+            chains=chains,
+            matrices=self.matrices,
+            nonfinite=not all_finite(*deltas),
+        )
+
+    def nan_at(self) -> int | None:
+        """First time step (1-based) where the forward pass or the δs stop being finite."""
+        tr = self.trace
+        forward = [first_nonfinite(r) for r in (tr.o, *(c.s for c in tr.chains.values()))]
+        forward = [i for i in forward if i is not None]
+        if forward:
+            return min(forward) + 1
+        backward = [_first_nonfinite_step(c) for c in tr.chains.values()]
+        return next((t for t in backward if t is not None), None)
+
+    def _totals(self) -> BpttTotals:
+        tr, limit = self.trace, self.matrix_limit
+        nan_at = self.nan_at()
+        finite = all_finite(*tr.grads.values()) and np.isfinite(tr.loss)
+        note = self.note()
+        if nan_at is not None or not finite:
+            note = (
+                "numbers overflowed to NaN/inf: lower W's spectral radius or the learning rate, "
+                "or turn on gradient clipping"
+            )
+        return BpttTotals(
+            pos=2 * self.T,
+            count=self.count,
+            loss=float(tr.loss),
+            grads={n: Grad(norm=norm(g), matrix=small(g, limit)) for n, g in tr.grads.items()},
+            delta_norm={key: vec(c.delta_norm) for key, c in tr.chains.items()},
+            bound={key: vec(c.bound) for key, c in tr.chains.items()},
+            beta_W={key: c.beta_W for key, c in tr.chains.items()},
+            beta_f={key: c.beta_f for key, c in tr.chains.items()},
+            matrices=self.matrices,
+            nan_at=nan_at,
+            nonfinite=not finite or nan_at is not None,
+            note=note,
+            truncation_gap=self._truncation_gap(),
+        )
+
+    def _truncation_gap(self) -> dict[str, float] | None:
+        """‖∇_truncated − ∇_full‖ for every weight, when the pass is truncated."""
+        if self.full_grads is None:
+            return None
+        return {n: change_norm(self.full_grads[n], g) for n, g in self.trace.grads.items()}
+
+
+def bptt_pass(lm: LM, text: str, truncate: int | None, max_tokens: int, limit: int) -> HeldPass:
+    """Trace the tutorial's pairs (<s> w1 … wT → w1 … wT </s>) of a sentence."""
+    tokens = read_tokens(text, lm.language, max_tokens)
+    inputs, labels = tutorial_pairs(tokens)
+    x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T,), (T,)
+    with np.errstate(over="ignore", invalid="ignore"):
+        trace = lm.model.trace(x, y, truncate=truncate)
+        full = None
+        if truncate is not None and truncate < len(x):
+            full = lm.model.loss_and_grads(x, y)[1]
+    return HeldPass(lm.name, lm.vocab, tokens, inputs, labels, trace, limit, truncate, full)
+
+
+# ---------------------------------------------------------------- small answers
+
+
+def softmax_frame(z: list[float], label: int | None) -> SoftmaxFrame:
+    """The tutorial's softmax and −log o[label] (natural log)."""
+    if label is not None and label >= len(z):
+        raise ProtocolError("bad_message", f"label must be 0..{len(z) - 1}", "label")
+    o = softmax(np.asarray(z, dtype=np.float64))  # (N,)
+    loss = None if label is None else cross_entropy(o[None, :], np.array([label]))
+    return SoftmaxFrame(z=z, o=vec(o), label=label, loss=loss)
+
+
+def vocab_frame(vocab: Vocab, offset: int, limit: int) -> VocabFrame:
+    """A page of the vocabulary, id order."""
+    words = vocab.to_list()
+    return VocabFrame(
+        size=len(words),
+        offset=offset,
+        words=words[offset : offset + limit],
+        special=dict(zip(("pad", "unk", "bos", "eos", "blank"), SPECIALS, strict=True)),
+    )
+
+
+# ---------------------------------------------------------------- labs
+
+GRADCHECK_VOCAB = 7  # words of the random model a gradient check runs on
+GRADCHECK_SAMPLES = 20  # checked entries per weight
+VANISHING_VOCAB = 16
+
+
+def _check_summary(result) -> dict:
+    """One tutorial-style check as {max_rel_error, passed}."""
+    return {"max_rel_error": result.rel_error, "passed": result.passed}
+
+
+def gradcheck_frame(msg) -> GradcheckFrame:
+    """Central differences against BPTT for every weight of a small random model."""
+    rng = np.random.default_rng(msg.seed)
+    model = RNNLM(
+        GRADCHECK_VOCAB,
+        msg.hidden,
+        msg.layers,
+        msg.bidirectional,
+        msg.activation,
+        seed=msg.seed,
+    )
+    inputs = rng.integers(0, GRADCHECK_VOCAB, msg.T)  # (T,)
+    targets = rng.integers(0, GRADCHECK_VOCAB, msg.T)  # (T,)
+    result = gradient_check(model, inputs, targets, max_entries=GRADCHECK_SAMPLES, seed=msg.seed)
+    weights = {
+        name: CheckedWeight(
+            max_rel_error=err,
+            samples=[
+                list(pair)
+                for pair in zip(
+                    result.numeric[name].tolist(), result.analytic[name].tolist(), strict=True
+                )
+            ],
+        )
+        for name, err in result.rel_error.items()
+    }
+    tutorial = None
+    if msg.tutorial:
+        tutorial = {
+            "identity_correct": _check_summary(tutorial_gradient_check(False, msg.seed)),
+            "identity_buggy": _check_summary(tutorial_gradient_check(True, msg.seed)),
+            "tanh_correct": _check_summary(nonlinear_gradient_check(False, seed=msg.seed)),
+            "tanh_buggy": _check_summary(nonlinear_gradient_check(True, seed=msg.seed)),
+        }
+    return GradcheckFrame(
+        weights=weights, worst=result.max_rel_error, passed=result.passed, tutorial=tutorial
+    )
+
+
+def vanishing_frame(msg) -> VanishingFrame:
+    """‖δ_k‖ along one random sequence whose only loss is at the last step (the tutorial's δ_T)."""
+    rng = np.random.default_rng(msg.seed)
+    model = RNNLM(
+        VANISHING_VOCAB,
+        msg.hidden,
+        activation=msg.activation,
+        bias=False,
+        seed=msg.seed,
+        init=msg.init or "xavier",
+        radius=msg.radius,
+    )
+    inputs = rng.integers(0, VANISHING_VOCAB, msg.T)  # (T,)
+    targets = np.full(msg.T, UNSCORED)  # (T,)
+    targets[-1] = rng.integers(0, VANISHING_VOCAB)
+    with np.errstate(over="ignore", invalid="ignore"):
+        trace = model.trace(inputs, targets)
+    chain = trace.chains["1"]
+    grads = {name: g.copy() for name, g in trace.grads.items()}
+    total = grad_norm(grads)
+    clipped = None
+    if msg.clip is not None and all_finite(*grads.values()):
+        clip_grad_norm(grads, msg.clip)
+        clipped = grad_norm(grads)
+    return VanishingFrame(
+        T=msg.T,
+        delta_norm=vec(chain.delta_norm),
+        ratio=vec(ratio_to_last(chain.delta_norm)),
+        bound=vec(chain.bound),
+        beta_W=chain.beta_W,
+        beta_f=chain.beta_f,
+        nan_at=_first_nonfinite_step(chain),
+        nonfinite=not all_finite(chain.delta_norm),
+        grad_norm=total,
+        clipped_grad_norm=clipped,
+    )
+
+
+def _first_nonfinite_step(chain: ChainTrace) -> int | None:
+    """The first step (1-based t) BPTT reaches whose δ is not finite, in visiting order."""
+    order = chain.visit_order()
+    i = first_nonfinite(chain.delta[order])
+    return None if i is None else order[i] + 1
+
+
+# ---------------------------------------------------------------- one SGD step
+
+
+def train_step_frame(
+    lm: LM,
+    text: str,
+    lr: float,
+    clip: float | None,
+    truncate: int | None,
+    max_tokens: int,
+    limit: int,
+) -> TrainStep:
+    """The tutorial's update W ← W − η ∇W E (every weight) on one sentence, before and after."""
+    tokens = read_tokens(text, lm.language, max_tokens)
+    inputs, labels = tutorial_pairs(tokens)
+    x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T,), (T,)
+    params = lm.model.params
+    before = {name: p.copy() for name, p in params.items()}
+    loss_before, grads = lm.model.loss_and_grads(x, y, truncate=truncate)
+    grad_norms = {name: norm(g) for name, g in grads.items()}
+    finite = bool(np.isfinite(loss_before)) and all_finite(*grads.values())
+    clipped = False
+    if finite:
+        if clip is not None:
+            clipped = clip_grad_norm(grads, clip)[1]
+        SGD(lr).step(params, grads)
+    loss_after = lm.model.loss(x[None, :], y[None, :])[0]
+    weights = {
+        name: WeightChange(
+            shape=list(p.shape),
+            norm_before=norm(before[name]),
+            norm_after=norm(p),
+            change_norm=change_norm(before[name], p),
+            grad_norm=grad_norms[name],
+            before=small(before[name], limit),
+            after=small(p, limit),
+        )
+        for name, p in params.items()
+    }
+    return TrainStep(
+        tokens=tokens,
+        lr=lr,
+        loss_before=loss_before,
+        loss_after=loss_after,
+        clipped=clipped,
+        weights=weights,
+        matrices=lm.model.config.hidden_size <= limit,
+        nan_at=None if finite else 1,
+        nonfinite=not (finite and np.isfinite(loss_after)),
+    )

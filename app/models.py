@@ -1,0 +1,179 @@
+"""The built-in models (models/*.npz, loaded at start-up, never trained there), the built-in
+corpora (data/<lang>/train.txt, valid.txt) and the 2-gram/3-gram baselines on a model's vocabulary.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rnn_core import RNNLM
+from rnn_core.io import ModelFormatError, load
+from rnn_core.ngram import NGramLM
+from rnn_core.text import Vocab, detect_language, tokenize
+
+log = logging.getLogger("unrolled.models")
+
+KINDS = ("lm", "blank", "deep")
+NGRAM_CACHE_SIZE = 8
+
+
+@dataclass
+class LM:
+    """A model with what it takes to read text: its vocabulary, language and provenance.
+
+    `shared` is true while the weights are a built-in model's own; a session copies them
+    (own()) before changing them.
+    """
+
+    name: str
+    origin: str
+    language: str
+    model: RNNLM
+    vocab: Vocab
+    shared: bool = False
+    corpus_key: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """lm (unidirectional, one layer), blank (bidirectional), deep (stacked layers)."""
+        config = self.model.config
+        if config.bidirectional:
+            return "blank"
+        return "deep" if config.num_layers > 1 else "lm"
+
+    def own(self) -> LM:
+        """This LM with weights of its own (a copy if they were shared)."""
+        if not self.shared:
+            return self
+        return replace(self, model=self.model.copy(), shared=False)
+
+
+def read_model(path: Path, default_language: str) -> LM:
+    """A model file (rnn_core.io format) as an LM named after the file; it must hold a vocabulary.
+
+    The language is the file's extra["language"], else guessed from the vocabulary.
+    """
+    checkpoint = load(path)
+    if checkpoint.vocab is None:
+        raise ModelFormatError(f"{path.name} holds no vocabulary")
+    vocab = Vocab.from_list(checkpoint.vocab)
+    language = checkpoint.extra.get("language")
+    if language not in ("en", "zh"):
+        words = " ".join(vocab.to_list())
+        language = detect_language(words) if words.strip() else default_language
+    return LM(path.stem, "builtin", language, checkpoint.model, vocab, shared=True)
+
+
+def read_sentences(path: Path, language: str) -> list[list[str]]:
+    """One tokenized sentence per non-empty line of a UTF-8 text file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [tokenize(line, language) for line in lines if line.strip()]
+
+
+class ModelRegistry:
+    """Built-in models by name, built-in corpora by language, n-gram baselines by vocabulary."""
+
+    def __init__(self, models_dir: Path, data_dir: Path, default_language: str = "en") -> None:
+        self.models_dir = models_dir
+        self.data_dir = data_dir
+        self.default_language = default_language
+        self.builtins: dict[str, LM] = {}
+        self._corpora: dict[tuple[str, str], list[list[str]]] = {}
+        self._ngrams: OrderedDict[tuple, tuple[NGramLM, NGramLM]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[tuple, threading.Lock] = {}
+
+    def load(self) -> None:
+        """Load every models/*.npz (sorted by name); a broken file is logged and skipped."""
+        for path in sorted(self.models_dir.glob("*.npz")):
+            try:
+                lm = read_model(path, self.default_language)
+            except ModelFormatError as exc:
+                log.error("built-in model %s not loaded: %s", path.name, exc)
+                continue
+            self.add(lm)
+
+    def add(self, lm: LM) -> None:
+        """Register a built-in model under lm.name."""
+        self.builtins[lm.name] = replace(lm, origin="builtin", shared=True)
+
+    def get(self, name: str) -> LM | None:
+        """The built-in model called name (shared weights), or None."""
+        return self.builtins.get(name)
+
+    def find(self, kind: str, language: str) -> LM | None:
+        """The first built-in model of this kind and language (by name), or None."""
+        for name in sorted(self.builtins):
+            lm = self.builtins[name]
+            if lm.kind == kind and lm.language == language:
+                return lm
+        return None
+
+    def default(self) -> LM:
+        """The page's model: the default language's unidirectional LM, else any built-in LM,
+        else an untrained one (H = 32) on the default language's corpus vocabulary."""
+        lm = self.find("lm", self.default_language)
+        if lm is None and self.builtins:
+            lm = self.builtins[sorted(self.builtins)[0]]
+        return lm if lm is not None else self.untrained(self.default_language)
+
+    def untrained(self, language: str, hidden_size: int = 32) -> LM:
+        """A fresh model on the vocabulary of the built-in corpus (specials only without one)."""
+        vocab = Vocab.build(self.corpus(language, "train"))
+        model = RNNLM(len(vocab), hidden_size)
+        return LM("untrained", "configured", language, model, vocab)
+
+    def vocab(self, language: str) -> Vocab:
+        """The vocabulary for a configured model: the built-in LM's, else the corpus's."""
+        lm = self.find("lm", language)
+        return lm.vocab if lm is not None else Vocab.build(self.corpus(language, "train"))
+
+    def corpus(self, language: str, split: str) -> list[list[str]]:
+        """Tokenized sentences of data/<language>/<split>.txt ([] when the file is missing)."""
+        key = (language, split)
+        with self._lock:
+            if key in self._corpora:
+                return self._corpora[key]
+        path = self.data_dir / language / f"{split}.txt"
+        sentences = read_sentences(path, language) if path.is_file() else []
+        with self._lock:
+            self._corpora[key] = sentences
+        return sentences
+
+    def ngrams(
+        self, vocab: Vocab, corpus_key: str, sentences: list[list[str]] | None = None
+    ) -> tuple[NGramLM, NGramLM]:
+        """2-gram and 3-gram fitted on a corpus with this vocabulary (cached, built once).
+
+        corpus_key is a language ("en", "zh": the built-in train split) or a session's
+        uploaded-corpus key, in which case `sentences` are its training sentences.
+        """
+        key = (corpus_key, vocab)
+        with self._lock:
+            if key in self._ngrams:
+                self._ngrams.move_to_end(key)
+                return self._ngrams[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._ngrams:
+                    return self._ngrams[key]
+            if sentences is None:
+                sentences = self.corpus(corpus_key, "train")
+            ids = [vocab.encode(s) for s in sentences]
+            pair = (NGramLM(len(vocab), 2).fit(ids), NGramLM(len(vocab), 3).fit(ids))
+            with self._lock:
+                self._ngrams[key] = pair
+                while len(self._ngrams) > NGRAM_CACHE_SIZE:
+                    self._ngrams.popitem(last=False)
+                self._key_locks.pop(key, None)
+        return pair
+
+    def warm_up(self) -> None:
+        """Tokenize the corpora and fit every built-in model's baselines (a background thread)."""
+        for lm in list(self.builtins.values()):
+            self.ngrams(lm.vocab, lm.language)

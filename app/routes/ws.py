@@ -1,0 +1,105 @@
+"""The WebSocket at /ws: one connection = one session (resumable with ?session=TOKEN)."""
+
+import asyncio
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from app.protocol import Resume
+from app.service import Service, parse
+from app.sessions import Busy, Connection, ProtocolError, error_body, stamp
+
+router = APIRouter()
+
+TAKEN_OVER = 4001  # close code: another connection resumed this session
+TRY_LATER = 1013
+
+
+@router.websocket("/ws")
+async def websocket_session(websocket: WebSocket, session: str | None = None) -> None:
+    """Open or resume a session, then read messages until the client goes away."""
+    service: Service = websocket.app.state.service
+    await websocket.accept()
+    conn = Connection(websocket.send_text, websocket.close)
+    attached = await _open(service, conn, session)
+    if not attached:
+        return
+    pump = asyncio.ensure_future(conn.pump())
+    try:
+        await _read(service, websocket, conn)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        conn.closed = True
+        if conn.session is not None:
+            current = conn.session
+            service.sessions.detach(current, conn)
+            if current.connection is None:
+                await current.stop_task("stream")
+        pump.cancel()
+
+
+async def _open(service: Service, conn: Connection, token: str | None) -> bool:
+    """Attach the connection to the session `token` or a new one; hello first. False if busy."""
+    sessions = service.sessions
+    session = sessions.get(token) if token else None
+    resumed = session is not None
+    if session is None:
+        try:
+            session = await sessions.create()
+        except Busy:
+            body = error_body(
+                None, "busy", f"the server has {sessions.max_sessions} sessions; try again later"
+            )
+            await conn.send_text(stamp(body, 0))
+            await conn.close(TRY_LATER)
+            return False
+    await _attach(service, conn, session, resumed, None)
+    if token and not resumed:
+        session.outbox.put(
+            error_body(None, "unknown_session", "that session has expired; this is a new one")
+        )
+    return True
+
+
+async def _attach(service: Service, conn: Connection, session, resumed: bool, re) -> None:
+    previous = service.sessions.attach(session, conn)
+    session.outbox.put_front(service.hello(session, resumed, re))
+    if previous is not None:
+        await previous.close(TAKEN_OVER)
+
+
+async def _read(service: Service, websocket: WebSocket, conn: Connection) -> None:
+    """Parse every incoming message and queue it for the session (errors in order too)."""
+    limit = service.settings.max_message_bytes
+    while not conn.closed:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        raw = message.get("text")
+        if raw is None:
+            raw = message.get("bytes") or b""
+        try:
+            item = parse(raw, limit)
+        except ProtocolError as exc:
+            item = exc
+        if conn.session is None:
+            return
+        if not isinstance(item, ProtocolError) and isinstance(item[1], Resume):
+            await _resume(service, conn, item[0], item[1].session)
+            continue
+        conn.session.inbox.put_nowait(item)
+
+
+async def _resume(service: Service, conn: Connection, re, token: str) -> None:
+    """Switch this connection to the session `token`."""
+    current = conn.session
+    target = service.sessions.get(token)
+    if target is None:
+        current.error(re, "unknown_session", "no session with that token (expired?)", "session")
+        return
+    if target is current:
+        current.outbox.put(service.hello(current, True, re))
+        return
+    service.sessions.detach(current, conn)
+    await _attach(service, conn, target, True, re)
+    current.outbox.wake()

@@ -1,0 +1,482 @@
+"""The message layer: parses and validates every client message in one place, runs it for its
+session (engine work in worker threads) and queues the answer frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from fastapi import FastAPI
+from pydantic import ValidationError
+
+from app import __version__, training
+from app import engine_bridge as bridge
+from app.models import LM, ModelRegistry
+from app.protocol import (
+    CLIENT_MESSAGE,
+    MESSAGE_TYPES,
+    Ack,
+    Bptt,
+    Configure,
+    Configured,
+    Frame,
+    Gradcheck,
+    Hello,
+    Limits,
+    Message,
+    ModelInfo,
+    Pause,
+    Ping,
+    Play,
+    Pong,
+    Predict,
+    Resume,
+    Softmax,
+    Step,
+    Train,
+    Vanishing,
+    VocabRequest,
+)
+from app.sessions import Pool, ProtocolError, Session, SessionRegistry, encode
+from app.settings import Settings, get_settings
+from rnn_core import RNNLM
+from rnn_core.optim import Optimizer, make_optimizer
+from rnn_core.text import detect_language
+
+log = logging.getLogger("unrolled.service")
+
+
+@dataclass
+class Hyper:
+    """Training settings of a session (configure sets them)."""
+
+    optimizer: str = "sgd"
+    lr: float = 0.1
+    clip: float | None = 5.0
+    truncate: int | None = None
+
+
+@dataclass
+class SessionState:
+    """Everything one session keeps besides its frames."""
+
+    lm: LM
+    hyper: Hyper = field(default_factory=Hyper)
+    optimizer: Optimizer | None = None
+    corpus: training.UserCorpus | None = None
+    held: bridge.HeldPass | None = None
+    speed: float = 4.0
+    run: training.TrainingRun | None = None
+    uploads: int = 0
+
+
+def _request_id(data: Any) -> Any:
+    """The id of a message, if it has a usable one (for `re` of an error frame)."""
+    if isinstance(data, dict):
+        rid = data.get("id")
+        if isinstance(rid, str) and 0 < len(rid) <= 64:
+            return rid
+        if isinstance(rid, int) and not isinstance(rid, bool) and abs(rid) <= 2**53:
+            return rid
+    return None
+
+
+def _validation_error(exc: ValidationError, data: dict) -> ProtocolError:
+    """The first problem of a pydantic error as a protocol error naming the field."""
+    first = exc.errors(include_url=False)[0]
+    loc = [str(p) for p in first["loc"]]
+    if data.get("type") not in MESSAGE_TYPES:
+        return ProtocolError(
+            "unknown_type", f"type must be one of: {', '.join(MESSAGE_TYPES)}", "type"
+        )
+    path = ".".join(loc[1:]) or None
+    message = first["msg"] if path is None else f"{path}: {first['msg']}"
+    return ProtocolError("bad_message", message, path)
+
+
+def parse(raw: str | bytes, max_bytes: int) -> tuple[Any, Message]:
+    """(request id, validated message) or ProtocolError carrying the id in `.re`."""
+    size = len(raw.encode() if isinstance(raw, str) else raw)
+    if size > max_bytes:
+        raise _with_re(ProtocolError("too_large", f"message of {size} bytes; limit {max_bytes}"))
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise _with_re(ProtocolError("bad_json", f"not valid JSON: {exc}")) from None
+    re = _request_id(data)
+    if not isinstance(data, dict):
+        raise _with_re(ProtocolError("bad_message", "a message is a JSON object"))
+    try:
+        return re, CLIENT_MESSAGE.validate_python(data)
+    except ValidationError as exc:
+        raise _with_re(_validation_error(exc, data), re) from None
+
+
+def _with_re(error: ProtocolError, re: Any = None) -> ProtocolError:
+    error.re = re
+    return error
+
+
+class Service:
+    """The handlers of every message type, bound to the registry, pool and settings."""
+
+    def __init__(self, settings: Settings, models: ModelRegistry, pool: Pool) -> None:
+        self.settings = settings
+        self.models = models
+        self.pool = pool
+        self.sessions = SessionRegistry(
+            settings.max_sessions,
+            settings.idle_timeout_s,
+            self.new_state,
+            self.handle,
+            self.close_state,
+        )
+
+    # ------------------------------------------------------------ session life
+
+    async def new_state(self) -> SessionState:
+        return SessionState(lm=self.models.default())
+
+    async def close_state(self, session: Session) -> None:
+        run = session.state.run
+        if run is not None:
+            run.stop()
+
+    def limits(self) -> Limits:
+        s = self.settings
+        return Limits(**{name: getattr(s, name) for name in Limits.model_fields})
+
+    def model_info(self, state: SessionState) -> ModelInfo:
+        lm, config, hyper = state.lm, state.lm.model.config, state.hyper
+        return ModelInfo(
+            name=lm.name,
+            origin=lm.origin,
+            language=lm.language,
+            vocab_size=config.vocab_size,
+            hidden_size=config.hidden_size,
+            num_layers=config.num_layers,
+            bidirectional=config.bidirectional,
+            activation=config.activation,
+            bias=config.bias,
+            init=config.init,
+            radius=config.radius,
+            optimizer=hyper.optimizer,
+            lr=hyper.lr,
+            clip=hyper.clip,
+            truncate=hyper.truncate,
+            seed=config.seed,
+            chains=config.chain_keys,
+            params={name: list(p.shape) for name, p in lm.model.params.items()},
+        )
+
+    def hello(self, session: Session, resumed: bool, re: Any = None) -> bytes:
+        state: SessionState = session.state
+        frame = Hello(
+            re=re,
+            session=session.token,
+            resumed=resumed,
+            version=__version__,
+            model=self.model_info(state),
+            models=[bridge.builtin_info(lm) for lm in self.models.builtins.values()],
+            limits=self.limits(),
+            training=state.run.state if state.run is not None else "idle",
+        )
+        return encode(frame, self.settings.max_frame_bytes)
+
+    # ------------------------------------------------------------ dispatch
+
+    async def handle(self, session: Session, item: Any) -> None:
+        """Run one parsed message (or report its parse error); never raises."""
+        if isinstance(item, ProtocolError):
+            session.error(item.re, item.code, item.message, item.field)
+            return
+        re, message = item
+        try:
+            await self.HANDLERS[type(message)](self, session, message)
+        except ProtocolError as exc:
+            session.error(re, exc.code, exc.message, exc.field)
+        except ValueError as exc:
+            session.error(re, "invalid", str(exc))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s failed", message.type)
+            session.error(re, "internal", f"the server failed on this {message.type}; see its log")
+
+    async def compute(self, session: Session, re: Any, build, *args) -> bytes:
+        """Build a frame in a worker thread (holding the session's model lock), encoded."""
+
+        def work() -> bytes:
+            with session.lock:
+                frame: Frame = build(*args)
+            frame.re = re
+            return encode(frame, self.settings.max_frame_bytes)
+
+        return await self.pool.run(work)
+
+    def send(self, session: Session, frame: Frame, re: Any) -> None:
+        frame.re = re
+        session.send(encode(frame, self.settings.max_frame_bytes))
+
+    # ------------------------------------------------------------ model choice
+
+    def reader(self, state: SessionState, name: str | None, text: str) -> LM:
+        """The model that reads `text`: a named built-in, else the session's model — or, when the
+        session uses a built-in model and the text is in the other language, the built-in model
+        of the same kind in that language."""
+        if name is not None:
+            lm = self.models.get(name)
+            if lm is None:
+                raise ProtocolError("unknown_model", f"no built-in model called {name!r}", "model")
+            return lm
+        lm = state.lm
+        language = detect_language(text)
+        if lm.origin == "builtin" and language != lm.language:
+            return self.models.find(lm.kind, language) or lm
+        return lm
+
+    def ngrams(self, state: SessionState, lm: LM):
+        """The 2-gram and 3-gram baselines on lm's vocabulary and corpus."""
+        if lm.corpus_key is not None and state.corpus is not None:
+            if lm.corpus_key == state.corpus.key:
+                return self.models.ngrams(lm.vocab, lm.corpus_key, state.corpus.train)
+        return self.models.ngrams(lm.vocab, lm.language)
+
+    # ------------------------------------------------------------ handlers
+
+    async def on_ping(self, session: Session, msg: Ping) -> None:
+        self.send(session, Pong(), msg.id)
+
+    async def on_resume(self, session: Session, msg: Resume) -> None:
+        raise ProtocolError("bad_message", "resume is only valid as a connection's message")
+
+    async def on_predict(self, session: Session, msg: Predict) -> None:
+        state: SessionState = session.state
+        lm = self.reader(state, msg.model, msg.text)
+        top_k = min(msg.top_k, self.settings.max_top_k)
+
+        def build():
+            left = None
+            ngrams = None
+            if lm.model.config.bidirectional:
+                left = self.models.find("lm", lm.language)
+            else:
+                ngrams = self.ngrams(state, lm)
+            return bridge.predict_frame(
+                lm, msg.text, top_k, msg.full, ngrams, left, self.settings.max_tokens
+            )
+
+        session.send(await self.compute(session, msg.id, build))
+
+    async def on_bptt(self, session: Session, msg: Bptt) -> None:
+        state: SessionState = session.state
+        await session.stop_task("stream")
+        lm = self.reader(state, msg.model, msg.text)
+
+        def build():
+            held = bridge.bptt_pass(
+                lm,
+                msg.text,
+                msg.truncate,
+                self.settings.max_tokens,
+                self.settings.matrix_max_hidden,
+            )
+            return held
+
+        with_lock = _locked(session, build)
+        held = await self.pool.run(with_lock)
+        state.held, state.speed = held, msg.speed
+        self.send(session, held.start_frame(msg.mode, msg.speed), msg.id)
+        if msg.mode == "step":
+            await self._send_pos(session, held, 0, msg.id)
+        else:
+            session.start_task("stream", self._stream(session, held, 0, msg.speed, msg.id))
+
+    async def _send_pos(self, session: Session, held: bridge.HeldPass, pos: int, re: Any) -> None:
+        body = await self.pool.run(self._frame_body, held, pos, re)
+        held.pos = pos
+        session.send(body)
+
+    def _frame_body(self, held: bridge.HeldPass, pos: int, re: Any) -> bytes:
+        frame = held.frame(pos)
+        frame.re = re
+        return encode(frame, self.settings.max_frame_bytes)
+
+    async def _stream(
+        self, session: Session, held: bridge.HeldPass, start: int, speed: float, re: Any
+    ) -> None:
+        """Send frames start..count-1 at `speed` frames per second."""
+        for pos in range(start, held.count):
+            if pos > start:
+                await asyncio.sleep(1.0 / speed)
+            try:
+                await self._send_pos(session, held, pos, re)
+            except ProtocolError as exc:
+                session.error(re, exc.code, exc.message, exc.field)
+                return
+
+    def _held(self, session: Session) -> bridge.HeldPass:
+        held = session.state.held
+        if held is None:
+            raise ProtocolError("no_pass", "send bptt first: there is no pass to step through")
+        return held
+
+    async def on_step(self, session: Session, msg: Step) -> None:
+        held = self._held(session)
+        await session.stop_task("stream")
+        if msg.to is not None:
+            if msg.to >= held.count:
+                raise ProtocolError("bad_message", f"to must be 0..{held.count - 1}", "to")
+            pos = msg.to
+        else:
+            pos = held.pos + (1 if msg.dir == "forward" else -1)
+            pos = min(max(pos, 0), held.count - 1)
+        await self._send_pos(session, held, pos, msg.id)
+
+    async def on_play(self, session: Session, msg: Play) -> None:
+        state: SessionState = session.state
+        held = self._held(session)
+        await session.stop_task("stream")
+        if msg.speed is not None:
+            state.speed = msg.speed
+        start = held.pos + 1 if held.pos + 1 < held.count else 0
+        session.start_task("stream", self._stream(session, held, start, state.speed, msg.id))
+
+    async def on_pause(self, session: Session, msg: Pause) -> None:
+        held = self._held(session)
+        await session.stop_task("stream")
+        self.send(session, Ack(of="pause", pos=held.pos), msg.id)
+
+    async def on_train(self, session: Session, msg: Train) -> None:
+        await training.handle(self, session, msg)
+
+    async def on_configure(self, session: Session, msg: Configure) -> None:
+        state: SessionState = session.state
+        s = self.settings
+        if state.run is not None and state.run.state != "idle":
+            raise ProtocolError("training", "stop training before changing the model")
+        if msg.hidden_size > s.max_hidden:
+            raise ProtocolError("limit", f"hidden_size must be 1..{s.max_hidden}", "hidden_size")
+        if msg.num_layers > s.max_layers:
+            raise ProtocolError("limit", f"num_layers must be 1..{s.max_layers}", "num_layers")
+        if msg.model is not None:
+            lm = self.models.get(msg.model)
+            if lm is None:
+                raise ProtocolError("unknown_model", f"no built-in model {msg.model!r}", "model")
+        else:
+            lm = await self.pool.run(self._configured_lm, state, msg)
+        optimizer = await self.pool.run(make_optimizer, msg.optimizer, msg.lr)
+        state.lm, state.optimizer = lm, optimizer
+        state.hyper = Hyper(msg.optimizer, msg.lr, msg.clip, msg.truncate)
+        self.send(session, Configured(model=self.model_info(state)), msg.id)
+
+    def _configured_lm(self, state: SessionState, msg: Configure) -> LM:
+        """A fresh model with the message's settings on the current or a language's vocabulary."""
+        current = state.lm
+        if msg.language is None or msg.language == current.language:
+            language, vocab, corpus_key = current.language, current.vocab, current.corpus_key
+        else:
+            language, vocab, corpus_key = msg.language, self.models.vocab(msg.language), None
+        model = RNNLM(
+            len(vocab),
+            msg.hidden_size,
+            msg.num_layers,
+            msg.bidirectional,
+            msg.activation,
+            msg.bias,
+            msg.seed,
+            "float64",
+            msg.init,
+            msg.radius,
+        )
+        return LM("custom", "configured", language, model, vocab, corpus_key=corpus_key)
+
+    async def on_gradcheck(self, session: Session, msg: Gradcheck) -> None:
+        s = self.settings
+        if msg.hidden > s.gradcheck_max_hidden:
+            raise ProtocolError("limit", f"hidden must be 1..{s.gradcheck_max_hidden}", "hidden")
+        if msg.T > s.gradcheck_max_T:
+            raise ProtocolError("limit", f"T must be 1..{s.gradcheck_max_T}", "T")
+        if msg.layers > s.max_layers:
+            raise ProtocolError("limit", f"layers must be 1..{s.max_layers}", "layers")
+        session.send(await self.compute(session, msg.id, bridge.gradcheck_frame, msg))
+
+    async def on_vanishing(self, session: Session, msg: Vanishing) -> None:
+        s = self.settings
+        if msg.T > s.vanishing_max_T:
+            raise ProtocolError("limit", f"T must be 1..{s.vanishing_max_T}", "T")
+        if msg.hidden > s.max_hidden:
+            raise ProtocolError("limit", f"hidden must be 1..{s.max_hidden}", "hidden")
+        session.send(await self.compute(session, msg.id, bridge.vanishing_frame, msg))
+
+    async def on_softmax(self, session: Session, msg: Softmax) -> None:
+        session.send(await self.compute(session, msg.id, bridge.softmax_frame, msg.z, msg.label))
+
+    async def on_vocab(self, session: Session, msg: VocabRequest) -> None:
+        vocab = session.state.lm.vocab
+        session.send(
+            await self.compute(session, msg.id, bridge.vocab_frame, vocab, msg.offset, msg.limit)
+        )
+
+    HANDLERS = {
+        Ping: on_ping,
+        Resume: on_resume,
+        Predict: on_predict,
+        Bptt: on_bptt,
+        Step: on_step,
+        Play: on_play,
+        Pause: on_pause,
+        Train: on_train,
+        Configure: on_configure,
+        Gradcheck: on_gradcheck,
+        Vanishing: on_vanishing,
+        Softmax: on_softmax,
+        VocabRequest: on_vocab,
+    }
+
+
+def _locked(session: Session, fn):
+    """fn run while holding the session's model lock (training slices hold it too)."""
+
+    def run():
+        with session.lock:
+            return fn()
+
+    return run
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start-up: load the built-in models (never train), start the worker pool and the reaper;
+    fit the n-gram baselines in the background. Shutdown: stop every session."""
+    settings = getattr(app.state, "settings", None) or get_settings()
+    models = ModelRegistry(settings.models_dir, settings.data_dir, settings.default_language)
+    models.load()
+    pool = Pool(settings.workers, settings.train_workers)
+    service = Service(settings, models, pool)
+    app.state.service = service
+    sys.setswitchinterval(settings.switch_interval_s)
+    background = [
+        asyncio.ensure_future(_warm_up(pool, models)),
+        asyncio.ensure_future(service.sessions.reaper(settings.reap_every_s)),
+    ]
+    try:
+        yield
+    finally:
+        for task in background:
+            task.cancel()
+        await service.sessions.close()
+
+
+async def _warm_up(pool: Pool, models: ModelRegistry) -> None:
+    try:
+        await pool.run(models.warm_up)
+    except Exception:
+        log.exception("fitting the n-gram baselines at start-up failed")

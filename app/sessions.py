@@ -1,0 +1,326 @@
+"""Sessions: the registry of live sessions, their outboxes (ordered frames, gapless seq) and the
+worker pool that runs engine work off the event loop.
+
+One session = one browser tab: its own model copy, optimizer state, settings, uploaded corpus,
+training run and held bptt pass. Requests of one session are handled one after the other by the
+session's processor task, so its frames stay in order; engine work goes to worker threads
+(`Pool.interactive` for requests, `Pool.training` for training slices), so no session blocks
+another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import orjson
+from anyio.to_thread import run_sync
+
+from app.protocol import Error, Frame
+
+log = logging.getLogger("unrolled.sessions")
+
+
+class ProtocolError(Exception):
+    """A request the server refuses; becomes an `error` frame (never a traceback)."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class Busy(Exception):
+    """No room for another session."""
+
+
+def encode(frame: Frame, max_bytes: int) -> bytes:
+    """A frame as JSON bytes without `seq` (stamped at send time); refused above max_bytes.
+
+    NaN and ±inf become null (orjson's rule); the builders set the frame's `nonfinite` flag.
+    """
+    body = orjson.dumps(frame.model_dump(exclude={"seq"}))
+    if len(body) > max_bytes:
+        raise ProtocolError(
+            "frame_too_large",
+            f"the answer would be {len(body)} bytes, above the limit of {max_bytes}; "
+            "ask for less (a shorter sentence, full=false or a smaller model)",
+        )
+    return body
+
+
+def stamp(body: bytes, seq: int) -> str:
+    """Insert `"seq": seq` into an encoded frame."""
+    return '{"seq":' + str(seq) + "," + body[1:].decode()
+
+
+def error_body(re: Any, code: str, message: str, field: str | None = None) -> bytes:
+    """An encoded error frame."""
+    return encode(Error(re=re, code=code, message=message, field=field), 1 << 20)
+
+
+@dataclass
+class _Item:
+    """One queued frame; a progress item may be overwritten until it is sent."""
+
+    body: bytes
+    progress: bool = False
+
+
+class Outbox:
+    """The session's frames in order; an unsent progress frame is replaced by a newer one."""
+
+    def __init__(self) -> None:
+        self._items: deque[_Item] = deque()
+        self._pending_progress: _Item | None = None
+        self._wake = asyncio.Event()
+
+    def put(self, body: bytes) -> None:
+        self._items.append(_Item(body))
+        self._wake.set()
+
+    def put_front(self, body: bytes) -> None:
+        self._items.appendleft(_Item(body))
+        self._wake.set()
+
+    def put_progress(self, body: bytes) -> None:
+        if self._pending_progress is not None:
+            self._pending_progress.body = body
+            return
+        item = _Item(body, progress=True)
+        self._pending_progress = item
+        self._items.append(item)
+        self._wake.set()
+
+    def drop_progress(self) -> None:
+        """Forget an unsent progress frame (training ended: the done frame supersedes it)."""
+        if self._pending_progress is not None:
+            self._items.remove(self._pending_progress)
+            self._pending_progress = None
+
+    def wake(self) -> None:
+        """Wake the sender without a frame (it re-checks its connection)."""
+        self._wake.set()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    async def get(self) -> bytes | None:
+        """The next frame, or None when woken without one."""
+        if not self._items:
+            self._wake.clear()
+            await self._wake.wait()
+            if not self._items:
+                return None
+        item = self._items.popleft()
+        if item is self._pending_progress:
+            self._pending_progress = None
+        return item.body
+
+
+class Pool:
+    """Worker threads: `interactive` for requests, `training` for training slices."""
+
+    def __init__(self, workers: int, train_workers: int) -> None:
+        self.interactive = anyio.CapacityLimiter(workers)
+        self.training = anyio.CapacityLimiter(train_workers)
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await run_sync(fn, *args, limiter=self.interactive)
+
+    async def train(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await run_sync(fn, *args, limiter=self.training)
+
+
+class Connection:
+    """One WebSocket connection: its seq counter and the sender task that drains a session."""
+
+    def __init__(
+        self,
+        send_text: Callable[[str], Awaitable[None]],
+        close: Callable[[int], Awaitable[None]],
+    ) -> None:
+        self.send_text = send_text
+        self._close = close
+        self.session: Session | None = None
+        self.seq = 0
+        self.closed = False
+        self.replaced = False
+
+    async def pump(self) -> None:
+        """Send the attached session's frames, stamping seq 0, 1, 2, ... until closed."""
+        while not self.closed:
+            session = self.session
+            if session is None:
+                return
+            body = await session.outbox.get()
+            if body is None:
+                continue
+            if self.closed or self.session is not session:
+                session.outbox.put_front(body)
+                continue
+            try:
+                await self.send_text(stamp(body, self.seq))
+            except Exception:
+                session.outbox.put_front(body)
+                self.closed = True
+                return
+            self.seq += 1
+
+    async def close(self, code: int) -> None:
+        """Close the socket (taken over by another connection, or server busy)."""
+        self.closed = True
+        try:
+            await self._close(code)
+        except Exception:
+            log.info("closing a connection that was already gone")
+
+
+@dataclass
+class Session:
+    """Per-tab state. `state` holds the model and everything the handlers keep (app.service)."""
+
+    token: str
+    state: Any
+    outbox: Outbox = field(default_factory=Outbox)
+    inbox: asyncio.Queue = field(default_factory=asyncio.Queue)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    connection: Connection | None = None
+    detached_at: float | None = None
+    tasks: dict[str, asyncio.Task] = field(default_factory=dict)
+    processor: asyncio.Task | None = None
+
+    def send(self, body: bytes) -> None:
+        self.outbox.put(body)
+
+    def error(self, re: Any, code: str, message: str, field: str | None = None) -> None:
+        self.outbox.put(error_body(re, code, message, field))
+
+    def start_task(self, name: str, coro: Awaitable[None]) -> asyncio.Task:
+        """Run a background coroutine (a stream or a training run) under a name."""
+        task = asyncio.ensure_future(coro)
+        self.tasks[name] = task
+        task.add_done_callback(
+            lambda t: self.tasks.pop(name, None) if self.tasks.get(name) is t else None
+        )
+        return task
+
+    async def stop_task(self, name: str) -> None:
+        """Cancel a background task by name and wait until it has stopped."""
+        task = self.tasks.pop(name, None)
+        if task is not None and not task.done():
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+
+
+class SessionRegistry:
+    """All live sessions, by token; creates, resumes, expires them."""
+
+    def __init__(
+        self,
+        max_sessions: int,
+        idle_timeout_s: float,
+        new_state: Callable[[], Any],
+        handle: Callable[[Session, Any], Awaitable[None]],
+        close_state: Callable[[Session], Awaitable[None]],
+    ) -> None:
+        self.max_sessions = max_sessions
+        self.idle_timeout_s = idle_timeout_s
+        self._new_state = new_state
+        self._handle = handle
+        self._close_state = close_state
+        self.sessions: dict[str, Session] = {}
+
+    def __len__(self) -> int:
+        return len(self.sessions)
+
+    def get(self, token: str) -> Session | None:
+        """The live session with this token (None if unknown or expired)."""
+        session = self.sessions.get(token)
+        if session is not None and self._expired(session, time.monotonic()):
+            return None
+        return session
+
+    def _expired(self, session: Session, now: float) -> bool:
+        return session.detached_at is not None and now - session.detached_at > self.idle_timeout_s
+
+    async def create(self) -> Session:
+        """A fresh session; Busy when max_sessions are alive."""
+        await self.reap()
+        if len(self.sessions) >= self.max_sessions:
+            raise Busy()
+        state = await self._new_state()
+        session = Session(token=secrets.token_urlsafe(24), state=state)
+        session.processor = asyncio.ensure_future(self._process(session))
+        self.sessions[session.token] = session
+        return session
+
+    async def _process(self, session: Session) -> None:
+        """Handle the session's requests one after the other."""
+        while True:
+            message = await session.inbox.get()
+            await self._handle(session, message)
+
+    def attach(self, session: Session, connection: Connection) -> Connection | None:
+        """Give the session to a connection; returns the connection it was taken from."""
+        previous = session.connection
+        if previous is not None and previous is not connection:
+            previous.replaced = True
+            previous.closed = True
+            previous.session = None
+        session.connection = connection
+        session.detached_at = None
+        connection.session = session
+        session.outbox.wake()
+        return previous
+
+    def detach(self, session: Session, connection: Connection) -> None:
+        """The connection went away: the session waits idle_timeout_s for a resume."""
+        if session.connection is connection:
+            session.connection = None
+            session.detached_at = time.monotonic()
+            session.outbox.wake()
+
+    async def reap(self) -> None:
+        """Delete sessions that have been detached longer than idle_timeout_s."""
+        now = time.monotonic()
+        for token, session in list(self.sessions.items()):
+            if self._expired(session, now):
+                await self.remove(token)
+
+    async def remove(self, token: str) -> None:
+        """Stop a session's tasks and forget it."""
+        session = self.sessions.pop(token, None)
+        if session is None:
+            return
+        for name in list(session.tasks):
+            await session.stop_task(name)
+        if session.processor is not None:
+            session.processor.cancel()
+        await self._close_state(session)
+
+    async def close(self) -> None:
+        """Stop every session (server shutdown)."""
+        for token in list(self.sessions):
+            await self.remove(token)
+
+    async def reaper(self, every_s: float) -> None:
+        """Reap expired sessions every `every_s` seconds, forever."""
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                await self.reap()
+            except Exception:
+                log.exception("reaping sessions failed")

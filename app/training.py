@@ -1,0 +1,353 @@
+"""A session's training run: rnn_core's Trainer driven in short slices on the training workers,
+progress frames at most `progress_hz` per second, a done frame beside the n-gram baselines; and
+users' corpora (checked UTF-8 text, split into train and held-out sentences).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from app import engine_bridge as bridge
+from app.models import LM
+from app.protocol import Progress, TrainDone, TrainState
+from app.sessions import ProtocolError, Session, encode
+from rnn_core import RNNLM
+from rnn_core.optim import make_optimizer
+from rnn_core.text import Vocab, blank_pair, detect_language, tokenize, training_pair_ids
+from rnn_core.train import Trainer, evaluate
+
+if TYPE_CHECKING:
+    from app.protocol import Train
+    from app.service import Service
+
+VALID_EVERY = 10  # every 10th line of an uploaded corpus is held out
+EVAL_PAIRS = 2000  # most training pairs scored for the final training perplexity
+SAMPLE_TOP_K = 3
+NAN_MESSAGE = (
+    "the loss or a gradient became NaN/inf at step {step}; that update was not applied. "
+    "Turn on gradient clipping (e.g. clip 5) or lower the learning rate or W's radius."
+)
+
+
+@dataclass
+class UserCorpus:
+    """An uploaded corpus, tokenized: training and held-out sentences."""
+
+    key: str
+    language: str
+    train: list[list[str]]
+    valid: list[list[str]]
+    bytes: int
+
+    def summary(self, vocab_size: int) -> dict:
+        tokens = sum(len(s) for s in self.train) + sum(len(s) for s in self.valid)
+        return {
+            "bytes": self.bytes,
+            "sentences": len(self.train) + len(self.valid),
+            "tokens": tokens,
+            "language": self.language,
+            "vocab_size": vocab_size,
+        }
+
+
+def read_corpus(raw: bytes, key: str, max_bytes: int, max_tokens: int) -> UserCorpus:
+    """Check and tokenize an uploaded corpus (one sentence per line, UTF-8).
+
+    Raises ProtocolError: too_large, not_text (binary or not UTF-8), empty.
+    """
+    if len(raw) > max_bytes:
+        raise ProtocolError("too_large", f"the corpus has {len(raw)} bytes; limit {max_bytes}")
+    if b"\x00" in raw:
+        raise ProtocolError("not_text", "this is a binary file, not UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(
+            "not_text", f"the file is not UTF-8 text (byte {exc.start} cannot be decoded)"
+        ) from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ProtocolError("empty", "the corpus is empty: write one sentence per line")
+    language = detect_language(text)
+    sentences = [tokenize(line, language)[:max_tokens] for line in lines]
+    valid = sentences[VALID_EVERY - 1 :: VALID_EVERY]
+    train = [s for i, s in enumerate(sentences) if i % VALID_EVERY != VALID_EVERY - 1]
+    return UserCorpus(key, language, train, valid or train[-1:], len(raw))
+
+
+@dataclass
+class TrainingRun:
+    """One run of training: the trainer, its iterator and what the progress frames report."""
+
+    re: Any
+    corpus: str
+    trainer: Trainer
+    steps: Any
+    total_steps: int
+    epochs: int
+    max_seconds: float
+    ngrams: Any
+    valid_pairs: list
+    valid_ids: list
+    sample: list[str] | None
+    state: str = "running"
+    stop_requested: bool = False
+    resumed: asyncio.Event = field(default_factory=asyncio.Event)
+    elapsed: float = 0.0
+    tokens: int = 0
+    clip_count: int = 0
+    last: Any = None
+    last_sent: float = 0.0
+    nan_at: int | None = None
+    finished: bool = False
+
+    def stop(self) -> None:
+        self.stop_requested = True
+        self.resumed.set()
+
+
+def _pairs(lm: LM, sentences: list[list[str]], seed: int) -> list:
+    """Training pairs: the tutorial's next-word pairs, or one blank per sentence (bidirectional)."""
+    if not lm.model.config.bidirectional:
+        return [training_pair_ids(s, lm.vocab) for s in sentences]
+    rng = np.random.default_rng(seed)
+    return [blank_pair(s, int(rng.integers(len(s))), lm.vocab) for s in sentences]
+
+
+def _corpus_model(state, corpus: UserCorpus, max_vocab: int) -> LM:
+    """A fresh model with the session's settings on a vocabulary built from the corpus."""
+    vocab = Vocab.build(corpus.train, max_size=max_vocab)
+    config = replace(state.lm.model.config, vocab_size=len(vocab))
+    model = RNNLM(**config.to_dict())
+    return LM("uploaded", "trained", corpus.language, model, vocab, corpus_key=corpus.key)
+
+
+async def handle(service: Service, session: Session, msg: Train) -> None:
+    """train {action}: start, pause, resume, stop, or one SGD step."""
+    state = session.state
+    run: TrainingRun | None = state.run
+    active = run is not None and run.state != "idle"
+    if msg.action == "step":
+        await _one_step(service, session, msg)
+    elif msg.action == "start":
+        if active:
+            raise ProtocolError("training", "training already runs: stop it first")
+        await _start(service, session, msg)
+    elif not active:
+        raise ProtocolError("not_training", f"cannot {msg.action}: no training runs")
+    elif msg.action == "pause":
+        run.state = "paused"
+        run.resumed.clear()
+        service.send(session, TrainState(state="paused", corpus=run.corpus), msg.id)
+    elif msg.action == "resume":
+        run.state = "running"
+        run.resumed.set()
+        service.send(session, TrainState(state="running", corpus=run.corpus), msg.id)
+    else:
+        run.stop()
+        task = session.tasks.get("train")
+        if task is not None:
+            await asyncio.shield(task)
+        service.send(session, TrainState(state="idle", corpus=run.corpus), msg.id)
+
+
+async def _one_step(service: Service, session: Session, msg: Train) -> None:
+    state, s = session.state, service.settings
+    state.lm = replace(state.lm.own(), origin="trained")
+    lm, hyper = state.lm, state.hyper
+    session.send(
+        await service.compute(
+            session,
+            msg.id,
+            bridge.train_step_frame,
+            lm,
+            msg.text,
+            hyper.lr,
+            hyper.clip,
+            hyper.truncate,
+            s.max_tokens,
+            s.matrix_max_hidden,
+        )
+    )
+
+
+async def _start(service: Service, session: Session, msg: Train) -> None:
+    state, s = session.state, service.settings
+    if msg.corpus == "uploaded":
+        if state.corpus is None:
+            raise ProtocolError("no_corpus", "upload a corpus first (POST .../corpus)")
+        corpus = state.corpus
+        lm = await service.pool.run(_corpus_model, state, corpus, s.max_vocab)
+        train, valid = corpus.train, corpus.valid
+    else:
+        lm = replace(state.lm.own(), origin="trained")
+        train = await service.pool.run(service.models.corpus, lm.language, "train")
+        valid = await service.pool.run(service.models.corpus, lm.language, "valid")
+        if not train:
+            raise ProtocolError("no_corpus", f"there is no built-in {lm.language} corpus")
+    sample = None
+    if msg.sample is not None:
+        sample = bridge.read_tokens(msg.sample, lm.language, s.max_tokens)
+    elif state.held is not None:
+        sample = state.held.tokens
+    valid = valid or train[-1:]
+    run = await service.pool.run(_new_run, service, state, lm, msg, train, valid, sample)
+    state.lm, state.run = lm, run
+    if state.optimizer is None or msg.corpus == "uploaded":
+        state.optimizer = run.trainer.optimizer
+    service.send(session, TrainState(state="running", corpus=msg.corpus), msg.id)
+    session.start_task("train", _loop(service, session, run))
+
+
+def _new_run(service, state, lm: LM, msg: Train, train, valid, sample) -> TrainingRun:
+    """Pairs, trainer and baselines for a run (in a worker thread)."""
+    s, hyper = service.settings, state.hyper
+    max_tokens = s.max_tokens
+    train = [t[:max_tokens] for t in train]
+    valid = [t[:max_tokens] for t in valid]
+    optimizer = state.optimizer
+    if optimizer is None or msg.corpus == "uploaded":
+        optimizer = make_optimizer(hyper.optimizer, hyper.lr)
+    pairs = _pairs(lm, train, lm.model.config.seed)
+    trainer = Trainer(
+        lm.model,
+        optimizer,
+        pairs,
+        msg.batch_size,
+        hyper.clip,
+        hyper.truncate,
+        seed=lm.model.config.seed,
+    )
+    per_epoch = -(-len(pairs) // msg.batch_size)
+    if lm.corpus_key is not None and state.corpus is not None and lm.corpus_key == state.corpus.key:
+        ngrams = service.models.ngrams(lm.vocab, lm.corpus_key, train)
+    else:
+        ngrams = service.models.ngrams(lm.vocab, lm.language)
+    max_seconds = min(msg.max_seconds or s.train_max_seconds, s.train_max_seconds)
+    if lm.model.config.bidirectional:
+        sample = None
+    return TrainingRun(
+        re=msg.id,
+        corpus=msg.corpus,
+        trainer=trainer,
+        steps=trainer.run(epochs=msg.epochs),
+        total_steps=per_epoch * msg.epochs,
+        epochs=msg.epochs,
+        max_seconds=max_seconds,
+        ngrams=ngrams,
+        valid_pairs=_pairs(lm, valid, lm.model.config.seed + 1),
+        valid_ids=[lm.vocab.encode(t) for t in valid],
+        sample=sample,
+    )
+
+
+async def _loop(service: Service, session: Session, run: TrainingRun) -> None:
+    """Train in slices until done, stopped, out of time or NaN; then the done frame."""
+    reason = "finished"
+    try:
+        while True:
+            if run.state == "paused":
+                await run.resumed.wait()
+            if run.stop_requested:
+                reason = "stopped"
+                break
+            body = await service.pool.train(_slice, service, session, run)
+            if body is not None:
+                session.outbox.put_progress(body)
+            if run.nan_at is not None:
+                reason = "nan"
+                break
+            if run.finished:
+                break
+            if run.elapsed >= run.max_seconds:
+                reason = "time_limit"
+                break
+            await asyncio.sleep(0)
+    finally:
+        run.state = "idle"
+    body = await service.pool.run(_done_body, service, session, run, reason)
+    session.outbox.drop_progress()
+    session.send(body)
+
+
+def _slice(service: Service, session: Session, run: TrainingRun) -> bytes | None:
+    """Training steps for up to train_slice_s seconds; a progress frame if one is due."""
+    s = service.settings
+    with session.lock:
+        start = time.perf_counter()
+        while time.perf_counter() - start < s.train_slice_s:
+            try:
+                progress = next(run.steps)
+            except StopIteration:
+                run.finished = True
+                break
+            run.last = progress
+            run.tokens += progress.tokens
+            run.clip_count += int(progress.clipped)
+            if progress.nan_at is not None:
+                run.nan_at = progress.nan_at
+                break
+        run.elapsed += time.perf_counter() - start
+        now = time.monotonic()
+        if run.last is None or now - run.last_sent < 1.0 / s.progress_hz:
+            return None
+        run.last_sent = now
+        frame = _progress(service, session, run)
+    frame.re = run.re
+    return encode(frame, s.max_frame_bytes)
+
+
+def _progress(service: Service, session: Session, run: TrainingRun) -> Progress:
+    p, lm = run.last, session.state.lm
+    sample = None
+    if run.sample is not None:
+        sample = bridge.predictions(lm, run.sample, run.ngrams, SAMPLE_TOP_K)[0]
+    finite = bool(np.isfinite(p.loss)) and all(np.isfinite(list(p.grad_norms.values())))
+    return Progress(
+        step=p.step,
+        epoch=p.epoch + 1,
+        epochs=run.epochs,
+        fraction=min(p.step / max(run.total_steps, 1), 1.0),
+        loss=p.loss,
+        perplexity=p.perplexity,
+        grad_norms=p.grad_norms,
+        clipped=p.clipped,
+        clip_count=run.clip_count,
+        tokens_per_s=run.tokens / max(run.elapsed, 1e-9),
+        elapsed=run.elapsed,
+        sample=sample,
+        nan_at=run.nan_at,
+        nonfinite=not finite,
+    )
+
+
+def _done_body(service: Service, session: Session, run: TrainingRun, reason: str) -> bytes:
+    """Perplexities of the trained model and of the baselines on the held-out sentences."""
+    state = session.state
+    with session.lock:
+        model = state.lm.model
+        train_pairs = run.trainer.pairs[:EVAL_PAIRS]
+        train_ppl = evaluate(model, train_pairs).perplexity
+        valid_ppl = evaluate(model, run.valid_pairs).perplexity
+        info = service.model_info(state)
+    bigram, trigram = run.ngrams
+    frame = TrainDone(
+        re=run.re,
+        reason=reason,
+        steps=run.trainer.step_count,
+        epochs=run.trainer.epoch + 1,
+        elapsed=run.elapsed,
+        train_perplexity=train_ppl,
+        valid_perplexity=valid_ppl,
+        bigram_valid_perplexity=bigram.perplexity(run.valid_ids),
+        trigram_valid_perplexity=trigram.perplexity(run.valid_ids),
+        nan_at=run.nan_at,
+        model=info,
+        message=NAN_MESSAGE.format(step=run.nan_at) if run.nan_at is not None else None,
+    )
+    return encode(frame, service.settings.max_frame_bytes)

@@ -1,0 +1,117 @@
+"""HTTP API: built-in models, model download/upload (numbers survive the round trip), corpus
+upload with its checks, then training on it; OpenAPI offline."""
+
+import io
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from app.models import read_model
+from rnn_core import RNNLM
+from rnn_core.io import load, save
+from rnn_core.text import training_pair_ids
+from tests.app.wsutil import Frames, make_app, tiny_world
+
+SENTENCE = "my phone is broken , i will buy a new phone ."
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    return tiny_world(tmp_path_factory.mktemp("world"))
+
+
+@pytest.fixture(scope="module")
+def client(world):
+    with TestClient(make_app(world)) as client:
+        yield client
+
+
+@pytest.fixture
+def ws(client):
+    with client.websocket_connect("/ws") as raw:
+        frames = Frames(raw)
+        frames.hello = frames.recv()
+        frames.token = frames.hello["session"]
+        yield frames
+
+
+def test_built_in_models_are_listed(client):
+    models = client.get("/api/models").json()
+    assert {m["name"] for m in models} == {"en-lm", "en-blank", "en-deep", "zh-lm"}
+
+
+def test_openapi_schema_is_served(client):
+    schema = client.get("/openapi.json").json()
+    assert "/api/sessions/{token}/corpus" in schema["paths"]
+
+
+def test_downloaded_model_reproduces_the_session_numbers(client, ws, world):
+    ws.ask({"type": "train", "action": "step", "text": SENTENCE})
+    answer = client.get(f"/api/sessions/{ws.token}/model")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/octet-stream"
+    checkpoint = load(io.BytesIO(answer.content))
+    lm = read_model(world.models_dir / "en-lm.npz", "en")
+    assert checkpoint.vocab == lm.vocab.to_list()
+    assert checkpoint.extra["language"] == "en"
+    x, y = training_pair_ids(SENTENCE.split(), lm.vocab)
+    o, _ = checkpoint.model.forward(x)
+    pred = ws.ask({"type": "predict", "text": SENTENCE})
+    assert [p["next_p"]["rnn"] for p in pred["positions"]] == o[np.arange(len(y)), y].tolist()
+    # uploaded into another session, it predicts the same numbers there
+    with client.websocket_connect("/ws") as raw:
+        other = Frames(raw)
+        token = other.recv()["session"]
+        up = client.post(f"/api/sessions/{token}/model", files={"file": ("m.npz", answer.content)})
+        assert up.status_code == 200 and up.json()["origin"] == "uploaded"
+        assert other.recv()["type"] == "configured"
+        again = other.ask({"type": "predict", "text": SENTENCE})
+        assert again["positions"] == pred["positions"]
+        start = other.ask({"type": "bptt", "text": SENTENCE}, until="bptt_start")
+        other.recv()
+        totals = other.ask({"type": "step", "to": start["count"] - 1})
+        assert totals["loss"] == checkpoint.model.trace(x, y).loss
+
+
+def test_bad_model_files_are_refused(client, ws, tmp_path):
+    url = f"/api/sessions/{ws.token}/model"
+    junk = client.post(url, files={"file": ("m.npz", b"PK\x03\x04 not really")})
+    assert junk.status_code == 422 and junk.json()["detail"]["code"] == "invalid"
+    buffer = io.BytesIO()
+    np.savez(buffer, a=np.array([object()], dtype=object))
+    pickled = client.post(url, files={"file": ("m.npz", buffer.getvalue())})
+    assert pickled.status_code == 422
+    novocab = io.BytesIO()
+    save(novocab, RNNLM(10, 4))
+    assert client.post(url, files={"file": ("m.npz", novocab.getvalue())}).status_code == 422
+    assert client.post("/api/sessions/nope/model", content=b"x").status_code == 404
+    assert ws.ask({"type": "predict", "text": "we like apples"})["model"] == "en-lm"
+
+
+def test_corpus_upload_checks_the_text(client, ws):
+    url = f"/api/sessions/{ws.token}/corpus"
+    binary = client.post(url, content=b"\x00\x01\x02binary")
+    assert binary.status_code == 415 and "binary" in binary.json()["detail"]["message"]
+    latin = client.post(url, content="café crème".encode("latin-1"))
+    assert latin.status_code == 415 and "UTF-8" in latin.json()["detail"]["message"]
+    empty = client.post(url, content=b"  \n\n ")
+    assert empty.status_code == 422
+    assert client.post(url, content=b"a" * 5_000_001).status_code == 413
+    assert ws.ask({"type": "train", "action": "start", "corpus": "uploaded"})["code"] == "no_corpus"
+
+
+def test_uploaded_corpus_trains_a_new_model_with_its_own_vocabulary(client, ws):
+    text = "\n".join(["the cat sat on the mat .", "the dog sat on the log ."] * 10)
+    url = f"/api/sessions/{ws.token}/corpus?start=true"
+    answer = client.post(url, files={"file": ("c.txt", text.encode())})
+    summary = answer.json()
+    assert answer.status_code == 200 and summary["sentences"] == 20 and summary["training"]
+    assert summary["vocab_size"] == 5 + 8
+    state = ws.recv()
+    assert state["type"] == "train_state" and state["re"] == "upload"
+    while (frame := ws.recv())["type"] != "train_done":
+        assert frame["type"] == "progress"
+    assert frame["reason"] == "finished" and frame["model"]["vocab_size"] == 13
+    pred = ws.ask({"type": "predict", "text": "the cat sat"})
+    assert pred["model"] == "uploaded" and pred["unknown"] == [False, False, False]

@@ -1,0 +1,127 @@
+"""Property-based fuzzing of the message layer: whatever arrives — malformed JSON, wrong types,
+huge numbers, NaN, unicode, oversized frames — the answer is an error frame (or a valid answer),
+the server stays up and the session is unchanged."""
+
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.protocol import MESSAGE_TYPES
+from app.service import parse
+from app.sessions import ProtocolError
+from tests.app.wsutil import Frames, make_app, tiny_world
+
+SAFE_TYPES = [t for t in MESSAGE_TYPES if t not in ("resume", "train", "bptt", "play")]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+messages = st.fixed_dictionaries(
+    {"type": st.sampled_from(SAFE_TYPES) | st.text(max_size=10)},
+    optional={
+        "id": st.integers() | st.text(max_size=70) | st.none() | st.floats(),
+        "text": st.text(max_size=200),
+        "z": st.lists(st.floats() | st.integers(), max_size=5),
+        "top_k": st.integers() | st.floats(),
+        "hidden": st.integers(),
+        "T": st.integers(),
+        "label": st.integers() | st.text(max_size=3),
+        "dir": st.text(max_size=9),
+        "extra": json_values,
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    world = tiny_world(tmp_path_factory.mktemp("world"))
+    with TestClient(make_app(world)) as client, client.websocket_connect("/ws") as raw:
+        frames = Frames(raw)
+        frames.hello = frames.recv()
+        yield frames
+
+
+def raw_of(message: dict) -> str:
+    return (
+        orjson.dumps(message, option=orjson.OPT_NON_STR_KEYS).decode()
+        if _dumpable(message)
+        else "{}"
+    )
+
+
+def _dumpable(message: dict) -> bool:
+    try:
+        orjson.dumps(message)
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+    return True
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(message=messages)
+def test_any_message_gets_exactly_an_answer_and_the_session_stays(ws, message):
+    raw = raw_of(message)
+    ws.ws.send_text(raw)
+    frame = ws.recv()
+    assert frame["type"] in {
+        "error",
+        "predict",
+        "softmax",
+        "pong",
+        "vocab",
+        "step",
+        "gradcheck",
+        "vanishing",
+        "configured",
+        "ack",
+    }
+    if frame["type"] == "error":
+        assert "Traceback" not in frame["message"] and frame["code"] != "internal"
+    if frame["type"] == "configured":
+        ws.ask({"type": "configure", "model": "en-lm"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.binary(max_size=300) | st.text(max_size=300))
+def test_parse_never_raises_anything_but_protocol_errors(raw):
+    try:
+        parse(raw, 65536)
+    except ProtocolError as exc:
+        assert exc.code in {"bad_json", "bad_message", "unknown_type", "too_large"}
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ('{"type": "softmax", "id": 1, "z": [NaN]}', "bad_json"),
+        ('{"type": "softmax", "id": 1, "z": [Infinity]}', "bad_json"),
+        ('{"type": "softmax", "id": 1, "z": [1e999]}', "bad_json"),
+        (
+            '{"type": "predict", "id": 1, "text": "a", "top_k": 99999999999999999999999}',
+            "bad_message",
+        ),
+        ('{"type": "predict", "id": 1, "text": "a", "top_k": 1e300}', "bad_message"),
+        ("[1, 2, 3]", "bad_message"),
+        ('"predict"', "bad_message"),
+        ('{"type": "predict", "id": {"a": 1}, "text": "a"}', "bad_message"),
+        ('{"type": "\\u0000", "id": 1}', "unknown_type"),
+    ],
+)
+def test_hostile_numbers_and_shapes_are_named_errors(ws, raw, code):
+    ws.ws.send_text(raw)
+    frame = ws.recv()
+    assert frame["type"] == "error" and frame["code"] == code
+
+
+def test_the_session_is_intact_after_the_fuzzing(ws):
+    hello = ws.ask({"type": "resume", "session": ws.hello["session"]})
+    assert hello["model"]["name"] == "en-lm"
+    unicode = ws.ask({"type": "predict", "text": "我的 😀 phone ⁂ is 𝔟𝔯𝔬𝔨𝔢𝔫"})
+    assert unicode["type"] == "predict" and "😀" in unicode["tokens"]

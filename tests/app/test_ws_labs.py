@@ -1,0 +1,95 @@
+"""The labs' messages: softmax playground, gradient check, vanishing/exploding, vocabulary."""
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.app.wsutil import Frames, make_app, tiny_world
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    world = tiny_world(tmp_path_factory.mktemp("world"))
+    with TestClient(make_app(world)) as client, client.websocket_connect("/ws") as raw:
+        frames = Frames(raw)
+        frames.recv()
+        yield frames
+
+
+def test_softmax_of_the_tutorial_example(ws):
+    frame = ws.ask({"type": "softmax", "z": [1, 2, 3, 4], "label": 0})
+    assert np.round(frame["o"], 2).tolist() == [0.03, 0.09, 0.24, 0.64]
+    assert frame["loss"] == pytest.approx(3.4401897, abs=1e-7)
+    assert ws.ask({"type": "softmax", "z": [1, 2], "label": 2})["field"] == "label"
+    assert ws.ask({"type": "softmax", "z": []})["code"] == "bad_message"
+    assert ws.ask({"type": "softmax", "z": [1e300]})["code"] == "bad_message"
+
+
+def test_gradient_check_passes_for_tanh_and_the_tutorial_check_is_blind(ws):
+    frame = ws.ask(
+        {
+            "type": "gradcheck",
+            "activation": "tanh",
+            "hidden": 4,
+            "T": 5,
+            "layers": 2,
+            "bidirectional": True,
+            "tutorial": True,
+        }
+    )
+    assert frame["type"] == "gradcheck" and frame["passed"] is True
+    assert frame["worst"] < 1e-6
+    assert {"U1", "W1", "W1'", "U2'", "V", "V'", "c"} <= set(frame["weights"])
+    numeric, analytic = np.array(frame["weights"]["W1"]["samples"]).T
+    np.testing.assert_allclose(numeric, analytic, rtol=1e-5, atol=1e-9)
+    tut = frame["tutorial"]
+    assert tut["identity_buggy"]["passed"] is True  # the tutorial's check cannot see the bug
+    assert tut["tanh_buggy"]["passed"] is False and tut["tanh_correct"]["passed"] is True
+    assert ws.ask({"type": "gradcheck", "hidden": 17})["code"] == "limit"
+    assert ws.ask({"type": "gradcheck", "T": 13})["code"] == "limit"
+
+
+def test_vanishing_norms_shrink_for_a_small_radius(ws):
+    frame = ws.ask(
+        {"type": "vanishing", "activation": "tanh", "radius": 0.5, "T": 30, "hidden": 16, "seed": 3}
+    )
+    ratio = np.array(frame["ratio"])
+    assert frame["T"] == 30 and len(frame["delta_norm"]) == 30 and ratio[-1] == 1.0
+    assert ratio[0] < 1e-5
+    assert np.all(np.array(frame["delta_norm"]) <= np.array(frame["bound"]) * (1 + 1e-9))
+    assert frame["nan_at"] is None and frame["beta_f"] == 1.0
+
+
+def test_exploding_norms_report_where_nan_appears_and_clipping(ws):
+    frame = ws.ask(
+        {
+            "type": "vanishing",
+            "activation": "identity",
+            "radius": 80,
+            "T": 200,
+            "hidden": 8,
+            "clip": 5,
+        }
+    )
+    assert frame["nonfinite"] is True and frame["nan_at"] is not None
+    assert None in frame["delta_norm"]
+    growing = ws.ask(
+        {
+            "type": "vanishing",
+            "activation": "identity",
+            "radius": 1.5,
+            "T": 20,
+            "hidden": 8,
+            "clip": 1,
+        }
+    )
+    assert growing["ratio"][0] > 1 and growing["clipped_grad_norm"] == pytest.approx(1.0)
+    assert growing["grad_norm"] > 1
+    assert ws.ask({"type": "vanishing", "T": 201})["code"] == "limit"
+
+
+def test_vocab_lists_words_by_id_and_ping_answers(ws):
+    frame = ws.ask({"type": "vocab", "offset": 0, "limit": 7})
+    assert frame["words"][:5] == ["<pad>", "<unk>", "<s>", "</s>", "<blank>"]
+    assert len(frame["words"]) == 7 and frame["size"] > 7
+    assert ws.ask({"type": "ping"})["type"] == "pong"

@@ -1,0 +1,107 @@
+"""Sessions: resume with the token, take-over, unknown tokens, the session limit, errors that
+leave the session intact."""
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from tests.app.wsutil import Frames, make_app, tiny_world
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    return tiny_world(tmp_path_factory.mktemp("world"))
+
+
+@pytest.fixture(scope="module")
+def client(world):
+    with TestClient(make_app(world)) as client:
+        yield client
+
+
+def connect(client, query=""):
+    ws = client.websocket_connect("/ws" + query)
+    frames = Frames(ws.__enter__())
+    frames.ctx = ws
+    frames.hello = frames.recv()
+    return frames
+
+
+def test_reconnecting_with_the_token_resumes_the_same_session(client):
+    first = connect(client)
+    token = first.hello["session"]
+    first.ask({"type": "configure", "hidden_size": 5})
+    first.ctx.__exit__(None, None, None)
+    second = connect(client, f"?session={token}")
+    assert second.hello["resumed"] is True and second.hello["session"] == token
+    assert second.hello["model"]["hidden_size"] == 5
+    assert second.hello["seq"] == 0
+    second.ctx.__exit__(None, None, None)
+
+
+def test_a_second_connection_with_the_token_takes_the_session_over(client):
+    first = connect(client)
+    token = first.hello["session"]
+    second = connect(client, f"?session={token}")
+    assert second.hello["resumed"] is True
+    with pytest.raises(WebSocketDisconnect) as closed:
+        first.ws.receive_text()
+    assert closed.value.code == 4001
+    first.ctx.__exit__(None, None, None)
+    assert second.ask({"type": "ping"})["type"] == "pong"
+    second.ctx.__exit__(None, None, None)
+
+
+def test_an_unknown_token_opens_a_new_session_and_says_so(client):
+    frames = connect(client, "?session=not-a-real-token")
+    assert frames.hello["resumed"] is False and frames.hello["session"] != "not-a-real-token"
+    assert frames.recv()["code"] == "unknown_session"
+    frames.ctx.__exit__(None, None, None)
+
+
+def test_resume_message_switches_the_connection_to_another_session(client):
+    first = connect(client)
+    first.ask({"type": "configure", "hidden_size": 3})
+    token = first.hello["session"]
+    first.ctx.__exit__(None, None, None)
+    other = connect(client)
+    hello = other.ask({"type": "resume", "session": token})
+    assert hello["type"] == "hello" and hello["model"]["hidden_size"] == 3
+    assert other.ask({"type": "resume", "session": "nope"})["code"] == "unknown_session"
+    other.ctx.__exit__(None, None, None)
+
+
+def test_errors_keep_the_connection_and_the_session(client):
+    frames = connect(client)
+    frames.ask({"type": "configure", "hidden_size": 6})
+    frames.ws.send_text("{not json")
+    assert frames.recv()["code"] == "bad_json"
+    assert frames.ask({"type": "launch"})["code"] == "unknown_type"
+    assert frames.ask({"type": "predict"})["field"] == "text"
+    assert frames.ask({"type": "predict", "text": 5})["code"] == "bad_message"
+    assert frames.ask({"type": "predict", "text": "x", "extra": 1})["field"] == "extra"
+    frames.ws.send_text('{"type": "ping"}')
+    assert frames.recv()["re"] is None
+    frames.ws.send_text('{"type": "ping", "id": 1, "pad": "' + "a" * 70000 + '"}')
+    big = frames.recv()
+    assert big["code"] == "too_large" and big["re"] is None
+    assert frames.ask({"type": "ping"})["type"] == "pong"
+    hello = frames.ask({"type": "resume", "session": frames.hello["session"]})
+    assert hello["model"]["hidden_size"] == 6
+    frames.ctx.__exit__(None, None, None)
+
+
+def test_beyond_max_sessions_the_server_says_busy(tmp_path):
+    world = tiny_world(tmp_path)
+    app = make_app(world.model_copy(update={"max_sessions": 2}))
+    with TestClient(app) as client:
+        a, b = connect(client), connect(client)
+        with client.websocket_connect("/ws") as ws:
+            frame = Frames(ws).recv()
+            assert frame["type"] == "error" and frame["code"] == "busy"
+            with pytest.raises(WebSocketDisconnect) as closed:
+                ws.receive_text()
+            assert closed.value.code == 1013
+        assert a.ask({"type": "ping"})["type"] == "pong"
+        b.ctx.__exit__(None, None, None)
+        a.ctx.__exit__(None, None, None)

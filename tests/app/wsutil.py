@@ -1,0 +1,121 @@
+"""Shared helpers of the server tests: a tiny world (corpus + models trained for a few steps in
+a temporary directory), an app wired to it, and a WebSocket client that checks every frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import orjson
+from fastapi import FastAPI
+
+from app.main import create_app
+from app.protocol import SERVER_FRAME
+from app.settings import Settings
+from rnn_core import RNNLM
+from rnn_core.io import save
+from rnn_core.optim import SGD
+from rnn_core.text import Vocab, blank_pair, tokenize, training_pair_ids
+from rnn_core.train import Trainer
+
+EN = [
+    "i was late for school yesterday , the teacher criticised me .",
+    "she was late for school yesterday , the teacher criticised her .",
+    "my phone is broken , i will buy a new phone .",
+    "his bike is broken , he will buy a new bike .",
+    "we like apples .",
+    "the weather is cold today .",
+    "i eat rice every day .",
+    "my mother cooks noodles .",
+    "he was late , the teacher criticised him .",
+    "my watch is broken , i will buy a new watch .",
+]
+EN_VALID = ["i was late , the teacher criticised me .", "her phone is broken ."]
+ZH = [
+    "我 昨天 上学 迟到 了 ， 老师 批评 了 我 。",
+    "她 昨天 上学 迟到 了 ， 老师 批评 了 她 。",
+    "我的手机坏了，我打算买一部新手机。",
+    "今天 天气 很 冷 。",
+]
+ZH_VALID = ["他 上学 迟到 了 ， 老师 批评 了 他 。"]
+
+
+def _write(path: Path, lines: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _train(model: RNNLM, pairs: list, steps: int) -> None:
+    trainer = Trainer(model, SGD(0.5), pairs, batch_size=4, clip=5.0, seed=0)
+    for _ in trainer.run(steps=steps):
+        pass
+
+
+def tiny_world(root: Path) -> Settings:
+    """Corpora and four small models (en-lm, en-blank, en-deep, zh-lm) under root."""
+    data, models = root / "data", root / "models"
+    for lang, train, valid in (("en", EN, EN_VALID), ("zh", ZH, ZH_VALID)):
+        _write(data / lang / "train.txt", train)
+        _write(data / lang / "valid.txt", valid)
+    models.mkdir(parents=True, exist_ok=True)
+    for lang, lines in (("en", EN), ("zh", ZH)):
+        sentences = [tokenize(line, lang) for line in lines]
+        vocab = Vocab.build(sentences)
+        specs = [("lm", 1, False, 8)]
+        if lang == "en":
+            specs += [("blank", 1, True, 6), ("deep", 2, False, 5)]
+        for kind, layers, bidi, hidden in specs:
+            model = RNNLM(len(vocab), hidden, num_layers=layers, bidirectional=bidi, seed=1)
+            if bidi:
+                pairs = [blank_pair(s, len(s) // 2, vocab) for s in sentences]
+            else:
+                pairs = [training_pair_ids(s, vocab) for s in sentences]
+            _train(model, pairs, steps=30)
+            extra = {"language": lang, "name": f"{lang}-{kind}"}
+            save(models / f"{lang}-{kind}.npz", model, vocab=vocab.to_list(), extra=extra)
+    return Settings(models_dir=models, data_dir=data)
+
+
+def make_app(settings: Settings) -> FastAPI:
+    """The real app, with these settings for its lifespan."""
+    app = create_app()
+    app.state.settings = settings
+    return app
+
+
+class Frames:
+    """Reads frames from a TestClient WebSocket; validates each and checks seq has no gaps."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.seq = -1
+        self.ids = 0
+
+    def recv(self) -> dict:
+        text = self.ws.receive_text()
+        frame = orjson.loads(text)
+        SERVER_FRAME.validate_python(frame)
+        assert frame["seq"] == self.seq + 1, f"seq gap: {self.seq} then {frame['seq']}"
+        self.seq = frame["seq"]
+        return frame
+
+    def send(self, message: dict) -> object:
+        """Send a message with a fresh id (unless it has one); returns the id."""
+        if "id" not in message:
+            self.ids += 1
+            message = {"id": self.ids, **message}
+        self.ws.send_text(orjson.dumps(message).decode())
+        return message["id"]
+
+    def ask(self, message: dict, until: str | None = None) -> dict:
+        """Send and return the first answer frame (of type `until` if given) to it."""
+        rid = self.send(message)
+        while True:
+            frame = self.recv()
+            if frame["re"] == rid and (until is None or frame["type"] in (until, "error")):
+                return frame
+
+
+def np_list(a) -> np.ndarray:
+    """A frame's nested list as float64 (null → nan)."""
+    return np.array([[np.nan if v is None else v for v in row] for row in a], dtype=np.float64)
