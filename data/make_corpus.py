@@ -167,7 +167,7 @@ def en_repair(rng: Random) -> Sentence:
     helper = pick(rng, ("my father", "my mother", "my uncle", "my brother", "I", "we"))
     values = {"thing": thing, "thing2": thing, "broken": pick(rng, EN_BROKEN), "helper": helper,
               "when": pick(rng, ("on Saturday", "this weekend", "after school", "today")),
-              "took": pick(rng, ("took the", "carried the"))}
+              "took": pick(rng, ("took the", "brought the"))}
     return linked("broken_repair", "my {thing} {broken}, so {helper} {took} {thing2} to the "
                   "repair shop {when}.", values, [("thing", "thing2")])
 
