@@ -43,6 +43,7 @@ export function createBptt(root, actions) {
     slider.disabled = !pass;
     root.dataset.pos = String(pass?.pos ?? -1);
     root.dataset.text = pass ? pass.text : "";
+    root.dataset.model = pass ? pass.start.model : "";
     phase.textContent = phaseText(frame, pass, state.lang);
     clear(values);
     if (frame) values.append(...valueLines(frame, state.lang));

@@ -18,6 +18,7 @@ const state = {
   connection: "connecting", // connecting | open | lost
   session: null, // the token of hello
   model: null, // ModelInfo of hello / configured
+  models: [], // the built-in models of hello
   limits: null,
   text: "", // the sentence last sent
   predict: null, // the predict frame of `text`
@@ -67,14 +68,19 @@ const HANDLERS = {
     state.connection = "open";
     state.session = frame.session;
     state.model = frame.model;
+    state.models = frame.models;
     state.limits = frame.limits;
     document.body.dataset.session = frame.session;
+    document.body.dataset.language = frame.model.language;
+    document.body.dataset.model = frame.model.name;
     document.body.dataset.ready = "1";
     render("connection", "model");
     if (state.text) submit(state.text);
   },
   configured(frame) {
     state.model = frame.model;
+    document.body.dataset.language = frame.model.language;
+    document.body.dataset.model = frame.model.name;
     render("model");
     if (state.text) submit(state.text);
   },
@@ -138,10 +144,24 @@ function submit(text) {
   state.text = text;
   if (state.connection !== "open") return;
   requests.text = text;
-  requests.predict = send({ type: "predict", text, top_k: 10 });
-  requests.bptt = send({ type: "bptt", text, mode: "step", speed: state.speed });
+  const model = builtinFor(text);
+  requests.predict = send({ type: "predict", text, top_k: 10, model });
+  requests.bptt = send({ type: "bptt", text, mode: "step", speed: state.speed, model });
   passOfRequest.clear();
   passOfRequest.set(requests.bptt, requests.bptt);
+}
+
+const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+
+/**
+ * A sentence in the other language than the session's model is read by the built-in language
+ * model of its language (when there is one), so a Chinese sentence is segmented and predicted
+ * in Chinese; undefined keeps the session's model.
+ */
+function builtinFor(text) {
+  const language = HAN.test(text) ? "zh" : "en";
+  if (!state.model || state.model.language === language) return undefined;
+  return state.models.find((m) => m.language === language && m.kind === "lm")?.name;
 }
 
 function movePass(message) {

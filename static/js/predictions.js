@@ -24,6 +24,8 @@ export function createPredictions(root, actions) {
     if (!["predict", "lang", "selected", "error"].some((c) => changed.has(c))) return;
     const frame = state.predict;
     root.dataset.text = frame ? state.predictText : "";
+    root.dataset.model = frame ? frame.model : "";
+    root.dataset.language = frame ? frame.language : "";
     empty.textContent = t("predictions_empty", state.lang);
     empty.hidden = Boolean(frame);
     clear(list);

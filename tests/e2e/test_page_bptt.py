@@ -37,8 +37,10 @@ def click_and_wait(page, name: str, pos: int) -> None:
 
 
 def engine_trace(page, url: str, text: str):
-    """model.trace on the session's own model (downloaded with the hello's token) and ids."""
-    token = page.locator("body").get_attribute("data-session")
+    """model.trace on the session's own model (the pass's; downloaded with the hello's token)."""
+    body = page.locator("body")
+    assert page.locator("#bptt").get_attribute("data-model") == body.get_attribute("data-model")
+    token = body.get_attribute("data-session")
     with urlopen(f"{url}/api/sessions/{token}/model", timeout=10) as response:
         checkpoint = model_io.load(io.BytesIO(response.read()))
     x, y = training_pair_ids(tokenize(text), Vocab.from_list(checkpoint.vocab))
@@ -77,10 +79,13 @@ def assert_matches_engine(page, trace) -> int:
     return k
 
 
+SENTENCES = {"en": "the teacher was late for school", "zh": "老师 批评 了 迟到 的 我"}
+
+
 def test_delta_shown_equals_the_engines_and_stepping_back_changes_it(watched_page, live_server):
     page, watch = watched_page
     open_ready(page, live_server)
-    text = "the teacher was late for school"
+    text = SENTENCES[page.locator("body").get_attribute("data-language")]
     start_pass(page, text)
     x, trace = engine_trace(page, live_server, text)
     T = len(x)

@@ -2,6 +2,7 @@
 one network column per input word, and the same top words the engine computes for that model."""
 
 import io
+import json
 from urllib.request import urlopen
 
 import numpy as np
@@ -71,13 +72,21 @@ def test_network_has_one_column_per_input_word(watched_page, live_server):
     watch.assert_clean()
 
 
+def builtin_languages(url: str) -> set[str]:
+    with urlopen(f"{url}/api/models", timeout=10) as response:
+        return {m["language"] for m in json.load(response) if m["kind"] == "lm"}
+
+
 def test_chinese_sentence_is_segmented_and_predicted(watched_page, live_server):
     page, watch = watched_page
     open_ready(page, live_server)
     text = "我昨天上学迟到了"
     send_sentence(page, text)
-    tokens = tokenize(text)
-    assert len(tokens) >= 4  # words, not one block
+    language = page.locator("#predictions").get_attribute("data-language")
+    if "zh" in builtin_languages(live_server):
+        assert language == "zh"  # a Chinese sentence goes to the Chinese model
+    tokens = tokenize(text, language)
+    assert len(tokens) >= 4
     assert read_column(page) == ["<s>", *tokens]
     expect(page.locator("#predictions .pred-row .guess").first).to_contain_text("%")
     page.get_by_role("button", name="中文").click()

@@ -1,0 +1,132 @@
+// Softmax and cross-entropy playground: edit z, pick the true label; the server's `softmax`
+// frame gives o = softmax(z) and −log o[label]. The tutorial's example z = [1, 2, 3, 4] is the
+// default: o = [0.03, 0.09, 0.24, 0.64], and −log o_1 = 3.44 exactly (3.51 in the tutorial,
+// which rounds o_1 to 0.03 before the log).
+
+import { clear, el } from "../util.js";
+import { lt } from "./strings.js";
+import { failure, field, fixed, lazy, statusLine } from "./ui.js";
+
+const DEFAULT_Z = "1, 2, 3, 4";
+const TUTORIAL_Z = [1, 2, 3, 4];
+const MAX_LOGIT = 1e6;
+const MAX_CLASSES = 1000;
+const TYPING_PAUSE_MS = 300;
+
+/** The numbers in `raw` (commas or spaces between them), or null when any is not a number. */
+function parseZ(raw) {
+  const parts = raw.split(/[\s,，]+/).filter((p) => p !== "");
+  const z = parts.map((p) => Number(p.replace("\u2212", "-")));
+  const ok = z.length >= 1 && z.length <= MAX_CLASSES && z.every((v) => Number.isFinite(v) && Math.abs(v) <= MAX_LOGIT);
+  return ok ? z : null;
+}
+
+export function createSoftmaxLab(body, ctx) {
+  const input = el("input", { type: "text", class: "z-input", value: DEFAULT_Z, "aria-label": "Scores z" });
+  const labels = el("div", { class: "label-picker", role: "radiogroup", "aria-label": "True label" });
+  const table = el("div", { class: "softmax-table" });
+  const loss = el("p", { class: "softmax-loss" });
+  const note = el("p", { class: "hint softmax-note" });
+  const status = statusLine();
+  body.append(
+    el("div", { class: "lab-controls" }, field("z_label", input), el("span", { class: "lab-field" }, labelHeading(), labels)),
+    status.node,
+    table,
+    loss,
+    note,
+  );
+
+  let label = 0; // 0-based on the wire; shown as 1..N as in the tutorial
+  let frame = null;
+  let timer = null;
+  let asked = 0;
+
+  function labelHeading() {
+    return el("span", { "data-lab-i18n": "true_label" }, lt("true_label", "en"));
+  }
+
+  async function compute() {
+    const lang = ctx.state.lang;
+    const z = parseZ(input.value);
+    if (!z) {
+      status.set(lt("z_invalid", lang), "error");
+      return;
+    }
+    label = Math.min(label, z.length - 1);
+    const mine = ++asked;
+    try {
+      const answer = await ctx.page.request({ type: "softmax", z, label });
+      if (mine !== asked) return;
+      frame = answer;
+      status.set("", "");
+      draw(lang);
+    } catch (error) {
+      if (mine === asked) status.set(failure(error, lang), "error");
+    }
+  }
+
+  function draw(lang) {
+    if (!frame) return;
+    const n = frame.o.length;
+    clear(labels);
+    for (let i = 0; i < n && i < 12; i += 1) {
+      const pick = el("button", { type: "button", role: "radio", "aria-checked": String(i === frame.label), "data-label": String(i) }, String(i + 1));
+      labels.append(pick);
+    }
+    clear(table);
+    table.append(
+      el("span", { class: "head" }, lt("col_i", lang)),
+      el("span", { class: "head" }, lt("col_z", lang)),
+      el("span", { class: "head" }, lt("col_y", lang)),
+      el("span", { class: "head" }, lt("col_o", lang)),
+    );
+    frame.o.forEach((o, i) => {
+      const truth = i === frame.label;
+      const bar = el("span", { class: "bar" });
+      bar.style.width = `${Math.max(0, (o ?? 0) * 100)}%`;
+      table.append(
+        el("span", { class: truth ? "i truth" : "i" }, String(i + 1)),
+        el("span", { class: "z" }, fixed(frame.z[i], 2)),
+        el("span", { class: "y" }, truth ? "1" : "0"),
+        el(
+          "span",
+          { class: truth ? "o-cell truth" : "o-cell" },
+          el("span", { class: "bar-track" }, bar),
+          el("span", { class: "softmax-o", "data-o": String(o) }, fixed(o, 2)),
+          el("span", { class: "exact" }, o === null ? "" : o.toFixed(4)),
+        ),
+      );
+    });
+    const oLabel = frame.o[frame.label];
+    loss.textContent = lt("loss_line", lang, frame.label + 1, oLabel === null ? "NaN" : oLabel.toFixed(4), fixed(frame.loss, 2));
+    loss.dataset.loss = String(frame.loss);
+    const tutorial = frame.label === 0 && frame.z.length === 4 && frame.z.every((v, i) => v === TUTORIAL_Z[i]);
+    note.hidden = !tutorial;
+    note.textContent = lt("softmax_note", lang);
+  }
+
+  labels.addEventListener("click", (event) => {
+    const pick = event.target.closest("button[data-label]");
+    if (!pick) return;
+    label = Number(pick.dataset.label);
+    compute();
+  });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(compute, TYPING_PAUSE_MS);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    clearTimeout(timer);
+    compute();
+  });
+
+  const loader = lazy(compute);
+  return {
+    show: loader.show,
+    render(state, changed, visible) {
+      if (changed.has("lang")) draw(state.lang);
+      if (visible && changed.has("connection")) loader.show(state);
+    },
+  };
+}

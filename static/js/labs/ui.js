@@ -1,0 +1,111 @@
+// Small building blocks the labs share: labelled controls whose text follows the language,
+// a status line for server answers, Plotly drawing, and number formatting. No state lives here.
+
+import { el } from "../util.js";
+import { lt } from "./strings.js";
+
+export const PLOT_CONFIG = { displayModeBar: false, responsive: true };
+export const FONT = { family: "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif", size: 12 };
+
+/** A <span> whose text is the lab string `key` (re-applied on a language switch). */
+export function text(key, tag = "span", attrs = {}) {
+  return el(tag, { ...attrs, "data-lab-i18n": key }, lt(key, "en"));
+}
+
+/** A control with its label: <label><span>Label</span> control</label>. */
+export function field(key, control, attrs = {}) {
+  return el("label", { class: "lab-field", ...attrs }, text(key), control);
+}
+
+/** A button labelled by the lab string `key`; its accessible name stays reachable in English. */
+export function button(key, attrs = {}) {
+  return el(
+    "button",
+    { type: "button", class: "lab-button", "data-lab-i18n": key, "data-lab-label": key, ...attrs },
+    lt(key, "en"),
+  );
+}
+
+/** A <select> of `values` (shown as they are, e.g. tanh, relu) with `value` chosen. */
+export function choice(values, value, attrs = {}) {
+  const node = el("select", attrs);
+  for (const v of values) node.append(el("option", { value: String(v) }, String(v)));
+  node.value = String(value);
+  return node;
+}
+
+/** An <input type=number>. */
+export function number(value, min, max, step = 1, attrs = {}) {
+  return el("input", { type: "number", value: String(value), min, max, step, ...attrs });
+}
+
+/** The number in an input, or null when it is empty. */
+export function numberOf(input) {
+  const raw = input.value.trim();
+  return raw === "" ? null : Number(raw);
+}
+
+/** A status line: set(message, kind) where kind is "", "busy", "error" or "ok". */
+export function statusLine() {
+  const node = el("p", { class: "lab-status", "aria-live": "polite" });
+  return {
+    node,
+    set(message, kind = "") {
+      node.textContent = message;
+      node.dataset.kind = kind;
+    },
+  };
+}
+
+/** What to tell the learner about a failed request (LabError from the server, or anything). */
+export function failure(error, lang) {
+  return lt("server_error", lang, error.message);
+}
+
+/** Draw (or redraw) a Plotly chart in `node`. */
+export function plot(node, traces, layout) {
+  const base = {
+    margin: { l: 56, r: 12, t: 10, b: 44 },
+    font: FONT,
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "#fbfbfd",
+    legend: { orientation: "h", y: 1.12, x: 0 },
+  };
+  return window.Plotly.react(node, traces, { ...base, ...layout }, PLOT_CONFIG);
+}
+
+/** Resize a chart that was drawn while its tab was hidden. */
+export function resize(node) {
+  if (node.data) window.Plotly.Plots.resize(node);
+}
+
+const MINUS = "\u2212";
+
+/** A number to `digits` decimals (typographic minus), "NaN" for null. */
+export function fixed(value, digits = 2) {
+  if (value === null || value === undefined) return "NaN";
+  return value.toFixed(digits).replace("-", MINUS);
+}
+
+/** A number in 3 significant digits, e-notation when tiny or huge; "NaN" for null. */
+export function sci(value) {
+  if (value === null || value === undefined) return "NaN";
+  const size = Math.abs(value);
+  const out = value !== 0 && (size < 1e-3 || size >= 1e5) ? value.toExponential(2) : value.toPrecision(3);
+  return out.replace("-", MINUS);
+}
+
+/** Run `load(state)` the first time the lab is visible while the socket is open. */
+export function lazy(load) {
+  let loaded = false;
+  return {
+    show(state) {
+      if (loaded || state.connection !== "open") return;
+      loaded = true;
+      load(state);
+    },
+    reset() {
+      loaded = false;
+    },
+  };
+}
