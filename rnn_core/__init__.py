@@ -11,7 +11,17 @@ from .gradcheck import (
 from .io import Checkpoint, ModelFormatError, load, save
 from .losses import IGNORE_INDEX, cross_entropy, softmax, softmax_cross_entropy
 from .model import RNNLM, ChainTrace, RNNConfig, Trace, is_finite
+from .ngram import NGramLM
 from .optim import SGD, Adagrad, Adam, Momentum, Optimizer, clip_grad_norm, make_optimizer
+from .text import (
+    Vocab,
+    blank_pair,
+    blank_pairs,
+    detect_language,
+    tokenize,
+    training_pair_ids,
+    training_pairs,
+)
 from .train import EvalResult, Progress, Trainer, evaluate, next_word_pairs, pad_batch
 
 __all__ = [
@@ -28,14 +38,19 @@ __all__ = [
     "GradCheckResult",
     "ModelFormatError",
     "Momentum",
+    "NGramLM",
     "Optimizer",
     "Progress",
     "RNNConfig",
     "Trace",
     "Trainer",
+    "Vocab",
     "adjust_distribution",
+    "blank_pair",
+    "blank_pairs",
     "clip_grad_norm",
     "cross_entropy",
+    "detect_language",
     "evaluate",
     "get_activation",
     "gradient_check",
@@ -50,5 +65,8 @@ __all__ = [
     "save",
     "softmax",
     "softmax_cross_entropy",
+    "tokenize",
+    "training_pair_ids",
+    "training_pairs",
     "tutorial_gradient_check",
 ]
