@@ -23,11 +23,8 @@ from app.protocol import (
     Frame,
     Grad,
     GradcheckFrame,
-    Guess,
-    Position,
     PredictFrame,
     SoftmaxFrame,
-    Span,
     TrainStep,
     VanishingFrame,
     VocabFrame,
@@ -69,16 +66,18 @@ def read_tokens(text: str, language: str, max_tokens: int) -> list[str]:
     return tokens
 
 
-def guesses(vocab: Vocab, p: np.ndarray, k: int) -> list[Guess]:
-    """The top k words of a distribution p (V,)."""
-    ids, probs = top_k(p, k)
-    pairs = zip(ids.tolist(), probs.tolist(), strict=True)
-    return [Guess(word=vocab.word(i), id=i, p=q) for i, q in pairs]
+def guesses(vocab: Vocab, p: np.ndarray, k: int) -> list[dict]:
+    """The top k words of a distribution p (V,), as `Guess` fields."""
+    return guesses_rows(vocab, p[None, :], k)[0]
 
 
-def guess(vocab: Vocab, p: np.ndarray, word_id: int) -> Guess:
-    """One word's probability under p (V,)."""
-    return Guess(word=vocab.word(word_id), id=word_id, p=float(p[word_id]))
+def guesses_rows(vocab: Vocab, p: np.ndarray, k: int) -> list[list[dict]]:
+    """The top k words of every row of p (T, V), as `Guess` fields (validated with the frame)."""
+    ids, probs = top_k(p, k)  # (T, k), (T, k)
+    return [
+        [{"word": vocab.word(i), "id": i, "p": q} for i, q in zip(row_ids, row_p, strict=True)]
+        for row_ids, row_p in zip(ids.tolist(), probs.tolist(), strict=True)
+    ]
 
 
 def builtin_info(lm: LM) -> BuiltinModel:
@@ -99,9 +98,9 @@ def builtin_info(lm: LM) -> BuiltinModel:
 # ---------------------------------------------------------------- predict
 
 
-def _span(used: range) -> Span:
-    """Input positions (0 = <s>) → the token span [start, end) they cover."""
-    return Span(start=max(used.start - 1, 0), end=max(used.stop - 1, 0))
+def _span(used: range) -> dict:
+    """Input positions (0 = <s>) → the token span [start, end) they cover (`Span` fields)."""
+    return {"start": max(used.start - 1, 0), "end": max(used.stop - 1, 0)}
 
 
 def _positions(
@@ -111,31 +110,31 @@ def _positions(
     dists: dict[str, np.ndarray],
     ngrams: tuple[NGramLM, NGramLM],
     k: int,
-) -> list[Position]:
+) -> list[dict]:
     """Predictions at every input position t = 0..T (after <s> and tokens[0:t])."""
-    positions = []
-    for t in range(len(labels)):
-        positions.append(
-            Position(
-                t=t,
-                context={
-                    "rnn": Span(start=0, end=t),
-                    "bigram": _span(ngrams[0].context_used(t)),
-                    "trigram": _span(ngrams[1].context_used(t)),
-                },
-                rnn=guesses(vocab, dists["rnn"][t], k),
-                bigram=guesses(vocab, dists["bigram"][t], k),
-                trigram=guesses(vocab, dists["trigram"][t], k),
-                next=guess(vocab, dists["rnn"][t], int(y[t])),
-                next_p={name: float(d[t, y[t]]) for name, d in dists.items()},
-            )
-        )
-    return positions
+    top = {name: guesses_rows(vocab, d, k) for name, d in dists.items()}
+    next_p = {name: d[np.arange(len(y)), y].tolist() for name, d in dists.items()}
+    return [
+        {
+            "t": t,
+            "context": {
+                "rnn": {"start": 0, "end": t},
+                "bigram": _span(ngrams[0].context_used(t)),
+                "trigram": _span(ngrams[1].context_used(t)),
+            },
+            "rnn": top["rnn"][t],
+            "bigram": top["bigram"][t],
+            "trigram": top["trigram"][t],
+            "next": {"word": labels[t], "id": int(y[t]), "p": next_p["rnn"][t]},
+            "next_p": {name: p[t] for name, p in next_p.items()},
+        }
+        for t in range(len(labels))
+    ]
 
 
 def predictions(
     lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int
-) -> tuple[list[Position], np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
+) -> tuple[list[dict], np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Positions, RNN outputs o (T+1, V), states and the ids of inputs/labels of a sentence."""
     inputs, labels = tutorial_pairs(tokens)
     x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T+1,), (T+1,)
@@ -167,7 +166,7 @@ def predict_frame(
         return _blank_frame(lm, tokens, top_k_words, full, left_only, common)
     positions, o, states, _, _ = predictions(lm, tokens, ngrams, top_k_words)
     inputs, labels = tutorial_pairs(tokens)
-    return PredictFrame(
+    return PredictFrame.model_construct(
         **common,
         inputs=inputs,
         labels=labels,
@@ -193,14 +192,14 @@ def _blank_frame(
     if left_only is not None:
         o_left, _ = left_only.model.forward(left_only.vocab.encode([BOS, *tokens[:index]]))
         left = guesses(left_only.vocab, o_left[-1], k)
-    blank = Blank(
+    blank = Blank.model_construct(
         index=index,
         rnn=guesses(lm.vocab, dist, k),
         left_only=left,
         left_only_model=left_only.name if left_only is not None else None,
         full=vec(dist) if full else None,
     )
-    return PredictFrame(
+    return PredictFrame.model_construct(
         **common,
         inputs=inputs,
         labels=[],
@@ -282,12 +281,14 @@ class HeldPass:
         """Forward step t = i + 1."""
         tr = self.trace
         chains = {
-            key: ForwardChain(t=i + 1, net=vec(c.net[i]), s=vec(c.s[i]), s_prev=vec(c.s_prev[i]))
+            key: ForwardChain.model_construct(
+                t=i + 1, net=vec(c.net[i]), s=vec(c.s[i]), s_prev=vec(c.s_prev[i])
+            )
             for key, c in tr.chains.items()
         }
         y = int(tr.y[i])
         scored = y >= 0
-        return BpttForward(
+        return BpttForward.model_construct(
             pos=i,
             count=self.count,
             t=i + 1,
@@ -312,7 +313,7 @@ class HeldPass:
         else:
             dU, dU_index, dU_col = small(tr.grad_U_t(key, t), limit), None, None
         dW_sum = tr.grad_W_sum(key, t)  # (H, H)
-        return BackwardChain(
+        return BackwardChain.model_construct(
             t=t + 1,
             delta=vec(c.delta[t]),
             delta_out=vec(c.delta_out[t]),
@@ -334,7 +335,7 @@ class HeldPass:
         """Backward step j = 0..T-1: k = T - j for forward chains."""
         chains = {key: self._chain_step(key, c, j) for key, c in self.trace.chains.items()}
         deltas = [c.delta[c.visit_order()[j]] for c in self.trace.chains.values()]
-        return BpttBackward(
+        return BpttBackward.model_construct(
             pos=self.T + j,
             count=self.count,
             k=self.T - j,
@@ -363,11 +364,14 @@ class HeldPass:
                 "numbers overflowed to NaN/inf: lower W's spectral radius or the learning rate, "
                 "or turn on gradient clipping"
             )
-        return BpttTotals(
+        return BpttTotals.model_construct(
             pos=2 * self.T,
             count=self.count,
             loss=float(tr.loss),
-            grads={n: Grad(norm=norm(g), matrix=small(g, limit)) for n, g in tr.grads.items()},
+            grads={
+                n: Grad.model_construct(norm=norm(g), matrix=small(g, limit))
+                for n, g in tr.grads.items()
+            },
             delta_norm={key: vec(c.delta_norm) for key, c in tr.chains.items()},
             bound={key: vec(c.bound) for key, c in tr.chains.items()},
             beta_W={key: c.beta_W for key, c in tr.chains.items()},
@@ -449,7 +453,7 @@ def gradcheck_frame(msg) -> GradcheckFrame:
     targets = rng.integers(0, GRADCHECK_VOCAB, msg.T)  # (T,)
     result = gradient_check(model, inputs, targets, max_entries=GRADCHECK_SAMPLES, seed=msg.seed)
     weights = {
-        name: CheckedWeight(
+        name: CheckedWeight.model_construct(
             max_rel_error=err,
             samples=[
                 list(pair)
@@ -468,7 +472,7 @@ def gradcheck_frame(msg) -> GradcheckFrame:
             "tanh_correct": _check_summary(nonlinear_gradient_check(False, seed=msg.seed)),
             "tanh_buggy": _check_summary(nonlinear_gradient_check(True, seed=msg.seed)),
         }
-    return GradcheckFrame(
+    return GradcheckFrame.model_construct(
         weights=weights, worst=result.max_rel_error, passed=result.passed, tutorial=tutorial
     )
 
@@ -497,7 +501,7 @@ def vanishing_frame(msg) -> VanishingFrame:
     if msg.clip is not None and all_finite(*grads.values()):
         clip_grad_norm(grads, msg.clip)
         clipped = grad_norm(grads)
-    return VanishingFrame(
+    return VanishingFrame.model_construct(
         T=msg.T,
         delta_norm=vec(chain.delta_norm),
         ratio=vec(ratio_to_last(chain.delta_norm)),
@@ -546,7 +550,7 @@ def train_step_frame(
         SGD(lr).step(params, grads)
     loss_after = lm.model.loss(x[None, :], y[None, :])[0]
     weights = {
-        name: WeightChange(
+        name: WeightChange.model_construct(
             shape=list(p.shape),
             norm_before=norm(before[name]),
             norm_after=norm(p),
@@ -557,7 +561,7 @@ def train_step_frame(
         )
         for name, p in params.items()
     }
-    return TrainStep(
+    return TrainStep.model_construct(
         tokens=tokens,
         lr=lr,
         loss_before=loss_before,

@@ -308,7 +308,7 @@ def _progress(service: Service, session: Session, run: TrainingRun) -> Progress:
     if run.sample is not None:
         sample = bridge.predictions(lm, run.sample, run.ngrams, SAMPLE_TOP_K)[0]
     finite = bool(np.isfinite(p.loss)) and all(np.isfinite(list(p.grad_norms.values())))
-    return Progress(
+    return Progress.model_construct(
         step=p.step,
         epoch=p.epoch + 1,
         epochs=run.epochs,
