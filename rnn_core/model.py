@@ -63,9 +63,13 @@ class RNNConfig:
         if self.init not in INIT_SCHEMES:
             raise ValueError(f"init must be one of {', '.join(INIT_SCHEMES)}")
         if self.radius is not None and not (
-            isinstance(self.radius, int | float) and 0 < self.radius <= 100
+            isinstance(self.radius, int | float | np.floating) and 0 < self.radius <= 100
         ):
             raise ValueError("radius must be None or a number in (0, 100]")
+        for name in ("vocab_size", "hidden_size", "num_layers", "seed"):  # NumPy ints -> int
+            object.__setattr__(self, name, int(getattr(self, name)))
+        if self.radius is not None:
+            object.__setattr__(self, "radius", float(self.radius))
 
     def to_dict(self) -> dict:
         """The arguments as a JSON-ready dict."""

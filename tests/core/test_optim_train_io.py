@@ -181,6 +181,15 @@ def test_save_load_round_trip(tmp_path):
         assert int(npz["format_version"]) == 1
 
 
+def test_numpy_scalars_in_the_config_save_as_json():
+    m = RNNLM(np.int64(5), np.int32(3), seed=np.int64(4), radius=np.float32(0.5))
+    buffer = io.BytesIO()
+    save(buffer, m)
+    buffer.seek(0)
+    config = load(buffer).model.config
+    assert config == m.config and type(config.seed) is int and config.radius == 0.5
+
+
 def test_resume_from_a_saved_run_continues_exactly(tmp_path):
     pairs = next_word_pairs(CORPUS)
     m = RNNLM(10, 8, seed=2)
