@@ -151,8 +151,7 @@ def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
     if language not in ("en", "zh"):
         language = detect_language(" ".join(vocab.to_list()))
     name = str(extra.get("name", "uploaded"))[:64]
-    model = checkpoint.model.astype("float64")
-    return LM(name, "uploaded", language, model, vocab), checkpoint.optimizer
+    return LM(name, "uploaded", language, checkpoint.model, vocab), checkpoint.optimizer
 
 
 @router.post("/sessions/{token}/corpus", response_model=CorpusSummary)
