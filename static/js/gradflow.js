@@ -14,19 +14,31 @@ export function createGradflow(root, _actions) {
   const chart = el("div", { class: "chart" });
   root.append(hint, empty, chart);
   let drawn = false;
+  let pending = null; // the newest state to draw; Plotly runs once per animation frame
 
   function render(state, changed) {
     if (!["pass", "pos", "lang", "error"].some((c) => changed.has(c))) return;
+    if (pending === null) requestAnimationFrame(draw);
+    pending = state;
+  }
+
+  // Plotly needs about 10 ms per redraw: it runs in the animation frame after the step, so the
+  // network, the stepper and the formula show the step at once and the chart follows.
+  function draw() {
+    const state = pending;
+    pending = null;
+    const started = performance.now();
     hint.textContent = t("gradflow_hint", state.lang);
     empty.textContent = t("gradflow_empty", state.lang);
     const traces = state.pass ? tracesOf(state.pass, state.lang) : [];
     const hasPoints = traces.some((trace) => trace.x.length > 0);
     empty.hidden = hasPoints;
     chart.hidden = !hasPoints;
+    root.dataset.points = String(hasPoints ? traces[0].x.length : 0);
     if (!hasPoints) return;
     window.Plotly.react(chart, traces, layout(state), { displayModeBar: false, responsive: true });
     drawn = true;
-    root.dataset.points = String(traces[0].x.length);
+    performance.measure("chart-render", { start: started, end: performance.now() });
   }
 
   window.addEventListener("resize", () => {

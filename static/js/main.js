@@ -73,6 +73,7 @@ const HANDLERS = {
     document.body.dataset.session = frame.session;
     document.body.dataset.language = frame.model.language;
     document.body.dataset.model = frame.model.name;
+    document.body.dataset.hidden = String(frame.model.hidden_size);
     document.body.dataset.ready = "1";
     render("connection", "model");
     if (state.text) submit(state.text);
@@ -81,6 +82,7 @@ const HANDLERS = {
     state.model = frame.model;
     document.body.dataset.language = frame.model.language;
     document.body.dataset.model = frame.model.name;
+    document.body.dataset.hidden = String(frame.model.hidden_size);
     render("model");
     if (state.text) submit(state.text);
   },
@@ -130,6 +132,7 @@ function passFrame(frame) {
   pass.pos = frame.pos;
   if (frame.pos === frame.count - 1) pass.playing = false;
   render("pos");
+  document.body.getBoundingClientRect(); // flush style and layout: the measure covers them too
   performance.measure("step-render", { start: started, end: performance.now() });
 }
 

@@ -71,6 +71,33 @@ export function divergingRgb(v, d) {
   return [0, 1, 2].map((c) => Math.round(a[c] + f * (b[c] - a[c])));
 }
 
+const LUT_SIZE = 256;
+const LUT = (() => {
+  const table = new Uint8ClampedArray(LUT_SIZE * 3);
+  for (let i = 0; i < LUT_SIZE; i += 1) {
+    table.set(divergingRgb((2 * i) / (LUT_SIZE - 1) - 1, 1), 3 * i);
+  }
+  return table;
+})();
+
+/** Paint a matrix (rows of numbers) into RGBA pixels on the diverging scale over [-d, d]. */
+export function paintMatrix(pixels, matrix, d) {
+  const cols = matrix[0].length;
+  const half = (LUT_SIZE - 1) / 2;
+  matrix.forEach((values, i) => {
+    values.forEach((v, j) => {
+      const at = 4 * (i * cols + j);
+      if (v === null) {
+        pixels.fill(170, at, at + 3);
+      } else {
+        const index = Math.round(half * (1 + Math.max(-1, Math.min(1, v / d))));
+        pixels.set(LUT.subarray(3 * index, 3 * index + 3), at);
+      }
+      pixels[at + 3] = 255;
+    });
+  });
+}
+
 /** CSS colour of value v on the diverging scale over [-d, d]. */
 export function diverging(v, d) {
   const [r, g, b] = divergingRgb(v, d);

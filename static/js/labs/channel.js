@@ -120,3 +120,39 @@ export function openScratchLink() {
   connect();
   return { send, on, ready };
 }
+
+let builtins = null;
+
+/** The built-in models (GET /api/models), fetched once. */
+export function builtinModels() {
+  builtins ??= fetch("/api/models").then((response) => response.json());
+  return builtins;
+}
+
+/** "zh" when the text has Chinese characters, else "en" (the server segments either way). */
+export function languageOf(text) {
+  return /[\u3400-\u9fff]/.test(text) ? "zh" : "en";
+}
+
+/** A whole bptt pass streamed at full speed: {start, forward: [t=1..T], backward: [k=T..1], totals}. */
+export async function fullPass(channel, message) {
+  const pass = { start: null, forward: [], backward: [], totals: null };
+  await channel.request({ ...message, type: "bptt", mode: "stream", speed: 100 }, (frame) => {
+    if (frame.type === "bptt_start") pass.start = frame;
+    else if (frame.type === "bptt_forward") pass.forward.push(frame);
+    else if (frame.type === "bptt_backward") pass.backward.push(frame);
+    else if (frame.type === "bptt_totals") pass.totals = frame;
+    return frame.type === "bptt_totals";
+  });
+  return pass;
+}
+
+/** The Euclidean norm of a vector from a frame (null entries make it null). */
+export function norm(vector) {
+  let sum = 0;
+  for (const v of vector) {
+    if (v === null) return null;
+    sum += v * v;
+  }
+  return Math.sqrt(sum);
+}

@@ -1,0 +1,131 @@
+// Bidirectional lab: a sentence with ____ read by the built-in bidirectional model (`predict`
+// with its name, read-only). Both chains are drawn, s_t reading → and s'_t reading ←, one strip
+// of hidden units per input; beside them the blank's distribution and the left-only model's
+// guess (the frame's blank.rnn and blank.left_only).
+
+import { clear, diverging, el, maxAbs, svg } from "../util.js";
+import { builtinModels, languageOf } from "./channel.js";
+import { lt } from "./strings.js";
+import { button, failure, field, lazy, statusLine } from "./ui.js";
+
+const TOP = 8;
+const COL = 74; // px per input column
+const UNIT_H = 4; // px per hidden unit
+const SHOW = { "<s>": "s", "</s>": "e", "<blank>": "____" };
+
+export function createBidirectionalLab(body, ctx) {
+  const input = el("input", { type: "text", class: "blank-input", value: lt("blank_default", "en"), "aria-label": "Sentence with a blank" });
+  const fill = button("fill", { class: "lab-button primary" });
+  const status = statusLine();
+  const chains = el("div", { class: "bi-chains" });
+  const bars = el("div", { class: "bi-bars" });
+  body.append(el("div", { class: "lab-controls" }, field("blank_sentence", input), fill), status.node, chains, bars);
+  let frame = null;
+
+  async function compute() {
+    const lang = ctx.state.lang;
+    const text = input.value.trim();
+    status.set(lt("working", lang), "busy");
+    try {
+      const models = await builtinModels();
+      const model = models.find((m) => m.kind === "blank" && m.language === languageOf(text)) ?? models.find((m) => m.kind === "blank");
+      if (!model) {
+        status.set(lt("no_blank_model", lang), "error");
+        return;
+      }
+      frame = await ctx.page.request({ type: "predict", text, model: model.name, top_k: TOP });
+      status.set("", "");
+      draw(ctx.state.lang);
+    } catch (error) {
+      status.set(failure(error, lang), "error");
+    }
+  }
+
+  function draw(lang) {
+    if (!frame?.blank) return;
+    clear(chains);
+    chains.append(chainsSvg(frame, lang));
+    clear(bars);
+    bars.append(
+      barList(lt("both_sides", lang), frame.blank.rnn, "both"),
+      barList(lt("left_only", lang, frame.blank.left_only_model ?? ""), frame.blank.left_only ?? [], "left"),
+    );
+  }
+
+  fill.addEventListener("click", compute);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") compute();
+  });
+  const loader = lazy(compute);
+  return {
+    show: loader.show,
+    render(state, changed, visible) {
+      if (changed.has("lang")) draw(state.lang);
+      if (visible && changed.has("connection")) loader.show(state);
+    },
+  };
+}
+
+/** The inputs along the bottom; s_t above them with → arrows, s'_t on top with ← arrows. */
+function chainsSvg(frame, lang) {
+  const forward = frame.states["1"];
+  const backward = frame.states["1'"];
+  const T = frame.inputs.length;
+  const H = forward[0].length;
+  const stripH = H * UNIT_H;
+  const width = 150 + T * COL;
+  const yBack = 30;
+  const yFwd = yBack + stripH + 40;
+  const yWord = yFwd + stripH + 34;
+  const d = maxAbs([...forward, ...backward]);
+  const root = svg("svg", { class: "bi-svg", viewBox: `0 0 ${width} ${yWord + 16}`, role: "img", "aria-label": "Both chains" });
+  root.append(
+    svg("text", { x: 4, y: yBack - 8, class: "chain-label" }, lt("backward_chain", lang)),
+    svg("text", { x: 4, y: yFwd - 8, class: "chain-label" }, lt("forward_chain", lang)),
+  );
+  frame.inputs.forEach((word, t) => {
+    const x = 150 + t * COL;
+    const blank = t - 1 === frame.blank.index;
+    if (blank) root.append(svg("rect", { x: x - 6, y: 4, width: COL - 14, height: yWord + 8, class: "blank-col" }));
+    root.append(strip(backward[t], x, yBack, d), strip(forward[t], x, yFwd, d));
+    root.append(svg("text", { x: x + 24, y: yWord, class: blank ? "word blank" : "word", "text-anchor": "middle" }, SHOW[word] ?? word));
+    if (t < T - 1) {
+      root.append(arrow(x + 52, yFwd + stripH / 2, x + COL - 4, yFwd + stripH / 2, "fwd"));
+      root.append(arrow(x + COL - 4, yBack + stripH / 2, x + 52, yBack + stripH / 2, "bwd"));
+    }
+  });
+  return root;
+}
+
+function strip(values, x, y, d) {
+  const group = svg("g", { class: "strip" });
+  values.forEach((v, i) => {
+    group.append(svg("rect", { x, y: y + i * UNIT_H, width: 48, height: UNIT_H, fill: diverging(v, d) }, svg("title", {}, v === null ? "NaN" : v.toFixed(4))));
+  });
+  group.append(svg("rect", { x, y, width: 48, height: values.length * UNIT_H, class: "frame" }));
+  return group;
+}
+
+function arrow(x1, y1, x2, y2, kind) {
+  const dir = Math.sign(x2 - x1);
+  return svg(
+    "g",
+    { class: `arrow ${kind}` },
+    svg("line", { x1, y1, x2: x2 - 6 * dir, y2 }),
+    svg("path", { d: `M${x2},${y2} l${-7 * dir},-4 l0,8 z` }),
+  );
+}
+
+function barList(title, guesses, kind) {
+  const top = Math.max(...guesses.map((g) => g.p ?? 0), 1e-9);
+  return el(
+    "div",
+    { class: `bar-list ${kind}`, "data-kind": kind },
+    el("h3", {}, title),
+    ...guesses.map((g) => {
+      const bar = el("span", { class: "bar" });
+      bar.style.width = `${(100 * (g.p ?? 0)) / top}%`;
+      return el("div", { class: "norm-row", "data-word": g.word }, el("span", { class: "word" }, g.word), el("span", { class: "bar-track" }, bar), el("span", { class: "mono" }, g.p === null ? "NaN" : `${(100 * g.p).toFixed(1)}%`));
+    }),
+  );
+}

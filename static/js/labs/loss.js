@@ -1,0 +1,85 @@
+// Per-token loss strip: under each word of the page's sentence, −log o_t(label), the running
+// probability of the sentence so far (the product of the o_t(label)) and the output error
+// o_t − y_t on the label and the top guesses: the error that starts BPTT. Reads the page's
+// `predict` frame (state.predict: positions[t].next_p.rnn = o_t(label), positions[t].rnn = top
+// words); sends nothing.
+
+import { clear, el } from "../util.js";
+import { lt } from "./strings.js";
+import { fixed, sci, text } from "./ui.js";
+
+const ERROR_WORDS = 4; // top guesses shown beside the label in o_t − y_t
+
+export function createLossLab(body, _ctx) {
+  const summary = el("p", { class: "loss-summary mono" });
+  const strip = el("div", { class: "loss-strip" });
+  body.append(text("sentence_from_page", "p", { class: "hint" }), summary, strip);
+
+  function draw(state) {
+    const frame = state.predict;
+    const lang = state.lang;
+    clear(strip);
+    summary.textContent = "";
+    if (!frame) {
+      strip.append(el("p", { class: "hint" }, lt("no_sentence", lang)));
+      return;
+    }
+    if (frame.blank) {
+      strip.append(el("p", { class: "hint" }, lt("strip_blank", lang)));
+      return;
+    }
+    const losses = frame.positions.map((p) => (p.next_p?.rnn ? -Math.log(p.next_p.rnn) : null));
+    const top = Math.max(...losses.filter((v) => v !== null), 1);
+    let running = 1;
+    frame.positions.forEach((position, i) => {
+      const p = position.next_p?.rnn ?? null;
+      running = p === null ? null : running === null ? null : running * p;
+      strip.append(column(position, losses[i], top, running, lang));
+    });
+    const scored = losses.filter((v) => v !== null);
+    const mean = scored.reduce((a, b) => a + b, 0) / Math.max(1, scored.length);
+    summary.textContent = lt("total", lang, fixed(mean, 3), fixed(Math.exp(mean), 2));
+    summary.dataset.meanLoss = String(mean);
+  }
+
+  return {
+    show: draw,
+    render(state, changed, visible) {
+      if (visible && ["predict", "lang"].some((c) => changed.has(c))) draw(state);
+    },
+  };
+}
+
+/** One word: its loss bar, the running sentence probability and its o_t − y_t bars. */
+function column(position, loss, top, running, lang) {
+  const label = position.next;
+  const fill = el("span", { class: "bar" });
+  fill.style.height = `${loss === null ? 0 : (100 * loss) / top}%`;
+  return el(
+    "div",
+    { class: "loss-col", "data-loss": String(loss), "data-word": label.word },
+    el("span", { class: "word" }, label.word),
+    el("span", { class: "loss-value mono", title: lt("strip_title", lang) }, fixed(loss, 2)),
+    el("span", { class: "vbar" }, fill),
+    el("span", { class: "running mono", title: lt("running_p", lang), "data-p": String(running) }, `P=${sci(running)}`),
+    errorBars(position, lang),
+  );
+}
+
+/** o_t − y_t on the label (p − 1, negative) and the top guesses that are not the label (p). */
+function errorBars(position, lang) {
+  const label = position.next;
+  const p = position.next_p?.rnn ?? null;
+  const entries = [{ word: label.word, value: p === null ? null : p - 1, truth: true }];
+  for (const guess of position.rnn) {
+    if (entries.length > ERROR_WORDS) break;
+    if (guess.id !== label.id) entries.push({ word: guess.word, value: guess.p, truth: false });
+  }
+  const box = el("div", { class: "error-bars", title: lt("error_title", lang) });
+  for (const entry of entries) {
+    const bar = el("span", { class: entry.truth ? "ebar neg" : "ebar pos" });
+    bar.style.width = `${entry.value === null ? 0 : Math.abs(entry.value) * 100}%`;
+    box.append(el("div", { class: "erow" }, el("span", { class: "eword" }, entry.word), el("span", { class: "etrack" }, bar), el("span", { class: "mono" }, fixed(entry.value, 2))));
+  }
+  return box;
+}

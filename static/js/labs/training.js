@@ -1,0 +1,294 @@
+// Training lab: configure a fresh model (or keep the page's), then start / pause / resume / stop
+// `train` on the built-in or uploaded corpus. Progress frames extend the loss and perplexity
+// curves (Plotly: newPlot once per run, then extendTraces), and show the per-weight gradient
+// norms, tokens/s, the progress bar and p(actual next word) for the page's sentence. "One SGD
+// step" sends `train {action: step}` and shows every weight before and after the update.
+
+import { clear, el } from "../util.js";
+import { lt } from "./strings.js";
+import { PLOT_CONFIG, FONT, button, choice, failure, field, fixed, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
+
+const ACTIVATIONS = ["tanh", "relu", "sigmoid", "identity"];
+const INITS = ["xavier", "orthogonal", "identity", "tutorial"];
+const OPTIMIZERS = ["sgd", "momentum", "adagrad", "adam"];
+const LOSS_COLOR = "#d9480f";
+const PPL_COLOR = "#2f5fb3";
+
+export function createTrainingLab(body, ctx) {
+  const c = {
+    hidden: number(32, 1, 512),
+    layers: number(1, 1, 4),
+    bidirectional: el("input", { type: "checkbox" }),
+    activation: choice(ACTIVATIONS, "tanh"),
+    init: choice(INITS, "xavier"),
+    lr: number(0.1, 0.0001, 100, "any"),
+    optimizer: choice(OPTIMIZERS, "sgd"),
+    clip: number(5, 0.01, 1e6, "any"),
+    truncate: number("", 1, 1000),
+    corpus: choice(["builtin", "uploaded"], "builtin"),
+    epochs: number(2, 1, 1000),
+  };
+  const configure = button("new_model");
+  const start = button("start", { class: "lab-button primary" });
+  const pause = button("pause_training");
+  const resume = button("resume");
+  const stop = button("stop");
+  const stepButton = button("sgd_step");
+  const status = statusLine();
+  const bar = el("progress", { class: "train-progress", max: "1", value: "0", "aria-label": "Training progress" });
+  const stats = el("p", { class: "train-stats mono" });
+  const curves = el("div", { class: "lab-chart train-chart" });
+  const norms = el("div", { class: "grad-norms" });
+  const sample = el("div", { class: "train-sample" });
+  const stepView = el("div", { class: "sgd-step" });
+  body.append(
+    el(
+      "fieldset",
+      { class: "lab-controls" },
+      el("legend", {}, text("settings")),
+      field("hidden_size", c.hidden),
+      field("layers", c.layers),
+      field("opt_bidirectional", c.bidirectional, { class: "lab-field inline" }),
+      field("activation", c.activation),
+      field("init", c.init),
+      field("optimizer", c.optimizer),
+      field("lr", c.lr),
+      field("clip", c.clip),
+      field("truncate", c.truncate),
+      configure,
+    ),
+    el("div", { class: "lab-controls" }, field("corpus", c.corpus), field("epochs", c.epochs), start, pause, resume, stop, stepButton),
+    status.node,
+    bar,
+    stats,
+    el("div", { class: "lab-grid" }, curves, el("div", {}, text("grad_norms", "h3"), norms, text("sample_title", "h3"), sample)),
+    stepView,
+  );
+
+  let runState = "idle";
+  let lastProgress = null;
+  let lastStep = null;
+  let curvesDrawn = false;
+
+  function setState(next) {
+    runState = next;
+    start.disabled = next !== "idle";
+    configure.disabled = next !== "idle";
+    pause.disabled = next !== "running";
+    resume.disabled = next !== "paused";
+    stop.disabled = next === "idle";
+    body.dataset.state = next;
+  }
+
+  async function newModel() {
+    const lang = ctx.state.lang;
+    try {
+      const frame = await ctx.page.request({
+        type: "configure",
+        hidden_size: numberOf(c.hidden) ?? 32,
+        num_layers: numberOf(c.layers) ?? 1,
+        bidirectional: c.bidirectional.checked,
+        activation: c.activation.value,
+        init: c.init.value,
+        optimizer: c.optimizer.value,
+        lr: numberOf(c.lr) ?? 0.1,
+        clip: numberOf(c.clip),
+        truncate: numberOf(c.truncate),
+        seed: 0,
+      });
+      status.set(lt("configured", ctx.state.lang, frame.model), "ok");
+    } catch (error) {
+      status.set(failure(error, lang), "error");
+    }
+  }
+
+  async function startTraining() {
+    const lang = ctx.state.lang;
+    newCurves(lang);
+    lastProgress = null;
+    setState("running");
+    status.set(lt("state_running", lang), "busy");
+    const message = { type: "train", action: "start", corpus: c.corpus.value, epochs: numberOf(c.epochs) ?? 2 };
+    if (ctx.state.text) message.sample = ctx.state.text;
+    try {
+      const done = await ctx.page.request(message, onTrainFrame);
+      const key = done.reason === "nan" ? "done_nan" : "done";
+      status.set(lt(key, ctx.state.lang, done), done.reason === "nan" ? "error" : "ok");
+    } catch (error) {
+      status.set(failure(error, lang), "error");
+    } finally {
+      setState("idle");
+    }
+  }
+
+  /** Every answer of a start: train_state, progress…, train_done (true: the run is over). */
+  function onTrainFrame(frame) {
+    if (frame.type === "progress") {
+      lastProgress = frame;
+      drawProgress(ctx.state.lang);
+    }
+    return frame.type === "train_done";
+  }
+
+  async function control(action) {
+    const lang = ctx.state.lang;
+    try {
+      const frame = await ctx.page.request({ type: "train", action });
+      if (frame.state !== "idle") setState(frame.state);
+      status.set(lt(`state_${frame.state}`, ctx.state.lang), "");
+    } catch (error) {
+      status.set(failure(error, lang), "error");
+    }
+  }
+
+  async function oneStep() {
+    const lang = ctx.state.lang;
+    if (!ctx.state.text) {
+      status.set(lt("no_sentence", lang), "error");
+      return;
+    }
+    try {
+      lastStep = await ctx.page.request({ type: "train", action: "step", text: ctx.state.text });
+      drawStep(ctx.state.lang);
+    } catch (error) {
+      status.set(failure(error, lang), "error");
+    }
+  }
+
+  function newCurves(lang) {
+    const traces = [
+      { name: lt("loss_trace", lang), x: [], y: [], mode: "lines", line: { color: LOSS_COLOR, width: 2 } },
+      { name: lt("ppl_trace", lang), x: [], y: [], mode: "lines", yaxis: "y2", line: { color: PPL_COLOR, width: 1.5, dash: "dot" } },
+    ];
+    const layout = {
+      height: 300,
+      margin: { l: 56, r: 56, t: 10, b: 44 },
+      font: FONT,
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "#fbfbfd",
+      legend: { orientation: "h", y: 1.14, x: 0 },
+      xaxis: { title: { text: lt("axis_step", lang) } },
+      yaxis: { title: { text: lt("loss_trace", lang) }, color: LOSS_COLOR },
+      yaxis2: { title: { text: lt("ppl_trace", lang) }, overlaying: "y", side: "right", type: "log", color: PPL_COLOR },
+    };
+    window.Plotly.newPlot(curves, traces, layout, PLOT_CONFIG);
+    curvesDrawn = true;
+  }
+
+  function drawProgress(lang) {
+    const p = lastProgress;
+    if (!p) return;
+    bar.value = p.fraction;
+    stats.textContent = lt("stats", lang, p);
+    stats.dataset.loss = String(p.loss);
+    stats.dataset.step = String(p.step);
+    if (curvesDrawn && p.loss !== null) {
+      window.Plotly.extendTraces(curves, { x: [[p.step], [p.step]], y: [[p.loss], [p.perplexity]] }, [0, 1]);
+    }
+    drawNorms(p.grad_norms);
+    drawSample(p.sample, lang);
+  }
+
+  function drawNorms(gradNorms) {
+    const values = Object.values(gradNorms).filter((v) => v !== null);
+    const top = Math.max(...values, 1e-12);
+    clear(norms);
+    for (const [name, value] of Object.entries(gradNorms)) {
+      const fill = el("span", { class: "bar" });
+      fill.style.width = `${value === null ? 0 : (100 * value) / top}%`;
+      norms.append(el("div", { class: "norm-row" }, el("span", { class: "mono" }, name), el("span", { class: "bar-track" }, fill), el("span", { class: "mono" }, sci(value))));
+    }
+  }
+
+  function drawSample(positions, lang) {
+    clear(sample);
+    if (!positions || positions.length === 0) {
+      sample.append(el("p", { class: "hint" }, lt("no_sentence", lang)));
+      return;
+    }
+    for (const position of positions) {
+      if (!position.next) continue;
+      const p = position.next_p?.rnn ?? null;
+      const fill = el("span", { class: "bar" });
+      fill.style.height = `${p === null ? 0 : 100 * p}%`;
+      sample.append(
+        el("div", { class: "sample-col", title: p === null ? "NaN" : p.toFixed(4) }, el("span", { class: "p" }, p === null ? "NaN" : `${Math.round(100 * p)}%`), el("span", { class: "vbar" }, fill), el("span", { class: "word" }, position.next.word)),
+      );
+    }
+  }
+
+  function drawStep(lang) {
+    const s = lastStep;
+    clear(stepView);
+    if (!s) return;
+    stepView.append(el("h3", { "data-loss-before": String(s.loss_before), "data-loss-after": String(s.loss_after) }, lt("step_title", lang, fixed(s.loss_before, 4), fixed(s.loss_after, 4), s.lr)));
+    const table = el(
+      "table",
+      { class: "lab-table" },
+      el("tr", {}, ...["col_weight", "col_norm_before", "col_norm_after", "col_change", "col_grad"].map((k) => el("th", {}, lt(k, lang)))),
+    );
+    for (const [name, w] of Object.entries(s.weights)) {
+      table.append(el("tr", {}, el("td", { class: "mono" }, `${name} [${w.shape.join("×")}]`), ...[w.norm_before, w.norm_after, w.change_norm, w.grad_norm].map((v) => el("td", { class: "mono" }, sci(v)))));
+    }
+    stepView.append(table);
+    const matrix = Object.entries(s.weights).find(([name, w]) => name.startsWith("W") && Array.isArray(w.before?.[0]));
+    if (matrix) heatmaps(stepView, matrix[0], matrix[1], lang);
+    else stepView.append(el("p", { class: "hint" }, lt("no_step_matrix", lang)));
+  }
+
+  configure.addEventListener("click", newModel);
+  start.addEventListener("click", startTraining);
+  pause.addEventListener("click", () => control("pause"));
+  resume.addEventListener("click", () => control("resume"));
+  stop.addEventListener("click", () => control("stop"));
+  stepButton.addEventListener("click", oneStep);
+  setState("idle");
+
+  function syncModel(model) {
+    if (!model || runState !== "idle") return;
+    c.hidden.value = String(model.hidden_size);
+    c.layers.value = String(model.num_layers);
+    c.bidirectional.checked = model.bidirectional;
+    c.activation.value = model.activation;
+    if (INITS.includes(model.init)) c.init.value = model.init;
+    if (OPTIMIZERS.includes(model.optimizer)) c.optimizer.value = model.optimizer;
+    c.lr.value = String(model.lr);
+    c.clip.value = model.clip === null ? "" : String(model.clip);
+    c.truncate.value = model.truncate === null ? "" : String(model.truncate);
+  }
+
+  return {
+    show() {
+      if (curvesDrawn) resize(curves);
+    },
+    render(state, changed) {
+      if (changed.has("model")) syncModel(state.model);
+      if (changed.has("lang")) {
+        drawProgress(state.lang);
+        drawStep(state.lang);
+      }
+    },
+  };
+}
+
+/** W before, after and after − before as three heatmaps, appended to `parent`. */
+function heatmaps(parent, name, w, lang) {
+  const holder = el("div", { class: "heatmaps", "data-weight": name });
+  parent.append(holder);
+  const change = w.after.map((row, i) => row.map((v, j) => (v === null || w.before[i][j] === null ? null : v - w.before[i][j])));
+  const panels = [
+    [`${name} ${lt("before", lang)}`, w.before, "RdBu"],
+    [`${name} ${lt("after", lang)}`, w.after, "RdBu"],
+    [`${lt("change", lang)}`, change, "PuOr"],
+  ];
+  for (const [title, z, scale] of panels) {
+    const node = el("div", { class: "heatmap" });
+    holder.append(node);
+    plot(node, [{ z, type: "heatmap", colorscale: scale, zmid: 0, reversescale: scale === "RdBu", showscale: true }], {
+      height: 230,
+      margin: { l: 30, r: 10, t: 28, b: 24 },
+      title: { text: title, font: { size: 12 } },
+      yaxis: { autorange: "reversed" },
+    });
+  }
+}

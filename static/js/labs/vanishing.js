@@ -1,0 +1,169 @@
+// Exploding and vanishing gradients: the server's `vanishing` frame runs BPTT through a random
+// W of chosen spectral radius and gives ‖δ_k‖ for every k with the bound ‖δ_T‖(β_W β_f)^{T−k}
+// (式3). Drawn as ‖δ_k‖/‖δ_T‖ against T−k on a log scale, with where NaN appears, what
+// clipping does to the gradient, and the tutorial's three remedies one click away.
+
+import { el } from "../util.js";
+import { lt } from "./strings.js";
+import { button, choice, failure, field, fixed, lazy, plot, resize, sci, statusLine, text } from "./ui.js";
+
+const ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"];
+const INITS = ["xavier", "orthogonal", "identity", "tutorial"];
+const HIDDEN = 32;
+const SLIDE_PAUSE_MS = 150;
+
+/** The settings each remedy switches to (the gated cell path: a linear unit, W = I). */
+const REMEDIES = {
+  init: { init: "orthogonal", radius: 1 },
+  relu: { activation: "relu", init: "orthogonal", radius: 1 },
+  gated: { activation: "identity", init: "identity", radius: 1 },
+};
+
+export function createVanishingLab(body, ctx) {
+  const radius = el("input", { type: "range", min: "0.1", max: "3", step: "0.05", value: "1", "aria-label": "Spectral radius of W" });
+  const radiusValue = el("span", { class: "value" });
+  const steps = el("input", { type: "range", min: "2", max: "200", step: "1", value: "50", "aria-label": "Steps T" });
+  const stepsValue = el("span", { class: "value" });
+  const activation = choice(ACTIVATIONS, "tanh", { "aria-label": "Activation f" });
+  const init = choice(INITS, "xavier", { "aria-label": "Initialisation" });
+  const clipOn = el("input", { type: "checkbox", class: "clip-toggle", "aria-label": "Clip the gradient at" });
+  const clipAt = el("input", { type: "number", value: "5", min: "0.01", step: "any", "aria-label": "clip threshold" });
+  const status = statusLine();
+  const chart = el("div", { class: "lab-chart vg-chart" });
+  const readout = el("div", { class: "vg-readout" });
+  const remedyButtons = Object.keys(REMEDIES).map((name) => button(`remedy_${name}`, { "data-remedy": name }));
+  const said = el("p", { class: "lab-note vg-said", "aria-live": "polite" });
+  body.append(
+    el(
+      "div",
+      { class: "lab-controls" },
+      field("radius", el("span", { class: "lab-field inline" }, radius, radiusValue)),
+      field("steps_T", el("span", { class: "lab-field inline" }, steps, stepsValue)),
+      field("activation", activation),
+      field("init", init),
+      el("label", { class: "lab-field inline" }, clipOn, text("clip_on"), clipAt),
+    ),
+    el("div", { class: "lab-controls remedies" }, text("remedies"), ...remedyButtons),
+    said,
+    status.node,
+    el("div", { class: "lab-grid vg-grid" }, chart, readout),
+  );
+  let frame = null;
+  let timer = null;
+  let asked = 0;
+  let remedy = null; // {name, before: ratio at k = 1} while a remedy's answer is awaited
+
+  function settings() {
+    return {
+      type: "vanishing",
+      activation: activation.value,
+      radius: Number(radius.value),
+      T: Number(steps.value),
+      hidden: HIDDEN,
+      init: init.value,
+      clip: clipOn.checked ? Number(clipAt.value) : null,
+      seed: 0,
+    };
+  }
+
+  async function compute() {
+    const lang = ctx.state.lang;
+    radiusValue.textContent = Number(radius.value).toFixed(2);
+    stepsValue.textContent = steps.value;
+    const mine = ++asked;
+    try {
+      const answer = await ctx.page.request(settings());
+      if (mine !== asked) return;
+      frame = answer;
+      status.set("", "");
+      draw(ctx.state.lang);
+    } catch (error) {
+      if (mine === asked) status.set(failure(error, lang), "error");
+    }
+  }
+
+  function draw(lang) {
+    if (!frame) return;
+    const T = frame.T;
+    const last = frame.delta_norm[T - 1];
+    const distance = frame.ratio.map((_, i) => T - (i + 1));
+    const traces = [
+      { name: lt("ratio_trace", lang), x: distance, y: frame.ratio, mode: "lines+markers", line: { color: "#d9480f", width: 2.5 }, marker: { size: 4 } },
+    ];
+    if (last) {
+      traces.push({
+        name: lt("bound_trace", lang),
+        x: distance,
+        y: frame.bound.map((b) => (b === null ? null : b / last)),
+        mode: "lines",
+        line: { color: "#5b6b82", dash: "dash", width: 1.8 },
+      });
+    }
+    const shapes = [];
+    const annotations = [];
+    if (frame.nan_at !== null) {
+      shapes.push({ type: "line", x0: T - frame.nan_at, x1: T - frame.nan_at, yref: "paper", y0: 0, y1: 1, line: { color: "#8a1c1c", width: 2 } });
+      annotations.push({ x: T - frame.nan_at, yref: "paper", y: 0.95, text: "NaN", showarrow: false, font: { color: "#8a1c1c" }, xanchor: "left" });
+    }
+    plot(chart, traces, {
+      height: 330,
+      xaxis: { title: { text: lt("axis_distance", lang) } },
+      yaxis: { title: { text: lt("axis_ratio", lang) }, type: "log", exponentformat: "power" },
+      shapes,
+      annotations,
+    });
+    drawReadout(lang);
+  }
+
+  function drawReadout(lang) {
+    const product = frame.beta_W === null || frame.beta_f === null ? null : frame.beta_W * frame.beta_f;
+    const nan = frame.nan_at === null ? lt("no_nan", lang) : lt("nan_at", lang, frame.nan_at);
+    const lines = [
+      el("p", { class: "mono" }, lt("betas", lang, fixed(frame.beta_W, 3), fixed(frame.beta_f, 3), fixed(product, 3))),
+      el("p", { class: "vg-reach mono", "data-ratio": String(frame.ratio[0]) }, lt("reach", lang, sci(frame.ratio[0]))),
+      el("p", { class: frame.nan_at === null ? "vg-nan" : "vg-nan bad", "data-nan-at": String(frame.nan_at) }, nan),
+      el("p", { class: "mono" }, lt("grad_norm", lang, sci(frame.grad_norm))),
+    ];
+    if (clipOn.checked) {
+      const clipped = frame.clipped_grad_norm === null ? lt("grad_nonfinite", lang) : lt("clipped_to", lang, sci(frame.grad_norm), sci(frame.clipped_grad_norm));
+      lines.push(el("p", { class: "vg-clip", "data-clipped": String(frame.clipped_grad_norm) }, clipped));
+    }
+    readout.replaceChildren(...lines);
+    if (remedy) {
+      said.textContent = `${lt(`remedy_${remedy.name}_said`, lang)} ${lt("changed", lang, sci(remedy.before), sci(frame.ratio[0]))}`;
+      said.dataset.remedy = remedy.name;
+    }
+  }
+
+  function schedule() {
+    remedy = null;
+    said.textContent = "";
+    clearTimeout(timer);
+    timer = setTimeout(compute, SLIDE_PAUSE_MS);
+  }
+
+  function applyRemedy(name) {
+    const change = REMEDIES[name];
+    if (change.activation) activation.value = change.activation;
+    init.value = change.init;
+    radius.value = String(change.radius);
+    remedy = { name, before: frame ? frame.ratio[0] : null };
+    clearTimeout(timer);
+    compute();
+  }
+
+  for (const control of [radius, steps]) control.addEventListener("input", schedule);
+  for (const control of [activation, init, clipOn, clipAt]) control.addEventListener("change", schedule);
+  for (const node of remedyButtons) node.addEventListener("click", () => applyRemedy(node.dataset.remedy));
+  const loader = lazy(compute);
+  return {
+    show(state) {
+      loader.show(state);
+      resize(chart);
+    },
+    render(state, changed, visible) {
+      if (changed.has("lang")) draw(state.lang);
+      if (visible && changed.has("connection")) loader.show(state);
+    },
+  };
+}
