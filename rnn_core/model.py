@@ -408,7 +408,8 @@ class RNNLM:
             grads[name] = e.T @ s.reshape(-1, s.shape[2])  # (N, H)
             dS[key] = (e @ self.params[name]).reshape(s.shape)  # (T, B, H) V^T (o_t - y_t)
         if self.config.bias:
-            grads["c"] = e.sum(axis=0)  # (N,)
+            with blas_threads(1):
+                grads["c"] = np.ones(e.shape[0], dtype=e.dtype) @ e  # (N,) Σ_t e_t as one gemv
         return dS
 
     def _weight_grads(
