@@ -210,6 +210,15 @@ class Service:
             log.exception("%s failed", message.type)
             session.error(re, "internal", f"the server failed on this {message.type}; see its log")
 
+    async def locked(self, session: Session, fn, *args) -> Any:
+        """fn(*args) in a worker thread, holding the session's model lock (as training does)."""
+
+        def work() -> Any:
+            with session.lock:
+                return fn(*args)
+
+        return await self.pool.run(work)
+
     async def compute(self, session: Session, re: Any, build, *args) -> bytes:
         """Build a frame in a worker thread (holding the session's model lock), encoded."""
 
@@ -280,18 +289,16 @@ class Service:
         await session.stop_task("stream")
         lm = self.reader(state, msg.model, msg.text)
 
-        def build():
-            held = bridge.bptt_pass(
-                lm,
-                msg.text,
-                msg.truncate,
-                self.settings.max_tokens,
-                self.settings.matrix_max_hidden,
-            )
-            return held
-
-        with_lock = _locked(session, build)
-        held = await self.pool.run(with_lock)
+        s = self.settings
+        held = await self.locked(
+            session,
+            bridge.bptt_pass,
+            lm,
+            msg.text,
+            msg.truncate,
+            s.max_tokens,
+            s.matrix_max_hidden,
+        )
         state.held, state.speed = held, msg.speed
         self.send(session, held.start_frame(msg.mode, msg.speed), msg.id)
         if msg.mode == "step":
@@ -440,16 +447,6 @@ class Service:
         Softmax: on_softmax,
         VocabRequest: on_vocab,
     }
-
-
-def _locked(session: Session, fn):
-    """fn run while holding the session's model lock (training slices hold it too)."""
-
-    def run():
-        with session.lock:
-            return fn()
-
-    return run
 
 
 @asynccontextmanager

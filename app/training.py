@@ -6,6 +6,7 @@ users' corpora (checked UTF-8 text, split into train and held-out sentences).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ import numpy as np
 from app import engine_bridge as bridge
 from app.models import LM
 from app.protocol import Progress, TrainDone, TrainState
-from app.sessions import ProtocolError, Session, encode
+from app.sessions import ProtocolError, Session, encode, error_body
 from rnn_core import RNNLM
 from rnn_core.optim import make_optimizer
 from rnn_core.text import Vocab, blank_pair, detect_language, tokenize, training_pair_ids
@@ -24,6 +25,8 @@ from rnn_core.train import Trainer, evaluate
 if TYPE_CHECKING:
     from app.protocol import Train
     from app.service import Service
+
+log = logging.getLogger("unrolled.training")
 
 VALID_EVERY = 10  # every 10th line of an uploaded corpus is held out
 EVAL_PAIRS = 2000  # most training pairs scored for the final training perplexity
@@ -248,31 +251,35 @@ def _new_run(service, state, lm: LM, msg: Train, train, valid, sample) -> Traini
 
 async def _loop(service: Service, session: Session, run: TrainingRun) -> None:
     """Train in slices until done, stopped, out of time or NaN; then the done frame."""
-    reason = "finished"
     try:
-        while True:
-            if run.state == "paused":
-                await run.resumed.wait()
-            if run.stop_requested:
-                reason = "stopped"
-                break
-            body = await service.pool.train(_slice, service, session, run)
-            if body is not None:
-                session.outbox.put_progress(body)
-            if run.nan_at is not None:
-                reason = "nan"
-                break
-            if run.finished:
-                break
-            if run.elapsed >= run.max_seconds:
-                reason = "time_limit"
-                break
-            await asyncio.sleep(0)
+        reason = await _train(service, session, run)
+        body = await service.pool.run(_done_body, service, session, run, reason)
+    except Exception:
+        log.exception("training failed")
+        body = error_body(run.re, "internal", "training failed on the server; see its log")
     finally:
         run.state = "idle"
-    body = await service.pool.run(_done_body, service, session, run, reason)
     session.outbox.drop_progress()
     session.send(body)
+
+
+async def _train(service: Service, session: Session, run: TrainingRun) -> str:
+    """Run slices on the training workers; the reason the run ended."""
+    while True:
+        if run.state == "paused":
+            await run.resumed.wait()
+        if run.stop_requested:
+            return "stopped"
+        body = await service.pool.train(_slice, service, session, run)
+        if body is not None:
+            session.outbox.put_progress(body)
+        if run.nan_at is not None:
+            return "nan"
+        if run.finished:
+            return "finished"
+        if run.elapsed >= run.max_seconds:
+            return "time_limit"
+        await asyncio.sleep(0)
 
 
 def _slice(service: Service, session: Session, run: TrainingRun) -> bytes | None:

@@ -105,3 +105,16 @@ def test_beyond_max_sessions_the_server_says_busy(tmp_path):
         assert a.ask({"type": "ping"})["type"] == "pong"
         b.ctx.__exit__(None, None, None)
         a.ctx.__exit__(None, None, None)
+
+
+def test_a_frame_above_the_size_limit_is_refused_whole_not_cut(tmp_path):
+    world = tiny_world(tmp_path)
+    app = make_app(world.model_copy(update={"max_frame_bytes": 30000}))
+    text = " ".join(["my phone is broken ."] * 4)
+    with TestClient(app) as client:
+        frames = connect(client)
+        refused = frames.ask({"type": "predict", "text": text, "full": True})
+        assert refused["type"] == "error" and refused["code"] == "frame_too_large"
+        answered = frames.ask({"type": "predict", "text": text})
+        assert answered["type"] == "predict" and len(answered["positions"]) == 21
+        frames.ctx.__exit__(None, None, None)
