@@ -1,0 +1,233 @@
+"""Train a model on tokenized sentences and measure it: the recipe behind the CLI and make_models.
+
+No file I/O here (that is cli.py's and make_models.py's job): sentences come in as token lists.
+
+- A unidirectional model learns the tutorial's pairs (s w1 … wT → w1 … wT e) with rnn_core.Trainer.
+- A bidirectional model learns to fill a blank (text.blank_pair: only the blank is scored). Its
+  batches hold sentences of one length only, because right-padding would feed the backward chain
+  padding before the sentence's last word, which never happens when it reads one sentence.
+- The n-gram baselines (2-gram and 3-gram Kneser-Ney) are fitted on the same training sentences
+  and vocabulary, so their perplexities sit beside the RNN's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .generate import next_word_distribution
+from .model import RNNLM, is_finite
+from .ngram import NGramLM
+from .optim import Optimizer, clip_grad_norm, make_optimizer
+from .text import BLANK, BLANK_ID, BOS, PAD_ID, Vocab, blank_pair, training_pair_ids
+from .train import Pair, Trainer, evaluate
+
+Sentences = Sequence[Sequence[str]]
+OnStep = Callable[[int, int, float], None]  # (step, total steps, batch loss)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything that decides a trained model, given the corpus: architecture and schedule."""
+
+    hidden_size: int = 32
+    num_layers: int = 1
+    bidirectional: bool = False
+    activation: str = "relu"
+    init: str = "identity"
+    epochs: int = 20
+    lr: float = 0.003
+    optimizer: str = "adam"
+    clip: float | None = 5.0
+    batch_size: int = 32
+    seed: int = 0
+    dtype: str = "float32"
+    blanks_per_sentence: int = 4  # bidirectional only: blanked positions drawn per sentence
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Fitted:
+    """A trained model with its optimizer and (unidirectional) trainer state, ready to save."""
+
+    model: RNNLM
+    optimizer: Optimizer
+    trainer_state: dict | None
+    steps: int
+
+
+def lm_pairs(sentences: Sentences, vocab: Vocab) -> list[Pair]:
+    """The tutorial's next-word pair (x (T+1,), y (T+1,)) of every sentence."""
+    return [training_pair_ids(tokens, vocab) for tokens in sentences]
+
+
+def blank_training_pairs(
+    sentences: Sentences, vocab: Vocab, per_sentence: int, rng: np.random.Generator
+) -> list[Pair]:
+    """Up to `per_sentence` blank-filling pairs per sentence, at positions drawn without repeat."""
+    pairs = []
+    for tokens in sentences:
+        count = min(per_sentence, len(tokens))
+        for position in sorted(rng.choice(len(tokens), size=count, replace=False).tolist()):
+            pairs.append(blank_pair(tokens, position, vocab))
+    return pairs
+
+
+def every_blank_pair(sentences: Sentences, vocab: Vocab) -> list[Pair]:
+    """Every word of every sentence blanked once: the held-out set of a blank-filling model."""
+    return [blank_pair(tokens, p, vocab) for tokens in sentences for p in range(len(tokens))]
+
+
+def new_model(recipe: Recipe, vocab_size: int) -> RNNLM:
+    """An untrained RNNLM built from the recipe."""
+    return RNNLM(
+        vocab_size,
+        recipe.hidden_size,
+        num_layers=recipe.num_layers,
+        bidirectional=recipe.bidirectional,
+        activation=recipe.activation,
+        seed=recipe.seed,
+        dtype=recipe.dtype,
+        init=recipe.init,
+    )
+
+
+def fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None = None) -> Fitted:
+    """Train a new model on the training sentences as the recipe says."""
+    model = new_model(recipe, len(vocab))
+    optimizer = make_optimizer(recipe.optimizer, lr=recipe.lr)
+    if recipe.bidirectional:
+        rng = np.random.default_rng(recipe.seed)
+        pairs = blank_training_pairs(train, vocab, recipe.blanks_per_sentence, rng)
+        steps = _fit_equal_lengths(model, optimizer, pairs, recipe, rng, on_step)
+        return Fitted(model, optimizer, None, steps)
+    trainer = Trainer(
+        model,
+        optimizer,
+        lm_pairs(train, vocab),
+        batch_size=recipe.batch_size,
+        clip=recipe.clip,
+        seed=recipe.seed,
+        pad_id=PAD_ID,
+    )
+    total = recipe.epochs * -(-len(trainer.pairs) // recipe.batch_size)
+    for progress in trainer.run(epochs=recipe.epochs):
+        if progress.nan_at is not None:
+            raise FloatingPointError(f"training diverged at step {progress.nan_at}; lower --lr")
+        if on_step is not None:
+            on_step(progress.step, total, progress.loss)
+    return Fitted(model, optimizer, trainer.state_dict(), trainer.step_count)
+
+
+def _length_batches(
+    pairs: list[Pair], batch_size: int, rng: np.random.Generator
+) -> list[list[int]]:
+    """Shuffled batches of pair indices, each batch holding pairs of a single length."""
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for i in rng.permutation(len(pairs)).tolist():
+        by_length[len(pairs[i][0])].append(i)
+    batches = [
+        group[start : start + batch_size]
+        for _, group in sorted(by_length.items())
+        for start in range(0, len(group), batch_size)
+    ]
+    return [batches[i] for i in rng.permutation(len(batches)).tolist()]
+
+
+def _fit_equal_lengths(
+    model: RNNLM,
+    optimizer: Optimizer,
+    pairs: list[Pair],
+    recipe: Recipe,
+    rng: np.random.Generator,
+    on_step: OnStep | None,
+) -> int:
+    """Epochs of updates on equal-length batches (no padding); returns the number of updates."""
+    per_epoch = len(_length_batches(pairs, recipe.batch_size, np.random.default_rng(0)))
+    total, step = recipe.epochs * per_epoch, 0
+    for _ in range(recipe.epochs):
+        for batch in _length_batches(pairs, recipe.batch_size, rng):
+            inputs = np.stack([pairs[i][0] for i in batch])  # (B, T)
+            targets = np.stack([pairs[i][1] for i in batch])  # (B, T)
+            loss, grads = model.loss_and_grads(inputs, targets)
+            step += 1
+            if not (np.isfinite(loss) and is_finite(grads)):
+                raise FloatingPointError(f"training diverged at step {step}; lower --lr")
+            if recipe.clip is not None:
+                clip_grad_norm(grads, recipe.clip)
+            optimizer.step(model.params, grads)
+            if on_step is not None:
+                on_step(step, total, float(loss))
+    return step
+
+
+def perplexity(model: RNNLM, vocab: Vocab, sentences: Sentences) -> float:
+    """The model's perplexity: next-word for a unidirectional model, blank-filling (every word
+    blanked once) for a bidirectional one."""
+    if model.config.bidirectional:
+        return _equal_length_perplexity(model, every_blank_pair(sentences, vocab))
+    return evaluate(model, lm_pairs(sentences, vocab), pad_id=PAD_ID).perplexity
+
+
+def _equal_length_perplexity(model: RNNLM, pairs: list[Pair], batch_size: int = 256) -> float:
+    total, count = 0.0, 0
+    for batch in _length_batches(pairs, batch_size, np.random.default_rng(0)):
+        inputs = np.stack([pairs[i][0] for i in batch])  # (B, T)
+        targets = np.stack([pairs[i][1] for i in batch])  # (B, T)
+        loss, n = model.loss(inputs, targets)
+        total, count = total + loss * n, count + n
+    return float(np.exp(total / count))
+
+
+def ngram_models(vocab: Vocab, train: Sentences) -> dict[int, NGramLM]:
+    """The 2-gram and 3-gram Kneser-Ney baselines fitted on the training sentences."""
+    ids = [vocab.encode(tokens) for tokens in train]
+    return {order: NGramLM(len(vocab), order).fit(ids) for order in (2, 3)}
+
+
+def ngram_perplexity(ngram: NGramLM, vocab: Vocab, sentences: Sentences) -> float:
+    """Perplexity of a fitted n-gram model on tokenized sentences."""
+    return ngram.perplexity([vocab.encode(tokens) for tokens in sentences])
+
+
+def next_words(model: RNNLM, vocab: Vocab, tokens: Sequence[str], k: int = 5) -> list[tuple]:
+    """The k likeliest words after reading <s> and `tokens`: [(word, probability), ...]."""
+    o = next_word_distribution(model, vocab.encode([BOS, *tokens]))  # (N,)
+    return _top(o, vocab, k)
+
+
+def next_words_everywhere(model: RNNLM, vocab: Vocab, tokens: Sequence[str], k: int = 5):
+    """For every prefix <s> w1 … wt (t = 0..T): the k likeliest next words (unidirectional)."""
+    probs, _ = model.forward(vocab.encode([BOS, *tokens]))  # (T+1, N)
+    return [_top(o, vocab, k) for o in probs]
+
+
+def fill_blanks(model: RNNLM, vocab: Vocab, tokens: Sequence[str], k: int = 5) -> list[list]:
+    """For each <blank> in `tokens`: the k likeliest fillers of a bidirectional model."""
+    if BLANK not in tokens:
+        raise ValueError("the sentence has no blank: write ____ where a word is missing")
+    x = vocab.encode([BOS, *tokens, "</s>"])  # (T+2,)
+    probs, _ = model.forward(x)  # (T+2, N)
+    return [_top(probs[t], vocab, k) for t in np.flatnonzero(x == BLANK_ID).tolist()]
+
+
+def _top(o: np.ndarray, vocab: Vocab, k: int) -> list[tuple[str, float]]:
+    best = np.argsort(-o, kind="stable")[:k]  # (k,)
+    return [(vocab.word(i), float(o[i])) for i in best.tolist()]
+
+
+def dependent_accuracy(
+    predict: Callable[[np.ndarray], np.ndarray], vocab: Vocab, cases: Sequence[tuple[list, int]]
+) -> float:
+    """Share of (tokens, position) cases whose word at `position` is the argmax of
+    predict(x) (x = <s> w1 … wT; predict returns (T+1, N) next-word distributions)."""
+    hits = 0
+    for tokens, position in cases:
+        x, y = training_pair_ids(tokens, vocab)  # (T+1,), (T+1,)
+        hits += int(np.argmax(predict(x)[position]) == y[position])
+    return hits / len(cases)
