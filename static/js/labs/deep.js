@@ -1,0 +1,134 @@
+// Deep lab: 1-3 stacked layers. On the labs' scratch session a fresh model with that many layers
+// is configured and one bptt pass streamed; every backward frame splits δ_t of each layer into
+// delta_out (from o_t, top layer), delta_time (式3, from t+1) and delta_up (式4, from the layer
+// above). Drawn as a grid, layers up, time across: arrow widths ∝ the norms of those shares.
+
+import { clear, el, svg } from "../util.js";
+import { fullPass, languageOf, norm } from "./channel.js";
+import { lt } from "./strings.js";
+import { button, choice, failure, field, sci, statusLine, text } from "./ui.js";
+
+const HIDDEN = 8;
+const COL = 92;
+const ROW = 96;
+const MAX_WIDTH = 9; // px, the thickest arrow
+const SHOW = { "<s>": "s" };
+
+export function createDeepLab(body, ctx) {
+  const layers = choice([1, 2, 3], 2, { "aria-label": "Stacked layers" });
+  const run = button("show_flow", { class: "lab-button primary" });
+  const status = statusLine();
+  const note = el("p", { class: "hint deep-note" });
+  const grid = el("div", { class: "deep-grid" });
+  body.append(
+    el("div", { class: "lab-controls" }, field("deep_layers", layers), run),
+    text("sentence_from_page", "p", { class: "hint" }),
+    el("p", { class: "legend-line" }, el("span", { class: "time-key" }, text("legend_time")), el("span", { class: "down-key" }, text("legend_down"))),
+    status.node,
+    note,
+    grid,
+  );
+  let pass = null;
+  let loaded = false;
+
+  async function compute() {
+    const lang = ctx.state.lang;
+    const sentence = ctx.state.text;
+    if (!sentence) {
+      status.set(lt("no_sentence", lang), "error");
+      return;
+    }
+    status.set(lt("working", lang), "busy");
+    run.disabled = true;
+    const scratch = ctx.scratch();
+    try {
+      await scratch.request({ type: "configure", num_layers: Number(layers.value), hidden_size: HIDDEN, language: languageOf(sentence), seed: 0 });
+      pass = await fullPass(scratch, { text: sentence });
+      status.set("", "");
+      draw(ctx.state.lang);
+    } catch (error) {
+      status.set(failure(error, lang), "error");
+    } finally {
+      run.disabled = false;
+    }
+  }
+
+  function draw(lang) {
+    if (!pass) return;
+    const L = pass.start.chains.length;
+    note.textContent = lt("deep_note", lang, L, pass.start.T);
+    clear(grid);
+    grid.append(flowSvg(pass, lang));
+  }
+
+  run.addEventListener("click", compute);
+  layers.addEventListener("change", compute);
+  function show(state) {
+    if (loaded || state.connection !== "open" || !state.text) return;
+    loaded = true;
+    compute();
+  }
+  return {
+    show,
+    render(state, changed, visible) {
+      if (changed.has("lang")) draw(state.lang);
+      if (visible && (changed.has("connection") || changed.has("predict"))) show(state);
+    },
+  };
+}
+
+/** Norms of every share of δ: shares[chain][t] = {delta, out, time, up}. */
+function sharesOf(pass) {
+  const shares = {};
+  for (const frame of pass.backward) {
+    for (const [key, chain] of Object.entries(frame.chains)) {
+      shares[key] ??= {};
+      shares[key][chain.t] = { delta: chain.delta_norm, out: norm(chain.delta_out), time: norm(chain.delta_time), up: norm(chain.delta_up) };
+    }
+  }
+  return shares;
+}
+
+function flowSvg(pass, lang) {
+  const keys = pass.start.chains; // "1", "2", … bottom to top
+  const L = keys.length;
+  const T = pass.start.T;
+  const shares = sharesOf(pass);
+  const all = Object.values(shares).flatMap((byT) => Object.values(byT).flatMap((s) => [s.out, s.time, s.up]));
+  const top = Math.max(...all.filter((v) => v !== null), 1e-12);
+  const width = (v) => (v === null ? 1 : Math.max(0.6, (MAX_WIDTH * v) / top));
+  const x = (t) => 110 + (t - 1) * COL;
+  const y = (layer) => 50 + (L - layer) * ROW;
+  const height = y(1) + 70;
+  const root = svg("svg", { class: "deep-svg", viewBox: `0 0 ${x(T) + 60} ${height}`, role: "img", "aria-label": "Deep BPTT" });
+  keys.forEach((key, i) => {
+    const layer = i + 1;
+    root.append(svg("text", { x: 6, y: y(layer) + 4, class: "layer-label" }, lt("layer_n", lang, layer)));
+    for (let t = 1; t <= T; t += 1) {
+      const s = shares[key][t];
+      if (t < T) root.append(arrow(x(t + 1) - 16, y(layer), x(t) + 16, y(layer), width(shares[key][t].time), "time"));
+      if (layer < L) root.append(arrow(x(t), y(layer + 1) + 16, x(t), y(layer) - 16, width(s.up), "down"));
+      if (layer === L) root.append(arrow(x(t), y(layer) - 44, x(t), y(layer) - 16, width(s.out), "out"));
+      root.append(
+        svg("circle", { cx: x(t), cy: y(layer), r: 15, class: "node", "data-chain": key, "data-t": String(t) }, svg("title", {}, `‖δ_${t}‖ = ${sci(s.delta)}`)),
+        svg("text", { x: x(t), y: y(layer) + 30, class: "norm", "text-anchor": "middle" }, sci(s.delta)),
+      );
+    }
+  });
+  pass.start.inputs.forEach((word, i) => {
+    root.append(svg("text", { x: x(i + 1), y: height - 8, class: "word", "text-anchor": "middle" }, SHOW[word] ?? word));
+  });
+  return root;
+}
+
+function arrow(x1, y1, x2, y2, w, kind) {
+  const dx = Math.sign(x2 - x1);
+  const dy = Math.sign(y2 - y1);
+  const head = 4 + w;
+  return svg(
+    "g",
+    { class: `flow ${kind}` },
+    svg("line", { x1, y1, x2: x2 - dx * head, y2: y2 - dy * head, "stroke-width": w.toFixed(2) }),
+    svg("path", { d: `M${x2},${y2} L${x2 - dx * head - dy * head * 0.6},${y2 - dy * head - dx * head * 0.6} L${x2 - dx * head + dy * head * 0.6},${y2 - dy * head + dx * head * 0.6} z` }),
+  );
+}

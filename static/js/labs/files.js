@@ -1,0 +1,103 @@
+// Model files: download the page session's model (GET /api/sessions/{token}/model), load a .npz
+// into it (POST …/model), upload a corpus (POST …/corpus, optionally starting training). Sizes
+// are checked against the hello frame's limits and text is checked to be UTF-8 before anything
+// is sent; the server checks again and its message is shown as it is.
+
+import { el } from "../util.js";
+import { lt } from "./strings.js";
+import { statusLine, text } from "./ui.js";
+
+export function createFilesLab(body, ctx) {
+  const current = el("p", { class: "current-model" });
+  const download = el("a", { class: "lab-button download", href: "#", download: "model.npz", "data-lab-i18n": "download" }, lt("download", "en"));
+  const modelFile = el("input", { type: "file", accept: ".npz", "aria-label": "Load a model file (.npz)" });
+  const modelStatus = statusLine();
+  const corpusFile = el("input", { type: "file", accept: ".txt,text/plain", "aria-label": "Upload a corpus (.txt, UTF-8)" });
+  const startAfter = el("input", { type: "checkbox" });
+  const corpusStatus = statusLine();
+  body.append(
+    current,
+    el("div", { class: "lab-controls" }, download),
+    el("div", { class: "file-row" }, text("load_model", "h3"), modelFile, modelStatus.node),
+    el("div", { class: "file-row" }, text("upload_corpus", "h3"), corpusFile, el("label", { class: "lab-field inline" }, startAfter, text("start_after_upload")), corpusStatus.node),
+  );
+
+  function base() {
+    return `/api/sessions/${encodeURIComponent(ctx.state.session)}`;
+  }
+
+  /** POST a file; the parsed JSON answer, or an Error with the server's message. */
+  async function post(path, file) {
+    const form = new FormData();
+    form.append("file", file);
+    const response = await fetch(base() + path, { method: "POST", body: form });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(answer.detail?.message ?? `HTTP ${response.status}`);
+    return answer;
+  }
+
+  async function loadModel() {
+    const lang = ctx.state.lang;
+    const file = modelFile.files[0];
+    if (!file) return;
+    if (file.size > ctx.state.limits.max_model_bytes) {
+      modelStatus.set(lt("too_big", lang, ctx.state.limits.max_model_bytes), "error");
+      return;
+    }
+    try {
+      const model = await post("/model", file);
+      modelStatus.set(lt("loaded", lang, model), "ok");
+    } catch (error) {
+      modelStatus.set(lt("server_error", lang, error.message), "error");
+    } finally {
+      modelFile.value = "";
+    }
+  }
+
+  async function uploadCorpus() {
+    const lang = ctx.state.lang;
+    const file = corpusFile.files[0];
+    if (!file) return;
+    const problem = await corpusProblem(file, ctx.state.limits.max_corpus_bytes, lang);
+    if (problem) {
+      corpusStatus.set(problem, "error");
+      corpusFile.value = "";
+      return;
+    }
+    try {
+      const summary = await post(`/corpus${startAfter.checked ? "?start=true" : ""}`, file);
+      corpusStatus.set(lt("uploaded", lang, summary), "ok");
+    } catch (error) {
+      corpusStatus.set(lt("server_error", lang, error.message), "error");
+    } finally {
+      corpusFile.value = "";
+    }
+  }
+
+  function drawCurrent(state) {
+    if (state.session) download.href = `${base()}/model`;
+    if (state.model) download.download = `${state.model.name}.npz`;
+    current.textContent = state.model ? lt("current_model", state.lang, state.model) : lt("not_connected", state.lang);
+  }
+
+  modelFile.addEventListener("change", loadModel);
+  corpusFile.addEventListener("change", uploadCorpus);
+  return {
+    show: drawCurrent,
+    render(state, changed) {
+      if (["connection", "model", "lang"].some((c) => changed.has(c))) drawCurrent(state);
+    },
+  };
+}
+
+/** Why a corpus file cannot be sent (too big, empty, not UTF-8), or null. */
+async function corpusProblem(file, maxBytes, lang) {
+  if (file.size > maxBytes) return lt("too_big", lang, maxBytes);
+  if (file.size === 0) return lt("empty_file", lang);
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
+  } catch {
+    return lt("not_utf8", lang);
+  }
+  return null;
+}
