@@ -112,6 +112,7 @@ def test_parse_never_raises_anything_but_protocol_errors(raw):
         ('"predict"', "bad_message"),
         ('{"type": "predict", "id": {"a": 1}, "text": "a"}', "bad_message"),
         ('{"type": "\\u0000", "id": 1}', "unknown_type"),
+        ('{"type": "ping", "id": 1, "x": "' + "é" * 40000 + '"}', "too_large"),
     ],
 )
 def test_hostile_numbers_and_shapes_are_named_errors(ws, raw, code):
