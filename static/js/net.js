@@ -116,6 +116,7 @@ function draw(state) {
     root.append(column);
   }
   const deltas = {};
+  const deltaLabel = svg("text", { class: "delta-label", visibility: "hidden" });
   chains.forEach((key, r) => {
     const mid = chainTop(r) + BLOCK / 2;
     const backward = key.endsWith("'"); // s′ runs right to left
@@ -131,7 +132,9 @@ function draw(state) {
       deltas[key].push(path);
     }
   });
-  return { svg: root, columns, backgrounds: [...backgrounds.children], deltas, chains };
+  root.append(deltaLabel);
+  const chainRow = Object.fromEntries(chains.map((key, r) => [key, chainTop(r)]));
+  return { svg: root, columns, backgrounds: [...backgrounds.children], deltas, chains, deltaLabel, chainRow, cx };
 }
 
 function defs() {
@@ -273,6 +276,14 @@ function highlight(drawing, pass) {
   const largest = Math.max(1e-300, ...visited.flatMap((f) => Object.values(f.chains).map((c) => c.delta_norm ?? 0)));
   for (const key of drawing.chains) {
     for (const path of drawing.deltas[key]) path?.classList.remove("on");
+  }
+  drawing.deltaLabel.setAttribute("visibility", phase === "backward" ? "visible" : "hidden");
+  if (phase === "backward") {
+    const [key, chain] = Object.entries(frame.chains)[0];
+    drawing.deltaLabel.textContent = sub("δ", chain.t);
+    const side = key.endsWith("'") ? 1 : -1; // the gap δ_k leaves through
+    drawing.deltaLabel.setAttribute("x", String(drawing.cx(chain.t - 1) + (side * COL_W) / 2));
+    drawing.deltaLabel.setAttribute("y", String(drawing.chainRow[key] + BLOCK + 16));
   }
   for (const f of visited) {
     for (const [key, chain] of Object.entries(f.chains)) {
