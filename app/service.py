@@ -456,7 +456,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = getattr(app.state, "settings", None) or get_settings()
     models = ModelRegistry(settings.models_dir, settings.data_dir, settings.default_language)
     models.load()
-    pool = Pool(settings.workers, settings.train_workers)
+    pool = Pool(settings.workers, settings.train_workers, settings.blas_threads)
     service = Service(settings, models, pool)
     app.state.service = service
     sys.setswitchinterval(settings.switch_interval_s)

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     # scheduling
     workers: int = 4
     train_workers: int = 1
+    blas_threads: int = 1
     train_slice_s: float = 0.05
     reap_every_s: float = 30.0
     switch_interval_s: float = 0.001
