@@ -259,7 +259,9 @@ class RNNLM:
             loss, o, e = softmax_cross_entropy(logits, y.reshape(-1), keep_probs=True)
             grads, records = self._backward(x, chains, e, truncate, record=True)
             loss_t = _loss_per_step(o, y[:, 0])  # (T,)
-        chain_traces = {key: self._chain_trace(key, chains[key], records[key]) for key in chains}
+            chain_traces = {
+                key: self._chain_trace(key, chains[key], records[key]) for key in chains
+            }
         return Trace(
             x=x[:, 0].copy(),
             y=y[:, 0].copy(),
@@ -444,7 +446,7 @@ class RNNLM:
         a_in = chain.a_in[:, 0] if chain.a_in is not None else None  # (T, H_in)
         delta_norm = np.linalg.norm(delta, axis=1)  # (T,)
         in_norm = np.ones(delta.shape[0]) if a_in is None else np.linalg.norm(a_in, axis=1)
-        beta_W = float(np.linalg.norm(W.astype(np.float64), 2))
+        beta_W = _spectral_norm(W)
         beta_f = self.activation.beta
         T = delta.shape[0]
         last = 0 if is_backward(key) else T - 1
@@ -498,6 +500,13 @@ def _scratch(shape: tuple[int, int], dtype: np.dtype) -> np.ndarray:
     if buf is None or buf.shape != shape or buf.dtype != dtype:
         buf = _WORKSPACE.logits = np.empty(shape, dtype=dtype)
     return buf
+
+
+def _spectral_norm(W: np.ndarray) -> float:
+    """‖W‖₂, the largest singular value; nan when W holds NaN or inf (SVD would fail)."""
+    if not np.isfinite(W).all():
+        return float("nan")
+    return float(np.linalg.norm(W.astype(np.float64), 2))
 
 
 def _key_below(key: str) -> str | None:

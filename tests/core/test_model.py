@@ -211,6 +211,14 @@ def test_diverged_model_reports_nan_instead_of_raising():
     assert is_finite(RNNLM(5, 3).loss_and_grads(np.array([1, 2]), np.array([2, 3]))[1])
 
 
+def test_trace_of_a_model_with_nan_weights_reports_instead_of_raising():
+    m = RNNLM(5, 3, bidirectional=True)
+    m.params["W1"][0, 0] = np.nan
+    tr = m.trace(np.array([1, 2, 3]), np.array([2, 3, 4]))
+    assert np.isnan(tr.loss) and not is_finite(tr.grads)
+    assert np.isnan(tr.chains["1"].beta_W) and np.isfinite(tr.chains["1'"].beta_W)
+
+
 def test_float32_model_computes_in_float32_and_matches_float64():
     m64 = RNNLM(9, 5, num_layers=2, bidirectional=True)
     m32 = m64.astype("float32")
