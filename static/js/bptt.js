@@ -3,7 +3,7 @@
 // jump, play, pause, setSpeed. The buttons live in templates/partials/bptt.html.
 
 import { t } from "./i18n.js";
-import { chainSuffix, clear, el, fmt, sub } from "./util.js";
+import { chainOrder, chainSuffix, clear, el, fmt, sub } from "./util.js";
 
 const SHOWN = 8; // vector entries printed before "… n more"
 
@@ -63,15 +63,16 @@ function phaseText(frame, pass, lang) {
 /** The numbers of this step as text lines: s_t going forward, δ_k going backward. */
 function valueLines(frame, lang) {
   if (frame.type === "bptt_forward") {
-    const lines = Object.entries(frame.chains).map(([key, c]) =>
-      vectorLine(sub(`s${chainSuffix(key)}`, c.t), c.s, lang),
+    const lines = chainOrder(Object.keys(frame.chains)).map((key) =>
+      vectorLine(sub(`s${chainSuffix(key)}`, frame.chains[key].t), frame.chains[key].s, lang),
     );
     return [...lines, el("p", { class: "hint" }, t("delta_not_yet", lang))];
   }
   if (frame.type === "bptt_backward") {
-    return Object.entries(frame.chains).map(([key, c]) =>
-      vectorLine(sub(`δ${chainSuffix(key)}`, c.t), c.delta, lang, c.delta_norm),
-    );
+    return chainOrder(Object.keys(frame.chains)).map((key) => {
+      const c = frame.chains[key];
+      return vectorLine(sub(`δ${chainSuffix(key)}`, c.t), c.delta, lang, c.delta_norm);
+    });
   }
   return Object.entries(frame.delta_norm).map(([key, norms]) =>
     el(

@@ -4,7 +4,7 @@
 // Reads state.pass and state.model; computes nothing: every number is a frame field.
 
 import { t } from "./i18n.js";
-import { chainSuffix, clear, el, fmt, MATHML_NS, weightSymbol } from "./util.js";
+import { chainOrder, chainSuffix, clear, el, fmt, MATHML_NS, weightSymbol } from "./util.js";
 
 const SHOWN = 4; // vector entries written out in a formula
 
@@ -84,7 +84,8 @@ function forwardLines(frame, model) {
   const f = model?.activation ?? "f";
   const bias = model?.bias ? [mo("+"), mi("b")] : [];
   const out = [];
-  for (const [key, c] of Object.entries(frame.chains)) {
+  for (const key of chainOrder(Object.keys(frame.chains))) {
+    const c = frame.chains[key];
     const n = names(key);
     const prev = n.backward ? row(mi("t"), mo("+"), mn("1")) : row(mi("t"), mo("−"), mn("1"));
     const input = n.layer > 1 ? msub(`s${chainSuffix(String(n.layer - 1))}`, "t") : msub("x", "t");
@@ -127,7 +128,8 @@ function mspace() {
 function backwardLines(frame, pass, model, lang) {
   const out = [];
   const T = pass.start.T;
-  for (const [key, c] of Object.entries(frame.chains)) {
+  for (const key of chainOrder(Object.keys(frame.chains))) {
+    const c = frame.chains[key];
     const n = names(key);
     const k = mi("k");
     const next = n.backward ? row(k, mo("−"), mn("1")) : row(k, mo("+"), mn("1"));

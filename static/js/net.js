@@ -4,7 +4,7 @@
 // Reads state.predict (words, states, predictions) and state.pass (frames); never sends anything.
 
 import { label, t } from "./i18n.js";
-import { chainSuffix, clear, diverging, el, fmt, maxAbs, pct, sub, svg } from "./util.js";
+import { chainOrder, chainSuffix, clear, diverging, el, fmt, maxAbs, pct, sub, svg } from "./util.js";
 
 const COL_W = 78; // width of one time step
 const LEFT = 48; // room for the row labels
@@ -14,15 +14,6 @@ const GAP = 30; // vertical room for the U and V arrows
 const MIN_COL_PX = 58; // below this a long sentence scrolls sideways instead of shrinking
 const DELTA_MIN = 1.5; // δ arrow width at ‖δ‖ = 0 …
 const DELTA_SPAN = 9; // … plus this much at the largest ‖δ‖ of the pass
-
-/** Chains top to bottom: the highest layer first, a backward chain under its forward chain. */
-function rowOrder(chains) {
-  return [...chains].sort((a, b) => {
-    const la = Number.parseInt(a, 10);
-    const lb = Number.parseInt(b, 10);
-    return lb - la || Number(a.endsWith("'")) - Number(b.endsWith("'"));
-  });
-}
 
 export function createNetwork(root, _actions) {
   const holder = el("div", { class: "net-scroll" });
@@ -49,12 +40,15 @@ export function createNetwork(root, _actions) {
   function render(state, changed) {
     if (changed.has("lang") || changed.has("model")) {
       hint.textContent = t("network_hint", state.lang);
-      renderLegend(legend, state);
     }
     if (["predict", "pass", "lang", "error"].some((c) => changed.has(c))) {
       drawing = state.predict ? draw(state) : null;
       clear(holder);
-      if (drawing) holder.append(drawing.svg);
+      clear(legend);
+      if (drawing) {
+        holder.append(drawing.svg);
+        renderLegend(legend, drawing.scale, state.lang);
+      }
     }
     if (drawing && ["predict", "pass", "pos", "lang", "error"].some((c) => changed.has(c))) {
       highlight(drawing, state.pass);
@@ -64,22 +58,25 @@ export function createNetwork(root, _actions) {
   return { render };
 }
 
-function renderLegend(legend, state) {
-  clear(legend);
-  const bar = el("span", { class: "scale" });
+/** The colour scale of the units, −d … +d, and the key of the δ arrows. */
+function renderLegend(legend, scale, lang) {
   legend.append(
-    el("span", {}, t("legend_value", state.lang)),
-    el("span", { class: "tick" }, "−1"),
-    bar,
-    el("span", { class: "tick" }, "+1"),
-    el("span", { class: "delta-key" }, t("legend_delta", state.lang)),
+    el("span", {}, t("legend_value", lang)),
+    el("span", { class: "tick" }, fmtScale(-scale)),
+    el("span", { class: "scale" }),
+    el("span", { class: "tick" }, `+${fmtScale(scale)}`),
+    el("span", { class: "delta-key" }, t("legend_delta", lang)),
   );
+}
+
+function fmtScale(d) {
+  return Number(d.toPrecision(2)).toString().replace("-", "−");
 }
 
 /** Build the whole drawing for the predict frame; per-step updates only change classes. */
 function draw(state) {
   const frame = state.predict;
-  const chains = rowOrder(Object.keys(frame.states));
+  const chains = chainOrder(Object.keys(frame.states));
   const inputs = frame.inputs;
   const T = inputs.length;
   const width = LEFT + T * COL_W + 8;
@@ -134,7 +131,7 @@ function draw(state) {
   });
   root.append(deltaLabel);
   const chainRow = Object.fromEntries(chains.map((key, r) => [key, chainTop(r)]));
-  return { svg: root, columns, backgrounds: [...backgrounds.children], deltas, chains, deltaLabel, chainRow, cx };
+  return { svg: root, scale, columns, backgrounds: [...backgrounds.children], deltas, chains, deltaLabel, chainRow, cx };
 }
 
 function defs() {

@@ -25,6 +25,14 @@ function build(node, attrs, children) {
   return node;
 }
 
+/** Chain keys top to bottom as drawn: the highest layer first, a backward chain under its forward one. */
+export function chainOrder(keys) {
+  return [...keys].sort((a, b) => {
+    const layers = Number.parseInt(b, 10) - Number.parseInt(a, 10);
+    return layers || Number(a.endsWith("'")) - Number(b.endsWith("'"));
+  });
+}
+
 /** Remove every child of a node. */
 export function clear(node) {
   node.replaceChildren();
@@ -44,10 +52,13 @@ export function fmt(value) {
   return text.replace(/-/g, MINUS);
 }
 
-/** A probability as a percentage with one decimal. */
+/** A probability as a percentage: 37%, 4.2%, 0.031%, and "<0.01%" below that. */
 export function pct(p) {
   if (p === null || p === undefined) return "NaN";
-  return `${(100 * p).toFixed(p >= 0.1 ? 0 : 1)}%`;
+  if (p >= 0.1) return `${(100 * p).toFixed(0)}%`;
+  if (p >= 0.01) return `${(100 * p).toFixed(1)}%`;
+  if (p >= 1e-4) return `${Number((100 * p).toPrecision(2))}%`;
+  return "<0.01%";
 }
 
 // ColorBrewer RdBu: blue for negative, near-white for 0, red for positive.
