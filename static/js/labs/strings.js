@@ -48,13 +48,14 @@ const STRINGS = {
       "the weight by ±ε) up. A correct BPTT puts every dot on the diagonal, with a relative " +
       "error near 1e−10. A dot off the diagonal is a bug.",
     intro_truncated:
-      "Truncated BPTT carries δ back at most k steps. The arrows it drops are greyed out; the " +
-      "bars compare ‖δ_t‖ with and without truncation, and the last line says how far the " +
-      "truncated gradient is from the full one. Larger k, smaller distance, more work.",
+      "Truncated BPTT carries each output's error back at most k steps. In the grid, row o_j is " +
+      "the error of output j and each cell a step t it reaches: grey cells are the δ terms " +
+      "truncation drops. The bars compare ‖δ_t‖ with and without truncation, and the top line " +
+      "says how far the truncated gradient is from the full one: larger k, smaller distance.",
     intro_loss:
       "Under each word: how surprised the model was by it, −log o_t(label): a tall bar is a " +
-      "word the model did not expect. The line is the probability of the whole sentence so far, " +
-      "the product of the o_t(label). The small bars are o_t − y_t, the output error that " +
+      "word the model did not expect. P is the probability of the whole sentence so far, the " +
+      "product of the o_t(label). The small bars are o_t − y_t, the output error that " +
       "starts BPTT: negative on the true word, positive on the words wrongly favoured.",
     intro_files:
       "Save the model this page is using (after training, say), load a model file saved " +
@@ -294,11 +295,12 @@ const STRINGS = {
       "每个点是一个权重的梯度：横坐标是 BPTT 算出的解析梯度，纵坐标是把权重加减 ε 得到的数值梯度。" +
       "BPTT 正确时所有点都落在对角线上，相对误差约 1e−10。偏离对角线的点就是 bug。",
     intro_truncated:
-      "截断的 BPTT 最多把 δ 向前传 k 步。被丢掉的箭头显示为灰色；柱状图比较截断与不截断时的 " +
-      "‖δ_t‖，最后一行给出截断后的梯度离完整梯度有多远。k 越大，距离越小，计算越多。",
+      "截断的 BPTT 把每个输出的误差最多向前传 k 步。网格中第 o_j 行是输出 j 的误差，每个格子是它" +
+      "传到的时刻 t：灰色格子就是截断丢掉的 δ 项。柱状图比较截断与不截断时的 ‖δ_t‖，最上面一行" +
+      "给出截断后的梯度离完整梯度有多远：k 越大，距离越小。",
     intro_loss:
       "每个词下方：模型对它有多意外，即 −log o_t(标签)：柱子高，说明模型没料到这个词。" +
-      "折线是到目前为止整句话的概率，即各个 o_t(标签) 的乘积。小柱子是 o_t − y_t，" +
+      "P 是到目前为止整句话的概率，即各个 o_t(标签) 的乘积。小柱子是 o_t − y_t，" +
       "也就是启动 BPTT 的输出误差：在真实的词上为负，在被错误看好的词上为正。",
     intro_files:
       "保存本页正在用的模型（比如训练之后），载入以前保存的模型文件，或上传你自己的语料：" +
