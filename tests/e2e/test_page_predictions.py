@@ -111,3 +111,21 @@ def test_choosing_a_position_compares_the_rnn_with_the_ngrams(watched_page, live
     backs = page.locator("#predictions .context-grid .back").all_inner_texts()
     assert [int("".join(c for c in b if c.isdigit())) for b in backs] == [3, 1, 2]
     watch.assert_clean()
+
+
+def test_hovering_a_hidden_unit_shows_its_exact_value(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = "the teacher was late"
+    send_sentence(page, text)
+    checkpoint = session_checkpoint(page, live_server)
+    x, _ = training_pair_ids(tokenize(text), Vocab.from_list(checkpoint.vocab))
+    _, states = checkpoint.model.forward(x)  # chain -> (T+1, H)
+    network = page.get_by_role("img", name="Unrolled network")
+    network.locator("g.column").nth(2).locator("g.block rect[data-tip]").nth(5).hover()
+    tooltip = page.locator("#network .tooltip")
+    expect(tooltip).to_be_visible()
+    name, value = tooltip.inner_text().split(" = ")
+    assert name == "s₃[5]"
+    assert float(value) == states["1"][2, 5]
+    watch.assert_clean()
