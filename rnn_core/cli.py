@@ -1,0 +1,468 @@
+"""The command line: python -m rnn_core {train, eval, predict, generate} (docs/cli.md).
+
+    train CORPUS.txt --out model.npz [--hidden --layers --bidirectional --activation --init
+          --epochs --lr --optimizer --clip --batch-size --seed --valid-fraction --language
+          --max-vocab --force]        train/held-out perplexity beside the 2-gram and 3-gram
+    eval MODEL.npz CORPUS.txt [--train TRAIN.txt]    the RNN's perplexity beside the n-grams'
+    predict MODEL.npz "a sentence" [--top-k]         top-k next words at every position
+                                                     (fillers of each ____ for a blank model)
+    generate MODEL.npz [--prompt --temperature --top-k --length --seed]
+
+Every subcommand takes --json (one JSON object on stdout). Bad input (a corpus that is binary,
+not UTF-8, empty or over MAX_CORPUS_BYTES; an unknown flag; a model file that is not ours or is
+corrupt) prints one line "rnn_core: error: ..." on stderr and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+from tqdm import tqdm
+
+from .activations import ACTIVATIONS
+from .fit import (
+    Recipe,
+    fill_blanks,
+    fit,
+    next_words_everywhere,
+    ngram_models,
+    ngram_perplexity,
+    perplexity,
+)
+from .generate import sample
+from .init import INIT_SCHEMES
+from .io import Checkpoint, ModelFormatError, load, save
+from .make_models import LM_RECIPE, MODELS_DIR, ROOT
+from .model import DTYPES
+from .optim import OPTIMIZERS
+from .text import BLANK, BOS_ID, EOS_ID, Language, Vocab, detect_language, tokenize
+
+MAX_CORPUS_BYTES = 5 * 1024 * 1024  # 5 MB: a user's corpus is checked before it is read
+EXIT_USAGE = 2
+_SPACE_BEFORE_MARK = re.compile(r" ([,.!?;:%)])")
+
+
+class CliError(Exception):
+    """A problem with the user's input: reported as one line and exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error raises CliError (one line) instead of printing the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(message)
+
+
+# ---------------------------------------------------------------- reading the user's files
+
+
+def read_corpus(path: Path) -> list[str]:
+    """The non-empty lines of a UTF-8 text file of at most MAX_CORPUS_BYTES; CliError naming
+    the problem (missing, a folder, too large, binary, not UTF-8, empty) otherwise."""
+    if not path.exists():
+        raise CliError(f"no such corpus file: {path}")
+    if not path.is_file():
+        raise CliError(f"{path} is not a file")
+    size = path.stat().st_size
+    if size > MAX_CORPUS_BYTES:
+        raise CliError(
+            f"{path} is too large: {size / 2**20:.1f} MB (the limit is "
+            f"{MAX_CORPUS_BYTES / 2**20:.0f} MB)"
+        )
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise CliError(f"{path} is a binary file (it holds NUL bytes), not UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise CliError(
+            f"{path} is not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})"
+        ) from None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise CliError(f"{path} is empty: write one sentence per line")
+    return lines
+
+
+def tokenize_lines(lines: Sequence[str], language: Language) -> list[list[str]]:
+    """Each line tokenized in the corpus's language (lines without a token are dropped)."""
+    return [tokens for tokens in (tokenize(line, language) for line in lines) if tokens]
+
+
+def split_lines(lines: list[str], valid_fraction: float) -> tuple[list[str], list[str]]:
+    """Every k-th line (k = round(1 / valid_fraction)) held out; all lines train if 0."""
+    if valid_fraction == 0 or len(lines) < 2:
+        return lines, []
+    k = max(2, round(1 / valid_fraction))
+    train = [line for i, line in enumerate(lines) if i % k != k - 1]
+    valid = [line for i, line in enumerate(lines) if i % k == k - 1]
+    return train, valid
+
+
+def read_model(path: Path) -> tuple[Checkpoint, Vocab]:
+    """A model file with its vocabulary; CliError if it is not ours, corrupt or has no vocab."""
+    try:
+        checkpoint = load(path)
+    except ModelFormatError as err:
+        message = str(err)
+        raise CliError(message if str(path) in message else f"{path}: {message}") from None
+    if checkpoint.vocab is None:
+        raise CliError(f"{path} holds no vocabulary: it cannot read text")
+    return checkpoint, Vocab.from_list(checkpoint.vocab)
+
+
+def model_language(checkpoint: Checkpoint, text: str) -> Language:
+    """The model's language (extra["language"]), else the language of the text."""
+    language = checkpoint.extra.get("language")
+    return language if language in ("en", "zh") else detect_language(text)
+
+
+def check_out_path(out: Path, force: bool) -> None:
+    """Refuse an --out that is not .npz, lies in a missing folder, or is a built-in model."""
+    if out.suffix != ".npz":
+        raise CliError(f"--out must name a .npz file, not {out}")
+    if not out.parent.is_dir():
+        raise CliError(f"the folder of --out does not exist: {out.parent}")
+    if out.resolve().parent == MODELS_DIR.resolve() and out.exists() and not force:
+        raise CliError(f"{out} is a built-in model; add --force to overwrite it")
+
+
+def resolve_corpus(name: str) -> Path:
+    """A corpus path stored in a model's extra: relative to the repository, or absolute."""
+    path = Path(name)
+    return path if path.is_absolute() else ROOT / path
+
+
+# ---------------------------------------------------------------- output
+
+
+def emit(args: argparse.Namespace, result: dict, text: str) -> None:
+    """Print the result as JSON (--json) or as text for people."""
+    print(json.dumps(result, ensure_ascii=False) if args.json else text)
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 4)
+
+
+def perplexity_table(rows: dict[str, dict[str, float | None]]) -> str:
+    """Rows model → {split: perplexity} as an aligned text table."""
+    splits = list(next(iter(rows.values())))
+    lines = ["".ljust(10) + "".join(s.rjust(10) for s in splits)]
+    for name, values in rows.items():
+        cells = ("-" if v is None else f"{v:.2f}" for v in values.values())
+        lines.append(name.ljust(10) + "".join(c.rjust(10) for c in cells))
+    return "\n".join(lines)
+
+
+def join_tokens(tokens: Sequence[str], language: Language) -> str:
+    """Tokens back to text: without spaces in Chinese; in English with spaces between words and
+    none before a punctuation mark."""
+    if language == "zh":
+        return "".join(tokens)
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(tokens))
+
+
+# ---------------------------------------------------------------- subcommands
+
+
+def recipe_from(args: argparse.Namespace) -> Recipe:
+    """The training recipe given on the command line."""
+    return Recipe(
+        hidden_size=args.hidden,
+        num_layers=args.layers,
+        bidirectional=args.bidirectional,
+        activation=args.activation,
+        init=args.init,
+        epochs=args.epochs,
+        lr=args.lr,
+        optimizer=args.optimizer,
+        clip=args.clip if args.clip > 0 else None,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        dtype=args.dtype,
+    )
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    """Train a model on a corpus, save it, report its perplexity beside the n-grams'."""
+    check_out_path(args.out, args.force)
+    lines = read_corpus(args.corpus)
+    language = args.language or detect_language("".join(lines))
+    train_lines, valid_lines = split_lines(lines, args.valid_fraction)
+    train = tokenize_lines(train_lines, language)
+    valid = tokenize_lines(valid_lines, language)
+    vocab = Vocab.build(train, max_size=args.max_vocab)
+    recipe = recipe_from(args)
+    with tqdm(desc="training", unit="step", disable=None, file=sys.stderr) as bar:
+
+        def on_step(step: int, total: int, loss: float) -> None:
+            bar.total = total
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
+
+        fitted = fit(recipe, vocab, train, on_step)
+    rnn = {"train": perplexity(fitted.model, vocab, train)}
+    rnn["valid"] = perplexity(fitted.model, vocab, valid) if valid else None
+    rows = {"RNN": rnn}
+    if not recipe.bidirectional:
+        for order, ngram in ngram_models(vocab, train).items():
+            rows[f"{order}-gram"] = {
+                "train": ngram_perplexity(ngram, vocab, train),
+                "valid": ngram_perplexity(ngram, vocab, valid) if valid else None,
+            }
+    kind = "blank" if recipe.bidirectional else ("deep" if recipe.num_layers > 1 else "lm")
+    extra = {
+        "language": language,
+        "kind": kind,
+        "corpus": str(args.corpus.resolve()),
+        "valid_fraction": args.valid_fraction,
+        "train_perplexity": rnn["train"],
+        "valid_perplexity": rnn["valid"],
+        "recipe": recipe.to_dict(),
+        "steps": fitted.steps,
+    }
+    save(
+        args.out,
+        fitted.model,
+        vocab=vocab.to_list(),
+        optimizer=fitted.optimizer,
+        trainer_state=fitted.trainer_state,
+        extra=extra,
+    )
+    result = {
+        "out": str(args.out),
+        "language": language,
+        "kind": kind,
+        "vocab_size": len(vocab),
+        "sentences": {"train": len(train), "valid": len(valid)},
+        "perplexity": {k: {s: _rounded(v) for s, v in r.items()} for k, r in rows.items()},
+    }
+    what = "at the blank (every word blanked once)" if recipe.bidirectional else "next word"
+    text = (
+        f"trained {args.out} ({language}, {kind}): {len(train)} sentences, {len(valid)} held "
+        f"out, {len(vocab)} words\nperplexity, {what}:\n"
+        f"{perplexity_table(rows)}"
+    )
+    emit(args, result, text)
+
+
+def cmd_eval(args: argparse.Namespace) -> None:
+    """The model's perplexity on a corpus beside the 2-gram's and 3-gram's."""
+    checkpoint, vocab = read_model(args.model)
+    lines = read_corpus(args.corpus)
+    language = model_language(checkpoint, "".join(lines))
+    sentences = tokenize_lines(lines, language)
+    model = checkpoint.model
+    rnn = perplexity(model, vocab, sentences)
+    rows: dict[str, dict[str, float | None]] = {"RNN": {"perplexity": rnn}}
+    note = ""
+    if model.config.bidirectional:
+        note = "blank-filling model: perplexity at the blank, every word blanked once\n"
+    else:
+        train = _baseline_sentences(checkpoint, args.train, language)
+        if train is None:
+            note = "no n-gram baselines: the training corpus is unknown (give --train)\n"
+        else:
+            for order, ngram in ngram_models(vocab, train).items():
+                rows[f"{order}-gram"] = {"perplexity": ngram_perplexity(ngram, vocab, sentences)}
+    unknown = sum(token not in vocab for tokens in sentences for token in tokens)
+    result = {
+        "model": str(args.model),
+        "corpus": str(args.corpus),
+        "sentences": len(sentences),
+        "unknown_words": unknown,
+        "perplexity": {k: _rounded(r["perplexity"]) for k, r in rows.items()},
+    }
+    text = (
+        f"{len(sentences)} sentences, {unknown} words outside the vocabulary\n{note}"
+        f"{perplexity_table(rows)}"
+    )
+    emit(args, result, text)
+
+
+def _baseline_sentences(
+    checkpoint: Checkpoint, train_path: Path | None, language: Language
+) -> list[list[str]] | None:
+    """The n-grams' training sentences: all of --train, else the training part of the corpus
+    named in the model's extra (split as `train` split it), None when that file is gone."""
+    valid_fraction = 0.0
+    if train_path is None:
+        name = checkpoint.extra.get("corpus")
+        train_path = resolve_corpus(name) if isinstance(name, str) else None
+        if train_path is None or not train_path.is_file():
+            return None
+        valid_fraction = float(checkpoint.extra.get("valid_fraction", 0.0))
+    lines, _ = split_lines(read_corpus(train_path), valid_fraction)
+    return tokenize_lines(lines, language)
+
+
+def cmd_predict(args: argparse.Namespace) -> None:
+    """Top-k next words at every position, or each blank's top-k fillers (bidirectional)."""
+    checkpoint, vocab = read_model(args.model)
+    language = model_language(checkpoint, args.sentence)
+    tokens = _tokens(args.sentence, language)
+    model = checkpoint.model
+    if model.config.bidirectional:
+        blanks = [i for i, t in enumerate(tokens) if t == BLANK]
+        tops = fill_blanks(model, vocab, tokens, args.top_k)
+        rows = [{"position": i, "read": BLANK, "top": tops[n]} for n, i in enumerate(blanks)]
+        label = "blank"
+    else:
+        tops = next_words_everywhere(model, vocab, tokens, args.top_k)
+        read = ["<s>", *tokens]
+        rows = [{"position": t, "read": read[t], "top": tops[t]} for t in range(len(read))]
+        label = "after"
+    for row in rows:
+        row["known"] = row["read"] in vocab
+        row["top"] = [{"word": w, "p": round(p, 4)} for w, p in row["top"]]
+    width = max(len(r["read"]) for r in rows)
+    text = "\n".join(
+        f"{label} {r['read'].ljust(width)}{'' if r['known'] else ' (unknown)'} → "
+        + ", ".join(f"{t['word']} {t['p']:.2f}" for t in r["top"])
+        for r in rows
+    )
+    emit(args, {"model": str(args.model), "tokens": tokens, "predictions": rows}, text)
+
+
+def _tokens(text: str, language: Language) -> list[str]:
+    try:
+        return tokenize(text, language)
+    except ValueError as err:
+        raise CliError(str(err)) from None
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    """Sample a sentence word by word after a prompt."""
+    checkpoint, vocab = read_model(args.model)
+    language = model_language(checkpoint, args.prompt)
+    prompt = _tokens(args.prompt, language) if args.prompt.strip() else []
+    ids = sample(
+        checkpoint.model,
+        [BOS_ID, *vocab.encode(prompt).tolist()],
+        args.length,
+        np.random.default_rng(args.seed),
+        temperature=args.temperature,
+        top_k=args.top_k,
+        stop_id=EOS_ID,
+    )
+    words = [w for w in vocab.decode(ids) if w != "</s>"]
+    text = join_tokens([*prompt, *words], language)
+    emit(args, {"prompt": prompt, "generated": words, "text": text}, text)
+
+
+# ---------------------------------------------------------------- argument parsing
+
+
+def _positive_int(low: int, high: int):
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not an integer") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not in {low}..{high}")
+        return number
+
+    return parse
+
+
+def _float_in(low: float, high: float, low_open: bool = False):
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+        if not (low < number <= high if low_open else low <= number <= high):
+            bracket = "(" if low_open else "["
+            raise argparse.ArgumentTypeError(f"{value} is not in {bracket}{low}, {high}]")
+        return number
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of `python -m rnn_core`."""
+    parser = _Parser(prog="python -m rnn_core", description="Train and use Unrolled's RNN LMs.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _Parser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print one JSON object")
+    r = LM_RECIPE
+
+    train = commands.add_parser("train", parents=[common], help="train a model on a corpus")
+    train.add_argument("corpus", type=Path, help="UTF-8 text, one sentence per line, ≤ 5 MB")
+    train.add_argument("--out", type=Path, required=True, help="the .npz file to write")
+    train.add_argument("--hidden", type=_positive_int(1, 512), default=r.hidden_size)
+    train.add_argument("--layers", type=_positive_int(1, 4), default=r.num_layers)
+    train.add_argument("--bidirectional", action="store_true", help="train to fill blanks")
+    train.add_argument("--activation", choices=list(ACTIVATIONS), default=r.activation)
+    train.add_argument("--init", choices=list(INIT_SCHEMES), default=r.init)
+    train.add_argument("--epochs", type=_positive_int(1, 1000), default=10)
+    train.add_argument("--lr", type=_float_in(0, 100, low_open=True), default=r.lr)
+    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default=r.optimizer)
+    train.add_argument("--clip", type=_float_in(0, 1e6), default=r.clip, help="0: no clipping")
+    train.add_argument("--batch-size", type=_positive_int(1, 4096), default=r.batch_size)
+    train.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=0)
+    train.add_argument("--valid-fraction", type=_float_in(0, 0.5), default=0.1)
+    train.add_argument("--language", choices=["en", "zh"], help="default: detected")
+    train.add_argument("--max-vocab", type=_positive_int(10, 1_000_000), default=20_000)
+    train.add_argument("--dtype", choices=list(DTYPES), default=r.dtype)
+    train.add_argument("--force", action="store_true", help="overwrite a built-in model")
+    train.set_defaults(run=cmd_train)
+
+    ev = commands.add_parser("eval", parents=[common], help="perplexity beside the n-grams'")
+    ev.add_argument("model", type=Path)
+    ev.add_argument("corpus", type=Path)
+    ev.add_argument(
+        "--train",
+        type=Path,
+        help="the n-grams' training corpus (default: the model's own, when it still exists)",
+    )
+    ev.set_defaults(run=cmd_eval)
+
+    pr = commands.add_parser("predict", parents=[common], help="top-k words at every position")
+    pr.add_argument("model", type=Path)
+    pr.add_argument("sentence", help="write ____ for a blank (bidirectional models)")
+    pr.add_argument("--top-k", type=_positive_int(1, 100), default=5)
+    pr.set_defaults(run=cmd_predict)
+
+    ge = commands.add_parser("generate", parents=[common], help="sample text")
+    ge.add_argument("model", type=Path)
+    ge.add_argument("--prompt", default="", help="the beginning of the sentence")
+    ge.add_argument("--temperature", type=_float_in(0, 100, low_open=True), default=1.0)
+    ge.add_argument("--top-k", type=_positive_int(1, 1_000_000), default=None)
+    ge.add_argument("--length", type=_positive_int(1, 1000), default=30, help="at most")
+    ge.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=0)
+    ge.set_defaults(run=cmd_generate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; 0 on success, 2 with one line on stderr for bad input."""
+    try:
+        args = build_parser().parse_args(argv)
+        args.run(args)
+    except CliError as err:
+        return _fail(str(err))
+    except (ValueError, FloatingPointError, OSError) as err:
+        return _fail(str(err) or type(err).__name__)
+    except KeyboardInterrupt:
+        print("rnn_core: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"rnn_core: error: {message.splitlines()[0] if message else 'failed'}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
