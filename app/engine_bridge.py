@@ -38,7 +38,16 @@ from rnn_core.ngram import NGramLM
 from rnn_core.optim import SGD, clip_grad_norm, grad_norm
 from rnn_core.text import BLANK, BOS, EOS, SPECIALS, UNK, UNK_ID, UNSCORED, Vocab, tokenize
 from rnn_core.text import training_pairs as tutorial_pairs
-from rnn_core.views import all_finite, change_norm, first_nonfinite, norm, ratio_to_last, top_k
+from rnn_core.views import (
+    all_finite,
+    change_norm,
+    first_nonfinite,
+    net_parts,
+    norm,
+    ratio_to_last,
+    running_product,
+    top_k,
+)
 
 TOP_WORDS = 10  # o_t's top words in a bptt forward frame
 
@@ -72,7 +81,7 @@ def guesses(vocab: Vocab, p: np.ndarray, k: int) -> list[dict]:
 
 
 def guesses_rows(vocab: Vocab, p: np.ndarray, k: int) -> list[list[dict]]:
-    """The top k words of every row of p (T, V), as `Guess` fields (validated with the frame)."""
+    """The top k words of every row of p (T, V), as `Guess` fields."""
     ids, probs = top_k(p, k)  # (T, k), (T, k)
     return [
         [{"word": vocab.word(i), "id": i, "p": q} for i, q in zip(row_ids, row_p, strict=True)]
@@ -230,6 +239,10 @@ class HeldPass:
     matrix_limit: int
     truncate: int | None
     full_grads: dict[str, np.ndarray] | None
+    Ux: dict[str, np.ndarray]
+    Ws: dict[str, np.ndarray]
+    b: dict[str, np.ndarray]
+    sentence_p: np.ndarray
     pos: int = -1
 
     @property
@@ -261,6 +274,7 @@ class HeldPass:
             x=vec(self.trace.x),
             y=vec(self.trace.y),
             T=self.T,
+            n_scored=int((self.trace.y >= 0).sum()),
             chains=list(self.trace.chains),
             count=self.count,
             truncate=self.truncate,
@@ -282,7 +296,13 @@ class HeldPass:
         tr = self.trace
         chains = {
             key: ForwardChain.model_construct(
-                t=i + 1, net=vec(c.net[i]), s=vec(c.s[i]), s_prev=vec(c.s_prev[i])
+                t=i + 1,
+                net=vec(c.net[i]),
+                s=vec(c.s[i]),
+                s_prev=vec(c.s_prev[i]),
+                Ux=vec(self.Ux[key][i]),
+                Ws=vec(self.Ws[key][i]),
+                b=vec(self.b[key]) if key in self.b else None,
             )
             for key, c in tr.chains.items()
         }
@@ -300,8 +320,17 @@ class HeldPass:
             top=guesses(self.vocab, tr.o[i], TOP_WORDS),
             p_label=float(tr.o[i, y]) if scored else None,
             loss_t=float(tr.loss_t[i]),
+            sentence_p=float(self.sentence_p[i]),
+            error=self._error(i, y),
             nonfinite=not all_finite(tr.o[i], *(c.s[i] for c in tr.chains.values())),
         )
+
+    def _error(self, i: int, y: int) -> list[dict]:
+        """e_t at the label and at o_t's top words (the entries that matter)."""
+        e = self.trace.e[i]  # (V,)
+        ids, _ = top_k(self.trace.o[i], TOP_WORDS)
+        ids = ([y] if y >= 0 else []) + [j for j in ids.tolist() if j != y]
+        return [{"word": self.vocab.word(j), "id": j, "value": float(e[j])} for j in ids]
 
     def _chain_step(self, key: str, c: ChainTrace, j: int) -> BackwardChain:
         """One chain at the j-th step of the backward pass (its own time index)."""
@@ -391,16 +420,38 @@ class HeldPass:
 
 
 def bptt_pass(lm: LM, text: str, truncate: int | None, max_tokens: int, limit: int) -> HeldPass:
-    """Trace the tutorial's pairs (<s> w1 … wT → w1 … wT </s>) of a sentence."""
+    """Trace the tutorial's pairs (<s> w1 … wT → w1 … wT </s>) of a sentence.
+
+    The parts of net_t and the biases are kept with the trace: the weights may change later.
+    """
     tokens = read_tokens(text, lm.language, max_tokens)
     inputs, labels = tutorial_pairs(tokens)
     x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T,), (T,)
+    params = lm.model.params
     with np.errstate(over="ignore", invalid="ignore"):
         trace = lm.model.trace(x, y, truncate=truncate)
         full = None
         if truncate is not None and truncate < len(x):
             full = lm.model.loss_and_grads(x, y)[1]
-    return HeldPass(lm.name, lm.vocab, tokens, inputs, labels, trace, limit, truncate, full)
+        parts = {
+            key: net_parts(params, key, x, c.a_in, c.s_prev) for key, c in trace.chains.items()
+        }
+        sentence_p = running_product(trace.o[np.arange(len(y)), y])  # (T,)
+    return HeldPass(
+        lm.name,
+        lm.vocab,
+        tokens,
+        inputs,
+        labels,
+        trace,
+        limit,
+        truncate,
+        full,
+        Ux={key: ux for key, (ux, _) in parts.items()},
+        Ws={key: ws for key, (_, ws) in parts.items()},
+        b={key: params[f"b{key}"].copy() for key in trace.chains if f"b{key}" in params},
+        sentence_p=sentence_p,
+    )
 
 
 # ---------------------------------------------------------------- small answers

@@ -313,12 +313,23 @@ class Blank(Part):
 
 
 class ForwardChain(Part):
-    """One chain at time t of the forward pass (式2)."""
+    """One chain at time t of the forward pass (式2): net = Ux + Ws (+ b), s = f(net)."""
 
     t: int
     net: Vector
     s: Vector
     s_prev: Vector
+    Ux: Vector
+    Ws: Vector
+    b: Vector | None
+
+
+class ErrorEntry(Part):
+    """One component of the output error e_t = (o_t − y_t)/N that starts BPTT."""
+
+    word: str
+    id: int
+    value: Number
 
 
 class BackwardChain(Part):
@@ -437,6 +448,7 @@ class BpttStart(Frame):
     x: list[int]
     y: list[int]
     T: int
+    n_scored: int
     chains: list[str]
     count: int
     truncate: int | None
@@ -459,6 +471,8 @@ class BpttForward(Frame):
     top: list[Guess]
     p_label: Number
     loss_t: Number
+    sentence_p: Number
+    error: list[ErrorEntry]
     nonfinite: bool
 
 

@@ -49,3 +49,25 @@ def ratio_to_last(a: np.ndarray) -> np.ndarray:
     """a / a[-1] (T,), how a series compares with its last entry (‖δ_k‖ / ‖δ_T‖)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.asarray(a, dtype=np.float64) / a[-1]
+
+
+def net_parts(
+    params: dict[str, np.ndarray],
+    key: str,
+    x: np.ndarray,
+    a_in: np.ndarray | None,
+    s_prev: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two terms of 式2's net_t = U x_t + W s_{t-1} (+ b) for every t of one chain.
+
+    x (T,) word ids (layer 1, whose U x_t is column x_t of U), a_in (T, H_in) the states of the
+    chain below (higher layers), s_prev (T, H) -> U x_t (T, H), W s_{t-1} (T, H)
+    """
+    U, W = params[f"U{key}"], params[f"W{key}"]  # (H, H_in), (H, H)
+    Ux = U.T[x] if a_in is None else a_in @ U.T  # (T, H)
+    return Ux, s_prev @ W.T  # (T, H), (T, H)
+
+
+def running_product(p: np.ndarray) -> np.ndarray:
+    """p_1, p_1 p_2, p_1 p_2 p_3, ... (T,): the probability of a sentence so far."""
+    return np.cumprod(np.asarray(p, dtype=np.float64))

@@ -55,7 +55,7 @@ def test_step_mode_walks_forward_then_backward_with_the_engine_numbers(ws, world
     start, first = start_step_pass(ws)
     T = len(SENTENCE.split()) + 1
     assert start["T"] == T and start["count"] == 2 * T + 1 and start["chains"] == ["1"]
-    assert start["x"] == tr.x.tolist() and start["y"] == tr.y.tolist()
+    assert start["x"] == tr.x.tolist() and start["y"] == tr.y.tolist() and start["n_scored"] == T
     c = tr.chains["1"]
     frames = [first] + [ws.ask({"type": "step", "dir": "forward"}) for _ in range(2 * T)]
     assert [f["pos"] for f in frames] == list(range(2 * T + 1))
@@ -65,6 +65,15 @@ def test_step_mode_walks_forward_then_backward_with_the_engine_numbers(ws, world
         np.testing.assert_array_equal(f["chains"]["1"]["net"], c.net[i])
         assert f["loss_t"] == tr.loss_t[i] and f["p_label"] == tr.o[i, tr.y[i]]
         assert f["top"][0]["p"] == tr.o[i].max()
+        ch = f["chains"]["1"]
+        np.testing.assert_array_equal(ch["Ux"], lm.model.params["U1"][:, tr.x[i]])
+        np.testing.assert_array_equal(ch["b"], lm.model.params["b1"])
+        np.testing.assert_allclose(
+            np.add(ch["Ux"], ch["Ws"]) + ch["b"], c.net[i], rtol=1e-12, atol=1e-15
+        )
+        assert f["sentence_p"] == pytest.approx(np.prod(tr.o[np.arange(i + 1), tr.y[: i + 1]]))
+        assert f["error"][0]["id"] == tr.y[i] and f["error"][0]["value"] == tr.e[i, tr.y[i]]
+        assert f["error"][0]["value"] < 0 < f["error"][1]["value"]
     for j, f in enumerate(frames[T : 2 * T]):
         k = T - 1 - j  # 0-based time of step k = T - j
         assert f["type"] == "bptt_backward" and f["k"] == k + 1
