@@ -127,7 +127,7 @@ const STRINGS = {
     bound_trace: "bound (β_W β_f)^{T−k}",
     betas: (bw, bf, prod) => `β_W = ${bw}, β_f = ${bf}, β_W β_f = ${prod}`,
     reach: (r) => `‖δ_1‖ / ‖δ_T‖ = ${r}`,
-    nan_at: (k) => `NaN appears at k = ${k}: the numbers overflowed.`,
+    nan_at: (k) => `From k = ${k} back, δ is NaN or infinite: the numbers overflowed.`,
     no_nan: "No NaN: every δ_k is a finite number.",
     grad_norm: (g) => `gradient norm ‖∇‖ = ${g}`,
     clipped_to: (g, c) => `clipping rescales it from ${g} to ${c}`,
@@ -137,11 +137,11 @@ const STRINGS = {
     remedy_relu: "ReLU",
     remedy_gated: "Gated cell path",
     remedy_init_said:
-      "W is now orthogonal with spectral radius 1: multiplying by W no longer shrinks or grows δ " +
-      "(β_W = 1); only f' still shrinks it.",
+      "W now starts as the identity matrix (spectral radius 1): multiplying by W no longer " +
+      "shrinks or grows δ (β_W = 1); only f' < 1 still shrinks it.",
     remedy_relu_said:
-      "f is now ReLU: f' is exactly 1 on active units instead of tanh's f' < 1, so δ keeps its " +
-      "size through them; W's spectral radius is set to 1.",
+      "f is now ReLU and W starts as the identity: f' is exactly 1 on active units instead of " +
+      "tanh's f' < 1, so δ keeps its size through them.",
     remedy_gated_said:
       "The engine has no LSTM; this is the path a gated cell adds: a linear unit whose " +
       "recurrent weight is the identity (c_t = c_{t−1} + …, forget gate open), so ‖δ_k‖ = ‖δ_T‖ " +
@@ -366,7 +366,7 @@ const STRINGS = {
     bound_trace: "上界 (β_W β_f)^{T−k}",
     betas: (bw, bf, prod) => `β_W = ${bw}，β_f = ${bf}，β_W β_f = ${prod}`,
     reach: (r) => `‖δ_1‖ / ‖δ_T‖ = ${r}`,
-    nan_at: (k) => `在 k = ${k} 处出现 NaN：数值溢出了。`,
+    nan_at: (k) => `从 k = ${k} 往前，δ 是 NaN 或无穷大：数值溢出了。`,
     no_nan: "没有 NaN：每个 δ_k 都是有限的数。",
     grad_norm: (g) => `梯度范数 ‖∇‖ = ${g}`,
     clipped_to: (g, c) => `裁剪把它从 ${g} 缩放到 ${c}`,
@@ -376,10 +376,10 @@ const STRINGS = {
     remedy_relu: "ReLU",
     remedy_gated: "门控单元的通路",
     remedy_init_said:
-      "W 现在是谱半径为 1 的正交矩阵：乘以 W 不再让 δ 变小或变大（β_W = 1），只有 f' 还会让它变小。",
+      "W 现在以单位矩阵开始（谱半径为 1）：乘以 W 不再让 δ 变小或变大（β_W = 1），只有 f' < 1 还会让它变小。",
     remedy_relu_said:
-      "f 现在是 ReLU：激活的单元上 f' 恰好为 1，而不是 tanh 的 f' < 1，所以 δ 经过它们时大小不变；" +
-      "W 的谱半径设为 1。",
+      "f 现在是 ReLU，W 以单位矩阵开始：激活的单元上 f' 恰好为 1，而不是 tanh 的 f' < 1，" +
+      "所以 δ 经过它们时大小不变。",
     remedy_gated_said:
       "引擎里没有 LSTM；这里演示的是门控单元加入的那条通路：一个线性单元，其循环权重是单位矩阵" +
       "（c_t = c_{t−1} + …，遗忘门全开），于是 ‖δ_k‖ 一路保持为 ‖δ_T‖：即“常数误差传送带”。",

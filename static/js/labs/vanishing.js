@@ -14,13 +14,13 @@ const SLIDE_PAUSE_MS = 150;
 
 /** The settings each remedy switches to (the gated cell path: a linear unit, W = I). */
 const REMEDIES = {
-  init: { init: "orthogonal", radius: 1 },
-  relu: { activation: "relu", init: "orthogonal", radius: 1 },
+  init: { init: "identity", radius: 1 },
+  relu: { activation: "relu", init: "identity", radius: 1 },
   gated: { activation: "identity", init: "identity", radius: 1 },
 };
 
 export function createVanishingLab(body, ctx) {
-  const radius = el("input", { type: "range", min: "0.1", max: "3", step: "0.05", value: "1", "aria-label": "Spectral radius of W" });
+  const radius = el("input", { type: "range", min: "0.1", max: "10", step: "0.05", value: "0.8", "aria-label": "Spectral radius of W" });
   const radiusValue = el("span", { class: "value" });
   const steps = el("input", { type: "range", min: "2", max: "200", step: "1", value: "50", "aria-label": "Steps T" });
   const stepsValue = el("span", { class: "value" });
@@ -101,9 +101,10 @@ export function createVanishingLab(body, ctx) {
     }
     const shapes = [];
     const annotations = [];
-    if (frame.nan_at !== null) {
-      shapes.push({ type: "line", x0: T - frame.nan_at, x1: T - frame.nan_at, yref: "paper", y0: 0, y1: 1, line: { color: "#8a1c1c", width: 2 } });
-      annotations.push({ x: T - frame.nan_at, yref: "paper", y: 0.95, text: "NaN", showarrow: false, font: { color: "#8a1c1c" }, xanchor: "left" });
+    const broken = firstNonfinite(frame);
+    if (broken !== null) {
+      shapes.push({ type: "line", x0: T - broken, x1: T - broken, yref: "paper", y0: 0, y1: 1, line: { color: "#8a1c1c", width: 2 } });
+      annotations.push({ x: T - broken, yref: "paper", y: 0.95, text: "NaN", showarrow: false, font: { color: "#8a1c1c" }, xanchor: "left" });
     }
     plot(chart, traces, {
       height: 330,
@@ -117,11 +118,12 @@ export function createVanishingLab(body, ctx) {
 
   function drawReadout(lang) {
     const product = frame.beta_W === null || frame.beta_f === null ? null : frame.beta_W * frame.beta_f;
-    const nan = frame.nan_at === null ? lt("no_nan", lang) : lt("nan_at", lang, frame.nan_at);
+    const broken = firstNonfinite(frame);
+    const nan = broken === null ? lt("no_nan", lang) : lt("nan_at", lang, broken);
     const lines = [
       el("p", { class: "mono" }, lt("betas", lang, fixed(frame.beta_W, 3), fixed(frame.beta_f, 3), fixed(product, 3))),
       el("p", { class: "vg-reach mono", "data-ratio": String(frame.ratio[0]) }, lt("reach", lang, sci(frame.ratio[0]))),
-      el("p", { class: frame.nan_at === null ? "vg-nan" : "vg-nan bad", "data-nan-at": String(frame.nan_at) }, nan),
+      el("p", { class: broken === null ? "vg-nan" : "vg-nan bad", "data-nan-at": String(broken) }, nan),
       el("p", { class: "mono" }, lt("grad_norm", lang, sci(frame.grad_norm))),
     ];
     if (clipOn.checked) {
@@ -166,4 +168,14 @@ export function createVanishingLab(body, ctx) {
       if (visible && changed.has("connection")) loader.show(state);
     },
   };
+}
+
+/** The first k BPTT reaches (from T down) whose δ is not a finite number: the frame's nan_at,
+ *  or the first ‖δ_k‖ sent as null (it overflowed to inf or NaN). Null when all are finite. */
+function firstNonfinite(frame) {
+  if (frame.nan_at !== null) return frame.nan_at;
+  for (let k = frame.T; k >= 1; k -= 1) {
+    if (frame.delta_norm[k - 1] === null) return k;
+  }
+  return null;
 }

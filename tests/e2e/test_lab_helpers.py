@@ -1,0 +1,38 @@
+"""Shared steps of the labs' browser tests (no tests here): open a lab, ask the server directly."""
+
+import json
+
+from websockets.sync.client import connect
+
+ENDS = {"bptt": "bptt_totals", "train": "train_done"}
+
+
+def open_lab(page, base_url: str, tab: str):
+    """Load the page, wait for the session, click the lab's tab; return the visible lab panel."""
+    page.goto(base_url + "/")
+    page.wait_for_selector("body[data-ready='1']", state="attached")
+    page.get_by_role("tab", name=tab, exact=True).click()
+    return page.locator("#labs [role=tabpanel]:not([hidden])")
+
+
+def ask(base_url: str, *messages: dict) -> list[dict]:
+    """Send messages on a fresh session of the live server; the answer to each, in order.
+
+    A streamed answer (bptt, a training start) is the list of its frames up to the last one.
+    """
+    answers = []
+    with connect(base_url.replace("http://", "ws://") + "/ws", max_size=None) as ws:
+        assert json.loads(ws.recv())["type"] == "hello"
+        for i, message in enumerate(messages):
+            ws.send(json.dumps({**message, "id": i + 1}))
+            frames = []
+            while True:
+                frame = json.loads(ws.recv())
+                if frame.get("re") != i + 1:
+                    continue
+                frames.append(frame)
+                end = ENDS.get(message["type"]) if message.get("mode", "stream") == "stream" else None
+                if frame["type"] == "error" or end is None or frame["type"] == end:
+                    break
+            answers.append(frames if len(frames) > 1 else frames[0])
+    return answers
