@@ -223,12 +223,11 @@ class Service:
         """Build a frame in a worker thread (holding the session's model lock), encoded."""
 
         def work() -> bytes:
-            with session.lock:
-                frame: Frame = build(*args)
+            frame: Frame = build(*args)
             frame.re = re
             return encode(frame, self.settings.max_frame_bytes)
 
-        return await self.pool.run(work)
+        return await self.locked(session, work)
 
     def send(self, session: Session, frame: Frame, re: Any) -> None:
         frame.re = re

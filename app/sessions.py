@@ -176,7 +176,6 @@ class Connection:
         self.session: Session | None = None
         self.seq = 0
         self.closed = False
-        self.replaced = False
 
     async def pump(self) -> None:
         """Send the attached session's frames, stamping seq 0, 1, 2, ... until closed."""
@@ -265,9 +264,6 @@ class SessionRegistry:
         self._close_state = close_state
         self.sessions: dict[str, Session] = {}
 
-    def __len__(self) -> int:
-        return len(self.sessions)
-
     def get(self, token: str) -> Session | None:
         """The live session with this token (None if unknown or expired)."""
         session = self.sessions.get(token)
@@ -299,7 +295,6 @@ class SessionRegistry:
         """Give the session to a connection; returns the connection it was taken from."""
         previous = session.connection
         if previous is not None and previous is not connection:
-            previous.replaced = True
             previous.closed = True
             previous.session = None
         session.connection = connection

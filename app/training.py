@@ -227,10 +227,7 @@ def _new_run(service, state, lm: LM, msg: Train, train, valid, sample) -> Traini
         seed=lm.model.config.seed,
     )
     per_epoch = -(-len(pairs) // msg.batch_size)
-    if lm.corpus_key is not None and state.corpus is not None and lm.corpus_key == state.corpus.key:
-        ngrams = service.models.ngrams(lm.vocab, lm.corpus_key, train)
-    else:
-        ngrams = service.models.ngrams(lm.vocab, lm.language)
+    ngrams = service.ngrams(state, lm)
     max_seconds = min(msg.max_seconds or s.train_max_seconds, s.train_max_seconds)
     if lm.model.config.bidirectional:
         sample = None
