@@ -80,7 +80,7 @@ def read_corpus(raw: bytes, key: str, max_bytes: int, max_tokens: int) -> UserCo
     sentences = [tokenize(line, language)[:max_tokens] for line in lines]
     valid = sentences[VALID_EVERY - 1 :: VALID_EVERY]
     train = [s for i, s in enumerate(sentences) if i % VALID_EVERY != VALID_EVERY - 1]
-    return UserCorpus(key, language, train, valid or train[-1:], len(raw))
+    return UserCorpus(key, language, train, valid, len(raw))
 
 
 @dataclass

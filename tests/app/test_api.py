@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from app.models import read_model
 from rnn_core import RNNLM
 from rnn_core.io import load, save
-from rnn_core.text import training_pair_ids
+from rnn_core.text import tokenize, training_pair_ids
 from tests.app.wsutil import Frames, make_app, tiny_world
 
 SENTENCE = "my phone is broken , i will buy a new phone ."
@@ -115,3 +115,27 @@ def test_uploaded_corpus_trains_a_new_model_with_its_own_vocabulary(client, ws):
     assert frame["reason"] == "finished" and frame["model"]["vocab_size"] == 13
     pred = ws.ask({"type": "predict", "text": "the cat sat"})
     assert pred["model"] == "uploaded" and pred["unknown"] == [False, False, False]
+
+
+def test_a_chinese_corpus_is_segmented_and_summarised(client, ws):
+    text = "我的手机坏了，我打算买一部新手机。\n今天天气很冷。\n".encode()
+    summary = client.post(f"/api/sessions/{ws.token}/corpus", content=text).json()
+    assert summary["language"] == "zh" and summary["sentences"] == 2
+    lines = ["我的手机坏了，我打算买一部新手机。", "今天天气很冷。"]
+    assert summary["tokens"] == sum(len(tokenize(line, "zh")) for line in lines)
+    assert summary["training"] is False
+
+
+def test_training_goes_on_while_the_tab_is_away_and_the_resume_gets_its_end(client):
+    with client.websocket_connect("/ws") as raw:
+        first = Frames(raw)
+        token = first.recv()["session"]
+        first.ask({"type": "train", "action": "start", "epochs": 30, "batch_size": 1})
+    with client.websocket_connect(f"/ws?session={token}") as raw:
+        again = Frames(raw)
+        hello = again.recv()
+        assert hello["resumed"] is True
+        types = [hello["training"]]
+        while (frame := again.recv())["type"] != "train_done":
+            types.append(frame["type"])
+        assert frame["reason"] == "finished" and set(types) <= {"running", "idle", "progress"}
