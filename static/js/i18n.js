@@ -15,6 +15,7 @@ const STRINGS = {
       `Model “${m.name}”: ${m.language}, ${m.vocab_size} words, hidden size ${m.hidden_size}, ` +
       `${m.num_layers} layer${m.num_layers > 1 ? "s" : ""}` +
       `${m.bidirectional ? ", bidirectional" : ""}, f = ${m.activation}`,
+    sentence_model: (name) => `· this sentence is read by the built-in model “${name}”`,
     predictions: "Next-word predictions",
     predictions_empty: "Type a sentence to see what the network expects next.",
     col_read: "just read",
@@ -66,7 +67,9 @@ const STRINGS = {
     gradflow_current: "current k",
     gradflow_empty: "Step into the backward pass to draw ‖δ_k‖.",
     gradsum: "Per-time gradients add up (式6)",
-    gradsum_hint: "Each card is ∇W_k = δ_k s_{k−1}ᵀ (式5); their sum is ∇W.",
+    gradsum_hint:
+      "Each card is ∇W_k = δ_k s_{k−1}ᵀ (式5); their sum is ∇W. One colour scale for all cards " +
+      "(blue negative, red positive, square-root shading so small entries show).",
     gradsum_empty: "The cards appear as the backward pass visits each k.",
     gradsum_sum: "sum so far",
     gradsum_total: "∇W (total)",
@@ -93,6 +96,7 @@ const STRINGS = {
     model_line: (m) =>
       `模型“${m.name}”：语言 ${m.language}，词表 ${m.vocab_size} 个词，隐藏层大小 ${m.hidden_size}，` +
       `${m.num_layers} 层${m.bidirectional ? "，双向" : ""}，f = ${m.activation}`,
+    sentence_model: (name) => `· 这句话由内置模型“${name}”来读`,
     predictions: "下一个词预测",
     predictions_empty: "输入一句话，看看网络预计下一个词是什么。",
     col_read: "刚读到",
@@ -143,7 +147,9 @@ const STRINGS = {
     gradflow_current: "当前 k",
     gradflow_empty: "进入反向传播后，这里画出 ‖δ_k‖。",
     gradsum: "各时刻梯度相加（式6）",
-    gradsum_hint: "每张卡片是 ∇W_k = δ_k s_{k−1}ᵀ（式5）；它们的和就是 ∇W。",
+    gradsum_hint:
+      "每张卡片是 ∇W_k = δ_k s_{k−1}ᵀ（式5）；它们的和就是 ∇W。所有卡片用同一色标" +
+      "（蓝为负、红为正，按平方根着色，小的数也看得见）。",
     gradsum_empty: "反向传播每走到一个 k，就多一张卡片。",
     gradsum_sum: "目前的和",
     gradsum_total: "∇W（总和）",

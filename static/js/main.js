@@ -222,13 +222,14 @@ function setLanguage(lang) {
 function renderChrome(current, changed) {
   const status = document.getElementById("status");
   const problem = document.getElementById("problem");
-  if (changed.has("connection") || changed.has("model") || changed.has("lang")) {
+  if (["connection", "model", "lang", "predict"].some((c) => changed.has(c))) {
     const text = {
       connecting: t("connecting", current.lang),
       open: current.model ? t("model_line", current.lang, current.model) : t("connected", current.lang),
       lost: t("reconnecting", current.lang),
     }[current.connection];
-    status.textContent = text;
+    const other = current.predict && current.model && current.predict.model !== current.model.name;
+    status.textContent = other ? `${text} ${t("sentence_model", current.lang, current.predict.model)}` : text;
     status.dataset.connection = current.connection;
   }
   if (changed.has("error") || changed.has("lang")) {

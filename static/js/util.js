@@ -91,7 +91,10 @@ const LUT = (() => {
   return table;
 })();
 
-/** Paint a matrix (rows of numbers) into RGBA pixels on the diverging scale over [-d, d]. */
+/**
+ * Paint a matrix (rows of numbers) into RGBA pixels on the diverging scale over [-d, d], the
+ * colour following the signed square root of v/d so that small entries stay visible.
+ */
 export function paintMatrix(pixels, matrix, d) {
   const cols = matrix[0].length;
   const half = (LUT_SIZE - 1) / 2;
@@ -101,7 +104,8 @@ export function paintMatrix(pixels, matrix, d) {
       if (v === null) {
         pixels.fill(170, at, at + 3);
       } else {
-        const index = Math.round(half * (1 + Math.max(-1, Math.min(1, v / d))));
+        const x = Math.min(1, Math.abs(v) / d);
+        const index = Math.round(half * (1 + Math.sign(v) * Math.sqrt(x)));
         pixels.set(LUT.subarray(3 * index, 3 * index + 3), at);
       }
       pixels[at + 3] = 255;
