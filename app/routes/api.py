@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -129,8 +130,19 @@ async def upload_model(request: Request, token: str) -> ModelInfo:
     return info
 
 
+def _unpacked_size(data: bytes) -> int:
+    """Bytes an .npz (a zip) holds once decompressed; 0 if it is not a zip (load() says why)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return 0
+
+
 def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
     s = service.settings
+    if _unpacked_size(data) > s.max_model_bytes:
+        raise _fail("too_large", f"the model unpacks to more than {s.max_model_bytes} bytes")
     try:
         checkpoint = load(io.BytesIO(data))
     except ModelFormatError as exc:

@@ -85,6 +85,10 @@ def test_bad_model_files_are_refused(client, ws, tmp_path):
     novocab = io.BytesIO()
     save(novocab, RNNLM(10, 4))
     assert client.post(url, files={"file": ("m.npz", novocab.getvalue())}).status_code == 422
+    bomb = io.BytesIO()
+    np.savez_compressed(bomb, zeros=np.zeros(9_000_000))  # 72 MB unpacked, 70 kB packed
+    refused = client.post(url, files={"file": ("m.npz", bomb.getvalue())})
+    assert refused.status_code == 413 and "unpacks" in refused.json()["detail"]["message"]
     assert client.post("/api/sessions/nope/model", content=b"x").status_code == 404
     assert ws.ask({"type": "predict", "text": "we like apples"})["model"] == "en-lm"
 
