@@ -273,6 +273,7 @@ class Limits(Part):
     gradcheck_max_hidden: int
     gradcheck_max_T: int
     vanishing_max_T: int
+    max_batch_cells: int
 
 
 class Guess(Part):

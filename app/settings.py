@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     gradcheck_max_hidden: int = 16
     gradcheck_max_T: int = 12
     vanishing_max_T: int = 200
+    max_batch_cells: int = 20_000_000
 
     # scheduling
     workers: int = 4

@@ -217,6 +217,15 @@ def _new_run(service, state, lm: LM, msg: Train, train, valid, sample) -> Traini
     if optimizer is None or msg.corpus == "uploaded":
         optimizer = make_optimizer(hyper.optimizer, hyper.lr)
     pairs = _pairs(lm, train, lm.model.config.seed)
+    longest = max(len(x) for x, _ in pairs)
+    cells = msg.batch_size * longest * lm.model.config.vocab_size
+    if cells > s.max_batch_cells:
+        raise ProtocolError(
+            "limit",
+            f"batch_size {msg.batch_size} × {longest} steps × {lm.model.config.vocab_size} words "
+            f"needs {cells} output cells per step; the limit is {s.max_batch_cells}",
+            "batch_size",
+        )
     trainer = Trainer(
         lm.model,
         optimizer,

@@ -163,6 +163,18 @@ def test_configure_refuses_what_is_out_of_limits_or_unknown(ws):
     assert wrong["code"] == "invalid" and "init" in wrong["message"]
     assert ws.ask({"type": "configure", "optimizer": "rmsprop"})["code"] == "invalid"
     assert ws.ask({"type": "configure", "model": "nope"})["code"] == "unknown_model"
+
     assert ws.ask({"type": "configure", "activation": "softsign"})["code"] == "bad_message"
     same = ws.ask({"type": "predict", "text": "we like apples"})
     assert same["model"] == "en-lm"
+
+
+def test_a_training_step_too_large_for_memory_is_refused(world):
+    app = make_app(world.model_copy(update={"max_batch_cells": 2000}))
+    with TestClient(app) as client, client.websocket_connect("/ws") as raw:
+        ws = Frames(raw)
+        ws.recv()
+        huge = ws.ask({"type": "train", "action": "start", "batch_size": 8}, until="train_state")
+        assert huge["code"] == "limit" and huge["field"] == "batch_size"
+        small = ws.ask({"type": "train", "action": "start", "batch_size": 1}, until="train_state")
+        assert small["state"] == "running"
