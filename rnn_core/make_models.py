@@ -61,7 +61,7 @@ BLANK_RECIPE = Recipe(
     hidden_size=32, bidirectional=True, activation="relu", init="identity", epochs=8, lr=0.003
 )
 DEEP_RECIPE = Recipe(
-    hidden_size=32, num_layers=2, activation="relu", init="identity", epochs=20, lr=0.003
+    hidden_size=32, num_layers=2, activation="relu", init="identity", epochs=30, lr=0.002
 )
 
 

@@ -1,0 +1,154 @@
+"""The shipped models (models/*.npz) meet issue 6's quality targets. Nothing is trained here:
+every test loads the files `make models` wrote and measures them on data/."""
+
+import csv
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import rnn_core
+from rnn_core.ngram import NGramLM
+from rnn_core.text import BLANK_ID, BOS, EOS, PAD_ID, Vocab, tokenize, training_pair_ids
+
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = ROOT / "models"
+DATA = ROOT / "data"
+NAMES = ("en-lm", "zh-lm", "en-blank", "zh-blank", "en-deep", "zh-deep")
+NEXT_WORD = ("lm", "deep")
+
+
+def _sentences(language: str, split: str) -> list[list[str]]:
+    lines = (DATA / language / f"{split}.txt").read_text(encoding="utf-8").splitlines()
+    return [tokenize(line, language) for line in lines if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def models() -> dict[str, rnn_core.Checkpoint]:
+    return {name: rnn_core.load(MODELS / f"{name}.npz") for name in NAMES}
+
+
+@pytest.fixture(scope="module")
+def corpora() -> dict[str, dict[str, list[list[str]]]]:
+    return {lang: {s: _sentences(lang, s) for s in ("train", "valid")} for lang in ("en", "zh")}
+
+
+def _kind(config: rnn_core.RNNConfig) -> str:
+    """The server's rule (app/models.py): bidirectional → blank, layers > 1 → deep, else lm."""
+    if config.bidirectional:
+        return "blank"
+    return "deep" if config.num_layers > 1 else "lm"
+
+
+def _three_gram(vocab: Vocab, train: list[list[str]]) -> NGramLM:
+    return NGramLM(len(vocab), 3).fit([vocab.encode(s) for s in train])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_model_file_is_small_loads_fast_and_says_what_it_is(name):
+    path = MODELS / f"{name}.npz"
+    assert path.stat().st_size < 3 * 2**20
+    start = time.perf_counter()
+    ck = rnn_core.load(path)
+    assert time.perf_counter() - start < 0.5
+    language, kind = name.split("-")
+    assert ck.extra["language"] == language
+    assert ck.extra["kind"] == kind == _kind(ck.model.config)
+    assert ck.extra["corpus"] == f"data/{language}/train.txt"
+    assert ck.vocab[:5] == ["<pad>", "<unk>", "<s>", "</s>", "<blank>"]
+    assert ck.optimizer is not None and ck.optimizer.steps > 0
+    assert ck.model.config.dtype == "float32"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_page_model_has_32_units_and_reads_the_corpus_vocabulary(models, corpora, language):
+    ck = models[f"{language}-lm"]
+    assert ck.model.config.hidden_size == 32
+    assert ck.model.config.num_layers == 1
+    assert Vocab.from_list(ck.vocab) == Vocab.build(corpora[language]["train"])
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n.split("-")[1] in NEXT_WORD])
+def test_held_out_perplexity_beats_the_kneser_ney_3_gram(models, corpora, name):
+    ck = models[name]
+    language = name.split("-")[0]
+    vocab = Vocab.from_list(ck.vocab)
+    valid = corpora[language]["valid"]
+    pairs = [training_pair_ids(s, vocab) for s in valid]
+    rnn = rnn_core.evaluate(ck.model, pairs, pad_id=PAD_ID).perplexity
+    ngram = _three_gram(vocab, corpora[language]["train"]).perplexity(
+        [vocab.encode(s) for s in valid]
+    )
+    assert rnn < ngram
+    assert rnn == pytest.approx(ck.extra["valid_perplexity"], rel=1e-4)
+
+
+NEXT_WORD_CHECKS = {
+    "en": ("I was late for school yesterday, and the teacher criticised", "me"),
+    "zh": ("我 昨天 上学 迟到 了 ， 老师 批评 了", "我"),
+}
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n.split("-")[1] in NEXT_WORD])
+def test_who_was_late_is_in_the_top_3_after_criticised(models, name):
+    ck = models[name]
+    language = name.split("-")[0]
+    vocab = Vocab.from_list(ck.vocab)
+    text, expected = NEXT_WORD_CHECKS[language]
+    ids = vocab.encode([BOS, *tokenize(text)])
+    o = rnn_core.next_word_distribution(ck.model, ids)  # (N,)
+    top3 = [vocab.word(i) for i in np.argsort(-o)[:3]]
+    assert expected in top3
+
+
+BLANK_CHECKS = {
+    "en": ("My phone is broken, so I plan to ____ a new phone.", "buy"),
+    "zh": ("我的手机坏了，我打算 ____ 一部新手机。", "买"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_blank_model_fills_the_phone_sentence_with_buy(models, language):
+    ck = models[f"{language}-blank"]
+    vocab = Vocab.from_list(ck.vocab)
+    text, expected = BLANK_CHECKS[language]
+    x = vocab.encode([BOS, *tokenize(text), EOS])  # (T+2,)
+    assert (x == BLANK_ID).sum() == 1
+    probs, _ = ck.model.forward(x)  # (T+2, N)
+    assert vocab.word(int(np.argmax(probs[x == BLANK_ID][0]))) == expected
+
+
+def _long_range_cases(language: str) -> list[tuple[list[str], int]]:
+    """(tokens, position of the dependent word) of the held-out long-range sentences."""
+    cases = []
+    with (DATA / "long_range.tsv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["lang"] != language:
+                continue
+            tokens = tokenize(row["sentence"], language)
+            found = [i for i, t in enumerate(tokens) if t == row["dep"]]
+            if found:
+                cases.append((tokens, min(found, key=lambda i: abs(i - int(row["dep_index"])))))
+    return cases
+
+
+def _accuracy(predict, vocab: Vocab, cases) -> float:
+    hits = 0
+    for tokens, position in cases:
+        x, y = training_pair_ids(tokens, vocab)
+        hits += int(np.argmax(predict(x)[position]) == y[position])
+    return hits / len(cases)
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n.split("-")[1] in NEXT_WORD])
+def test_rnn_knows_the_far_back_word_that_a_3_gram_cannot(models, corpora, name):
+    ck = models[name]
+    language = name.split("-")[0]
+    vocab = Vocab.from_list(ck.vocab)
+    cases = _long_range_cases(language)
+    assert len(cases) > 100
+    rnn = _accuracy(lambda x: ck.model.forward(x)[0], vocab, cases)
+    ngram = _accuracy(_three_gram(vocab, corpora[language]["train"]).distributions, vocab, cases)
+    assert rnn > ngram + 0.1
+    assert rnn == pytest.approx(ck.extra["long_range_accuracy"])
