@@ -88,40 +88,33 @@ def _request_id(data: Any) -> Any:
     return None
 
 
-def _validation_error(exc: ValidationError, data: dict) -> ProtocolError:
+def _validation_error(exc: ValidationError, data: dict, re: Any) -> ProtocolError:
     """The first problem of a pydantic error as a protocol error naming the field."""
-    first = exc.errors(include_url=False)[0]
-    loc = [str(p) for p in first["loc"]]
     if data.get("type") not in MESSAGE_TYPES:
-        return ProtocolError(
-            "unknown_type", f"type must be one of: {', '.join(MESSAGE_TYPES)}", "type"
-        )
-    path = ".".join(loc[1:]) or None
+        message = f"type must be one of: {', '.join(MESSAGE_TYPES)}"
+        return ProtocolError("unknown_type", message, "type", re)
+    first = exc.errors(include_url=False)[0]
+    path = ".".join(str(p) for p in first["loc"][1:]) or None
     message = first["msg"] if path is None else f"{path}: {first['msg']}"
-    return ProtocolError("bad_message", message, path)
+    return ProtocolError("bad_message", message, path, re)
 
 
 def parse(raw: str | bytes, max_bytes: int) -> tuple[Any, Message]:
-    """(request id, validated message) or ProtocolError carrying the id in `.re`."""
+    """(request id, validated message), or ProtocolError carrying the id (if any) in `.re`."""
     size = len(raw.encode() if isinstance(raw, str) else raw)
     if size > max_bytes:
-        raise _with_re(ProtocolError("too_large", f"message of {size} bytes; limit {max_bytes}"))
+        raise ProtocolError("too_large", f"message of {size} bytes; limit {max_bytes}")
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise _with_re(ProtocolError("bad_json", f"not valid JSON: {exc}")) from None
+        raise ProtocolError("bad_json", f"not valid JSON: {exc}") from None
     re = _request_id(data)
     if not isinstance(data, dict):
-        raise _with_re(ProtocolError("bad_message", "a message is a JSON object"))
+        raise ProtocolError("bad_message", "a message is a JSON object")
     try:
         return re, CLIENT_MESSAGE.validate_python(data)
     except ValidationError as exc:
-        raise _with_re(_validation_error(exc, data), re) from None
-
-
-def _with_re(error: ProtocolError, re: Any = None) -> ProtocolError:
-    error.re = re
-    return error
+        raise _validation_error(exc, data, re) from None
 
 
 class Service:

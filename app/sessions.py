@@ -34,11 +34,12 @@ log = logging.getLogger("unrolled.sessions")
 class ProtocolError(Exception):
     """A request the server refuses; becomes an `error` frame (never a traceback)."""
 
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None, re: Any = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        self.re = re
 
 
 class Busy(Exception):
