@@ -37,7 +37,6 @@ from app.protocol import (
     Play,
     Pong,
     Predict,
-    Resume,
     Softmax,
     Step,
     Train,
@@ -118,7 +117,8 @@ def parse(raw: str | bytes, max_bytes: int) -> tuple[Any, Message]:
 
 
 class Service:
-    """The handlers of every message type, bound to the registry, pool and settings."""
+    """The handlers of every message type (but `resume`, which app.routes.ws handles: it
+    changes the connection's session), bound to the registry, pool and settings."""
 
     def __init__(self, settings: Settings, models: ModelRegistry, pool: Pool) -> None:
         self.settings = settings
@@ -135,18 +135,22 @@ class Service:
     # ------------------------------------------------------------ session life
 
     async def new_state(self) -> SessionState:
+        """A new session starts on the page's model (the built-in weights, shared until changed)."""
         return SessionState(lm=self.models.default())
 
     async def close_state(self, session: Session) -> None:
+        """An expired session's training stops."""
         run = session.state.run
         if run is not None:
             run.stop()
 
     def limits(self) -> Limits:
+        """The limits of Settings that the page must know."""
         s = self.settings
         return Limits(**{name: getattr(s, name) for name in Limits.model_fields})
 
     def model_info(self, state: SessionState) -> ModelInfo:
+        """What the page needs to draw the session's model."""
         lm, config, hyper = state.lm, state.lm.model.config, state.hyper
         return ModelInfo(
             name=lm.name,
@@ -170,6 +174,7 @@ class Service:
         )
 
     def hello(self, session: Session, resumed: bool, re: Any = None) -> bytes:
+        """The encoded hello frame of a (resumed) session."""
         state: SessionState = session.state
         frame = Hello(
             re=re,
@@ -223,6 +228,7 @@ class Service:
         return await self.locked(session, work)
 
     def send(self, session: Session, frame: Frame, re: Any) -> None:
+        """Queue a small frame built on the event loop."""
         frame.re = re
         session.send(encode(frame, self.settings.max_frame_bytes))
 
@@ -254,9 +260,6 @@ class Service:
 
     async def on_ping(self, session: Session, msg: Ping) -> None:
         self.send(session, Pong(), msg.id)
-
-    async def on_resume(self, session: Session, msg: Resume) -> None:
-        raise ProtocolError("bad_message", "resume is only valid as a connection's message")
 
     async def on_predict(self, session: Session, msg: Predict) -> None:
         state: SessionState = session.state
@@ -426,7 +429,6 @@ class Service:
 
     HANDLERS = {
         Ping: on_ping,
-        Resume: on_resume,
         Predict: on_predict,
         Bptt: on_bptt,
         Step: on_step,
