@@ -3,6 +3,7 @@ without gaps on every connection, one client's training not blocking the others.
 
 import asyncio
 import subprocess
+import time
 
 import orjson
 import pytest
@@ -82,3 +83,42 @@ def test_many_clients_get_every_answer_in_gapless_order(server):
             assert "error" not in result["answers"][rid], result["answers"][rid]
     trained = results[0]["answers"]["0-train"]
     assert trained[0] == "train_state" and trained[-1] == "train_done"
+
+
+async def long_training(url: str, started: asyncio.Event, stop: asyncio.Event) -> str:
+    """Train (far longer than the test) until told to stop; the run's end reason."""
+    async with websockets.connect(url) as ws:
+        await ws.recv()
+        start = {"type": "train", "id": "t", "action": "start", "epochs": 1000, "batch_size": 1}
+        await ws.send(orjson.dumps(start).decode())
+        started.set()
+        await stop.wait()
+        await ws.send(orjson.dumps({"type": "train", "id": "s", "action": "stop"}).decode())
+        while (frame := orjson.loads(await ws.recv()))["type"] != "train_done":
+            pass
+        return frame["reason"]
+
+
+def test_training_sessions_do_not_hold_up_another_sessions_predict(server):
+    async def run():
+        stop = asyncio.Event()
+        started = [asyncio.Event() for _ in range(3)]
+        trainers = [asyncio.create_task(long_training(server, s, stop)) for s in started]
+        await asyncio.gather(*(s.wait() for s in started))
+        await asyncio.sleep(0.3)
+        times = []
+        async with websockets.connect(server) as ws:
+            await ws.recv()
+            for i in range(20):
+                begin = time.perf_counter()
+                predict = {"type": "predict", "id": i, "text": "we like"}
+                await ws.send(orjson.dumps(predict).decode())
+                frame = orjson.loads(await asyncio.wait_for(ws.recv(), 5))
+                times.append(time.perf_counter() - begin)
+                assert frame["type"] == "predict"
+        stop.set()
+        return times, await asyncio.gather(*trainers)
+
+    times, reasons = asyncio.run(run())
+    assert reasons == ["stopped"] * 3
+    assert max(times) < 1.0, times  # a training slice is 50 ms; training must not queue predicts
