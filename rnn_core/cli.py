@@ -92,8 +92,14 @@ def read_corpus(path: Path) -> list[str]:
 
 
 def tokenize_lines(lines: Sequence[str], language: Language) -> list[list[str]]:
-    """Each line tokenized in the corpus's language (lines without a token are dropped)."""
-    return [tokens for tokens in (tokenize(line, language) for line in lines) if tokens]
+    """Each line tokenized in the corpus's language; CliError for a line with a blank (a corpus
+    holds complete sentences: the blanks of a blank-filling model are made in training)."""
+    sentences = [tokenize(line, language) for line in lines]
+    for line, tokens in zip(lines, sentences, strict=True):
+        if BLANK in tokens:
+            shown = line if len(line) <= 40 else line[:40] + "…"
+            raise CliError(f"the corpus holds a blank (____ or <blank>) in {shown!r}")
+    return sentences
 
 
 def split_lines(lines: list[str], valid_fraction: float) -> tuple[list[str], list[str]]:

@@ -204,6 +204,8 @@ def _bad_inputs(tmp_path: Path, corpus: Path) -> dict[str, tuple[list, str]]:
     text_model.write_text("hello", encoding="utf-8")
     no_vocab = tmp_path / "novocab.npz"
     rnn_core.save(no_vocab, rnn_core.RNNLM(8, 4))
+    with_blank = tmp_path / "blank.txt"
+    with_blank.write_text("I plan to ____ a new phone.\n", encoding="utf-8")
     out = ["--out", tmp_path / "out.npz"]
     return {
         "binary": (["train", binary, *out], "binary"),
@@ -212,6 +214,7 @@ def _bad_inputs(tmp_path: Path, corpus: Path) -> dict[str, tuple[list, str]]:
         "too large": (["train", large, *out], "too large"),
         "missing corpus": (["train", tmp_path / "none.txt", *out], "no such corpus file"),
         "folder as corpus": (["train", tmp_path, *out], "not a file"),
+        "corpus with a blank": (["train", with_blank, *out], "holds a blank"),
         "unknown flag": (["train", corpus, *out, "--wings", "2"], "unrecognized arguments"),
         "unknown command": (["fly"], "invalid choice"),
         "no command": ([], "required"),
