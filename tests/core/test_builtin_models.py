@@ -152,3 +152,45 @@ def test_rnn_knows_the_far_back_word_that_a_3_gram_cannot(models, corpora, name)
     ngram = _accuracy(_three_gram(vocab, corpora[language]["train"]).distributions, vocab, cases)
     assert rnn > ngram + 0.1
     assert rnn == pytest.approx(ck.extra["long_range_accuracy"])
+
+
+def _tiny_data(root: Path) -> Path:
+    """A data/ folder in miniature: both languages, train and valid, one long-range row each."""
+    en = [
+        "I was late for school, and the teacher criticised me.",
+        "Tom was late for school, and the teacher criticised him.",
+        "My phone is broken, so I plan to buy a new phone.",
+        "My bike is broken, so I plan to buy a new bike.",
+    ]
+    zh = ["我昨天上学迟到了，老师批评了我。", "我的手机坏了，我打算买一部新手机。"]
+    for language, lines in (("en", en), ("zh", zh)):
+        (root / language).mkdir(parents=True)
+        (root / language / "train.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (root / language / "valid.txt").write_text(lines[0] + "\n", encoding="utf-8")
+    (root / "long_range.tsv").write_text(
+        "lang\tfamily\tsentence\tcue_index\tcue\tdep_index\tdep\n"
+        f"en\tlate_criticised\t{en[0]}\t0\ti\t10\tme\n"
+        f"zh\tlate_criticised\t{zh[0]}\t0\t我\t9\t我\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_make_models_writes_every_model_and_the_report_reproducibly(tmp_path):
+    from rnn_core import make_models
+
+    data = _tiny_data(tmp_path / "data")
+    runs = []
+    for run in ("a", "b"):
+        docs = tmp_path / f"models-{run}.md"
+        argv = ["--data-dir", data, "--models-dir", tmp_path / run, "--docs", docs]
+        assert make_models.main([str(a) for a in argv]) in (0, 1)
+        runs.append({n: rnn_core.load(tmp_path / run / f"{n}.npz") for n in NAMES})
+    report = docs.read_text(encoding="utf-8")
+    for name in NAMES:
+        assert f"| {name} | " in report
+        a, b = runs[0][name], runs[1][name]
+        assert a.extra["kind"] == _kind(a.model.config) == name.split("-")[1]
+        assert a.extra["corpus"] == f"data/{name.split('-')[0]}/train.txt"
+        assert all(np.array_equal(a.model.params[k], b.model.params[k]) for k in a.model.params)
+    assert "| en-lm with tanh | tanh, xavier |" in report
