@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.routes import api, pages, ws
+from app.routes import api, apidocs, pages, ws
 from app.security import SecurityHeaders
 from app.service import lifespan
 from app.settings import get_settings
@@ -13,10 +13,14 @@ from app.settings import get_settings
 def create_app() -> FastAPI:
     """The Unrolled application."""
     settings = get_settings()
-    application = FastAPI(title="Unrolled", version=__version__, lifespan=lifespan)
+    application = FastAPI(
+        title="Unrolled", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     application.add_middleware(SecurityHeaders)
     application.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    application.mount("/vendor/swagger", apidocs.assets, name="swagger")
     application.include_router(pages.router)
+    application.include_router(apidocs.router)
     application.include_router(api.router)
     application.include_router(ws.router)
     return application

@@ -33,3 +33,11 @@ def test_csp_forbids_inline_and_foreign_scripts():
     assert "script-src 'self';" in csp
     assert "frame-ancestors 'none'" in csp
     assert client.get("/").headers["x-content-type-options"] == "nosniff"
+
+
+def test_api_docs_page_uses_local_swagger_assets_only():
+    html = client.get("/docs").text
+    assert '<script src="/vendor/swagger/swagger-ui-bundle.js">' in html
+    assert "cdn" not in html.lower()
+    assert client.get("/vendor/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["info"]["title"] == "Unrolled"

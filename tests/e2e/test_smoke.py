@@ -18,3 +18,10 @@ def test_language_switch_toggles_between_chinese_and_english(watched_page, live_
     page.get_by_role("button", name="English").click()
     assert page.get_by_role("button", name="中文").is_visible()
     watch.assert_clean()
+
+
+def test_api_docs_render_offline(watched_page, live_server):
+    page, watch = watched_page
+    page.goto(live_server + "/docs")
+    page.get_by_text("/api/models").first.wait_for(timeout=15000)
+    watch.assert_clean()
