@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
-from tqdm import tqdm
 
 from .activations import ACTIVATIONS
 from .fit import (
@@ -39,8 +38,8 @@ from .fit import (
 from .generate import sample
 from .init import INIT_SCHEMES
 from .io import Checkpoint, ModelFormatError, load, save
-from .make_models import LM_RECIPE, MODELS_DIR, ROOT
-from .model import DTYPES
+from .make_models import LM_RECIPE, MODELS_DIR, ROOT, progress_bar
+from .model import DTYPES, RNNLM
 from .optim import OPTIMIZERS
 from .text import BLANK, BOS_ID, EOS_ID, Language, Vocab, detect_language, tokenize
 
@@ -197,6 +196,30 @@ def recipe_from(args: argparse.Namespace) -> Recipe:
     )
 
 
+def model_kind(model: RNNLM) -> str:
+    """blank (bidirectional), deep (stacked layers) or lm: the server's rule."""
+    if model.config.bidirectional:
+        return "blank"
+    return "deep" if model.config.num_layers > 1 else "lm"
+
+
+def perplexity_rows(
+    model: RNNLM, vocab: Vocab, train: list[list[str]], valid: list[list[str]]
+) -> dict[str, dict[str, float | None]]:
+    """Train/held-out perplexity of the RNN and, for a next-word model, of both n-grams."""
+    rows = {"RNN": {"train": perplexity(model, vocab, train), "valid": None}}
+    if valid:
+        rows["RNN"]["valid"] = perplexity(model, vocab, valid)
+    if model.config.bidirectional:
+        return rows
+    for order, ngram in ngram_models(vocab, train).items():
+        rows[f"{order}-gram"] = {
+            "train": ngram_perplexity(ngram, vocab, train),
+            "valid": ngram_perplexity(ngram, vocab, valid) if valid else None,
+        }
+    return rows
+
+
 def cmd_train(args: argparse.Namespace) -> None:
     """Train a model on a corpus, save it, report its perplexity beside the n-grams'."""
     check_out_path(args.out, args.force)
@@ -207,24 +230,11 @@ def cmd_train(args: argparse.Namespace) -> None:
     valid = tokenize_lines(valid_lines, language)
     vocab = Vocab.build(train, max_size=args.max_vocab)
     recipe = recipe_from(args)
-    with tqdm(desc="training", unit="step", disable=None, file=sys.stderr) as bar:
-
-        def on_step(step: int, total: int, loss: float) -> None:
-            bar.total = total
-            bar.update(1)
-            bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
-
+    with progress_bar("training") as on_step:
         fitted = fit(recipe, vocab, train, on_step)
-    rnn = {"train": perplexity(fitted.model, vocab, train)}
-    rnn["valid"] = perplexity(fitted.model, vocab, valid) if valid else None
-    rows = {"RNN": rnn}
-    if not recipe.bidirectional:
-        for order, ngram in ngram_models(vocab, train).items():
-            rows[f"{order}-gram"] = {
-                "train": ngram_perplexity(ngram, vocab, train),
-                "valid": ngram_perplexity(ngram, vocab, valid) if valid else None,
-            }
-    kind = "blank" if recipe.bidirectional else ("deep" if recipe.num_layers > 1 else "lm")
+    rows = perplexity_rows(fitted.model, vocab, train, valid)
+    kind = model_kind(fitted.model)
+    rnn = rows["RNN"]
     extra = {
         "language": language,
         "kind": kind,

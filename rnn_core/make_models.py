@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from tqdm import tqdm
 
 from .fit import (
     Fitted,
+    OnStep,
     Recipe,
     dependent_accuracy,
     fill_blanks,
@@ -176,16 +179,23 @@ def check_sentence(model: RNNLM, built_in: BuiltIn, vocab: Vocab) -> tuple[str, 
     return f"{text} → {shown}", passed
 
 
-def train_and_measure(built_in: BuiltIn, corpus: Corpus) -> tuple[Fitted, Report]:
-    """Train one model of MODELS (or ABLATIONS) and measure it; nothing is saved."""
-    start = time.perf_counter()
-    with tqdm(desc=built_in.name, unit="step", leave=False) as bar:
+@contextmanager
+def progress_bar(desc: str) -> Iterator[OnStep]:
+    """A tqdm bar on stderr (hidden when stderr is not a terminal) fed by fit()'s on_step."""
+    with tqdm(desc=desc, unit="step", leave=False, disable=None, file=sys.stderr) as bar:
 
         def on_step(step: int, total: int, loss: float) -> None:
             bar.total = total
             bar.update(1)
             bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
 
+        yield on_step
+
+
+def train_and_measure(built_in: BuiltIn, corpus: Corpus) -> tuple[Fitted, Report]:
+    """Train one model of MODELS (or ABLATIONS) and measure it; nothing is saved."""
+    start = time.perf_counter()
+    with progress_bar(built_in.name) as on_step:
         fitted = fit(built_in.recipe, corpus.vocab, corpus.train, on_step)
     seconds = time.perf_counter() - start
     model = fitted.model
