@@ -69,12 +69,16 @@ function valueLines(frame, lang) {
     return [...lines, el("p", { class: "hint" }, t("delta_not_yet", lang))];
   }
   if (frame.type === "bptt_backward") {
-    return chainOrder(Object.keys(frame.chains)).map((key) => {
+    const truncated = Object.values(frame.chains).some((c) => c.truncated);
+    const warning = truncated ? [el("p", { class: "hint" }, t("truncated", lang))] : [];
+    return [...warning, ...chainOrder(Object.keys(frame.chains)).map((key) => {
       const c = frame.chains[key];
       return vectorLine(sub(`δ${chainSuffix(key)}`, c.t), c.delta, lang, c.delta_norm);
-    });
+    })];
   }
-  return Object.entries(frame.delta_norm).map(([key, norms]) =>
+  const notes = [frame.note, frame.nan_at === null ? null : t("nan_at", lang, frame.nan_at)];
+  const warnings = notes.filter(Boolean).map((note) => el("p", { class: "warn" }, note));
+  const norms = Object.entries(frame.delta_norm).map(([key, norms]) =>
     el(
       "p",
       { class: "vector" },
@@ -84,6 +88,7 @@ function valueLines(frame, lang) {
       "]",
     ),
   );
+  return [...norms, ...warnings];
 }
 
 function vectorLine(name, vector, lang, norm) {

@@ -58,6 +58,7 @@ const STRINGS = {
     running_sum: "running sum over the steps visited so far",
     total_loss: "loss E (mean cross-entropy)",
     truncated: "truncated: 式3 dropped here",
+    nan_at: (t) => `A number became NaN or infinite at step ${t}: the gradient exploded; clipping is the remedy.`,
     gradflow: "Gradient flow",
     gradflow_hint:
       "‖δ_k‖ on a log scale as BPTT visits k; the dashed line is the bound " +
@@ -138,6 +139,7 @@ const STRINGS = {
     running_sum: "到目前为止已访问时刻的累加",
     total_loss: "损失 E（平均交叉熵）",
     truncated: "截断：此处不再执行式3",
+    nan_at: (t) => `第 ${t} 步出现 NaN 或无穷大：梯度爆炸了；补救办法是梯度裁剪。`,
     gradflow: "梯度流",
     gradflow_hint:
       "BPTT 走到 k 时画出 ‖δ_k‖（对数坐标）；虚线是上界 ‖δ_T‖(β_W β_f)^{T−k}。" +

@@ -7,6 +7,7 @@ import { createFormula } from "./formula.js";
 import { createGradflow } from "./gradflow.js";
 import { createGradsum } from "./gradsum.js";
 import { applyStatic, errorText, t } from "./i18n.js";
+import { mountLabs } from "./labs/index.js";
 import { createNetwork } from "./net.js";
 import { createPredictions } from "./predictions.js";
 
@@ -32,6 +33,9 @@ const state = {
 const views = [];
 const requests = { predict: null, bptt: null, text: "" };
 const passOfRequest = new Map(); // request id → id of the bptt pass it moves
+const ownRequests = new Set(); // ids the page itself sent (the labs send through `app`)
+const listeners = new Map(); // frame type → handlers registered by the labs (app.on)
+const waiting = []; // messages sent before the hello
 let socket = null;
 let nextId = 1;
 let typingTimer = null;
@@ -44,10 +48,29 @@ function render(...changed) {
 // ---------------------------------------------------------------- socket
 
 function send(message) {
-  const id = nextId++;
-  socket.send(JSON.stringify({ ...message, id }));
+  const id = sendRaw(message);
+  ownRequests.add(id);
   return id;
 }
+
+/** Send now, or once the hello arrived (a lab may ask before the socket is open). */
+function sendRaw(message) {
+  const id = nextId++;
+  const text = JSON.stringify({ ...message, id });
+  if (state.connection === "open") socket.send(text);
+  else waiting.push(text);
+  return id;
+}
+
+/** What the labs (static/js/labs/) get of the page: its session's socket and its state. */
+const app = {
+  send: sendRaw,
+  on(type, handler) {
+    if (!listeners.has(type)) listeners.set(type, []);
+    listeners.get(type).push(handler);
+  },
+  state,
+};
 
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
@@ -75,9 +98,12 @@ const HANDLERS = {
     document.body.dataset.model = frame.model.name;
     document.body.dataset.hidden = String(frame.model.hidden_size);
     document.body.dataset.ready = "1";
+    while (waiting.length) socket.send(waiting.shift());
     render("connection", "model");
     if (state.text) submit(state.text);
   },
+  train_done: refreshModel,
+  train_step: refreshModel,
   configured(frame) {
     state.model = frame.model;
     document.body.dataset.language = frame.model.language;
@@ -111,6 +137,7 @@ const HANDLERS = {
     }
   },
   error(frame) {
+    if (frame.re !== null && !ownRequests.has(frame.re)) return; // a lab's error: the lab shows it
     state.error = { code: frame.code, message: frame.message };
     if (frame.re === requests.predict || frame.re === requests.bptt) {
       state.predict = null;
@@ -136,9 +163,16 @@ function passFrame(frame) {
   performance.measure("step-render", { start: started, end: performance.now() });
 }
 
+/** The session's weights changed (training): read the sentence again with the new model. */
+function refreshModel(frame) {
+  if (frame.model) state.model = frame.model;
+  render("model");
+  if (state.text) submit(state.text);
+}
+
 function receive(frame) {
-  const handler = HANDLERS[frame.type];
-  if (handler) handler(frame);
+  HANDLERS[frame.type]?.(frame);
+  for (const handler of listeners.get(frame.type) ?? []) handler(frame);
 }
 
 // ---------------------------------------------------------------- actions
@@ -296,6 +330,7 @@ function start() {
     createFormula(document.getElementById("formula"), actions),
     createGradflow(document.getElementById("gradflow"), actions),
     createGradsum(document.getElementById("gradsum"), actions),
+    mountLabs(document.getElementById("labs"), app),
   );
   document.getElementById("lang-switch").addEventListener("click", () => {
     setLanguage(state.lang === "en" ? "zh" : "en");

@@ -108,7 +108,8 @@ function draw(state) {
       const below = r + 1 < chains.length ? chainTop(r + 1) : xTop;
       column.append(arrow(cx(i), below, cx(i), top + BLOCK, i === 0 ? uName(key) : null, "u"));
     });
-    column.append(inputBox(inputs[i], state.pass?.start?.x?.[i], cx(i), xTop));
+    const unknown = i > 0 && frame.unknown[i - 1]; // inputs[i] is tokens[i − 1]
+    column.append(inputBox(inputs[i], state.pass?.start?.x?.[i], cx(i), xTop, unknown));
     columns.push(column);
     root.append(column);
   }
@@ -173,8 +174,10 @@ function outputBox(frame, i, x) {
   return g;
 }
 
-function inputBox(word, index, x, top) {
-  const g = svg("g", { class: "x-box" });
+/** x_t: the word and its one-hot index; a word outside the vocabulary is read as <unk>. */
+function inputBox(word, index, x, top, unknown) {
+  const g = svg("g", { class: unknown ? "x-box unknown" : "x-box" });
+  if (unknown) g.append(svg("title", {}, "<unk>"));
   g.append(
     svg("rect", { x: x - COL_W / 2 + 10, y: top, width: COL_W - 20, height: BOX_H, rx: 6 }),
     svg("text", { x, y: top + BOX_H / 2 + 5, class: "word", ...fit(word) }, word),

@@ -62,13 +62,15 @@ def test_english_sentence_shows_the_engines_top_word_at_every_position(watched_p
 def test_network_has_one_column_per_input_word(watched_page, live_server):
     page, watch = watched_page
     open_ready(page, live_server)
-    text = "my phone is broken"
+    text = "my phone is broken zzyzx"
     send_sentence(page, text)
     network = page.get_by_role("img", name="Unrolled network")
     columns = len(tokenize(text)) + 1  # the start word s, then every token
     expect(network).to_have_attribute("data-columns", str(columns))
     expect(network.locator("g.column")).to_have_count(columns)
     assert network.locator("g.x-box .word").all_text_contents() == ["<s>", *tokenize(text)]
+    # a word outside the vocabulary is marked: the model reads it as <unk>
+    assert network.locator("g.x-box.unknown .word").all_text_contents() == ["zzyzx"]
     watch.assert_clean()
 
 
