@@ -4,7 +4,6 @@ import json
 
 from websockets.sync.client import connect
 
-ENDS = {"bptt": "bptt_totals", "train": "train_done"}
 
 
 def open_lab(page, base_url: str, tab: str):
@@ -31,8 +30,17 @@ def ask(base_url: str, *messages: dict) -> list[dict]:
                 if frame.get("re") != i + 1:
                     continue
                 frames.append(frame)
-                end = ENDS.get(message["type"]) if message.get("mode", "stream") == "stream" else None
+                end = last_frame(message)
                 if frame["type"] == "error" or end is None or frame["type"] == end:
                     break
             answers.append(frames if len(frames) > 1 else frames[0])
     return answers
+
+
+def last_frame(message: dict) -> str | None:
+    """The frame type that ends a streamed answer, or None when one frame answers."""
+    if message["type"] == "bptt" and message.get("mode") == "stream":
+        return "bptt_totals"
+    if message["type"] == "train" and message["action"] == "start":
+        return "train_done"
+    return None

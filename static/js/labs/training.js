@@ -134,7 +134,9 @@ export function createTrainingLab(body, ctx) {
     const lang = ctx.state.lang;
     try {
       const frame = await ctx.page.request({ type: "train", action });
-      if (frame.state !== "idle") setState(frame.state);
+      // a stop's train_done (answering the start) has already said how the run ended
+      if (frame.state === "idle") return;
+      setState(frame.state);
       status.set(lt(`state_${frame.state}`, ctx.state.lang), "");
     } catch (error) {
       status.set(failure(error, lang), "error");
