@@ -302,7 +302,7 @@ function wireSentence() {
 function wireKeys() {
   document.addEventListener("keydown", (event) => {
     const target = event.target;
-    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    if (target.closest("input, textarea, select, [contenteditable], #labs")) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     if (event.key === "ArrowLeft") actions.step("backward");
     else if (event.key === "ArrowRight") actions.step("forward");
