@@ -71,7 +71,7 @@ const STOPS = [
 ];
 
 /** RGB of value v on the diverging scale over [-d, d] (clamped; grey for null). */
-export function divergingRgb(v, d) {
+function divergingRgb(v, d) {
   if (v === null || v === undefined || !(d > 0)) return [170, 170, 170];
   const x = Math.max(-1, Math.min(1, v / d));
   const pos = ((x + 1) / 2) * (STOPS.length - 1);
