@@ -64,7 +64,7 @@ function phaseText(frame, pass, lang) {
 function valueLines(frame, lang) {
   if (frame.type === "bptt_forward") {
     const lines = chainOrder(Object.keys(frame.chains)).map((key) =>
-      vectorLine(sub(`s${chainSuffix(key)}`, frame.chains[key].t), frame.chains[key].s, lang),
+      vectorLine(sub(`s${chainSuffix(key)}`, frame.chains[key].t), frame.chains[key].s, lang, undefined, "state"),
     );
     return [...lines, el("p", { class: "hint" }, t("delta_not_yet", lang))];
   }
@@ -91,12 +91,12 @@ function valueLines(frame, lang) {
   return [...norms, ...warnings];
 }
 
-function vectorLine(name, vector, lang, norm) {
+function vectorLine(name, vector, lang, norm, kind = "delta") {
   const shown = vector.slice(0, SHOWN).map(fmt).join(", ");
   const more = vector.length > SHOWN ? `, ${t("hidden_more", lang, vector.length - SHOWN)}` : "";
   return el(
     "p",
-    { class: "vector" },
+    { class: `vector ${kind}` },
     el("span", { class: "name" }, name),
     " = [",
     el("span", { class: "numbers" }, shown),

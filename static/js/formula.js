@@ -147,7 +147,7 @@ function backwardLines(frame, pass, model, lang) {
     out.push(
       line(
         "式3",
-        row(msubsup("δ", "k", "time"), mo("="), msup(row(mo("("), msup(msub("δ", next), "T"), mi(n.W), fp(), mo(")")), "T"), mo("="), vec(c.delta_time)),
+        row(msubsup("δ", "k", "time"), mo("="), msup(row(mo("("), subT("δ", next), mi(n.W), fp(), mo(")")), "T"), mo("="), vec(c.delta_time)),
         c.truncated ? t("truncated", lang) : last ? t("nothing_from_future", lang) : t("time_share", lang),
       ),
     );
@@ -163,11 +163,11 @@ function backwardLines(frame, pass, model, lang) {
       ),
       line(
         "式5",
-        row(msub(`∇${n.W}`, "k"), mo("="), msub("δ", "k"), msup(msub(n.s, n.backward ? row(mi("k"), mo("+"), mn("1")) : row(mi("k"), mo("−"), mn("1"))), "T"), mspace(), norm(msub(`∇${n.W}`, "k")), mo("="), mn(fmt(c.dW_norm))),
+        row(msub(`∇${n.W}`, "k"), mo("="), msub("δ", "k"), subT(n.s, n.backward ? row(mi("k"), mo("+"), mn("1")) : row(mi("k"), mo("−"), mn("1"))), mspace(), norm(msub(`∇${n.W}`, "k")), mo("="), mn(fmt(c.dW_norm))),
       ),
       line(
         "式8",
-        row(msub(`∇${n.U}`, "k"), mo("="), msub("δ", "k"), msup(msub(n.layer > 1 ? `s${chainSuffix(String(n.layer - 1))}` : "x", "k"), "T"), mspace(), norm(msub(`∇${n.U}`, "k")), mo("="), mn(fmt(c.dU_norm))),
+        row(msub(`∇${n.U}`, "k"), mo("="), msub("δ", "k"), subT(n.layer > 1 ? `s${chainSuffix(String(n.layer - 1))}` : "x", mi("k")), mspace(), norm(msub(`∇${n.U}`, "k")), mo("="), mn(fmt(c.dU_norm))),
         c.dU_index === null ? null : t("only_column", lang, c.dU_index),
       ),
       line(
@@ -178,6 +178,11 @@ function backwardLines(frame, pass, model, lang) {
     );
   }
   return out;
+}
+
+/** A transposed vector with its index: base_indexᵀ (sub- and superscript stacked). */
+function subT(base, index) {
+  return m("msubsup", mi(base), index, mi("T"));
 }
 
 function msubsup(base, index, power) {

@@ -21,7 +21,14 @@ export function createPredictions(root, actions) {
   });
 
   function render(state, changed) {
-    if (!["predict", "lang", "selected", "error"].some((c) => changed.has(c))) return;
+    if (["predict", "lang", "selected", "error"].some((c) => changed.has(c))) rebuild(state);
+    if (["predict", "lang", "selected", "error", "pass", "pos"].some((c) => changed.has(c))) {
+      markStep(list, state.pass);
+    }
+  }
+
+  function rebuild(state) {
+    const scrollTop = list.scrollTop;
     const frame = state.predict;
     root.dataset.text = frame ? state.predictText : "";
     root.dataset.model = frame ? frame.model : "";
@@ -44,9 +51,29 @@ export function createPredictions(root, actions) {
     if (chosen) detail.append(comparison(frame, chosen, state.lang));
     const words = detail.querySelector(".context-scroll");
     if (words) words.scrollLeft = words.scrollWidth; // the n-gram windows sit at the right end
+    revealChosen(list, scrollTop);
   }
 
   return { render };
+}
+
+/** Keep the list where it was, scrolled just enough to show the chosen row. */
+function revealChosen(list, scrollTop) {
+  const row = list.querySelector("[aria-pressed=true]");
+  list.scrollTop = scrollTop;
+  if (!row) return;
+  const bottom = row.offsetTop + row.offsetHeight;
+  if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
+  else if (row.offsetTop < list.scrollTop) list.scrollTop = row.offsetTop;
+}
+
+/** Mark the row of the time step the BPTT pass stands at (o_t of step t is row t − 1). */
+function markStep(list, pass) {
+  const frame = pass && pass.pos >= 0 ? pass.frames[pass.pos] : null;
+  const t = frame?.type === "bptt_forward" ? frame.t : frame?.type === "bptt_backward" ? frame.k : null;
+  for (const button of list.querySelectorAll(".pred-row")) {
+    button.classList.toggle("stepping", t !== null && Number(button.dataset.t) === t - 1);
+  }
 }
 
 /** One position: the word just read, the RNN's top words, the actual next word's probability. */
