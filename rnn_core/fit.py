@@ -48,6 +48,7 @@ class Recipe:
     blanks_per_sentence: int = 4  # bidirectional only: blanked positions drawn per sentence
 
     def to_dict(self) -> dict:
+        """JSON-ready, for a model file's extra."""
         return asdict(self)
 
 
@@ -221,13 +222,22 @@ def _top(o: np.ndarray, vocab: Vocab, k: int) -> list[tuple[str, float]]:
     return [(vocab.word(i), float(o[i])) for i in best.tolist()]
 
 
+def dependent_hits(
+    predict: Callable[[np.ndarray], np.ndarray], vocab: Vocab, cases: Sequence[tuple[list, int]]
+) -> np.ndarray:
+    """For each (tokens, position) case: is the word at `position` the argmax of predict(x)?
+
+    x = <s> w1 … wT; predict returns (T+1, N) next-word distributions. Returns (cases,) bool.
+    """
+    hits = np.zeros(len(cases), dtype=bool)  # (cases,)
+    for i, (tokens, position) in enumerate(cases):
+        x, y = training_pair_ids(tokens, vocab)  # (T+1,), (T+1,)
+        hits[i] = np.argmax(predict(x)[position]) == y[position]
+    return hits
+
+
 def dependent_accuracy(
     predict: Callable[[np.ndarray], np.ndarray], vocab: Vocab, cases: Sequence[tuple[list, int]]
 ) -> float:
-    """Share of (tokens, position) cases whose word at `position` is the argmax of
-    predict(x) (x = <s> w1 … wT; predict returns (T+1, N) next-word distributions)."""
-    hits = 0
-    for tokens, position in cases:
-        x, y = training_pair_ids(tokens, vocab)  # (T+1,), (T+1,)
-        hits += int(np.argmax(predict(x)[position]) == y[position])
-    return hits / len(cases)
+    """Share of the cases whose word is the model's most likely next word (dependent_hits)."""
+    return float(dependent_hits(predict, vocab, cases).mean())

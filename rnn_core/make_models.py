@@ -20,13 +20,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from .fit import (
     Fitted,
     OnStep,
     Recipe,
-    dependent_accuracy,
+    dependent_hits,
     fill_blanks,
     fit,
     next_words,
@@ -103,7 +104,9 @@ class Corpus:
     vocab: Vocab
     ngrams: dict[int, NGramLM]
     long_range: list[tuple[list[str], int]]
+    long_range_families: list[str]
     long_range_skipped: int
+    three_gram_hits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     ngram_perplexity: dict[str, dict[int, float]] = field(default_factory=dict)
 
 
@@ -117,7 +120,11 @@ class Report:
     seconds: float
     check: str
     check_passed: bool
-    long_range_accuracy: float | None = None
+    long_range_hits: np.ndarray | None = None  # (cases,) bool: dependent word ranked first
+
+    @property
+    def long_range_accuracy(self) -> float | None:
+        return None if self.long_range_hits is None else float(self.long_range_hits.mean())
 
 
 def read_lines(path: Path, language: str) -> list[list[str]]:
@@ -126,14 +133,17 @@ def read_lines(path: Path, language: str) -> list[list[str]]:
     return [tokenize(line, language) for line in lines if line.strip()]
 
 
-def read_long_range(path: Path, language: str) -> tuple[list[tuple[list[str], int]], int]:
-    """The held-out long-range cases of one language as (tokens, dependent word's position).
+def read_long_range(
+    path: Path, language: str
+) -> tuple[list[tuple[list[str], int]], list[str], int]:
+    """The held-out long-range cases of one language as (tokens, dependent word's position),
+    their families, and the number of rows skipped.
 
     The file's dep_index counts the generator's tokens; the project's tokenizer may split a
     Chinese sentence differently, so the dependent word is looked up in our tokens (the
     occurrence nearest to dep_index). Rows whose word is not one of our tokens are skipped.
     """
-    cases, skipped = [], 0
+    cases, families, skipped = [], [], 0
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             if row["lang"] != language:
@@ -145,7 +155,8 @@ def read_long_range(path: Path, language: str) -> tuple[list[tuple[list[str], in
                 continue
             target = int(row["dep_index"])
             cases.append((tokens, min(found, key=lambda i: abs(i - target))))
-    return cases, skipped
+            families.append(row["family"])
+    return cases, families, skipped
 
 
 def load_corpus(data_dir: Path, language: str) -> Corpus:
@@ -153,8 +164,11 @@ def load_corpus(data_dir: Path, language: str) -> Corpus:
     train = read_lines(data_dir / language / "train.txt", language)
     valid = read_lines(data_dir / language / "valid.txt", language)
     vocab = Vocab.build(train)
-    cases, skipped = read_long_range(data_dir / "long_range.tsv", language)
-    corpus = Corpus(language, train, valid, vocab, ngram_models(vocab, train), cases, skipped)
+    cases, families, skipped = read_long_range(data_dir / "long_range.tsv", language)
+    corpus = Corpus(
+        language, train, valid, vocab, ngram_models(vocab, train), cases, families, skipped
+    )
+    corpus.three_gram_hits = dependent_hits(corpus.ngrams[3].distributions, vocab, cases)
     corpus.ngram_perplexity = {
         split: {n: ngram_perplexity(lm, vocab, sents) for n, lm in corpus.ngrams.items()}
         for split, sents in (("train", train), ("valid", valid))
@@ -207,7 +221,7 @@ def train_and_measure(built_in: BuiltIn, corpus: Corpus) -> tuple[Fitted, Report
     )
     report.check, report.check_passed = check_sentence(model, built_in, corpus.vocab)
     if not built_in.recipe.bidirectional:
-        report.long_range_accuracy = dependent_accuracy(
+        report.long_range_hits = dependent_hits(
             lambda x: model.forward(x)[0], corpus.vocab, corpus.long_range
         )
     print(
@@ -252,11 +266,6 @@ def _save(path: Path, fitted: Fitted, corpus: Corpus, report: Report) -> None:
         trainer_state=fitted.trainer_state,
         extra=extra,
     )
-
-
-def three_gram_accuracy(corpus: Corpus) -> float:
-    """The 3-gram's accuracy at the dependent words of the long-range cases."""
-    return dependent_accuracy(corpus.ngrams[3].distributions, corpus.vocab, corpus.long_range)
 
 
 def render_docs(
@@ -341,15 +350,20 @@ def render_docs(
         if r.long_range_accuracy is None:
             continue
         corpus = corpora[r.built_in.language]
-        skipped = f" ({corpus.long_range_skipped} skipped)" if corpus.long_range_skipped else ""
+        skipped = corpus.long_range_skipped
+        more = f" (+{skipped} skipped)" if skipped else ""
         lines.append(
-            f"| {r.built_in.name} | {len(corpus.long_range)}{skipped} | "
-            f"{r.long_range_accuracy:.1%} | {three_gram_accuracy(corpus):.1%} |"
+            f"| {r.built_in.name} | {len(corpus.long_range)}{more} | "
+            f"{r.long_range_accuracy:.1%} | {corpus.three_gram_hits.mean():.1%} |"
         )
     lines += [
         "",
         "Skipped cases: the dependent word of the generator's tokenization is not a token of the",
         "project's tokenizer (jieba with the project's dictionary) for that sentence.",
+        "",
+        "By family (accuracy at the dependent word; a family may have two dependent words):",
+        "",
+        *_family_table(reports, corpora),
         "",
         "## The tutorial's sentences",
         "",
@@ -366,6 +380,26 @@ def render_docs(
             f"| {r.built_in.name} | {r.check} | {expected} | {'yes' if r.check_passed else 'NO'} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _family_table(reports: Sequence[Report], corpora: dict[str, Corpus]) -> list[str]:
+    """Rows language, family, cases, 3-gram and each next-word model of that language."""
+    scored = [r for r in reports if r.long_range_hits is not None]
+    lines = ["| language | family | cases | 3-gram | models |", "|---|---|---|---|---|"]
+    for language, corpus in corpora.items():
+        families = np.array(corpus.long_range_families)  # (cases,)
+        for family in sorted(set(corpus.long_range_families)):
+            rows = families == family  # (cases,) bool
+            models = ", ".join(
+                f"{r.built_in.name} {r.long_range_hits[rows].mean():.0%}"
+                for r in scored
+                if r.built_in.language == language
+            )
+            lines.append(
+                f"| {language} | {family} | {rows.sum()} | "
+                f"{corpus.three_gram_hits[rows].mean():.0%} | {models} |"
+            )
+    return lines
 
 
 def _ablation_row(r: Report) -> str:
