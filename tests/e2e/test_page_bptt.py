@@ -110,6 +110,32 @@ def test_delta_shown_equals_the_engines_and_stepping_back_changes_it(watched_pag
     watch.assert_clean()
 
 
+def test_delta_arrows_are_as_thick_as_the_engines_delta_norms(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = SENTENCES[page.locator("body").get_attribute("data-language")]
+    start_pass(page, text)
+    x, trace = engine_trace(page, live_server, text)
+    T = len(x)
+    for pos in range(1, 2 * T + 1):  # every frame up to the totals
+        click_and_wait(page, "Step forward", pos)
+    expect(page.locator("#bptt .phase")).to_contain_text("Totals")
+    arrows = page.get_by_role("img", name="Unrolled network").locator("line.delta-arrow.on")
+    expect(arrows).to_have_count(T - 1)  # δ_k flows on to k − 1 for k = T … 2
+    widths = {}
+    for i in range(T - 1):
+        tip = arrows.nth(i).get_attribute("data-tip")  # "‖δ₇‖ = 0.2100"
+        k = int(tip[2 : tip.index("‖", 1)].translate(SUBSCRIPT_DIGITS))
+        widths[k] = float(arrows.nth(i).get_attribute("stroke-width"))
+    norms = np.linalg.norm(trace.chains["1"].delta, axis=1)  # (T,) ‖δ_k‖
+    excess = np.array([widths[k] - min(widths.values()) for k in range(2, T + 1)])
+    expected = norms[1:] - norms[1:].min()
+    np.testing.assert_allclose(excess / excess.max(), expected / expected.max(), atol=1e-6)
+    expect(page.locator("#gradflow")).to_have_attribute("data-points", str(T))
+    expect(page.locator("#gradsum figure.card")).to_have_count(T + 1)  # T cards and the total
+    watch.assert_clean()
+
+
 def test_keyboard_arrows_step_and_space_plays_and_pauses(watched_page, live_server):
     page, watch = watched_page
     open_ready(page, live_server)
