@@ -70,7 +70,7 @@ export function createFormula(root, _actions) {
     const model = state.model;
     const lines =
       frame.type === "bptt_forward"
-        ? forwardLines(frame, model)
+        ? forwardLines(frame, model, state.lang)
         : frame.type === "bptt_backward"
           ? backwardLines(frame, pass, model, state.lang)
           : totalLines(frame, pass, state.lang);
@@ -80,7 +80,7 @@ export function createFormula(root, _actions) {
   return { render };
 }
 
-function forwardLines(frame, model) {
+function forwardLines(frame, model, lang) {
   const f = model?.activation ?? "f";
   const bias = model?.bias ? [mo("+"), mi("b")] : [];
   const out = [];
@@ -96,7 +96,7 @@ function forwardLines(frame, model) {
           msub("net", "t"), mo("="), mi(n.U), input, mo("+"), mi(n.W), msub(n.s, prev), ...bias,
           mo("="), vec(c.net),
         ),
-        n.layer === 1 ? `x_t = one-hot #${frame.x} “${frame.word}”` : null,
+        n.layer === 1 ? t("input_note", lang, frame.x, frame.word) : null,
       ),
       line("", row(msub(n.s, prev), mo("="), vec(c.s_prev))),
       line("", row(msub(n.s, "t"), mo("="), mi(f), row(mo("("), msub("net", "t"), mo(")")), mo("="), vec(c.s))),
@@ -113,7 +113,7 @@ function forwardLines(frame, model) {
         mspace(),
         msub("E", "t"), mo("="), mo("−"), mi("log"), msub("o", "t"), row(mo("["), msub("y", "t"), mo("]")), mo("="), mn(fmt(frame.loss_t)),
       ),
-      `y_t = #${frame.y} “${frame.label}”`,
+      t("label_note", lang, frame.y, frame.label),
     ),
   );
   return out;

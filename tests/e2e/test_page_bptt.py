@@ -89,6 +89,8 @@ def test_delta_shown_equals_the_engines_and_stepping_back_changes_it(watched_pag
     start_pass(page, text)
     x, trace = engine_trace(page, live_server, text)
     T = len(x)
+    indices = page.get_by_role("img", name="Unrolled network").locator("g.x-box .index")
+    assert indices.all_text_contents() == [f"#{i}" for i in x]  # the page's one-hot indices
     formula = page.locator("#formula")
     expect(formula).to_contain_text("式2")
     for pos in range(1, T + 1):  # T−1 more forward frames, then the first backward frame k = T
