@@ -4,7 +4,7 @@
 // Reads state.predict (words, states, predictions) and state.pass (frames); never sends anything.
 
 import { label, t } from "./i18n.js";
-import { chainOrder, chainSuffix, clear, diverging, el, fmt, maxAbs, pct, sub, svg } from "./util.js";
+import { chainOrder, chainSuffix, clear, diverging, el, fmt, pct, sub, svg } from "./util.js";
 
 const COL_W = 78; // width of one time step
 const LEFT = 48; // room for the row labels
@@ -51,7 +51,8 @@ export function createNetwork(root, _actions) {
       }
     }
     if (drawing && ["predict", "pass", "pos", "lang", "error"].some((c) => changed.has(c))) {
-      highlight(drawing, state.pass);
+      const current = highlight(drawing, state.pass);
+      if (current >= 0) reveal(holder, drawing.columns[current]);
     }
   }
 
@@ -145,10 +146,16 @@ function defs() {
   return svg("defs", {}, marker("arrow-head", "head"), marker("delta-head", "head delta"));
 }
 
-/** The scale of unit values: [-1, 1] for squashing activations, else the largest |s|. */
+/** The scale of unit values: [-1, 1] for tanh and sigmoid; else 95% of the |s| lie within it. */
 function valueScale(model, states) {
   if (model && ["tanh", "sigmoid"].includes(model.activation)) return 1;
-  return Math.max(1e-12, ...Object.values(states).map((rows) => maxAbs(rows)));
+  const sizes = Object.values(states)
+    .flat(2)
+    .filter((v) => v !== null)
+    .map(Math.abs)
+    .sort((a, b) => a - b);
+  // the 95th percentile: one huge unit (relu can grow without bound) must not wash out the rest
+  return Math.max(1e-12, sizes[Math.floor(0.95 * (sizes.length - 1))] ?? 0);
 }
 
 function rowLabels(chains, chainTop, xTop) {
@@ -251,7 +258,18 @@ function wName(key) {
   return `W${chainSuffix(key)}`;
 }
 
-/** Light the pass's position: forward columns done/current/pending, δ arrows visited so far. */
+/** Scroll a long sentence sideways just enough to show the current column. */
+function reveal(holder, column) {
+  const box = holder.getBoundingClientRect();
+  const col = column.getBoundingClientRect();
+  if (col.left < box.left) holder.scrollLeft -= box.left - col.left + 12;
+  else if (col.right > box.right) holder.scrollLeft += col.right - box.right + 12;
+}
+
+/**
+ * Light the pass's position: forward columns done/current/pending, δ arrows visited so far.
+ * Returns the current column (−1 at the totals or without a pass).
+ */
 function highlight(drawing, pass) {
   const frame = pass && pass.pos >= 0 ? pass.frames[pass.pos] : null;
   const T = drawing.columns.length;
@@ -294,6 +312,7 @@ function highlight(drawing, pass) {
       path.dataset.tip = `‖${sub("δ", chain.t)}‖ = ${fmt(chain.delta_norm)}`;
     }
   }
+  return current;
 }
 
 /** Backward frames from the first visited up to the current position. */
