@@ -18,7 +18,9 @@ def test_tanh_check_shows_a_worst_relative_error_below_1e_6(watched_page, live_s
     assert float(worst.get_attribute("data-worst")) < 1e-6
     assert "passed" in worst.inner_text()
     assert lab.locator(".gc-table tr").count() == 1 + 5  # header + U1 W1 b1 V c
-    dots = page.evaluate("document.querySelector('#labs .gc-chart').data.slice(1).map(t => t.x.length)")
+    dots = page.evaluate(
+        "document.querySelector('#labs .gc-chart').data.slice(1).map(t => t.x.length)"
+    )
     assert sum(dots) > 0
     watch.assert_clean()
 
@@ -30,7 +32,10 @@ def test_tutorial_toggle_shows_the_identity_check_passing_the_buggy_code(watched
     lab.get_by_role("checkbox", name="tutorial's own check").check()
     verdicts = lab.locator(".verdicts li")
     verdicts.first.wait_for()
-    shown = {li.get_attribute("data-check"): li.get_attribute("data-passed") == "true" for li in verdicts.all()}
+    shown = {
+        li.get_attribute("data-check"): li.get_attribute("data-passed") == "true"
+        for li in verdicts.all()
+    }
     assert shown["identity_buggy"] is True  # the blind spot
     assert shown["identity_buggy"] == tutorial_gradient_check(True).passed
     assert shown["tanh_buggy"] is False

@@ -5,11 +5,16 @@ import json
 from websockets.sync.client import connect
 
 
-
-def open_lab(page, base_url: str, tab: str):
-    """Load the page, wait for the session, click the lab's tab; return the visible lab panel."""
+def open_lab(page, base_url: str, tab: str, sentence: str | None = None):
+    """Load the page, wait for the session, type `sentence` in the page's sentence box (when
+    given), click the lab's tab; return the visible lab panel."""
     page.goto(base_url + "/")
     page.wait_for_selector("body[data-ready='1']", state="attached")
+    if sentence is not None:
+        box = page.get_by_role("textbox", name="Sentence")
+        box.fill(sentence)
+        box.press("Enter")
+        page.wait_for_selector("#predictions .pred-row", state="attached")
     page.get_by_role("tab", name=tab, exact=True).click()
     return page.locator("#labs [role=tabpanel]:not([hidden])")
 

@@ -12,7 +12,7 @@ def shown_o(lab) -> list[str]:
     return lab.locator(".softmax-o").all_inner_texts()
 
 
-def test_default_z_shows_the_tutorials_probabilities_and_the_engines_loss(watched_page, live_server):
+def test_default_z_shows_the_tutorials_probabilities_and_the_exact_loss(watched_page, live_server):
     page, watch = watched_page
     lab = open_lab(page, live_server, "Softmax")
     lab.locator(".softmax-o").first.wait_for()
@@ -36,7 +36,9 @@ def test_editing_z_and_the_label_recomputes_on_the_server(watched_page, live_ser
     assert shown_o(lab) == [f"{v:.2f}" for v in o]
     lab.get_by_role("radio", name="3").click()
     expect(lab.locator(".softmax-loss")).to_contain_text("o_3")
-    assert float(lab.locator(".softmax-loss").get_attribute("data-loss")) == pytest.approx(-np.log(o[2]))
+    assert float(lab.locator(".softmax-loss").get_attribute("data-loss")) == pytest.approx(
+        -np.log(o[2])
+    )
     assert lab.locator(".softmax-note").is_hidden()
     watch.assert_clean()
 

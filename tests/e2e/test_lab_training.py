@@ -49,14 +49,16 @@ def test_pause_resume_and_stop_drive_the_server(watched_page, live_server):
     watch.assert_clean()
 
 
-def test_one_sgd_step_lowers_the_sentences_loss_and_shows_w_before_and_after(watched_page, live_server):
+def test_one_sgd_step_lowers_the_loss_and_shows_w_before_and_after(watched_page, live_server):
     page, watch = watched_page
     lab = open_lab(page, live_server, "Training")
     fresh_small_model(lab)
     lab.get_by_role("button", name="One SGD step on this sentence").click()
     title = lab.locator(".sgd-step h3")
     expect(title).to_contain_text("W ← W − η∇W")
-    assert float(title.get_attribute("data-loss-after")) < float(title.get_attribute("data-loss-before"))
+    assert float(title.get_attribute("data-loss-after")) < float(
+        title.get_attribute("data-loss-before")
+    )
     assert lab.locator(".sgd-step tr").count() == 1 + 5
     expect(lab.locator(".heatmaps[data-weight='W1'] .heatmap")).to_have_count(3)
     watch.assert_clean()

@@ -112,6 +112,7 @@ export function createTrainingLab(body, ctx) {
     if (ctx.state.text) message.sample = ctx.state.text;
     try {
       const done = await ctx.page.request(message, onTrainFrame);
+      if (done.reason === "finished") bar.value = 1; // the last progress frame may be coalesced away
       const key = done.reason === "nan" ? "done_nan" : "done";
       status.set(lt(key, ctx.state.lang, done), done.reason === "nan" ? "error" : "ok");
     } catch (error) {
