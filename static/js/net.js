@@ -169,7 +169,9 @@ function rowLabels(chains, chainTop, xTop) {
 }
 
 function outputBox(frame, i, x) {
-  const guess = frame.positions[i]?.rnn[0] ?? (frame.blank?.index === i ? frame.blank.rnn[0] : null);
+  // a bidirectional model answers only at the blank: token `index` is input index + 1 (after <s>)
+  const atBlank = frame.blank && frame.blank.index + 1 === i;
+  const guess = frame.positions[i]?.rnn[0] ?? (atBlank ? frame.blank.rnn[0] : null);
   const g = svg("g", { class: "o-box" });
   g.append(svg("rect", { x: x - COL_W / 2 + 10, y: 8, width: COL_W - 20, height: BOX_H, rx: 6 }));
   if (guess) {
