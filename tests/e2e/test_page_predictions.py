@@ -131,3 +131,15 @@ def test_hovering_a_hidden_unit_shows_its_exact_value(watched_page, live_server)
     assert name == "s₃[5]"
     assert float(value) == states["1"][2, 5]
     watch.assert_clean()
+
+
+def test_a_short_pause_in_typing_sends_the_sentence_without_enter(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = "my phone is broken"
+    box = page.get_by_role("textbox", name="Sentence")
+    box.fill("")
+    box.press_sequentially(text, delay=20)
+    expect(page.locator("#predictions")).to_have_attribute("data-text", text)
+    assert read_column(page) == ["<s>", *tokenize(text)]
+    watch.assert_clean()
