@@ -111,7 +111,7 @@ function flowSvg(pass, lang) {
       if (layer === L) root.append(arrow(x(t), y(layer) - 44, x(t), y(layer) - 16, width(s.out), "out"));
       root.append(
         svg("circle", { cx: x(t), cy: y(layer), r: 15, class: "node", "data-chain": key, "data-t": String(t), "data-norm": String(s.delta) }, svg("title", {}, `‖δ_${t}‖ = ${sci(s.delta)}`)),
-        svg("text", { x: x(t), y: y(layer) + 30, class: "norm", "text-anchor": "middle" }, sci(s.delta)),
+        svg("text", { x: x(t) + 6, y: y(layer) + 32, class: "norm" }, sci(s.delta)),
       );
     }
   });

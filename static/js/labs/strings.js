@@ -261,7 +261,7 @@ const STRINGS = {
     labs: "实验",
     tab_training: "训练",
     tab_vanishing: "梯度爆炸与消失",
-    tab_softmax: "Softmax",
+    tab_softmax: "Softmax 与交叉熵",
     tab_data: "语言模型的数据",
     tab_bidirectional: "双向",
     tab_deep: "深层",

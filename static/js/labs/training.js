@@ -172,7 +172,7 @@ export function createTrainingLab(body, ctx) {
       legend: { orientation: "h", y: 1.14, x: 0 },
       xaxis: { title: { text: lt("axis_step", lang) } },
       yaxis: { title: { text: lt("loss_trace", lang) }, color: LOSS_COLOR },
-      yaxis2: { title: { text: lt("ppl_trace", lang) }, overlaying: "y", side: "right", type: "log", color: PPL_COLOR },
+      yaxis2: { title: { text: lt("ppl_trace", lang) }, overlaying: "y", side: "right", color: PPL_COLOR },
     };
     window.Plotly.newPlot(curves, traces, layout, PLOT_CONFIG);
     curvesDrawn = true;
@@ -274,20 +274,21 @@ export function createTrainingLab(body, ctx) {
   };
 }
 
-/** W before, after and after − before as three heatmaps, appended to `parent`. */
+/** W before, after and after − before as three heatmaps (blue −, red + as on the page). */
 function heatmaps(parent, name, w, lang) {
   const holder = el("div", { class: "heatmaps", "data-weight": name });
   parent.append(holder);
   const change = w.after.map((row, i) => row.map((v, j) => (v === null || w.before[i][j] === null ? null : v - w.before[i][j])));
   const panels = [
-    [`${name} ${lt("before", lang)}`, w.before, "RdBu"],
-    [`${name} ${lt("after", lang)}`, w.after, "RdBu"],
-    [`${lt("change", lang)}`, change, "PuOr"],
+    [`${name} ${lt("before", lang)}`, w.before],
+    [`${name} ${lt("after", lang)}`, w.after],
+    [`${lt("change", lang)}`, change],
   ];
-  for (const [title, z, scale] of panels) {
+  for (const [title, z] of panels) {
     const node = el("div", { class: "heatmap" });
     holder.append(node);
-    plot(node, [{ z, type: "heatmap", colorscale: scale, zmid: 0, reversescale: scale === "RdBu", showscale: true }], {
+    // Plotly's RdBu runs blue (−) to red (+), the page's convention
+    plot(node, [{ z, type: "heatmap", colorscale: "RdBu", zmid: 0, showscale: true }], {
       height: 230,
       margin: { l: 30, r: 10, t: 28, b: 24 },
       title: { text: title, font: { size: 12 } },
