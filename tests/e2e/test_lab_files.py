@@ -45,3 +45,22 @@ def test_an_uploaded_corpus_is_counted_by_the_server(watched_page, live_server):
     expect(status).to_contain_text("3 sentences")
     assert "language en" in status.inner_text()
     watch.assert_clean()
+
+
+def test_the_training_lab_trains_on_the_uploaded_corpus(watched_page, live_server):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Model files")
+    corpus = {"name": "mine.txt", "mimeType": "text/plain", "buffer": (CORPUS * 20).encode()}
+    lab.get_by_label("Upload a corpus (.txt, UTF-8)").set_input_files(corpus)
+    status = lab.locator(".lab-status").last
+    expect(status).to_contain_text("60 sentences")
+    vocab_size = int(status.inner_text().split("vocabulary ")[1].rstrip("."))
+    page.get_by_role("tab", name="Training", exact=True).click()
+    training = page.locator("#labs [role=tabpanel]:not([hidden])")
+    training.get_by_label("Corpus").select_option(label="uploaded corpus")
+    training.get_by_label("Epochs").fill("3")
+    training.get_by_role("button", name="Start").click()
+    expect(training.locator(".lab-status")).to_contain_text("Done (finished)", timeout=30_000)
+    page.get_by_role("tab", name="Model files", exact=True).click()
+    expect(lab.locator(".current-model")).to_contain_text(f"{vocab_size} words")
+    watch.assert_clean()

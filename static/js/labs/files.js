@@ -1,5 +1,5 @@
 // Model files: download the page session's model (GET /api/sessions/{token}/model), load a .npz
-// into it (POST …/model), upload a corpus (POST …/corpus, optionally starting training). Sizes
+// into it (POST …/model), upload a corpus (POST …/corpus; the Training tab trains on it). Sizes
 // are checked against the hello frame's limits and text is checked to be UTF-8 before anything
 // is sent; the server checks again and its message is shown as it is.
 
@@ -13,13 +13,12 @@ export function createFilesLab(body, ctx) {
   const modelFile = el("input", { type: "file", accept: ".npz", "aria-label": "Load a model file (.npz)" });
   const modelStatus = statusLine();
   const corpusFile = el("input", { type: "file", accept: ".txt,text/plain", "aria-label": "Upload a corpus (.txt, UTF-8)" });
-  const startAfter = el("input", { type: "checkbox" });
   const corpusStatus = statusLine();
   body.append(
     current,
     el("div", { class: "lab-controls" }, download),
     el("div", { class: "file-row" }, text("load_model", "h3"), modelFile, modelStatus.node),
-    el("div", { class: "file-row" }, text("upload_corpus", "h3"), corpusFile, el("label", { class: "lab-field inline" }, startAfter, text("start_after_upload")), corpusStatus.node),
+    el("div", { class: "file-row" }, text("upload_corpus", "h3"), corpusFile, corpusStatus.node, text("train_uploaded", "p", { class: "hint" })),
   );
 
   function base() {
@@ -65,7 +64,7 @@ export function createFilesLab(body, ctx) {
       return;
     }
     try {
-      const summary = await post(`/corpus${startAfter.checked ? "?start=true" : ""}`, file);
+      const summary = await post("/corpus", file);
       corpusStatus.set(lt("uploaded", lang, summary), "ok");
     } catch (error) {
       corpusStatus.set(lt("server_error", lang, error.message), "error");

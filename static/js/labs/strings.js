@@ -63,7 +63,6 @@ const STRINGS = {
       "it starts from a fresh model with a vocabulary built from your text.",
 
     // shared
-    run: "Run",
     not_connected: "Waiting for the server…",
     working: "Computing…",
     server_error: (message) => `The server refused: ${message}`,
@@ -75,18 +74,14 @@ const STRINGS = {
     steps_T: "Steps T",
     sentence_from_page: "Uses the sentence typed at the top of the page.",
     no_sentence: "Type a sentence at the top of the page first.",
-    unknown_word: "(not in the vocabulary: <unk>)",
 
     // softmax
     z_label: "Scores z",
-    z_hint: "Numbers separated by commas or spaces",
     true_label: "True label",
-    class_n: (i) => `class ${i}`,
     col_i: "i",
     col_z: "z_i",
     col_y: "y_i",
     col_o: "o_i = softmax(z)_i",
-    sum_line: (s) => `Σ o_i = ${s}`,
     loss_line: (i, o, loss) => `L = −log o_${i} = −log ${o} = ${loss}`,
     softmax_note:
       "The tutorial writes 3.51: it rounds o_1 to 0.03 before taking the log " +
@@ -166,7 +161,6 @@ const STRINGS = {
     resume: "Resume",
     stop: "Stop",
     sgd_step: "One SGD step on this sentence",
-    state_idle: "Not training.",
     state_running: "Training…",
     state_paused: "Paused.",
     configured: (m) =>
@@ -246,8 +240,7 @@ const STRINGS = {
     download: "Download the current model (.npz)",
     load_model: "Load a model file (.npz)",
     upload_corpus: "Upload a corpus (.txt, UTF-8)",
-    start_after_upload: "Start training on it",
-    choose_file: "Choose file",
+    train_uploaded: "To train on it, choose “uploaded corpus” in the Training tab and press Start.",
     loaded: (m) => `Loaded “${m.name}”: ${m.vocab_size} words, hidden ${m.hidden_size}.`,
     uploaded: (r) =>
       `Uploaded ${r.bytes} bytes: ${r.sentences} sentences, ${r.tokens} tokens, language ` +
@@ -306,7 +299,6 @@ const STRINGS = {
       "保存本页正在用的模型（比如训练之后），载入以前保存的模型文件，或上传你自己的语料：" +
       "UTF-8 纯文本，每行一句。在上面训练会从一个新模型开始，词典由你的文本建立。",
 
-    run: "运行",
     not_connected: "正在等待服务器…",
     working: "计算中…",
     server_error: (message) => `服务器拒绝了请求：${message}`,
@@ -318,17 +310,13 @@ const STRINGS = {
     steps_T: "步数 T",
     sentence_from_page: "使用页面顶部输入的句子。",
     no_sentence: "请先在页面顶部输入一句话。",
-    unknown_word: "（不在词典中：<unk>）",
 
     z_label: "得分 z",
-    z_hint: "用逗号或空格分隔的数",
     true_label: "真实标签",
-    class_n: (i) => `第 ${i} 类`,
     col_i: "i",
     col_z: "z_i",
     col_y: "y_i",
     col_o: "o_i = softmax(z)_i",
-    sum_line: (s) => `Σ o_i = ${s}`,
     loss_line: (i, o, loss) => `L = −log o_${i} = −log ${o} = ${loss}`,
     softmax_note:
       "教程写的是 3.51：它先把 o_1 四舍五入成 0.03 再取对数（−log 0.03 = 3.51）。" +
@@ -402,7 +390,6 @@ const STRINGS = {
     resume: "继续",
     stop: "停止",
     sgd_step: "在这句话上做一步 SGD",
-    state_idle: "没有在训练。",
     state_running: "训练中…",
     state_paused: "已暂停。",
     configured: (m) =>
@@ -475,8 +462,7 @@ const STRINGS = {
     download: "下载当前模型（.npz）",
     load_model: "载入模型文件（.npz）",
     upload_corpus: "上传语料（.txt，UTF-8）",
-    start_after_upload: "上传后开始训练",
-    choose_file: "选择文件",
+    train_uploaded: "要在上面训练，请在“训练”标签页选择“上传的语料”，再按“开始”。",
     loaded: (m) => `已载入“${m.name}”：词典 ${m.vocab_size} 个词，隐藏层 ${m.hidden_size}。`,
     uploaded: (r) =>
       `已上传 ${r.bytes} 字节：${r.sentences} 句，${r.tokens} 个词，语言 ${r.language}，` +

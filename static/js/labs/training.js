@@ -25,7 +25,7 @@ export function createTrainingLab(body, ctx) {
     optimizer: choice(OPTIMIZERS, "sgd"),
     clip: number(5, 0.01, 1e6, "any"),
     truncate: number("", 1, 1000),
-    corpus: choice(["builtin", "uploaded"], "builtin"),
+    corpus: choice(["builtin", "uploaded"], "builtin", {}, { builtin: "corpus_builtin", uploaded: "corpus_uploaded" }),
     epochs: number(2, 1, 1000),
   };
   const configure = button("new_model");

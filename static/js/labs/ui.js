@@ -26,10 +26,14 @@ export function button(key, attrs = {}) {
   );
 }
 
-/** A <select> of `values` (shown as they are, e.g. tanh, relu) with `value` chosen. */
-export function choice(values, value, attrs = {}) {
+/** A <select> of `values` with `value` chosen; an option shows the lab string labels[v] when
+ *  given (and follows the language), else the value itself (tanh, relu, …). */
+export function choice(values, value, attrs = {}, labels = {}) {
   const node = el("select", attrs);
-  for (const v of values) node.append(el("option", { value: String(v) }, String(v)));
+  for (const v of values) {
+    const key = labels[v];
+    node.append(el("option", { value: String(v), "data-lab-i18n": key }, key ? lt(key, "en") : String(v)));
+  }
   node.value = String(value);
   return node;
 }
@@ -103,9 +107,6 @@ export function lazy(load) {
       if (loaded || state.connection !== "open") return;
       loaded = true;
       load(state);
-    },
-    reset() {
-      loaded = false;
     },
   };
 }
