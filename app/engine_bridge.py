@@ -567,9 +567,12 @@ def vanishing_frame(msg) -> VanishingFrame:
 
 
 def _first_nonfinite_step(chain: ChainTrace) -> int | None:
-    """The first step (1-based t) BPTT reaches whose δ is not finite, in visiting order."""
+    """The first step (1-based t) BPTT reaches whose δ, or ‖δ‖, is not finite, in visiting order.
+
+    ‖δ‖ counts too: δ's entries can still be finite when its norm overflows float64.
+    """
     order = chain.visit_order()
-    i = first_nonfinite(chain.delta[order])
+    i = first_nonfinite(chain.delta_norm[order])
     return None if i is None else order[i] + 1
 
 

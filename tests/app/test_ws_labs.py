@@ -88,6 +88,16 @@ def test_exploding_norms_report_where_nan_appears_and_clipping(ws):
     assert ws.ask({"type": "vanishing", "T": 201})["code"] == "limit"
 
 
+def test_nan_at_marks_the_first_step_whose_norm_overflows_even_if_delta_is_finite(ws):
+    frame = ws.ask(
+        {"type": "vanishing", "activation": "identity", "radius": 10, "T": 200, "hidden": 8}
+    )
+    norms = frame["delta_norm"]
+    first_null = max(k for k, n in enumerate(norms) if n is None) + 1  # BPTT visits T..1
+    assert frame["nonfinite"] is True
+    assert frame["nan_at"] == first_null
+
+
 def test_vocab_lists_words_by_id_and_ping_answers(ws):
     frame = ws.ask({"type": "vocab", "offset": 0, "limit": 7})
     assert frame["words"][:5] == ["<pad>", "<unk>", "<s>", "</s>", "<blank>"]
