@@ -25,3 +25,25 @@ def test_api_docs_render_offline(watched_page, live_server):
     page.goto(live_server + "/docs")
     page.get_by_text("/api/models").first.wait_for(timeout=15000)
     watch.assert_clean()
+
+
+CONTRACT_NAMES = [
+    ("textbox", "Sentence"),
+    ("region", "Next-word predictions"),
+    ("img", "Unrolled network"),
+    ("region", "BPTT"),
+    ("button", "Step backward"),
+    ("button", "Step forward"),
+    ("button", "Play"),
+    ("button", "Pause"),
+    ("button", "中文"),
+]
+
+
+def test_each_contract_name_finds_exactly_one_element_on_the_opened_page(watched_page, live_server):
+    page, watch = watched_page
+    page.goto(live_server + "/")
+    page.wait_for_selector("body[data-ready='1']", state="attached")
+    counts = {name: page.get_by_role(role, name=name).count() for role, name in CONTRACT_NAMES}
+    assert counts == {name: 1 for _, name in CONTRACT_NAMES}
+    watch.assert_clean()
