@@ -138,7 +138,7 @@ class Configure(Message):
     init: Annotated[str, Field(min_length=1, max_length=32)] = "xavier"
     radius: Annotated[float, Field(gt=0, le=100)] | None = None
     optimizer: Annotated[str, Field(min_length=1, max_length=32)] = "sgd"
-    lr: Annotated[float, Field(gt=0, le=100)] = 0.1
+    lr: Annotated[float, Field(gt=0, le=100)] | None = None  # None: η for that kind of model
     clip: Annotated[float, Field(gt=0)] | None = 5.0
     truncate: Annotated[int, Field(ge=1, le=1000)] | None = None
     seed: Seed = 0

@@ -52,12 +52,19 @@ from rnn_core.text import detect_language
 log = logging.getLogger("unrolled.service")
 
 
+# Default η of a session's SGD. The built-in models' ReLU states reach ±10, so their gradients
+# are large: at η = 0.1 the tutorial's single SGD step raises their loss, at 0.01 (clipped at 5)
+# it lowers it. A fresh model (small tanh states) learns at the tutorial's larger rate.
+BUILTIN_LR = 0.01
+FRESH_LR = 0.1
+
+
 @dataclass
 class Hyper:
     """Training settings of a session (configure sets them)."""
 
     optimizer: str = "sgd"
-    lr: float = 0.1
+    lr: float = BUILTIN_LR
     clip: float | None = 5.0
     truncate: int | None = None
 
@@ -374,9 +381,10 @@ class Service:
                 raise ProtocolError("unknown_model", f"no built-in model {msg.model!r}", "model")
         else:
             lm = await self.pool.run(self._configured_lm, state, msg)
-        optimizer = await self.pool.run(make_optimizer, msg.optimizer, msg.lr)
+        lr = msg.lr if msg.lr is not None else BUILTIN_LR if msg.model is not None else FRESH_LR
+        optimizer = await self.pool.run(make_optimizer, msg.optimizer, lr)
         state.lm, state.optimizer = lm, optimizer
-        state.hyper = Hyper(msg.optimizer, msg.lr, msg.clip, msg.truncate)
+        state.hyper = Hyper(msg.optimizer, lr, msg.clip, msg.truncate)
         self.send(session, Configured(model=self.model_info(state)), msg.id)
 
     def _configured_lm(self, state: SessionState, msg: Configure) -> LM:

@@ -38,9 +38,10 @@ def test_one_sgd_step_changes_every_weight_as_the_engine_does(ws, world):
     loss, grads = lm.model.loss_and_grads(x, y)
     clip_grad_norm(grads, 5.0)
     W_before = lm.model.params["W1"].copy()
-    SGD(0.1).step(lm.model.params, grads)
+    SGD(0.01).step(lm.model.params, grads)  # a session's default η for a built-in model
     frame = ws.ask({"type": "train", "action": "step", "text": SENTENCE})
     assert frame["type"] == "train_step" and frame["loss_before"] == loss
+    assert frame["lr"] == 0.01
     assert frame["loss_after"] < frame["loss_before"]
     W = frame["weights"]["W1"]
     np.testing.assert_array_equal(np_list(W["before"]), W_before)
