@@ -14,8 +14,17 @@ import pytest
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 LANGS = ("en", "zh")
-FAMILIES = {"late_criticised", "good_praised", "broken_buy", "broken_repair", "lost_found",
-            "weather_item", "state_action", "city_travel", "relative_pronoun"}
+FAMILIES = {
+    "late_criticised",
+    "good_praised",
+    "broken_buy",
+    "broken_repair",
+    "lost_found",
+    "weather_item",
+    "state_action",
+    "city_travel",
+    "relative_pronoun",
+}
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -56,8 +65,13 @@ def long_range_rows():
 def test_shipped_files_are_exactly_what_the_generator_writes(tmp_path):
     mc.main(["--out-dir", str(tmp_path)])
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert [str(p) for p in written] == ["en/train.txt", "en/valid.txt", "long_range.tsv",
-                                         "zh/train.txt", "zh/valid.txt"]
+    assert [str(p) for p in written] == [
+        "en/train.txt",
+        "en/valid.txt",
+        "long_range.tsv",
+        "zh/train.txt",
+        "zh/valid.txt",
+    ]
     for path in written:
         assert (tmp_path / path).read_bytes() == (DATA / path).read_bytes(), path
 
@@ -97,9 +111,12 @@ def test_held_out_split_is_every_tenth_sentence_of_the_stream(lang, splits):
 
 def test_tutorial_sentences_are_in_train():
     assert {"我昨天上学迟到了，老师批评了我。", "我的手机坏了，我打算买一部新手机。"} <= set(
-        lines("zh", "train"))
-    assert {"I was late for school yesterday, and the teacher criticised me.",
-            "My phone is broken, so I plan to buy a new phone."} <= set(lines("en", "train"))
+        lines("zh", "train")
+    )
+    assert {
+        "I was late for school yesterday, and the teacher criticised me.",
+        "My phone is broken, so I plan to buy a new phone.",
+    } <= set(lines("en", "train"))
     tutorial = tokens("zh", "我昨天上学迟到了，老师批评了我。")
     assert " ".join(tutorial) == "我 昨天 上学 迟到 了 ， 老师 批评 了 我 。"
 
@@ -158,14 +175,17 @@ def test_the_two_words_before_the_dependent_word_do_not_decide_it(lang, splits):
 
 def test_teacher_criticised_is_followed_by_every_person_often_me():
     after = {"en": ("the", "teacher", "criticised"), "zh": ("老师", "批评", "了")}
-    people = {"en": {"me", "you", "him", "her", "us", "them"},
-              "zh": {"我", "你", "他", "她", "我们", "他们"}}
+    people = {
+        "en": {"me", "you", "him", "her", "us", "them"},
+        "zh": {"我", "你", "他", "她", "我们", "他们"},
+    }
     for lang in LANGS:
         followers = Counter()
         for line in lines(lang, "train"):
             toks = tokens(lang, line)
-            followers.update(toks[i + 3] for i in range(len(toks) - 3)
-                             if tuple(toks[i:i + 3]) == after[lang])
+            followers.update(
+                toks[i + 3] for i in range(len(toks) - 3) if tuple(toks[i : i + 3]) == after[lang]
+            )
         assert set(followers) == people[lang]
         first_person = "me" if lang == "en" else "我"
         top3 = [word for word, _ in followers.most_common(3)]
@@ -173,15 +193,19 @@ def test_teacher_criticised_is_followed_by_every_person_often_me():
 
 
 def test_buy_is_the_usual_word_before_a_new_thing():
-    en = Counter(m.group(1) for line in lines("en", "train")
-                 for m in re.finditer(r"to (\w+) a new", line))
+    en = Counter(
+        m.group(1) for line in lines("en", "train") for m in re.finditer(r"to (\w+) a new", line)
+    )
     assert en.most_common(1)[0][0] == "buy" and en["buy"] / sum(en.values()) > 0.6
     measures = {"一部", "一台", "一辆", "一把", "一块", "一个", "一副"}
     zh = Counter()
     for line in lines("zh", "train"):
         toks = tokens("zh", line)
-        zh.update(toks[i - 1] for i in range(1, len(toks) - 1)
-                  if toks[i] in measures and toks[i + 1].startswith("新"))
+        zh.update(
+            toks[i - 1]
+            for i in range(1, len(toks) - 1)
+            if toks[i] in measures and toks[i + 1].startswith("新")
+        )
     assert zh.most_common(1)[0][0] == "买" and zh["买"] / sum(zh.values()) > 0.6
 
 
