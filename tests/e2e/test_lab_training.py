@@ -1,6 +1,8 @@
 """Training lab: a fresh model trains on the built-in corpus and its loss falls; one SGD step."""
 
+import json
 import re
+from urllib.request import Request, urlopen
 
 from playwright.sync_api import expect
 
@@ -61,4 +63,26 @@ def test_one_sgd_step_lowers_the_loss_and_shows_w_before_and_after(watched_page,
     )
     assert lab.locator(".sgd-step tr").count() == 1 + 5
     expect(lab.locator(".heatmaps[data-weight='W1'] .heatmap")).to_have_count(3)
+    watch.assert_clean()
+
+
+def test_a_run_started_by_an_http_corpus_upload_is_drawn(watched_page, live_server):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Training")
+    token = page.locator("body").get_attribute("data-session")
+    lines = ["the cat sat on the mat .", "a dog ran in the park .", "the bird sang a song ."]
+    request = Request(
+        f"{live_server}/api/sessions/{token}/corpus?start=true",
+        data="\n".join(lines * 20).encode(),
+        method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
+    with urlopen(request, timeout=10) as response:
+        assert json.loads(response.read())["training"] is True
+    expect(lab.locator(".train-stats")).to_have_attribute("data-step", re.compile("."))
+    expect(lab.locator(".lab-status")).to_contain_text("Done (finished)", timeout=60_000)
+    losses = page.evaluate("document.querySelector('#labs .train-chart').data[0].y")
+    assert len(losses) >= 1
+    assert float(lab.locator(".train-stats").get_attribute("data-loss")) == losses[-1]
+    expect(lab.get_by_role("button", name="Start")).to_be_enabled()
     watch.assert_clean()

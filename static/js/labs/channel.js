@@ -39,6 +39,7 @@ export class Channel {
   constructor(link) {
     this.link = link;
     this.waiting = new Map(); // request id → {onFrame, resolve, reject}
+    this.unclaimed = []; // handlers of frames no request waits for (re null, "upload", an old id)
     for (const type of FRAME_TYPES) link.on(type, (frame) => this.dispatch(frame));
   }
 
@@ -53,9 +54,17 @@ export class Channel {
     });
   }
 
+  /** Call `handler` with every frame that answers no request of this channel. */
+  onUnclaimed(handler) {
+    this.unclaimed.push(handler);
+  }
+
   dispatch(frame) {
     const entry = this.waiting.get(frame.re);
-    if (!entry) return;
+    if (!entry) {
+      for (const handler of this.unclaimed) handler(frame);
+      return;
+    }
     if (frame.type === "error") {
       this.waiting.delete(frame.re);
       entry.reject(new LabError(frame));

@@ -111,15 +111,35 @@ export function createTrainingLab(body, ctx) {
     const message = { type: "train", action: "start", corpus: c.corpus.value, epochs: numberOf(c.epochs) ?? 2 };
     if (ctx.state.text) message.sample = ctx.state.text;
     try {
-      const done = await ctx.page.request(message, onTrainFrame);
-      if (done.reason === "finished") bar.value = 1; // the last progress frame may be coalesced away
-      const key = done.reason === "nan" ? "done_nan" : "done";
-      status.set(lt(key, ctx.state.lang, done), done.reason === "nan" ? "error" : "ok");
+      finish(await ctx.page.request(message, onTrainFrame));
     } catch (error) {
       status.set(failure(error, lang), "error");
-    } finally {
       setState("idle");
     }
+  }
+
+  function finish(done) {
+    if (done.reason === "finished") bar.value = 1; // the last progress frame may be coalesced away
+    const key = done.reason === "nan" ? "done_nan" : "done";
+    status.set(lt(key, ctx.state.lang, done), done.reason === "nan" ? "error" : "ok");
+    setState("idle");
+  }
+
+  /**
+   * Frames of a run this tab did not start: a corpus uploaded over HTTP with ?start=true
+   * (re "upload"), or a run still going when the session was resumed. Drawn like its own.
+   */
+  function onOtherRun(frame) {
+    const ongoing = frame.type === "progress" || (frame.type === "train_state" && frame.state !== "idle");
+    if (ongoing && runState === "idle") {
+      newCurves(ctx.state.lang);
+      lastProgress = null;
+      setState("running");
+      status.set(lt("state_running", ctx.state.lang), "busy");
+    }
+    if (frame.type === "train_state" && frame.state !== "idle") setState(frame.state);
+    else if (frame.type === "progress") onTrainFrame(frame);
+    else if (frame.type === "train_done") finish(frame);
   }
 
   /** Every answer of a start: train_state, progress…, train_done (true: the run is over). */
@@ -245,6 +265,7 @@ export function createTrainingLab(body, ctx) {
   resume.addEventListener("click", () => control("resume"));
   stop.addEventListener("click", () => control("stop"));
   stepButton.addEventListener("click", oneStep);
+  ctx.page.onUnclaimed(onOtherRun);
   setState("idle");
 
   function syncModel(model) {
