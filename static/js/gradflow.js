@@ -62,15 +62,20 @@ function tracesOf(pass, lang) {
     if (p === pass.pos) current = frame;
   }
   const keys = pass.start.chains;
+  const totals = pass.frames[pass.start.count - 1];
+  const atTotals = pass.pos === pass.start.count - 1 && totals;
+  // at the totals every ‖δ_k‖ is known, also after a jump that skipped the backward steps
+  const line = (key) =>
+    atTotals
+      ? { x: totals.delta_norm[key].map((_, i) => i + 1), y: totals.delta_norm[key] }
+      : { x: visited[key]?.x ?? [], y: visited[key]?.y ?? [] };
   const traces = keys.map((key, i) => ({
     name: `${t("gradflow_norm", lang)}${keys.length > 1 ? ` (${key})` : ""}`,
-    x: visited[key]?.x ?? [],
-    y: visited[key]?.y ?? [],
+    ...line(key),
     mode: "lines+markers",
     line: { color: COLORS[i % COLORS.length], width: 2.5 },
     marker: { size: 7 },
   }));
-  const totals = pass.frames[pass.start.count - 1];
   if (totals) {
     keys.forEach((key) => {
       const bound = totals.bound[key];

@@ -22,8 +22,10 @@ export function createGradsum(root, _actions) {
       cache = { pass, lang: state.lang, cards: new Map() };
     }
     const visited = pass ? visitedPositions(pass) : [];
-    empty.hidden = visited.length > 0;
-    if (!visited.length) {
+    const totals = pass?.frames[pass.pos]?.type === "bptt_totals" ? pass.frames[pass.pos] : null;
+    const nothing = visited.length === 0 && !totals;
+    empty.hidden = !nothing;
+    if (nothing) {
       strip.replaceChildren();
       return;
     }
@@ -34,9 +36,8 @@ export function createGradsum(root, _actions) {
       if (!cache.cards.has(p)) cache.cards.set(p, card(sub(`∇${W}`, c.t), c.dW, c.dW_norm, state.lang));
       return cache.cards.get(p);
     });
-    const last = pass.frames[visited[visited.length - 1]].chains[key];
-    const totals = pass.frames[pass.pos]?.type === "bptt_totals" ? pass.frames[pass.pos] : null;
     const total = totals?.grads[`W${key}`]; // the protocol names weights by chain: W1, W1', W2
+    const last = visited.length ? pass.frames[visited[visited.length - 1]].chains[key] : null;
     const result = total
       ? card(t("gradsum_total", state.lang), total.matrix, total.norm, state.lang, "total")
       : card(t("gradsum_sum", state.lang), last.dW_sum, last.dW_sum_norm, state.lang, "sum");
@@ -46,7 +47,8 @@ export function createGradsum(root, _actions) {
       if (i > 0) parts.push(el("span", { class: "op" }, "+"));
       parts.push(c.show(scale));
     });
-    parts.push(el("span", { class: "op" }, "="), result.show(scale));
+    if (cards.length) parts.push(el("span", { class: "op" }, "="));
+    parts.push(result.show(scale));
     strip.replaceChildren(...parts);
     strip.scrollLeft = strip.scrollWidth;
   }

@@ -63,8 +63,8 @@ const STRINGS = {
     nan_at: (t) => `A number became NaN or infinite at step ${t}: the gradient exploded; clipping is the remedy.`,
     gradflow: "Gradient flow",
     gradflow_hint:
-      "‖δ_k‖ on a log scale as BPTT visits k; the dashed line is the bound " +
-      "‖δ_T‖(β_W β_f)^{T−k}. A steep fall means vanishing gradients.",
+      "‖δ_k‖ on a log scale as BPTT visits k. At the last step (the totals) the dashed bound " +
+      "‖δ_T‖(β_W β_f)^{T−k} joins it. A steep fall means vanishing gradients.",
     gradflow_norm: "‖δ_k‖",
     gradflow_bound: "bound ‖δ_T‖(β_W β_f)^(T−k)",
     gradflow_current: "current k",
@@ -146,8 +146,8 @@ const STRINGS = {
     nan_at: (t) => `第 ${t} 步出现 NaN 或无穷大：梯度爆炸了；补救办法是梯度裁剪。`,
     gradflow: "梯度流",
     gradflow_hint:
-      "BPTT 走到 k 时画出 ‖δ_k‖（对数坐标）；虚线是上界 ‖δ_T‖(β_W β_f)^{T−k}。" +
-      "下降得很陡，说明梯度消失。",
+      "BPTT 走到 k 时画出 ‖δ_k‖（对数坐标）。走到最后一步（合计）时加上虚线上界 " +
+      "‖δ_T‖(β_W β_f)^{T−k}。下降得很陡，说明梯度消失。",
     gradflow_norm: "‖δ_k‖",
     gradflow_bound: "上界 ‖δ_T‖(β_W β_f)^(T−k)",
     gradflow_current: "当前 k",

@@ -292,8 +292,8 @@ function highlight(drawing, pass) {
     drawing.backgrounds[i].classList.toggle("current-forward", phase === "forward" && i === current);
     drawing.backgrounds[i].classList.toggle("current-backward", phase === "backward" && i === current);
   }
-  const visited = frame && phase !== "forward" ? visitedBackward(pass) : [];
-  const largest = Math.max(1e-300, ...visited.flatMap((f) => Object.values(f.chains).map((c) => c.delta_norm ?? 0)));
+  const visited = phase === "totals" ? totalsNorms(frame) : phase === "backward" ? visitedNorms(pass) : [];
+  const largest = Math.max(1e-300, ...visited.map((v) => v.norm ?? 0));
   for (const key of drawing.chains) {
     for (const path of drawing.deltas[key]) path?.classList.remove("on");
   }
@@ -305,16 +305,26 @@ function highlight(drawing, pass) {
     drawing.deltaLabel.setAttribute("x", String(drawing.cx(chain.t - 1) + (side * COL_W) / 2));
     drawing.deltaLabel.setAttribute("y", String(drawing.chainRow[key] + BLOCK + 16));
   }
-  for (const f of visited) {
-    for (const [key, chain] of Object.entries(f.chains)) {
-      const path = drawing.deltas[key]?.[chain.t - 1];
-      if (!path) continue;
-      path.classList.add("on");
-      path.setAttribute("stroke-width", String(DELTA_MIN + (DELTA_SPAN * (chain.delta_norm ?? 0)) / largest));
-      path.dataset.tip = `‖${sub("δ", chain.t)}‖ = ${fmt(chain.delta_norm)}`;
-    }
+  for (const { key, t, norm } of visited) {
+    const path = drawing.deltas[key]?.[t - 1];
+    if (!path) continue;
+    path.classList.add("on");
+    path.setAttribute("stroke-width", String(DELTA_MIN + (DELTA_SPAN * (norm ?? 0)) / largest));
+    path.dataset.tip = `‖${sub("δ", t)}‖ = ${fmt(norm)}`;
   }
   return current;
+}
+
+/** ‖δ_t‖ of every chain and step the backward pass has visited so far: [{key, t, norm}]. */
+function visitedNorms(pass) {
+  return visitedBackward(pass).flatMap((f) =>
+    Object.entries(f.chains).map(([key, chain]) => ({ key, t: chain.t, norm: chain.delta_norm })),
+  );
+}
+
+/** Every ‖δ_t‖ of the totals frame (also after a jump past the backward steps). */
+function totalsNorms(totals) {
+  return Object.entries(totals.delta_norm).flatMap(([key, norms]) => norms.map((norm, i) => ({ key, t: i + 1, norm })));
 }
 
 /** Backward frames from the first visited up to the current position. */

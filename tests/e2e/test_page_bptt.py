@@ -182,3 +182,25 @@ def test_chinese_mode_keeps_the_english_accessible_names(watched_page, live_serv
     click_and_wait(page, "Step forward", 1)
     expect(page.locator("#bptt .phase")).to_contain_text("前向计算")
     watch.assert_clean()
+
+
+def test_a_jump_to_the_totals_shows_every_delta_norm_and_the_bound(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = SENTENCES[page.locator("body").get_attribute("data-language")]
+    start_pass(page, text)
+    x, trace = engine_trace(page, live_server, text)
+    T = len(x)
+    page.locator("#bptt input.position").evaluate(
+        "(slider) => { slider.value = slider.max; slider.dispatchEvent(new Event('change')); }"
+    )
+    expect(page.locator("#bptt .phase")).to_contain_text("Totals")
+    expect(page.locator("#gradflow")).to_have_attribute("data-points", str(T))
+    shown = page.evaluate("document.querySelector('#gradflow .chart').data.map(t => t.y)")
+    norms = np.linalg.norm(trace.chains["1"].delta, axis=1)  # (T,) ‖δ_k‖, k = 1…T
+    np.testing.assert_allclose(shown[0], norms, rtol=1e-6)
+    assert len(shown[1]) == T  # the dashed bound ‖δ_T‖(β_W β_f)^(T−k)
+    arrows = page.get_by_role("img", name="Unrolled network").locator("line.delta-arrow.on")
+    expect(arrows).to_have_count(T - 1)
+    expect(page.locator("#gradsum figure.card")).to_have_count(1)  # the total ∇W alone
+    watch.assert_clean()
