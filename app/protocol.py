@@ -17,9 +17,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+# strict: an id is echoed back as `re` exactly as sent, so true or 1.0 is refused, not made 1
 RequestId = (
-    Annotated[str, Field(min_length=1, max_length=64)]
-    | Annotated[int, Field(ge=-(2**53), le=2**53)]
+    Annotated[str, Field(min_length=1, max_length=64, strict=True)]
+    | Annotated[int, Field(ge=-(2**53), le=2**53, strict=True)]
 )
 Number = float | None
 Vector = list[Number]

@@ -83,6 +83,9 @@ class SessionState:
     uploads: int = 0
 
 
+ID_RULE = "id must be a string of 1..64 characters or an integer (|id| ≤ 2^53)"
+
+
 def _request_id(data: Any) -> Any:
     """The id of a message, if it has a usable one (for `re` of an error frame)."""
     if isinstance(data, dict):
@@ -100,6 +103,8 @@ def _validation_error(exc: ValidationError, data: dict, re: Any) -> ProtocolErro
         message = f"type must be one of: {', '.join(MESSAGE_TYPES)}"
         return ProtocolError("unknown_type", message, "type", re)
     first = exc.errors(include_url=False)[0]
+    if first["loc"][1:2] == ("id",):
+        return ProtocolError("bad_message", ID_RULE, "id", re)
     path = ".".join(str(p) for p in first["loc"][1:]) or None
     message = first["msg"] if path is None else f"{path}: {first['msg']}"
     return ProtocolError("bad_message", message, path, re)

@@ -113,12 +113,20 @@ def test_parse_never_raises_anything_but_protocol_errors(raw):
         ('{"type": "predict", "id": {"a": 1}, "text": "a"}', "bad_message"),
         ('{"type": "\\u0000", "id": 1}', "unknown_type"),
         ('{"type": "ping", "id": 1, "x": "' + "é" * 40000 + '"}', "too_large"),
+        ('{"type": "ping", "id": true}', "bad_message"),
+        ('{"type": "ping", "id": 1.0}', "bad_message"),
     ],
 )
 def test_hostile_numbers_and_shapes_are_named_errors(ws, raw, code):
     ws.ws.send_text(raw)
     frame = ws.recv()
     assert frame["type"] == "error" and frame["code"] == code
+
+
+def test_an_id_the_server_cannot_echo_as_sent_is_refused_without_re(ws):
+    ws.ws.send_text('{"type": "ping", "id": true}')
+    frame = ws.recv()
+    assert frame["type"] == "error" and frame["re"] is None and frame["field"] == "id"
 
 
 def test_the_session_is_intact_after_the_fuzzing(ws):
