@@ -28,7 +28,8 @@ Matrix = list[Vector]
 Activation = Literal["tanh", "relu", "sigmoid", "identity"]
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 ModelName = Annotated[str, Field(min_length=1, max_length=64)]
-Sentence = Annotated[str, Field(min_length=1, max_length=4000)]
+# at most limits.max_text_chars characters (checked by app.service.parse, with the code too_long)
+Sentence = Annotated[str, Field(min_length=1)]
 Logit = Annotated[float, Field(ge=-1e6, le=1e6)]
 
 
@@ -260,6 +261,7 @@ class Limits(Part):
     max_message_bytes: int
     max_frame_bytes: int
     max_tokens: int
+    max_text_chars: int
     max_hidden: int
     max_layers: int
     max_vocab: int
@@ -659,7 +661,7 @@ ERROR_CODES = {
     "bad_message": "the message does not match its schema (field says where)",
     "unknown_type": "no such message type",
     "too_large": "the message is larger than limits.max_message_bytes",
-    "too_long": "the sentence has more than limits.max_tokens tokens",
+    "too_long": "the sentence has more than limits.max_tokens tokens (or max_text_chars chars)",
     "empty": "the sentence (or corpus) has no tokens",
     "not_text": "an uploaded corpus is binary or not UTF-8",
     "no_blank": "a bidirectional model needs ____ in the sentence",

@@ -83,6 +83,7 @@ class SessionState:
     uploads: int = 0
 
 
+SENTENCE_FIELDS = ("text", "sample")  # the fields of client messages that hold a sentence
 ID_RULE = "id must be a string of 1..64 characters or an integer (|id| ≤ 2^53)"
 
 
@@ -110,11 +111,13 @@ def _validation_error(exc: ValidationError, data: dict, re: Any) -> ProtocolErro
     return ProtocolError("bad_message", message, path, re)
 
 
-def parse(raw: str | bytes, max_bytes: int) -> tuple[Any, Message]:
+def parse(raw: str | bytes, limits: Settings) -> tuple[Any, Message]:
     """(request id, validated message), or ProtocolError carrying the id (if any) in `.re`."""
     size = len(raw.encode() if isinstance(raw, str) else raw)
-    if size > max_bytes:
-        raise ProtocolError("too_large", f"message of {size} bytes; limit {max_bytes}")
+    if size > limits.max_message_bytes:
+        raise ProtocolError(
+            "too_large", f"message of {size} bytes; limit {limits.max_message_bytes}"
+        )
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -123,9 +126,25 @@ def parse(raw: str | bytes, max_bytes: int) -> tuple[Any, Message]:
     if not isinstance(data, dict):
         raise ProtocolError("bad_message", "a message is a JSON object")
     try:
-        return re, CLIENT_MESSAGE.validate_python(data)
+        message = CLIENT_MESSAGE.validate_python(data)
     except ValidationError as exc:
         raise _validation_error(exc, data, re) from None
+    _check_sentences(message, limits, re)
+    return re, message
+
+
+def _check_sentences(message: Message, limits: Settings, re: Any) -> None:
+    """A sentence longer than max_text_chars is too long before it is tokenized."""
+    for name in SENTENCE_FIELDS:
+        text = getattr(message, name, None)
+        if text is not None and len(text) > limits.max_text_chars:
+            raise ProtocolError(
+                "too_long",
+                f"{name} has {len(text)} characters; a sentence has at most "
+                f"{limits.max_tokens} tokens and {limits.max_text_chars} characters",
+                name,
+                re,
+            )
 
 
 class Service:

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     max_message_bytes: int = 65536
     max_frame_bytes: int = 8_000_000
     max_tokens: int = 64
+    max_text_chars: int = 4000
     max_hidden: int = 512
     max_layers: int = 4
     max_vocab: int = 20000

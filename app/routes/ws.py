@@ -70,7 +70,6 @@ async def _attach(service: Service, conn: Connection, session, resumed: bool, re
 
 async def _read(service: Service, websocket: WebSocket, conn: Connection) -> None:
     """Parse every incoming message and queue it for the session (errors in order too)."""
-    limit = service.settings.max_message_bytes
     while not conn.closed:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -79,7 +78,7 @@ async def _read(service: Service, websocket: WebSocket, conn: Connection) -> Non
         if raw is None:
             raw = message.get("bytes") or b""
         try:
-            item = parse(raw, limit)
+            item = parse(raw, service.settings)
         except ProtocolError as exc:
             item = exc
         if conn.session is None:

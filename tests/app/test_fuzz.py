@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from app.protocol import MESSAGE_TYPES
 from app.service import parse
 from app.sessions import ProtocolError
+from app.settings import Settings
 from tests.app.wsutil import Frames, make_app, tiny_world
 
 SAFE_TYPES = [t for t in MESSAGE_TYPES if t not in ("resume", "train", "bptt", "play")]
@@ -92,9 +93,9 @@ def test_any_message_gets_exactly_an_answer_and_the_session_stays(ws, message):
 @given(raw=st.binary(max_size=300) | st.text(max_size=300))
 def test_parse_never_raises_anything_but_protocol_errors(raw):
     try:
-        parse(raw, 65536)
+        parse(raw, Settings())
     except ProtocolError as exc:
-        assert exc.code in {"bad_json", "bad_message", "unknown_type", "too_large"}
+        assert exc.code in {"bad_json", "bad_message", "unknown_type", "too_large", "too_long"}
 
 
 @pytest.mark.parametrize(
@@ -127,6 +128,24 @@ def test_an_id_the_server_cannot_echo_as_sent_is_refused_without_re(ws):
     ws.ws.send_text('{"type": "ping", "id": true}')
     frame = ws.recv()
     assert frame["type"] == "error" and frame["re"] is None and frame["field"] == "id"
+
+
+@pytest.mark.parametrize("kind", ["predict", "bptt", "step", "sample"])
+def test_a_ten_thousand_word_sentence_is_too_long_with_both_limits_named(ws, kind):
+    text = " ".join(["word"] * 10_000)
+    message = {
+        "predict": {"type": "predict", "text": text},
+        "bptt": {"type": "bptt", "text": text},
+        "step": {"type": "train", "action": "step", "text": text},
+        "sample": {"type": "train", "action": "start", "sample": text},
+    }[kind]
+    frame = ws.ask(message)
+    limits = ws.hello["limits"]
+    assert frame["type"] == "error" and frame["code"] == "too_long"
+    assert frame["field"] == ("sample" if kind == "sample" else "text")
+    assert f"{len(text)} characters" in frame["message"]
+    assert str(limits["max_tokens"]) in frame["message"]
+    assert str(limits["max_text_chars"]) in frame["message"]
 
 
 def test_the_session_is_intact_after_the_fuzzing(ws):
