@@ -154,12 +154,14 @@ function contextGrid(frame, position, lang) {
   return el("div", { class: "context-scroll" }, grid);
 }
 
-/** A horizontal bar chart of guesses; the actual next word is marked. */
+/**
+ * A horizontal bar chart of guesses; the actual next word is marked. A full track is p = 1 in
+ * every chart, so the charts side by side compare the models honestly.
+ */
 function bars(title, guesses, next) {
-  const top = Math.max(...guesses.map((g) => g.p ?? 0), 1e-9);
   const rows = guesses.map((g) => {
     const bar = el("span", { class: "bar" });
-    bar.style.width = `${(100 * (g.p ?? 0)) / top}%`;
+    bar.style.width = `${100 * (g.p ?? 0)}%`;
     return el(
       "li",
       { class: g.id === next?.id ? "hit" : null },

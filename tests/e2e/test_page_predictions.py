@@ -115,6 +115,29 @@ def test_choosing_a_position_compares_the_rnn_with_the_ngrams(watched_page, live
     watch.assert_clean()
 
 
+def test_the_three_charts_share_one_scale_a_full_bar_is_certainty(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = "the teacher was late for school"
+    send_sentence(page, text)
+    checkpoint = session_checkpoint(page, live_server)
+    vocab = Vocab.from_list(checkpoint.vocab)
+    x, _ = training_pair_ids(tokenize(text), vocab)
+    probs, _ = checkpoint.model.forward(x)  # (T+1, V)
+    page.locator("#predictions .pred-row").nth(3).click()
+    rnn = page.locator("#predictions figure.bars").first.locator("li")
+    expect(rnn).to_have_count(10)
+    for i in range(10):
+        word = rnn.nth(i).locator(".word").inner_text()
+        width = rnn.nth(i).locator(".bar").evaluate("b => parseFloat(b.style.width)")
+        assert abs(width - 100 * probs[3, vocab.index(word)]) < 1e-3
+    for chart in page.locator("#predictions figure.bars").all():  # the 2-gram's and 3-gram's too
+        top = chart.locator("li").first
+        shown = float(top.locator(".p").inner_text().rstrip("%"))
+        assert abs(top.locator(".bar").evaluate("b => parseFloat(b.style.width)") - shown) <= 0.5
+    watch.assert_clean()
+
+
 def test_hovering_a_hidden_unit_shows_its_exact_value(watched_page, live_server):
     page, watch = watched_page
     open_ready(page, live_server)
