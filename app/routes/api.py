@@ -18,10 +18,12 @@ from app.sessions import ProtocolError, Session
 from app.training import read_corpus
 from rnn_core.io import ModelFormatError, load, to_bytes
 from rnn_core.text import Vocab, detect_language
+from rnn_core.views import all_finite
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 STATUS = {"too_large": 413, "not_text": 415, "empty": 422, "training": 409, "invalid": 422}
+NOT_NPZ = "not an .npz model file: an .npz is a zip archive of arrays, and this file is not one"
 UPLOAD_TRAIN_ID = "upload"  # the `re` of frames of a training started by a corpus upload
 
 
@@ -131,12 +133,12 @@ async def upload_model(request: Request, token: str) -> ModelInfo:
 
 
 def _unpacked_size(data: bytes) -> int:
-    """Bytes an .npz (a zip) holds once decompressed; 0 if it is not a zip (load() says why)."""
+    """Bytes an .npz (a zip) holds once decompressed; refused if the file is not a zip."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        return 0
+        raise _fail("invalid", NOT_NPZ) from None
 
 
 def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
@@ -148,6 +150,10 @@ def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
     except ModelFormatError as exc:
         raise _fail("invalid", str(exc)) from None
     config = checkpoint.model.config
+    broken = [name for name, p in checkpoint.model.params.items() if not all_finite(p)]
+    if broken:
+        names = ", ".join(broken)
+        raise _fail("invalid", f"the weights {names} hold NaN or inf; every weight must be finite")
     if checkpoint.vocab is None:
         raise _fail("invalid", "the model file has no vocabulary")
     if config.vocab_size > s.max_vocab:

@@ -93,6 +93,31 @@ def test_bad_model_files_are_refused(client, ws, tmp_path):
     assert ws.ask({"type": "predict", "text": "we like apples"})["model"] == "en-lm"
 
 
+def test_a_file_that_is_not_a_zip_is_named_so_without_talk_of_pickle(client, ws):
+    url = f"/api/sessions/{ws.token}/model"
+    for data in (b"hello\n", b"", b"\x93NUMPY not an npz"):
+        answer = client.post(url, files={"file": ("m.npz", data)})
+        detail = answer.json()["detail"]
+        assert answer.status_code == 422 and detail["code"] == "invalid"
+        assert ".npz" in detail["message"] and "pickle" not in detail["message"]
+
+
+def test_a_model_with_nan_or_inf_weights_is_refused_and_nothing_changes(client, ws, world):
+    url = f"/api/sessions/{ws.token}/model"
+    lm = read_model(world.models_dir / "en-lm.npz", "en")
+    before = ws.ask({"type": "predict", "text": SENTENCE})
+    for bad in (np.nan, np.inf):
+        model = lm.model.copy()
+        model.params["W1"][0, 0] = bad
+        buffer = io.BytesIO()
+        save(buffer, model, vocab=lm.vocab.to_list())
+        answer = client.post(url, files={"file": ("m.npz", buffer.getvalue())})
+        detail = answer.json()["detail"]
+        assert answer.status_code == 422 and detail["code"] == "invalid"
+        assert "W1" in detail["message"] and "finite" in detail["message"]
+    assert ws.ask({"type": "predict", "text": SENTENCE})["positions"] == before["positions"]
+
+
 def test_corpus_upload_checks_the_text(client, ws):
     url = f"/api/sessions/{ws.token}/corpus"
     binary = client.post(url, content=b"\x00\x01\x02binary")
