@@ -35,7 +35,7 @@ from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutoria
 from rnn_core.losses import cross_entropy, softmax
 from rnn_core.model import RNNLM, ChainTrace, Trace
 from rnn_core.ngram import NGramLM
-from rnn_core.optim import SGD, clip_grad_norm, grad_norm
+from rnn_core.optim import clip_grad_norm, grad_norm
 from rnn_core.text import BLANK, BOS, EOS, SPECIALS, UNK, UNK_ID, UNSCORED, Vocab, tokenize
 from rnn_core.text import training_pairs as tutorial_pairs
 from rnn_core.views import (
@@ -46,10 +46,17 @@ from rnn_core.views import (
     norm,
     ratio_to_last,
     running_product,
+    sgd_step,
     top_k,
 )
 
 TOP_WORDS = 10  # o_t's top words in a bptt forward frame
+STEP_NOTES = {  # a train_step that hit NaN/inf, by whether its update was applied
+    False: "the loss or a gradient was NaN/inf, so the update was not applied: turn on "
+    "gradient clipping (e.g. clip 5) or lower W's spectral radius",
+    True: "after this update the loss is NaN/inf: the step was too large. Turn on gradient "
+    "clipping (e.g. clip 5) or lower the learning rate",
+}
 
 
 def vec(a: np.ndarray) -> list:
@@ -594,35 +601,29 @@ def train_step_frame(
     x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T,), (T,)
     params = lm.model.params
     before = {name: p.copy() for name, p in params.items()}
-    loss_before, grads = lm.model.loss_and_grads(x, y, truncate=truncate)
-    grad_norms = {name: norm(g) for name, g in grads.items()}
-    finite = bool(np.isfinite(loss_before)) and all_finite(*grads.values())
-    clipped = False
-    if finite:
-        if clip is not None:
-            clipped = clip_grad_norm(grads, clip)[1]
-        SGD(lr).step(params, grads)
-    loss_after = lm.model.loss(x[None, :], y[None, :])[0]
+    step = sgd_step(lm.model, x, y, lr, clip, truncate)
     weights = {
         name: WeightChange.model_construct(
             shape=list(p.shape),
             norm_before=norm(before[name]),
             norm_after=norm(p),
             change_norm=change_norm(before[name], p),
-            grad_norm=grad_norms[name],
+            grad_norm=step.grad_norms[name],
             before=small(before[name], limit),
             after=small(p, limit),
         )
         for name, p in params.items()
     }
+    finite = step.applied and bool(np.isfinite(step.loss_after))
     return TrainStep.model_construct(
         tokens=tokens,
         lr=lr,
-        loss_before=loss_before,
-        loss_after=loss_after,
-        clipped=clipped,
+        loss_before=step.loss_before,
+        loss_after=step.loss_after,
+        clipped=step.clipped,
         weights=weights,
         matrices=lm.model.config.hidden_size <= limit,
         nan_at=None if finite else 1,
-        nonfinite=not (finite and np.isfinite(loss_after)),
+        nonfinite=not finite,
+        note=None if finite else STEP_NOTES[step.applied],
     )

@@ -569,6 +569,7 @@ class TrainStep(Frame):
     matrices: bool
     nan_at: int | None
     nonfinite: bool
+    note: str | None
 
 
 class Configured(Frame):

@@ -1,9 +1,15 @@
-"""Small read-only summaries of engine arrays for the views: top-k, norms, where NaN starts.
+"""Small read-only summaries of engine arrays for the views: top-k, norms, where NaN starts;
+and the tutorial's single SGD step on one sentence, which a view shows weight by weight.
 
 Pure NumPy; the server (app/) calls these instead of doing arithmetic on weights itself.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from .model import RNNLM
+from .optim import SGD, clip_grad_norm
 
 
 def top_k(p: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -71,3 +77,40 @@ def net_parts(
 def running_product(p: np.ndarray) -> np.ndarray:
     """p_1, p_1 p_2, p_1 p_2 p_3, ... (T,): the probability of a sentence so far."""
     return np.cumprod(np.asarray(p, dtype=np.float64))
+
+
+@dataclass
+class SentenceStep:
+    """What sgd_step did: the loss before and after, ‖∇‖ of every weight, whether it clipped,
+    and whether it was applied (not when the loss or a gradient was NaN/inf)."""
+
+    loss_before: float
+    loss_after: float
+    grad_norms: dict[str, float]
+    clipped: bool
+    applied: bool
+
+
+def sgd_step(
+    model: RNNLM,
+    x: np.ndarray,
+    y: np.ndarray,
+    lr: float,
+    clip: float | None,
+    truncate: int | None,
+) -> SentenceStep:
+    """The tutorial's update W ← W − η ∇W E of every weight, on one sentence, in place.
+
+    x, y (T,) word ids. The gradient is first clipped to norm `clip` (None: not clipped); a
+    non-finite loss or gradient leaves every weight as it was.
+    """
+    loss_before, grads = model.loss_and_grads(x, y, truncate=truncate)
+    grad_norms = {name: norm(g) for name, g in grads.items()}
+    applied = bool(np.isfinite(loss_before)) and all_finite(*grads.values())
+    clipped = False
+    if applied:
+        if clip is not None:
+            clipped = clip_grad_norm(grads, clip)[1]
+        SGD(lr).step(model.params, grads)
+    loss_after = model.loss(x, y)[0]
+    return SentenceStep(loss_before, loss_after, grad_norms, clipped, applied)
