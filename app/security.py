@@ -1,5 +1,6 @@
 """Response headers that keep the page to its own scripts: a strict CSP and friends."""
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -14,9 +15,15 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 
+CRASHED = JSONResponse(
+    {"detail": {"code": "internal", "message": "the server failed; the error is in its log"}},
+    status_code=500,
+)
+
 
 class SecurityHeaders:
-    """Pure ASGI middleware (no buffering, so WebSockets and streams pass untouched)."""
+    """Pure ASGI middleware (no buffering, so WebSockets and streams pass untouched); a crash
+    is answered here with a 500 that carries the headers too."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -26,9 +33,20 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = list(message.get("headers", [])) + HEADERS
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette's own 500 page is sent outside this middleware, without the headers:
+            # answer here, then re-raise so the server still logs the error.
+            if not started:
+                await CRASHED(scope, receive, send_with_headers)
+            raise

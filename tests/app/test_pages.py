@@ -1,9 +1,11 @@
 """The page, the health check, Plotly.js and the security headers over HTTP."""
 
+import re
+
 from fastapi.testclient import TestClient
 
 from app import __version__
-from app.main import app
+from app.main import app, create_app
 
 client = TestClient(app)
 
@@ -41,3 +43,28 @@ def test_api_docs_page_uses_local_swagger_assets_only():
     assert "cdn" not in html.lower()
     assert client.get("/vendor/swagger/swagger-ui-bundle.js").status_code == 200
     assert client.get("/openapi.json").json()["info"]["title"] == "Unrolled"
+
+
+def test_every_response_carries_the_security_headers_even_a_crash():
+    crashing = create_app()
+
+    @crashing.get("/crash")
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(crashing, raise_server_exceptions=False) as crash_client:
+        responses = [
+            crash_client.get(path) for path in ("/crash", "/nope", "/static/nope.js", "/healthz")
+        ]
+        responses.append(crash_client.delete("/api/models"))
+    assert [r.status_code for r in responses] == [500, 404, 404, 200, 405]
+    for response in responses:
+        assert "script-src 'self';" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert "a bug" not in responses[0].text and "Traceback" not in responses[0].text
+
+
+def test_pages_hold_no_inline_script():
+    for path in ("/", "/docs"):
+        scripts = re.findall(r"<script\b[^>]*>", client.get(path).text)
+        assert scripts and all(" src=" in tag for tag in scripts)
