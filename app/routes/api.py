@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import engine_bridge as bridge
 from app.models import LM
@@ -59,7 +60,12 @@ async def _body(request: Request, limit: int) -> bytes:
     if declared is not None and declared.isdigit() and int(declared) > limit + 65536:
         raise _fail("too_large", f"the upload has {declared} bytes; the limit is {limit}")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
+        try:
+            form = await request.form()
+        except StarletteHTTPException as exc:
+            raise _fail(
+                "invalid", f"the multipart upload cannot be read: {exc.detail}", 400
+            ) from None
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise _fail("empty", "send the file in the multipart field 'file'")

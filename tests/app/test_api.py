@@ -118,6 +118,16 @@ def test_a_model_with_nan_or_inf_weights_is_refused_and_nothing_changes(client, 
     assert ws.ask({"type": "predict", "text": SENTENCE})["positions"] == before["positions"]
 
 
+@pytest.mark.parametrize("what", ["model", "corpus"])
+def test_a_broken_multipart_upload_is_a_named_error_like_the_others(client, ws, what):
+    url = f"/api/sessions/{ws.token}/{what}"
+    for content_type in ("multipart/form-data; boundary=xyz", "multipart/form-data"):
+        answer = client.post(url, content=b"garbage--xyz", headers={"content-type": content_type})
+        assert answer.status_code == 400
+        assert answer.json()["detail"]["code"] == "invalid"
+        assert "multipart" in answer.json()["detail"]["message"]
+
+
 def test_corpus_upload_checks_the_text(client, ws):
     url = f"/api/sessions/{ws.token}/corpus"
     binary = client.post(url, content=b"\x00\x01\x02binary")
