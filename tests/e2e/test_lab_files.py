@@ -1,7 +1,10 @@
 """Model files lab: download the session's model, load it back, upload a corpus with checks."""
 
+import re
+
 from playwright.sync_api import expect
 
+from app.settings import Settings
 from rnn_core.io import load
 from tests.e2e.test_lab_helpers import open_lab
 
@@ -63,4 +66,38 @@ def test_the_training_lab_trains_on_the_uploaded_corpus(watched_page, live_serve
     expect(training.locator(".lab-status")).to_contain_text("Done (finished)", timeout=30_000)
     page.get_by_role("tab", name="Model files", exact=True).click()
     expect(lab.locator(".current-model")).to_contain_text(f"{vocab_size} words")
+    watch.assert_clean()
+
+
+def test_a_file_that_is_no_model_is_refused_with_a_clear_message(watched_page, live_server):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Model files")
+    picker = lab.get_by_label("Load a model file (.npz)")
+    binary = {"name": "photo.npz", "mimeType": "image/png", "buffer": bytes(range(256)) * 4}
+    picker.set_input_files(binary)
+    expect(lab.locator(".lab-status").first).to_have_text(re.compile("^This is not a model file"))
+    picker.set_input_files({"name": "empty.npz", "mimeType": "application/zip", "buffer": b""})
+    expect(lab.locator(".lab-status").first).to_have_text("The file is empty.")
+    expect(lab.locator(".current-model")).to_contain_text("en-lm")
+    watch.assert_clean()
+
+
+def test_a_corpus_larger_than_the_limit_is_refused_before_sending(watched_page, live_server):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Model files")
+    size = Settings().max_corpus_bytes + 1  # the live server reads the same environment
+    big = {"name": "big.txt", "mimeType": "text/plain", "buffer": b"a" * size}
+    lab.get_by_label("Upload a corpus (.txt, UTF-8)").set_input_files(big)
+    expect(lab.locator(".lab-status").last).to_have_text(
+        re.compile(r"^The file is larger than the server accepts \(\d+ bytes\)\.$")
+    )
+    watch.assert_clean()
+
+
+def test_in_chinese_the_files_lab_names_the_origin_and_its_buttons(watched_page, live_server):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Model files")
+    page.get_by_role("button", name="中文").click()
+    expect(lab.locator(".current-model")).to_contain_text("（内置）")
+    expect(lab.locator(".file-pick")).to_have_text(["选择 .npz 文件…", "选择 .txt 文件…"])
     watch.assert_clean()

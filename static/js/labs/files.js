@@ -17,8 +17,8 @@ export function createFilesLab(body, ctx) {
   body.append(
     current,
     el("div", { class: "lab-controls" }, download),
-    el("div", { class: "file-row" }, text("load_model", "h3"), modelFile, modelStatus.node),
-    el("div", { class: "file-row" }, text("upload_corpus", "h3"), corpusFile, corpusStatus.node, text("train_uploaded", "p", { class: "hint" })),
+    el("div", { class: "file-row" }, text("load_model", "h3"), filePicker("pick_model", modelFile), modelStatus.node),
+    el("div", { class: "file-row" }, text("upload_corpus", "h3"), filePicker("pick_corpus", corpusFile), corpusStatus.node, text("train_uploaded", "p", { class: "hint" })),
   );
 
   function base() {
@@ -39,8 +39,10 @@ export function createFilesLab(body, ctx) {
     const lang = ctx.state.lang;
     const file = modelFile.files[0];
     if (!file) return;
-    if (file.size > ctx.state.limits.max_model_bytes) {
-      modelStatus.set(lt("too_big", lang, ctx.state.limits.max_model_bytes), "error");
+    const problem = await modelProblem(file, ctx.state.limits.max_model_bytes, lang);
+    if (problem) {
+      modelStatus.set(problem, "error");
+      modelFile.value = "";
       return;
     }
     try {
@@ -87,6 +89,23 @@ export function createFilesLab(body, ctx) {
       if (["connection", "model", "lang"].some((c) => changed.has(c))) drawCurrent(state);
     },
   };
+}
+
+/** A file input behind a button in the page's language (the browser's own "Choose File" is not). */
+function filePicker(key, input) {
+  input.classList.add("visually-hidden");
+  return el("label", { class: "lab-button file-pick" }, text(key), input);
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // "PK\3\4": every .npz is a zip archive
+
+/** Why a model file cannot be sent (too big, empty, not a zip archive), or null. */
+async function modelProblem(file, maxBytes, lang) {
+  if (file.size > maxBytes) return lt("too_big", lang, maxBytes);
+  if (file.size === 0) return lt("empty_file", lang);
+  const head = new Uint8Array(await file.slice(0, ZIP_MAGIC.length).arrayBuffer());
+  if (!ZIP_MAGIC.every((byte, i) => head[i] === byte)) return lt("not_npz", lang);
+  return null;
 }
 
 /** Why a corpus file cannot be sent (too big, empty, not UTF-8), or null. */

@@ -2,6 +2,16 @@
 // static text carries data-lab-i18n (text) and data-lab-label (accessible name) keys, applied by
 // applyLabStrings. (The page's i18n.js owns data-i18n; the labs keep their own attribute.)
 
+// How a model came to be (ModelInfo.origin) and why training ended (train_done.reason).
+const ORIGIN = {
+  en: { builtin: "built-in", configured: "new, untrained", uploaded: "loaded from a file", trained: "trained" },
+  zh: { builtin: "内置", configured: "新建，未训练", uploaded: "从文件载入", trained: "训练过" },
+};
+const REASON = {
+  en: { finished: "finished", stopped: "stopped", time_limit: "time limit", nan: "NaN" },
+  zh: { finished: "已完成", stopped: "已停止", time_limit: "到达时间上限", nan: "出现 NaN" },
+};
+
 const STRINGS = {
   en: {
     labs: "Labs",
@@ -175,7 +185,7 @@ const STRINGS = {
     grad_norms: "Gradient norm per weight",
     sample_title: "p(actual next word) for your sentence, now",
     done: (d) =>
-      `Done (${d.reason}) after ${d.steps} steps, ${d.elapsed.toFixed(1)} s. Perplexity: ` +
+      `Done (${REASON.en[d.reason] ?? d.reason}) after ${d.steps} steps, ${d.elapsed.toFixed(1)} s. Perplexity: ` +
       `train ${fmt2(d.train_perplexity)}, valid ${fmt2(d.valid_perplexity)} ` +
       `(2-gram ${fmt2(d.bigram_valid_perplexity)}, 3-gram ${fmt2(d.trigram_valid_perplexity)}).`,
     done_nan: (d) => `Stopped at NaN (step ${d.nan_at}). ${d.message ?? ""}`,
@@ -248,7 +258,11 @@ const STRINGS = {
     too_big: (max) => `The file is larger than the server accepts (${max} bytes).`,
     not_utf8: "The file is not UTF-8 text.",
     empty_file: "The file is empty.",
-    current_model: (m) => `Current model: “${m.name}” (${m.origin}), ${m.vocab_size} words.`,
+    current_model: (m) => `Current model: “${m.name}” (${ORIGIN.en[m.origin] ?? m.origin}), ${m.vocab_size} words.`,
+    pick_model: "Choose a .npz file…",
+    pick_corpus: "Choose a .txt file…",
+    not_npz: "This is not a model file: a .npz saved by Unrolled (or numpy.savez) is a zip archive.",
+    grid_axis: (T) => `δ_t, t = 1…${T} (one column per input word)`,
   },
   zh: {
     labs: "实验",
@@ -404,7 +418,7 @@ const STRINGS = {
     grad_norms: "每个权重的梯度范数",
     sample_title: "你的句子中每个实际下一个词的概率（当前）",
     done: (d) =>
-      `完成（${d.reason}），共 ${d.steps} 步，${d.elapsed.toFixed(1)} 秒。困惑度：` +
+      `结束（${REASON.zh[d.reason] ?? d.reason}），共 ${d.steps} 步，${d.elapsed.toFixed(1)} 秒。困惑度：` +
       `训练集 ${fmt2(d.train_perplexity)}，验证集 ${fmt2(d.valid_perplexity)}` +
       `（2-gram ${fmt2(d.bigram_valid_perplexity)}，3-gram ${fmt2(d.trigram_valid_perplexity)}）。`,
     done_nan: (d) => `在第 ${d.nan_at} 步遇到 NaN 而停止。${d.message ?? ""}`,
@@ -470,7 +484,11 @@ const STRINGS = {
     too_big: (max) => `文件超过服务器允许的大小（${max} 字节）。`,
     not_utf8: "文件不是 UTF-8 文本。",
     empty_file: "文件是空的。",
-    current_model: (m) => `当前模型：“${m.name}”（${m.origin}），词典 ${m.vocab_size} 个词。`,
+    current_model: (m) => `当前模型：“${m.name}”（${ORIGIN.zh[m.origin] ?? m.origin}），词典 ${m.vocab_size} 个词。`,
+    pick_model: "选择 .npz 文件…",
+    pick_corpus: "选择 .txt 文件…",
+    not_npz: "这不是模型文件：Unrolled（或 numpy.savez）保存的 .npz 是一个 zip 压缩包。",
+    grid_axis: (T) => `δ_t，t = 1…${T}（每个输入词一列）`,
   },
 };
 

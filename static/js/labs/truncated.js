@@ -4,7 +4,7 @@
 // the rest is dropped, grey); bars compare ‖δ_t‖ of the two passes; the totals frame gives
 // ‖∇_truncated − ∇_full‖ for every weight (truncation_gap).
 
-import { clear, el, svg } from "../util.js";
+import { clear, el, svg, weightSymbol } from "../util.js";
 import { builtinModels, fullPass, languageOf } from "./channel.js";
 import { lt } from "./strings.js";
 import { button, failure, field, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
@@ -66,7 +66,7 @@ export function createTruncatedLab(body, ctx) {
     } else {
       const name = "W1" in gaps ? "W1" : Object.keys(gaps)[0];
       gap.append(el("p", { class: "gap-line mono", "data-gap": String(gaps[name]) }, lt("gap_line", lang, passes.k, sci(gaps[name]), sci(full.totals.grads[name].norm))));
-      gap.append(el("p", { class: "hint mono" }, Object.entries(gaps).map(([n, v]) => `${n}: ${sci(v)}`).join("   ")));
+      gap.append(el("p", { class: "hint mono" }, Object.entries(gaps).map(([n, v]) => `${weightSymbol(n)}: ${sci(v)}`).join("   ")));
     }
     clear(reach);
     reach.append(reachSvg(T, passes.k, full.start.inputs, lang));
@@ -103,24 +103,26 @@ export function createTruncatedLab(body, ctx) {
 }
 
 /** Rows: the step j whose output error is injected; columns: the step t it reaches (t ≤ j).
- *  Kept when j − t < k, greyed (dropped by truncation) otherwise. */
+ *  Kept when j − t < k, greyed (dropped by truncation) otherwise. Each row ends with x_j, the
+ *  word read at step j, on the diagonal: the columns are the unrolled network's steps. */
 function reachSvg(T, k, inputs, lang) {
   const left = 70;
   const topPad = 54;
-  const size = left + T * CELL + 10;
+  const size = left + T * CELL + 90; // room for the last words beside the diagonal
   const root = svg("svg", { class: "reach-svg", viewBox: `0 0 ${size} ${topPad + T * CELL + 30}`, role: "img", "aria-label": "Dropped terms" });
   for (let t = 1; t <= T; t += 1) {
     root.append(svg("text", { x: left + (t - 0.5) * CELL, y: topPad - 8, "text-anchor": "middle", class: "axis" }, String(t)));
   }
   for (let j = 1; j <= T; j += 1) {
     root.append(svg("text", { x: left - 6, y: topPad + (j - 0.5) * CELL + 4, "text-anchor": "end", class: "axis" }, `o${j}`));
+    root.append(svg("text", { x: left + j * CELL + 4, y: topPad + (j - 0.5) * CELL + 4, class: "word" }, inputs[j - 1]));
     for (let t = 1; t <= j; t += 1) {
       const kept = j - t < k;
       root.append(svg("rect", { x: left + (t - 1) * CELL + 1, y: topPad + (j - 1) * CELL + 1, width: CELL - 2, height: CELL - 2, class: kept ? "kept" : "dropped" }, svg("title", {}, kept ? `o${j} → δ${t}` : lt("dropped", lang))));
     }
   }
   root.append(
-    svg("text", { x: left, y: 16, class: "axis" }, `δ_t, t = 1…${T}  (${inputs.length} inputs)`),
+    svg("text", { x: left, y: 16, class: "axis" }, lt("grid_axis", lang, T)),
     svg("rect", { x: left, y: topPad + T * CELL + 10, width: 12, height: 12, class: "dropped" }),
     svg("text", { x: left + 18, y: topPad + T * CELL + 20, class: "axis" }, lt("dropped", lang)),
   );
