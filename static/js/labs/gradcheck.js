@@ -4,7 +4,7 @@
 // own check — identity activation, error = sum of the last state — on a correct and on its
 // buggy implementation: the identity check passes on both (the blind spot), tanh catches it.
 
-import { clear, el } from "../util.js";
+import { clear, el, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
 import { button, choice, failure, field, lazy, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
 
@@ -83,7 +83,7 @@ export function createGradcheckLab(body, ctx) {
   function drawScatter(lang) {
     const names = Object.keys(frame.weights);
     const traces = names.map((name, i) => ({
-      name,
+      name: weightSymbol(name),
       x: frame.weights[name].samples.map((pair) => pair[1]),
       y: frame.weights[name].samples.map((pair) => pair[0]),
       mode: "markers",
@@ -112,7 +112,7 @@ export function createGradcheckLab(body, ctx) {
     table.append(el("tr", {}, el("th", {}, lt("col_weight", lang)), el("th", {}, lt("col_error", lang))));
     for (const [name, weight] of Object.entries(frame.weights)) {
       const bad = weight.max_rel_error === null || weight.max_rel_error >= PASS_BELOW;
-      table.append(el("tr", { class: bad ? "bad" : "" }, el("td", { class: "mono" }, name), el("td", { class: "mono" }, sci(weight.max_rel_error))));
+      table.append(el("tr", { class: bad ? "bad" : "" }, el("td", { class: "mono" }, weightSymbol(name)), el("td", { class: "mono" }, sci(weight.max_rel_error))));
     }
   }
 

@@ -4,7 +4,7 @@
 // norms, tokens/s, the progress bar and p(actual next word) for the page's sentence. "One SGD
 // step" sends `train {action: step}` and shows every weight before and after the update.
 
-import { clear, el } from "../util.js";
+import { clear, el, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
 import { PLOT_CONFIG, FONT, button, choice, failure, field, fixed, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
 
@@ -219,7 +219,7 @@ export function createTrainingLab(body, ctx) {
     for (const [name, value] of Object.entries(gradNorms)) {
       const fill = el("span", { class: "bar" });
       fill.style.width = `${value === null ? 0 : (100 * value) / top}%`;
-      norms.append(el("div", { class: "norm-row" }, el("span", { class: "mono" }, name), el("span", { class: "bar-track" }, fill), el("span", { class: "mono" }, sci(value))));
+      norms.append(el("div", { class: "norm-row" }, el("span", { class: "mono" }, weightSymbol(name)), el("span", { class: "bar-track" }, fill), el("span", { class: "mono" }, sci(value))));
     }
   }
 
@@ -251,7 +251,7 @@ export function createTrainingLab(body, ctx) {
       el("tr", {}, ...["col_weight", "col_norm_before", "col_norm_after", "col_change", "col_grad"].map((k) => el("th", {}, lt(k, lang)))),
     );
     for (const [name, w] of Object.entries(s.weights)) {
-      table.append(el("tr", {}, el("td", { class: "mono" }, `${name} [${w.shape.join("×")}]`), ...[w.norm_before, w.norm_after, w.change_norm, w.grad_norm].map((v) => el("td", { class: "mono" }, sci(v)))));
+      table.append(el("tr", {}, el("td", { class: "mono" }, `${weightSymbol(name)} [${w.shape.join("×")}]`), ...[w.norm_before, w.norm_after, w.change_norm, w.grad_norm].map((v) => el("td", { class: "mono" }, sci(v)))));
     }
     stepView.append(table);
     const matrix = Object.entries(s.weights).find(([name, w]) => name.startsWith("W") && Array.isArray(w.before?.[0]));
@@ -301,8 +301,8 @@ function heatmaps(parent, name, w, lang) {
   parent.append(holder);
   const change = w.after.map((row, i) => row.map((v, j) => (v === null || w.before[i][j] === null ? null : v - w.before[i][j])));
   const panels = [
-    [`${name} ${lt("before", lang)}`, w.before],
-    [`${name} ${lt("after", lang)}`, w.after],
+    [`${weightSymbol(name)} ${lt("before", lang)}`, w.before],
+    [`${weightSymbol(name)} ${lt("after", lang)}`, w.after],
     [`${lt("change", lang)}`, change],
   ];
   for (const [title, z] of panels) {
