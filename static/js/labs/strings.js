@@ -29,7 +29,7 @@ const STRINGS = {
     intro_training:
       "Train the page's model on a corpus and watch the two curves: loss and perplexity should " +
       "fall; a curve that jumps up or stops at NaN means the learning rate is too high or " +
-      "clipping is off. Below them, the probability the model gives each actual next word of " +
+      "clipping is off. Beside them, the probability the model gives each actual next word of " +
       "your sentence: taller bars mean it has learned that sentence better.",
     intro_vanishing:
       "Each point is how much of the last step's error δ_T still reaches k steps back, on a log " +
@@ -183,6 +183,9 @@ const STRINGS = {
       `step ${p.step} · epoch ${p.epoch}/${p.epochs} · ${Math.round(p.tokens_per_s)} tokens/s · ` +
       `${p.elapsed.toFixed(1)} s · clipped ${p.clip_count}×`,
     grad_norms: "Gradient norm per weight",
+    curves_empty: "Press Start: the loss and perplexity curves grow here while the model trains.",
+    norms_empty: "‖∇‖ of every weight (U, W, V, …) appears with the first progress report.",
+    sample_empty: "One bar per word of your sentence: how likely the model finds it, updated as it learns.",
     sample_title: "p(actual next word) for your sentence, now",
     done: (d) =>
       `Done (${REASON.en[d.reason] ?? d.reason}) after ${d.steps} steps, ${d.elapsed.toFixed(1)} s. Perplexity: ` +
@@ -279,7 +282,7 @@ const STRINGS = {
 
     intro_training:
       "在语料上训练本页的模型，看两条曲线：损失和困惑度应当下降；曲线突然上跳或变成 NaN，" +
-      "说明学习速率太大或没有开梯度裁剪。下方是模型给你的句子中每个实际下一个词的概率：" +
+      "说明学习速率太大或没有开梯度裁剪。右侧是模型给你的句子中每个实际下一个词的概率：" +
       "柱子越高，说明这句话学得越好。",
     intro_vanishing:
       "每个点表示最后一步的误差 δ_T 还剩多少能传到 k 步之前（对数坐标）：曲线陡降说明梯度消失" +
@@ -416,6 +419,9 @@ const STRINGS = {
       `第 ${p.step} 步 · 第 ${p.epoch}/${p.epochs} 轮 · 每秒 ${Math.round(p.tokens_per_s)} 个词 · ` +
       `${p.elapsed.toFixed(1)} 秒 · 裁剪 ${p.clip_count} 次`,
     grad_norms: "每个权重的梯度范数",
+    curves_empty: "按“开始”：训练时损失和困惑度曲线会在这里逐渐画出。",
+    norms_empty: "第一次进度报告到来时，这里列出每个权重（U、W、V…）的 ‖∇‖。",
+    sample_empty: "你的句子里每个词一根柱子：模型认为它出现的概率，随着学习不断更新。",
     sample_title: "你的句子中每个实际下一个词的概率（当前）",
     done: (d) =>
       `结束（${REASON.zh[d.reason] ?? d.reason}），共 ${d.steps} 步，${d.elapsed.toFixed(1)} 秒。困惑度：` +

@@ -37,9 +37,9 @@ export function createTrainingLab(body, ctx) {
   const status = statusLine();
   const bar = el("progress", { class: "train-progress", max: "1", value: "0", "aria-label": "Training progress" });
   const stats = el("p", { class: "train-stats mono" });
-  const curves = el("div", { class: "lab-chart train-chart" });
-  const norms = el("div", { class: "grad-norms" });
-  const sample = el("div", { class: "train-sample" });
+  const curves = el("div", { class: "lab-chart train-chart" }, text("curves_empty", "p", { class: "hint empty" }));
+  const norms = el("div", { class: "grad-norms" }, text("norms_empty", "p", { class: "hint" }));
+  const sample = el("div", { class: "train-sample" }, text("sample_empty", "p", { class: "hint" }));
   const stepView = el("div", { class: "sgd-step" });
   body.append(
     el(
@@ -194,6 +194,7 @@ export function createTrainingLab(body, ctx) {
       yaxis: { title: { text: lt("loss_trace", lang) }, color: LOSS_COLOR },
       yaxis2: { title: { text: lt("ppl_trace", lang) }, overlaying: "y", side: "right", color: PPL_COLOR },
     };
+    clear(curves);
     window.Plotly.newPlot(curves, traces, layout, PLOT_CONFIG);
     curvesDrawn = true;
   }
