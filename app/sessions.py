@@ -4,8 +4,8 @@ worker pool that runs engine work off the event loop.
 One session = one browser tab: its own model copy, optimizer state, settings, uploaded corpus,
 training run and held bptt pass. Requests of one session are handled one after the other by the
 session's processor task, so its frames stay in order; engine work goes to worker threads
-(`Pool.interactive` for requests, `Pool.training` for training slices), so no session blocks
-another.
+(`Pool.interactive` for requests, `Pool.training` for everything a training run computes), so
+no session blocks another.
 """
 
 from __future__ import annotations

@@ -185,7 +185,7 @@ async def _start(service: Service, session: Session, msg: Train) -> None:
         if state.corpus is None:
             raise ProtocolError("no_corpus", "upload a corpus first (POST .../corpus)")
         corpus = state.corpus
-        lm = await service.pool.run(_corpus_model, state, corpus, s.max_vocab)
+        lm = await service.pool.train(_corpus_model, state, corpus, s.max_vocab)
         train, valid = corpus.train, corpus.valid
     else:
         lm = replace(state.lm.own(), origin="trained")
@@ -199,7 +199,7 @@ async def _start(service: Service, session: Session, msg: Train) -> None:
     elif state.held is not None:
         sample = state.held.tokens
     valid = valid or train[-1:]
-    run = await service.pool.run(_new_run, service, state, lm, msg, train, valid, sample)
+    run = await service.pool.train(_new_run, service, state, lm, msg, train, valid, sample)
     state.lm, state.run = lm, run
     if state.optimizer is None or msg.corpus == "uploaded":
         state.optimizer = run.trainer.optimizer
@@ -259,7 +259,7 @@ async def _loop(service: Service, session: Session, run: TrainingRun) -> None:
     """Train in slices until done, stopped, out of time or NaN; then the done frame."""
     try:
         reason = await _train(service, session, run)
-        body = await service.pool.run(_done_body, service, session, run, reason)
+        body = await service.pool.train(_done_body, service, session, run, reason)
     except Exception:
         log.exception("training failed")
         body = error_body(run.re, "internal", "training failed on the server; see its log")
