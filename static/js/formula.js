@@ -80,13 +80,20 @@ export function createFormula(root, _actions) {
   return { render };
 }
 
+/** A heading over one chain's lines when the model has several (layers, a backward chain). */
+function chainHead(keys, n, lang) {
+  return keys.length > 1 ? [el("p", { class: "chain-head" }, t("chain_head", lang, n.layer, n.backward))] : [];
+}
+
 function forwardLines(frame, model, lang) {
   const f = model?.activation ?? "f";
   const bias = model?.bias ? [mo("+"), mi("b")] : [];
   const out = [];
-  for (const key of chainOrder(Object.keys(frame.chains))) {
+  const keys = chainOrder(Object.keys(frame.chains));
+  for (const key of keys) {
     const c = frame.chains[key];
     const n = names(key);
+    out.push(...chainHead(keys, n, lang));
     const prev = n.backward ? row(mi("t"), mo("+"), mn("1")) : row(mi("t"), mo("−"), mn("1"));
     const input = n.layer > 1 ? msub(`s${chainSuffix(String(n.layer - 1))}`, "t") : msub("x", "t");
     out.push(
@@ -128,9 +135,11 @@ function mspace() {
 function backwardLines(frame, pass, model, lang) {
   const out = [];
   const T = pass.start.T;
-  for (const key of chainOrder(Object.keys(frame.chains))) {
+  const keys = chainOrder(Object.keys(frame.chains));
+  for (const key of keys) {
     const c = frame.chains[key];
     const n = names(key);
+    out.push(...chainHead(keys, n, lang));
     const k = mi("k");
     const next = n.backward ? row(k, mo("−"), mn("1")) : row(k, mo("+"), mn("1"));
     const fp = () => row(mi("diag"), mo("["), mi("f′"), mo("("), msub("net", "k"), mo(")"), mo("]"));
@@ -152,7 +161,11 @@ function backwardLines(frame, pass, model, lang) {
       ),
     );
     if (n.layer < (model?.num_layers ?? 1)) {
-      out.push(line("式4", row(msubsup("δ", "k", "up"), mo("="), vec(c.delta_up)), t("up_share", lang)));
+      const above = `${n.layer + 1}${n.backward ? "'" : ""}`; // each direction reads its own layer below
+      const fromAbove = row(mo("("), subT(`δ${chainSuffix(above)}`, mi("k")), mi(names(above).U), fp(), mo(")"));
+      out.push(
+        line("式4", row(msubsup("δ", "k", "up"), mo("="), msup(fromAbove, "T"), mo("="), vec(c.delta_up)), t("up_share", lang)),
+      );
     }
     const sumParts = [msubsup("δ", "k", "out"), mo("+"), msubsup("δ", "k", "time")];
     if (n.layer < (model?.num_layers ?? 1)) sumParts.splice(0, 1, msubsup("δ", "k", "up"));

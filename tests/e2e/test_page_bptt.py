@@ -204,3 +204,40 @@ def test_a_jump_to_the_totals_shows_every_delta_norm_and_the_bound(watched_page,
     expect(arrows).to_have_count(T - 1)
     expect(page.locator("#gradsum figure.card")).to_have_count(1)  # the total ∇W alone
     watch.assert_clean()
+
+
+def js_fmt(value: float) -> str:
+    """A number as the page's fmt() prints it (static/js/util.js)."""
+    size = abs(value)
+    if value == 0 or 1e-3 <= size < 1e5:
+        text = f"{value:.4f}"
+    else:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "−")
+
+
+def test_a_deep_model_shows_delta_coming_down_through_equation_4(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    page.get_by_role("tab", name="Training", exact=True).click()
+    lab = page.locator("#lab-training")
+    lab.get_by_label("Hidden size").fill("8")
+    lab.get_by_label("Layers").fill("2")
+    lab.get_by_role("button", name="New model with these settings").click()
+    expect(page.locator("body")).to_have_attribute("data-hidden", "8")
+    text = "the teacher was late"
+    start_pass(page, text)
+    x, trace = engine_trace(page, live_server, text)
+    T = len(x)
+    for pos in range(1, T + 1):  # up to the first backward frame, k = T
+        click_and_wait(page, "Step forward", pos)
+    formula = page.locator("#formula")
+    expect(formula.locator(".chain-head")).to_have_text(["Layer 2", "Layer 1"])
+    line4 = formula.locator(".formula-line").filter(has_text="式4")
+    expect(line4).to_have_count(1)
+    expected = [js_fmt(v) for v in trace.chains["1"].delta_up[T - 1, :4]]  # 式4 at k = T
+    numbers = line4.locator("mn").all_text_contents()
+    assert numbers == expected
+    assert "U⁽²⁾" in line4.inner_text()
+    watch.assert_clean()
