@@ -1,6 +1,8 @@
 """Sessions: resume with the token, take-over, unknown tokens, the session limit, errors that
 leave the session intact."""
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -118,3 +120,22 @@ def test_a_frame_above_the_size_limit_is_refused_whole_not_cut(tmp_path):
         answered = frames.ask({"type": "predict", "text": text})
         assert answered["type"] == "predict" and len(answered["positions"]) == 21
         frames.ctx.__exit__(None, None, None)
+
+
+def test_after_the_idle_timeout_the_token_reaches_nothing(tmp_path):
+    world = tiny_world(tmp_path)
+    app = make_app(world.model_copy(update={"idle_timeout_s": 0.3, "max_sessions": 1}))
+    with TestClient(app) as client:
+        first = connect(client)
+        token = first.hello["session"]
+        first.ask({"type": "configure", "hidden_size": 5})
+        first.ctx.__exit__(None, None, None)
+        assert client.get(f"/api/sessions/{token}/model").status_code == 200
+        time.sleep(0.5)
+        assert client.get(f"/api/sessions/{token}/model").status_code == 404
+        late = connect(client, f"?session={token}")  # the expired one no longer counts
+        assert late.hello["resumed"] is False and late.hello["session"] != token
+        assert late.hello["model"]["hidden_size"] == 8
+        assert late.recv()["code"] == "unknown_session"
+        assert late.ask({"type": "resume", "session": token})["code"] == "unknown_session"
+        late.ctx.__exit__(None, None, None)
