@@ -1,4 +1,5 @@
-"""The tutorial's single SGD step, at a session's default settings, on the shipped models."""
+"""The shipped models over the socket: the tutorial's single SGD step at a session's default
+settings, and the bidirectional models filling the tutorial's ____ blanks."""
 
 import json
 
@@ -37,3 +38,25 @@ def test_configure_defaults_eta_by_kind_of_model_and_keeps_an_explicit_one():
             ws.send_text(json.dumps({"type": "configure", "id": i, **message}))
             lrs.append(ws.receive_json()["model"]["lr"])
         assert lrs == [0.01, 0.1, 0.2]
+
+
+BLANKS = {
+    "zh-blank": ("我的手机坏了，我打算 ____ 一部新手机。", "买"),
+    "en-blank": ("my phone is broken , so i plan to ____ a new phone .", "buy"),
+}
+
+
+@pytest.mark.parametrize("model", sorted(BLANKS))
+def test_the_shipped_blank_models_fill_the_tutorials_blank_over_the_socket(model):
+    text, answer = BLANKS[model]
+    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+        assert ws.receive_json()["type"] == "hello"
+        ws.send_text(json.dumps({"type": "configure", "id": 1, "model": model}))
+        assert ws.receive_json()["type"] == "configured"
+        ws.send_text(json.dumps({"type": "predict", "id": 2, "text": text}))
+        frame = ws.receive_json()
+        assert frame["type"] == "predict" and frame["model"] == model, frame
+        blank = frame["blank"]
+        assert frame["tokens"][blank["index"]] == "<blank>"
+        assert blank["rnn"][0]["word"] == answer and blank["rnn"][0]["p"] > 0.5
+        assert blank["left_only_model"] == model.replace("blank", "lm")
