@@ -59,3 +59,19 @@ def test_each_remedy_is_one_click_and_says_what_changed(watched_page, live_serve
     lab.get_by_role("button", name="Careful initialisation").click()
     expect(lab.locator(".vg-said")).to_contain_text("identity matrix")
     watch.assert_clean()
+
+
+def test_when_no_error_enters_at_t_the_lab_says_so_instead_of_nan(watched_page, live_server):
+    settings = {"activation": "identity", "radius": 10, "T": 50, "init": "identity"}
+    msg = Vanishing(type="vanishing", id=0, hidden=32, seed=0, **settings)
+    assert vanishing_frame(msg).delta_norm[-1] == 0  # W = 10·I: the output saturates, o_T = y_T
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Exploding & vanishing")
+    expect(lab.locator(".vg-reach")).to_have_attribute("data-ratio", re.compile("."))
+    lab.get_by_label("Activation f").select_option("identity")
+    lab.get_by_label("Initialisation", exact=True).select_option("identity")
+    lab.get_by_role("slider", name="Spectral radius of W").fill("10")
+    expect(lab.locator(".vg-reach")).to_have_attribute("data-ratio", "none")
+    expect(lab.locator(".vg-reach")).to_contain_text("‖δ_T‖ = 0")
+    assert "= NaN" not in lab.locator(".vg-readout").inner_text()
+    watch.assert_clean()

@@ -134,6 +134,9 @@ const STRINGS = {
     reach: (r) => `‖δ_1‖ / ‖δ_T‖ = ${r}`,
     nan_at: (k) => `From k = ${k} back, δ is NaN or infinite: the numbers overflowed.`,
     no_nan: "No NaN: every δ_k is a finite number.",
+    no_error:
+      "‖δ_T‖ = 0: no error enters at the last step (the output is saturated, o_T = y_T, or f′(net_T) = 0), " +
+      "so nothing flows back and there is no curve. A smaller spectral radius keeps the states in range.",
     grad_norm: (g) => `gradient norm ‖∇‖ = ${g}`,
     clipped_to: (g, c) => `clipping rescales it from ${g} to ${c}`,
     grad_nonfinite: "the gradient is not finite: clipping cannot rescale NaN, clip before it overflows",
@@ -373,6 +376,9 @@ const STRINGS = {
     reach: (r) => `‖δ_1‖ / ‖δ_T‖ = ${r}`,
     nan_at: (k) => `从 k = ${k} 往前，δ 是 NaN 或无穷大：数值溢出了。`,
     no_nan: "没有 NaN：每个 δ_k 都是有限的数。",
+    no_error:
+      "‖δ_T‖ = 0：最后一步没有误差进入（输出已饱和，o_T = y_T，或 f′(net_T) = 0），" +
+      "所以没有误差往回传，也就没有曲线。把谱半径调小，状态就不会越界。",
     grad_norm: (g) => `梯度范数 ‖∇‖ = ${g}`,
     clipped_to: (g, c) => `裁剪把它从 ${g} 缩放到 ${c}`,
     grad_nonfinite: "梯度不是有限值：裁剪无法缩放 NaN，要在溢出之前裁剪",

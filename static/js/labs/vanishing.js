@@ -122,7 +122,9 @@ export function createVanishingLab(body, ctx) {
     const nan = broken === null ? lt("no_nan", lang) : lt("nan_at", lang, broken);
     const lines = [
       el("p", { class: "mono" }, lt("betas", lang, fixed(frame.beta_W, 3), fixed(frame.beta_f, 3), fixed(product, 3))),
-      el("p", { class: "vg-reach mono", "data-ratio": String(frame.ratio[0]) }, lt("reach", lang, sci(frame.ratio[0]))),
+      frame.delta_norm[frame.T - 1] === 0
+        ? el("p", { class: "vg-reach", "data-ratio": "none" }, lt("no_error", lang))
+        : el("p", { class: "vg-reach mono", "data-ratio": String(frame.ratio[0]) }, lt("reach", lang, sci(frame.ratio[0]))),
       el("p", { class: broken === null ? "vg-nan" : "vg-nan bad", "data-nan-at": String(broken) }, nan),
       el("p", { class: "mono" }, lt("grad_norm", lang, sci(frame.grad_norm))),
     ];
