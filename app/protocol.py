@@ -62,7 +62,7 @@ class Predict(Message):
 
     type: Literal["predict"]
     text: Sentence
-    top_k: Annotated[int, Field(ge=1, le=50)] = 5
+    top_k: Annotated[int, Field(ge=1)] = 5  # at most limits.max_top_k
     full: bool = False
     model: ModelName | None = None
 

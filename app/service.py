@@ -295,7 +295,9 @@ class Service:
     async def on_predict(self, session: Session, msg: Predict) -> None:
         state: SessionState = session.state
         lm = self.reader(state, msg.model, msg.text)
-        top_k = min(msg.top_k, self.settings.max_top_k)
+        top_k = msg.top_k
+        if top_k > self.settings.max_top_k:
+            raise ProtocolError("limit", f"top_k must be 1..{self.settings.max_top_k}", "top_k")
 
         def build():
             left = None

@@ -153,3 +153,16 @@ def test_the_session_is_intact_after_the_fuzzing(ws):
     assert hello["model"]["name"] == "en-lm"
     unicode = ws.ask({"type": "predict", "text": "我的 😀 phone ⁂ is 𝔟𝔯𝔬𝔨𝔢𝔫"})
     assert unicode["type"] == "predict" and "😀" in unicode["tokens"]
+
+
+def test_top_k_is_bounded_by_the_settings_limit_alone(tmp_path):
+    world = tiny_world(tmp_path)
+    with TestClient(make_app(world.model_copy(update={"max_top_k": 3}))) as client:
+        with client.websocket_connect("/ws") as raw:
+            frames = Frames(raw)
+            assert frames.recv()["limits"]["max_top_k"] == 3
+            wide = frames.ask({"type": "predict", "text": "we like", "top_k": 3})
+            assert wide["type"] == "predict" and len(wide["positions"][0]["rnn"]) == 3
+            refused = frames.ask({"type": "predict", "text": "we like", "top_k": 4})
+            assert refused["type"] == "error" and refused["code"] == "limit"
+            assert refused["field"] == "top_k" and "1..3" in refused["message"]
