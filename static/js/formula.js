@@ -94,18 +94,19 @@ function forwardLines(frame, model, lang) {
     const c = frame.chains[key];
     const n = names(key);
     out.push(...chainHead(keys, n, lang));
-    const prev = n.backward ? row(mi("t"), mo("+"), mn("1")) : row(mi("t"), mo("−"), mn("1"));
+    // a function: a MathML node appended a second time would move out of the first formula
+    const prev = () => (n.backward ? row(mi("t"), mo("+"), mn("1")) : row(mi("t"), mo("−"), mn("1")));
     const input = n.layer > 1 ? msub(`s${chainSuffix(String(n.layer - 1))}`, "t") : msub("x", "t");
     out.push(
       line(
         "式2",
         row(
-          msub("net", "t"), mo("="), mi(n.U), input, mo("+"), mi(n.W), msub(n.s, prev), ...bias,
+          msub("net", "t"), mo("="), mi(n.U), input, mo("+"), mi(n.W), msub(n.s, prev()), ...bias,
           mo("="), vec(c.net),
         ),
         n.layer === 1 ? t("input_note", lang, frame.x, frame.word) : null,
       ),
-      line("", row(msub(n.s, prev), mo("="), vec(c.s_prev))),
+      line("", row(msub(n.s, prev()), mo("="), vec(c.s_prev))),
       line("", row(msub(n.s, "t"), mo("="), mi(f), row(mo("("), msub("net", "t"), mo(")")), mo("="), vec(c.s))),
     );
   }

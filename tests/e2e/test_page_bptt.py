@@ -241,3 +241,14 @@ def test_a_deep_model_shows_delta_coming_down_through_equation_4(watched_page, l
     assert numbers == expected
     assert "U⁽²⁾" in line4.inner_text()
     watch.assert_clean()
+
+
+def test_the_forward_formula_writes_s_t_minus_1_in_equation_2(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    start_pass(page, "the teacher was late")
+    lines = page.locator("#formula .formula-line")
+    equation2 = lines.filter(has_text="式2").locator("math").text_content()
+    assert "Wst−1" in equation2.replace(" ", "")  # net_t = U x_t + W s_{t−1} (+ b)
+    assert "st−1=" in lines.nth(1).locator("math").text_content().replace(" ", "")
+    watch.assert_clean()
