@@ -64,3 +64,15 @@ def test_the_lab_speaks_chinese_after_the_switch(watched_page, live_server):
     assert page.get_by_role("tab", name="Softmax 与交叉熵 / Softmax").is_visible()
     assert page.get_by_role("tab", name="Softmax").is_visible()  # English selectors still work
     watch.assert_clean()
+
+
+def test_a_tiny_probability_is_written_in_e_notation_not_as_zero(watched_page, live_server):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Softmax")
+    lab.locator(".softmax-o").first.wait_for()
+    lab.get_by_role("textbox", name="Scores z").fill("0, 0, 10")
+    lab.get_by_role("textbox", name="Scores z").press("Enter")
+    o = softmax(np.array([0.0, 0.0, 10.0]))  # o_1 = 4.54e−5
+    mantissa, exponent = f"{o[0]:.2e}".split("e")
+    expect(lab.locator(".softmax-loss")).to_contain_text(f"−log {mantissa}e−{-int(exponent)} =")
+    watch.assert_clean()

@@ -3,7 +3,7 @@
 // default: o = [0.03, 0.09, 0.24, 0.64], and −log o_1 = 3.44 exactly (3.51 in the tutorial,
 // which rounds o_1 to 0.03 before the log).
 
-import { clear, el } from "../util.js";
+import { clear, el, fmt } from "../util.js";
 import { lt } from "./strings.js";
 import { failure, field, fixed, lazy, statusLine } from "./ui.js";
 
@@ -93,12 +93,12 @@ export function createSoftmaxLab(body, ctx) {
           { class: truth ? "o-cell truth" : "o-cell" },
           el("span", { class: "bar-track" }, bar),
           el("span", { class: "softmax-o", "data-o": String(o) }, fixed(o, 2)),
-          el("span", { class: "exact" }, o === null ? "" : o.toFixed(4)),
+          el("span", { class: "exact" }, o === null ? "" : fmt(o)),
         ),
       );
     });
     const oLabel = frame.o[frame.label];
-    loss.textContent = lt("loss_line", lang, frame.label + 1, oLabel === null ? "NaN" : oLabel.toFixed(4), fixed(frame.loss, 2));
+    loss.textContent = lt("loss_line", lang, frame.label + 1, fmt(oLabel), fixed(frame.loss, 2));
     loss.dataset.loss = String(frame.loss);
     const tutorial = frame.label === 0 && frame.z.length === 4 && frame.z.every((v, i) => v === TUTORIAL_Z[i]);
     note.hidden = !tutorial;
