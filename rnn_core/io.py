@@ -8,6 +8,7 @@ import io as _io
 import json
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -39,13 +40,14 @@ class Checkpoint:
 def save(
     path_or_file: PathOrFile,
     model: RNNLM,
-    vocab: list[str] | None = None,
+    vocab: Sequence[str] | None = None,
     optimizer: Optimizer | None = None,
     trainer_state: dict | None = None,
     extra: dict | None = None,
 ) -> None:
-    """Write model weights and config, and optionally vocab, optimizer state, trainer state
-    (Trainer.state_dict(): step, shuffle order and rng state) and JSON-ready `extra`."""
+    """Write model weights and config, and optionally vocab (a text.Vocab or its word list),
+    optimizer state, trainer state (Trainer.state_dict(): step, shuffle order and rng state) and
+    JSON-ready `extra`."""
     if vocab is not None and len(vocab) != model.config.vocab_size:
         raise ValueError(
             f"vocab has {len(vocab)} words but the model's vocab_size is {model.config.vocab_size}"

@@ -25,7 +25,7 @@ import re
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Literal
 
 import numpy as np
@@ -172,6 +172,10 @@ class Vocab:
 
     def __len__(self) -> int:
         return len(self._words)
+
+    def __iter__(self) -> Iterator[str]:
+        """The words in id order, so list(vocab) == vocab.to_list()."""
+        return iter(self._words)
 
     def __contains__(self, word: object) -> bool:
         return word in self._ids

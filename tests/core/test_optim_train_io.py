@@ -13,6 +13,7 @@ from rnn_core import (
     ModelFormatError,
     Momentum,
     Trainer,
+    Vocab,
     adjust_distribution,
     clip_grad_norm,
     evaluate,
@@ -179,6 +180,17 @@ def test_save_load_round_trip(tmp_path):
         np.testing.assert_array_equal(ck.optimizer.state[k], v)
     with np.load(path, allow_pickle=False) as npz:  # readable without pickle
         assert int(npz["format_version"]) == 1
+
+
+def test_save_takes_the_vocab_object_and_load_gives_its_word_list():
+    vocab = Vocab.build([["我", "昨天", "上学", "迟到", "了"]])
+    m = RNNLM(len(vocab), 3)
+    buffer = io.BytesIO()
+    save(buffer, m, vocab=vocab)
+    buffer.seek(0)
+    ck = load(buffer)
+    assert ck.vocab == vocab.to_list()
+    assert Vocab.from_list(ck.vocab) == vocab
 
 
 def test_numpy_scalars_in_the_config_save_as_json():
