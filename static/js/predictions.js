@@ -8,6 +8,7 @@ import { clear, el, pct } from "./util.js";
 const MODELS = ["rnn", "bigram", "trigram"];
 const LIST_TOP = 3;
 const CHART_TOP = 10;
+const LIST_ROWS = 8; // rows the list shows at once; its height is a whole number of rows
 const WINDOW = { bigram: 1, trigram: 2 }; // words of context an n-gram reads
 
 export function createPredictions(root, actions) {
@@ -47,6 +48,7 @@ export function createPredictions(root, actions) {
     for (const position of frame.positions) {
       list.append(row(frame, position, position.t === selected));
     }
+    fitRows(list);
     const chosen = frame.positions[selected];
     if (chosen) detail.append(comparison(frame, chosen, state.lang));
     const words = detail.querySelector(".context-scroll");
@@ -57,14 +59,30 @@ export function createPredictions(root, actions) {
   return { render };
 }
 
-/** Keep the list where it was, scrolled just enough to show the chosen row. */
+/** Make the list exactly LIST_ROWS rows high (under its header), so no row is ever cut. */
+function fitRows(list) {
+  const head = list.querySelector(".pred-head")?.getBoundingClientRect().height ?? 0;
+  const row = list.querySelector(".pred-row")?.parentElement.getBoundingClientRect().height ?? 0;
+  if (row > 0) list.style.maxHeight = `${head + LIST_ROWS * row + 2}px`; // + its 1px borders
+}
+
+/**
+ * Keep the list where it was, scrolled just enough to show the chosen row; the top row then
+ * starts right under the sticky header (no row half hidden behind it).
+ */
 function revealChosen(list, scrollTop) {
-  const row = list.querySelector("[aria-pressed=true]");
+  const item = list.querySelector("[aria-pressed=true]")?.parentElement; // its <li>
   list.scrollTop = scrollTop;
-  if (!row) return;
-  const bottom = row.offsetTop + row.offsetHeight;
-  if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
-  else if (row.offsetTop < list.scrollTop) list.scrollTop = row.offsetTop;
+  if (!item) return;
+  const head = list.querySelector(".pred-head")?.offsetHeight ?? 0;
+  const bottom = item.offsetTop + item.offsetHeight;
+  if (bottom > list.scrollTop + list.clientHeight) {
+    const need = bottom - list.clientHeight;
+    const top = [...list.children].find((li) => li.offsetTop - head >= need - 1); // 1px: rounding
+    list.scrollTop = top ? top.offsetTop - head : need;
+  } else if (item.offsetTop - head < list.scrollTop) {
+    list.scrollTop = item.offsetTop - head;
+  }
 }
 
 /** Mark the row of the time step the BPTT pass stands at (o_t of step t is row t − 1). */

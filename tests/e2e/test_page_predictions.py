@@ -166,3 +166,25 @@ def test_a_short_pause_in_typing_sends_the_sentence_without_enter(watched_page, 
     expect(page.locator("#predictions")).to_have_attribute("data-text", text)
     assert read_column(page) == ["<s>", *tokenize(text)]
     watch.assert_clean()
+
+
+def test_the_list_shows_whole_rows_none_half_hidden_under_its_header(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    send_sentence(page, "i was late for school yesterday , the teacher criticised me")
+    cut = page.locator("#predictions .pred-list").evaluate(
+        """list => {
+            const view = list.getBoundingClientRect();
+            const top = list.querySelector('.pred-head').getBoundingClientRect().bottom;
+            return [...list.querySelectorAll('.pred-row')].filter(row => {
+                const r = row.getBoundingClientRect();
+                const inside = r.top >= top - 1 && r.bottom <= view.bottom + 1;
+                const outside = r.bottom <= top + 1 || r.top >= view.bottom - 1;
+                return !inside && !outside;
+            }).length;
+        }"""
+    )
+    assert cut == 0
+    chosen = page.locator("#predictions .pred-row[aria-pressed=true]")
+    expect(chosen).to_be_in_viewport()
+    watch.assert_clean()
