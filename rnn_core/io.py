@@ -19,6 +19,8 @@ from .optim import Optimizer, optimizer_from_config
 
 FORMAT_NAME = "unrolled-rnnlm"
 FORMAT_VERSION = 1
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first local header, or an empty zip
+NPY_MAGIC = b"\x93NUMPY"
 PathOrFile = str | os.PathLike | IO[bytes]
 
 
@@ -111,6 +113,7 @@ def _read_arrays(path_or_file: PathOrFile) -> dict[str, np.ndarray]:
 
 
 def _read_npz(fh: IO[bytes]) -> dict[str, np.ndarray]:
+    _check_zip_magic(fh)
     try:
         npz = np.load(fh, allow_pickle=False)
         if not isinstance(npz, np.lib.npyio.NpzFile):
@@ -121,6 +124,18 @@ def _read_npz(fh: IO[bytes]) -> dict[str, np.ndarray]:
         if isinstance(err, ModelFormatError):
             raise
         raise ModelFormatError(f"not an Unrolled model file or corrupt: {err}") from err
+
+
+def _check_zip_magic(fh: IO[bytes]) -> None:
+    """Refuse what is neither a zip (.npz) nor a .npy before np.load: for any other bytes NumPy
+    guesses pickle and its message suggests loading the file unsafely."""
+    start = fh.tell()
+    magic = fh.read(len(NPY_MAGIC))
+    fh.seek(start)
+    if not magic:
+        raise ModelFormatError("not an Unrolled model file or corrupt: the file is empty")
+    if not magic.startswith(ZIP_MAGIC) and not magic.startswith(NPY_MAGIC):
+        raise ModelFormatError("not an Unrolled model file or corrupt: not a zip archive")
 
 
 def _json(obj: dict) -> np.ndarray:

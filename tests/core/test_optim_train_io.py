@@ -237,6 +237,22 @@ def test_load_rejects_files_that_are_not_npz(tmp_path, content, message):
         load(path)
 
 
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"I was late for school.\n", "not a zip archive"),
+        (b"", "the file is empty"),
+        (b"\x80\x04K\x01.", "not a zip archive"),  # a pickle
+    ],
+)
+def test_a_file_that_is_no_zip_is_named_so_without_numpys_pickle_hint(tmp_path, content, reason):
+    path = tmp_path / "notes.npz"
+    path.write_bytes(content)
+    with pytest.raises(ModelFormatError) as err:
+        load(path)
+    assert str(err.value) == f"not an Unrolled model file or corrupt: {reason}"
+
+
 def test_load_rejects_foreign_newer_and_corrupt_npz(tmp_path):
     foreign = tmp_path / "foreign.npz"
     np.savez(foreign, a=np.zeros(3))
