@@ -65,7 +65,8 @@ const STRINGS = {
     gradflow: "Gradient flow",
     gradflow_hint:
       "‖δ_k‖ on a log scale as BPTT visits k. At the last step (the totals) the dashed bound " +
-      "‖δ_T‖(β_W β_f)^{T−k} joins it. A steep fall means vanishing gradients.",
+      "‖δ_T‖(β_W β_f)^{T−k} joins it: it bounds what 式3 carries back from δ_T alone, so the line " +
+      "can rise above it where a word's own output error adds in. A steep fall means vanishing gradients.",
     gradflow_norm: "‖δ_k‖",
     gradflow_bound: "bound ‖δ_T‖(β_W β_f)^(T−k)",
     gradflow_current: "current k",
@@ -149,7 +150,8 @@ const STRINGS = {
     gradflow: "梯度流",
     gradflow_hint:
       "BPTT 走到 k 时画出 ‖δ_k‖（对数坐标）。走到最后一步（合计）时加上虚线上界 " +
-      "‖δ_T‖(β_W β_f)^{T−k}。下降得很陡，说明梯度消失。",
+      "‖δ_T‖(β_W β_f)^{T−k}：它只约束式3从 δ_T 往回传的部分，某个词自己的输出误差加进来时，" +
+      "实线可以高过它。下降得很陡，说明梯度消失。",
     gradflow_norm: "‖δ_k‖",
     gradflow_bound: "上界 ‖δ_T‖(β_W β_f)^(T−k)",
     gradflow_current: "当前 k",
