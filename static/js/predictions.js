@@ -152,7 +152,7 @@ function contextGrid(frame, position, lang) {
   const words = [frame.inputs[0], ...frame.tokens.slice(0, position.t)];
   const grid = el("div", { class: "context-grid" });
   grid.style.gridTemplateColumns = `4.2rem repeat(${words.length}, max-content) auto`;
-  grid.append(el("span", {}));
+  grid.append(el("span", { class: "corner" })); // frozen like the model names: scrolled chips slide under it
   words.forEach((word) => grid.append(el("span", { class: "chip" }, word)));
   grid.append(el("span", {}));
   MODELS.forEach((model, r) => {
