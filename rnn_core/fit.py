@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .blas import blas_threads
 from .generate import next_word_distribution
 from .model import RNNLM, is_finite
 from .ngram import NGramLM
@@ -99,7 +100,18 @@ def new_model(recipe: Recipe, vocab_size: int) -> RNNLM:
 
 
 def fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None = None) -> Fitted:
-    """Train a new model on the training sentences as the recipe says."""
+    """Train a new model on the training sentences as the recipe says.
+
+    Runs with one BLAS thread whatever the caller's setting: OpenBLAS rounds a product split over
+    two threads differently, and over thousands of steps that grows into other weights, so the
+    same recipe and corpus would give another model on another core count (`make models` would
+    not reproduce the shipped files). One thread was also the faster on the 2-core machine.
+    """
+    with blas_threads(1):
+        return _fit(recipe, vocab, train, on_step)
+
+
+def _fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None) -> Fitted:
     model = new_model(recipe, len(vocab))
     optimizer = make_optimizer(recipe.optimizer, lr=recipe.lr)
     if recipe.bidirectional:

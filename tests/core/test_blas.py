@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from rnn_core import RNNLM
+from rnn_core import RNNLM, Vocab
 from rnn_core.blas import blas_available, blas_threads, get_blas_threads, set_blas_threads
+from rnn_core.fit import Recipe, fit
 
 
 def test_blas_threads_restores_the_previous_count():
@@ -29,3 +30,21 @@ def test_gradients_do_not_depend_on_the_thread_count():
     assert abs(loss1 - loss2) < 1e-6
     for name in g1:
         np.testing.assert_allclose(g1[name], g2[name], rtol=1e-4, atol=1e-6)
+
+
+def _random_corpus(rng: np.random.Generator) -> list[list[str]]:
+    """64 sentences over 1,200 words: big enough that OpenBLAS splits the logits product."""
+    words = [f"w{i}" for i in range(1200)]
+    return [list(rng.choice(words, size=12)) for _ in range(64)]
+
+
+def test_fit_gives_the_same_weights_whatever_the_callers_blas_threads():
+    train = _random_corpus(np.random.default_rng(0))
+    vocab = Vocab.build(train)
+    recipe = Recipe(hidden_size=32, epochs=2, batch_size=32)
+    fitted = {}
+    for n in (1, 2):
+        with blas_threads(n):
+            fitted[n] = fit(recipe, vocab, train).model.params
+    for name, p in fitted[1].items():
+        np.testing.assert_array_equal(fitted[2][name], p)
