@@ -4,6 +4,7 @@ Each optimizer updates the live params dict in place. Its state is a flat dict o
 ("velocity/U1", "step", ...) so io.save can store it and a reloaded model resumes exactly.
 """
 
+import math
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -145,9 +146,22 @@ def optimizer_from_config(config: dict, state: dict[str, np.ndarray]) -> Optimiz
     return opt
 
 
+def norm(g: np.ndarray) -> float:
+    """‖g‖ (Frobenius) as a float, finite whenever every entry is: an exploding gradient's
+    entries can be finite while their squares overflow (float32 beyond 1.8e19), and an inf norm
+    would make clipping scale the step to zero."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        sq = float(np.vdot(g, g))
+        if np.isfinite(sq) or not np.isfinite(g).all():
+            return float(np.sqrt(sq))
+        scale = float(np.abs(g).max())
+        unit = g / scale  # entries in [-1, 1]: their squares cannot overflow
+        return scale * float(np.sqrt(np.vdot(unit, unit)))
+
+
 def grad_norm(grads: Params) -> float:
-    """‖∇‖ over every gradient entry together (Frobenius)."""
-    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads.values())))
+    """‖∇‖ over every gradient entry together (Frobenius), overflow-safe like norm()."""
+    return math.hypot(*(norm(g) for g in grads.values()))
 
 
 def clip_grad_norm(grads: Params, max_norm: float) -> tuple[float, bool]:
@@ -157,10 +171,10 @@ def clip_grad_norm(grads: Params, max_norm: float) -> tuple[float, bool]:
     """
     if not max_norm > 0:
         raise ValueError("clip must be a positive number")
-    norm = grad_norm(grads)
-    if not norm > max_norm:
-        return norm, False
-    scale = max_norm / norm
+    total = grad_norm(grads)
+    if not total > max_norm:
+        return total, False
+    scale = max_norm / total
     for g in grads.values():
         g *= scale
-    return norm, True
+    return total, True

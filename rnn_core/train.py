@@ -12,6 +12,7 @@ calling next), resume, or stop (close it) between any two steps.
 """
 
 import json
+import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,7 +21,7 @@ import numpy as np
 
 from .losses import IGNORE_INDEX
 from .model import RNNLM, is_finite
-from .optim import Optimizer, clip_grad_norm, grad_norm
+from .optim import Optimizer, clip_grad_norm, norm
 
 Pair = tuple[np.ndarray, np.ndarray]
 
@@ -155,12 +156,12 @@ class Trainer:
         epoch = self.epoch
         inputs, targets = pad_batch([self.pairs[i] for i in batch], self.pad_id)
         loss, grads = self.model.loss_and_grads(inputs, targets, truncate=self.truncate)
-        norms = {name: float(np.linalg.norm(g)) for name, g in grads.items()}
+        norms = {name: norm(g) for name, g in grads.items()}
         self.step_count += 1
         finite = bool(np.isfinite(loss)) and is_finite(grads)
-        norm, clipped = grad_norm(grads), False
+        total, clipped = math.hypot(*norms.values()), False
         if finite and self.clip is not None:
-            norm, clipped = clip_grad_norm(grads, self.clip)
+            total, clipped = clip_grad_norm(grads, self.clip)
         if finite:
             self.optimizer.step(self.model.params, grads)
         elif self.nan_at is None:
@@ -172,7 +173,7 @@ class Trainer:
             epoch=epoch,
             loss=loss,
             perplexity=_perplexity(loss),
-            grad_norm=norm,
+            grad_norm=total,
             grad_norms=norms,
             clipped=clipped,
             tokens=tokens,

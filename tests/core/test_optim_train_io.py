@@ -24,6 +24,7 @@ from rnn_core import (
     sample,
     save,
 )
+from rnn_core.optim import grad_norm
 
 # a tiny corpus: three sentences with <s> = 0 and </s> = 1
 CORPUS = [[0, 2, 3, 4, 5, 1], [0, 2, 6, 5, 1], [0, 7, 3, 4, 1], [0, 7, 6, 4, 5, 1]]
@@ -83,6 +84,30 @@ def test_clip_grad_norm_scales_to_max_and_reports_it():
     np.testing.assert_allclose([grads["a"][0], grads["b"][0]], [0.6, 0.8])
     norm, clipped = clip_grad_norm(grads, 10.0)
     assert norm == pytest.approx(1.0) and not clipped
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("dtype, big", [("float32", 1e20), ("float64", 1e160)])
+def test_clipping_an_exploded_but_finite_gradient_keeps_its_direction(dtype, big):
+    # the squares of these entries overflow the dtype; the gradient itself is finite
+    grads = {"W1": np.full((4, 4), big, dtype=dtype), "b1": np.full(4, -big, dtype=dtype)}
+    assert grad_norm(grads) == pytest.approx(big * np.sqrt(20), rel=1e-6)
+    norm, clipped = clip_grad_norm(grads, 5.0)
+    assert norm == pytest.approx(big * np.sqrt(20), rel=1e-6) and clipped
+    assert grad_norm(grads) == pytest.approx(5.0, rel=1e-6)
+    np.testing.assert_allclose(grads["b1"], -5.0 / np.sqrt(20), rtol=1e-6)
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_training_step_with_an_exploded_gradient_reports_finite_norms():
+    m = RNNLM(10, 8, dtype="float32")
+    m.params["V"] *= 1e20  # δ = f'(net) ⊙ Vᵀe: ∇W and ∇U near 1e20, finite, squares not
+    trainer = Trainer(m, SGD(lr=0.1), next_word_pairs(CORPUS), batch_size=4, clip=1.0)
+    progress = trainer.step()
+    assert progress.nan_at is None and progress.clipped
+    assert 1e19 < progress.grad_norm < np.inf
+    assert all(np.isfinite(n) for n in progress.grad_norms.values())
+    assert progress.grad_norm == pytest.approx(np.hypot.reduce(list(progress.grad_norms.values())))
 
 
 # ---- training ------------------------------------------------------------------------------
