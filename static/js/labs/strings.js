@@ -186,6 +186,7 @@ const STRINGS = {
       `step ${p.step} · epoch ${p.epoch}/${p.epochs} · ${Math.round(p.tokens_per_s)} tokens/s · ` +
       `${p.elapsed.toFixed(1)} s · clipped ${p.clip_count}×`,
     grad_norms: "Gradient norm per weight",
+    init_tutorial: "tutorial",
     curves_empty: "Press Start: the loss and perplexity curves grow here while the model trains.",
     norms_empty: "‖∇‖ of every weight (U, W, V, …) appears with the first progress report.",
     sample_empty: "One bar per word of your sentence: how likely the model finds it, updated as it learns.",
@@ -425,6 +426,7 @@ const STRINGS = {
       `第 ${p.step} 步 · 第 ${p.epoch}/${p.epochs} 轮 · 每秒 ${Math.round(p.tokens_per_s)} 个词 · ` +
       `${p.elapsed.toFixed(1)} 秒 · 裁剪 ${p.clip_count} 次`,
     grad_norms: "每个权重的梯度范数",
+    init_tutorial: "教程的方法",
     curves_empty: "按“开始”：训练时损失和困惑度曲线会在这里逐渐画出。",
     norms_empty: "第一次进度报告到来时，这里列出每个权重（U、W、V…）的 ‖∇‖。",
     sample_empty: "你的句子里每个词一根柱子：模型认为它出现的概率，随着学习不断更新。",

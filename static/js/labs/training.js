@@ -20,7 +20,7 @@ export function createTrainingLab(body, ctx) {
     layers: number(1, 1, 4),
     bidirectional: el("input", { type: "checkbox" }),
     activation: choice(ACTIVATIONS, "tanh"),
-    init: choice(INITS, "xavier"),
+    init: choice(INITS, "xavier", {}, { tutorial: "init_tutorial" }),
     lr: number(0.1, 0.0001, 100, "any"),
     optimizer: choice(OPTIMIZERS, "sgd"),
     clip: number(5, 0.01, 1e6, "any"),
