@@ -109,6 +109,8 @@ def _read_arrays(path_or_file: PathOrFile) -> dict[str, np.ndarray]:
                 return _read_npz(fh)
         except FileNotFoundError as err:
             raise ModelFormatError(f"no such model file: {path_or_file}") from err
+        except IsADirectoryError as err:
+            raise ModelFormatError(f"{path_or_file} is a folder, not a model file") from err
     return _read_npz(path_or_file)
 
 

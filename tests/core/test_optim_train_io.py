@@ -278,6 +278,13 @@ def test_a_file_that_is_no_zip_is_named_so_without_numpys_pickle_hint(tmp_path, 
     assert str(err.value) == f"not an Unrolled model file or corrupt: {reason}"
 
 
+def test_a_folder_or_a_missing_path_is_a_model_format_error_naming_it(tmp_path):
+    with pytest.raises(ModelFormatError, match=f"^{tmp_path} is a folder, not a model file$"):
+        load(tmp_path)
+    with pytest.raises(ModelFormatError, match="^no such model file: .*nothere.npz$"):
+        load(tmp_path / "nothere.npz")
+
+
 def test_load_rejects_foreign_newer_and_corrupt_npz(tmp_path):
     foreign = tmp_path / "foreign.npz"
     np.savez(foreign, a=np.zeros(3))
