@@ -21,8 +21,8 @@ def adjust_distribution(
     with np.errstate(divide="ignore"):
         z = np.log(o.astype(np.float64)) / temperature  # (N,)
     if top_k is not None and top_k < z.size:
-        kth = np.partition(z, -top_k)[-top_k]
-        z[z < kth] = -np.inf
+        dropped = np.argpartition(z, -top_k)[:-top_k]  # (N - k,) exactly k words stay, ties too
+        z[dropped] = -np.inf
     z -= z.max()
     p = np.exp(z)  # (N,)
     return p / p.sum()

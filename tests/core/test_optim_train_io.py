@@ -332,6 +332,15 @@ def test_temperature_and_top_k():
     assert np.ptp(hot) < 0.01
 
 
+def test_top_k_keeps_exactly_k_words_when_probabilities_tie():
+    o = np.full(6, 1 / 6)  # an untrained model's flat output
+    p = adjust_distribution(o, top_k=2)
+    assert (p > 0).sum() == 2
+    np.testing.assert_allclose(p[p > 0], [0.5, 0.5])
+    p = adjust_distribution(np.array([0.4, 0.2, 0.2, 0.2]), top_k=2)
+    assert (p > 0).sum() == 2 and p[0] == pytest.approx(2 / 3)
+
+
 def test_sample_is_seeded_and_stops_at_end_token():
     m = RNNLM(10, 8, seed=1)
     pairs = next_word_pairs(CORPUS)
