@@ -174,6 +174,8 @@ class RNNLM:
                 raise ValueError(
                     f"parameter {name} has shape {params[name].shape}, expected {value.shape}"
                 )
+            if params[name].dtype.kind not in "fiu":  # float, int, unsigned: real numbers
+                raise ValueError(f"parameter {name} holds {params[name].dtype}, not real numbers")
             value[...] = params[name]
         extra = set(params) - set(model.params)
         if extra:

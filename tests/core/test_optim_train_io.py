@@ -302,6 +302,10 @@ def test_load_rejects_foreign_newer_and_corrupt_npz(tmp_path):
     np.savez(broken, **(arrays | {"param/W1": np.zeros((2, 2))}))
     with pytest.raises(ModelFormatError, match="parameter W1 has shape"):
         load(broken)
+    complex_weights = tmp_path / "complex.npz"
+    np.savez(complex_weights, **(arrays | {"param/W1": m.params["W1"] * (1 + 1j)}))
+    with pytest.raises(ModelFormatError, match="parameter W1 holds complex128, not real numbers"):
+        load(complex_weights)
     truncated = tmp_path / "truncated.npz"
     truncated.write_bytes(good.getvalue()[:200])
     with pytest.raises(ModelFormatError):
