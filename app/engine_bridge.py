@@ -285,7 +285,11 @@ class HeldPass:
             chains=list(self.trace.chains),
             count=self.count,
             truncate=self.truncate,
+            beta_W={key: c.beta_W for key, c in self.trace.chains.items()},
+            beta_f={key: c.beta_f for key, c in self.trace.chains.items()},
+            bound={key: vec(c.bound) for key, c in self.trace.chains.items()},
             matrices=self.matrices,
+            nonfinite=not all_finite(*(c.bound for c in self.trace.chains.values())),
             note=self.note(),
         )
 

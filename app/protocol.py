@@ -456,7 +456,11 @@ class BpttStart(Frame):
     chains: list[str]
     count: int
     truncate: int | None
+    beta_W: dict[str, Number]
+    beta_f: dict[str, Number]
+    bound: dict[str, Vector]
     matrices: bool
+    nonfinite: bool
     note: str | None
 
 

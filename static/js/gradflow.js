@@ -1,5 +1,6 @@
 // Gradient flow: ‖δ_k‖ against k on a log scale as the backward pass visits k, with the bound
-// ‖δ_T‖(β_W β_f)^{T−k} from the pass's totals frame. Plotly (served from /vendor) draws it.
+// ‖δ_T‖(β_W β_f)^{T−k} from the pass's start frame (so it is there from the first backward
+// step). Plotly (served from /vendor) draws it.
 // Reads state.pass; sends nothing.
 
 import { t } from "./i18n.js";
@@ -76,18 +77,16 @@ function tracesOf(pass, lang) {
     line: { color: COLORS[i % COLORS.length], width: 2.5 },
     marker: { size: 7 },
   }));
-  if (totals) {
-    keys.forEach((key) => {
-      const bound = totals.bound[key];
-      traces.push({
-        name: `${t("gradflow_bound", lang)}${keys.length > 1 ? ` (${key})` : ""}`,
-        x: bound.map((_, i) => i + 1),
-        y: bound,
-        mode: "lines",
-        line: { color: BOUND_COLOR, dash: "dash", width: 1.8 },
-      });
+  keys.forEach((key) => {
+    const bound = pass.start.bound[key];
+    traces.push({
+      name: `${t("gradflow_bound", lang)}${keys.length > 1 ? ` (${key})` : ""}`,
+      x: bound.map((_, i) => i + 1),
+      y: bound,
+      mode: "lines",
+      line: { color: BOUND_COLOR, dash: "dash", width: 1.8 },
     });
-  }
+  });
   if (current) {
     const chains = Object.values(current.chains);
     traces.push({

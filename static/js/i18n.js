@@ -64,8 +64,8 @@ const STRINGS = {
     nan_at: (t) => `A number became NaN or infinite at step ${t}: the gradient exploded; clipping is the remedy.`,
     gradflow: "Gradient flow",
     gradflow_hint:
-      "‖δ_k‖ on a log scale as BPTT visits k. At the last step (the totals) the dashed bound " +
-      "‖δ_T‖(β_W β_f)^{T−k} joins it: it bounds what 式3 carries back from δ_T alone, so the line " +
+      "‖δ_k‖ on a log scale as BPTT visits k, under the dashed bound " +
+      "‖δ_T‖(β_W β_f)^{T−k} (drawn from the first backward step): it bounds what 式3 carries back from δ_T alone, so the line " +
       "can rise above it where a word's own output error adds in. A steep fall means vanishing gradients.",
     gradflow_norm: "‖δ_k‖",
     gradflow_bound: "bound ‖δ_T‖(β_W β_f)^(T−k)",
@@ -149,8 +149,8 @@ const STRINGS = {
     nan_at: (t) => `第 ${t} 步出现 NaN 或无穷大：梯度爆炸了；补救办法是梯度裁剪。`,
     gradflow: "梯度流",
     gradflow_hint:
-      "BPTT 走到 k 时画出 ‖δ_k‖（对数坐标）。走到最后一步（合计）时加上虚线上界 " +
-      "‖δ_T‖(β_W β_f)^{T−k}：它只约束式3从 δ_T 往回传的部分，某个词自己的输出误差加进来时，" +
+      "BPTT 走到 k 时画出 ‖δ_k‖（对数坐标）。虚线是上界 " +
+      "‖δ_T‖(β_W β_f)^{T−k}（从反向第一步起就画出）：它只约束式3从 δ_T 往回传的部分，某个词自己的输出误差加进来时，" +
       "实线可以高过它。下降得很陡，说明梯度消失。",
     gradflow_norm: "‖δ_k‖",
     gradflow_bound: "上界 ‖δ_T‖(β_W β_f)^(T−k)",

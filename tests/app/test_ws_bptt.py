@@ -184,6 +184,7 @@ def test_exploding_weights_give_nan_at_and_null_not_invalid_json(client, ws, wor
     up = client.post(f"/api/sessions/{token}/model", files={"file": ("m.npz", buffer.getvalue())})
     assert up.status_code == 200 and ws.recv()["type"] == "configured"
     start = ws.ask({"type": "bptt", "text": SENTENCE}, until="bptt_start")
+    assert start["nonfinite"] is True and None in start["bound"]["1"]
     first = ws.recv()
     assert first["nonfinite"] is False
     fifth = ws.ask({"type": "step", "to": 4})
@@ -192,3 +193,16 @@ def test_exploding_weights_give_nan_at_and_null_not_invalid_json(client, ws, wor
     assert totals["nonfinite"] is True and totals["nan_at"] == 5
     assert "clipping" in totals["note"]
     assert ws.ask({"type": "predict", "text": "we like apples"})["type"] == "predict"
+
+
+def test_bptt_start_carries_the_bound_of_every_chain_before_the_backward_pass(ws, world):
+    lm, tr = engine_trace(world, "en-deep")
+    ws.send({"type": "bptt", "text": SENTENCE, "model": "en-deep"})
+    start = ws.recv()
+    ws.recv()
+    for key, c in tr.chains.items():
+        assert start["beta_W"][key] == c.beta_W and start["beta_f"][key] == c.beta_f
+        np.testing.assert_array_equal(start["bound"][key], c.bound)
+    assert start["nonfinite"] is False
+    totals = ws.ask({"type": "step", "to": start["count"] - 1})
+    assert totals["bound"] == start["bound"] and totals["beta_W"] == start["beta_W"]

@@ -206,6 +206,27 @@ def test_a_jump_to_the_totals_shows_every_delta_norm_and_the_bound(watched_page,
     watch.assert_clean()
 
 
+def test_the_bound_is_drawn_from_the_first_backward_step(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = SENTENCES[page.locator("body").get_attribute("data-language")]
+    start_pass(page, text)
+    x, trace = engine_trace(page, live_server, text)
+    T = len(x)
+    page.locator("#bptt input.position").evaluate(
+        f"(slider) => {{ slider.value = {T}; slider.dispatchEvent(new Event('change')); }}"
+    )
+    expect(page.locator("#bptt .phase")).to_contain_text(f"k = {T}")
+    expect(page.locator("#gradflow")).to_have_attribute("data-points", "1")
+    traces = page.evaluate(
+        "[...document.querySelector('#gradflow .chart').data].map(t => ({name: t.name, y: t.y}))"
+    )
+    bounds = [trace for trace in traces if trace["name"].startswith("bound")]
+    assert len(bounds) == 1  # ‖δ_T‖(β_W β_f)^(T−k), k = 1…T, before the totals
+    np.testing.assert_allclose(bounds[0]["y"], trace.chains["1"].bound, rtol=1e-12)
+    watch.assert_clean()
+
+
 def js_fmt(value: float) -> str:
     """A number as the page's fmt() prints it (static/js/util.js)."""
     size = abs(value)
