@@ -36,15 +36,15 @@ from rnn_core.losses import cross_entropy, softmax
 from rnn_core.model import RNNLM, ChainTrace, Trace
 from rnn_core.ngram import NGramLM
 from rnn_core.optim import clip_grad_norm, grad_norm
-from rnn_core.text import BLANK, BOS, EOS, SPECIALS, UNK, UNK_ID, UNSCORED, Vocab, tokenize
+from rnn_core.text import BLANK, BOS, EOS, SPECIALS, UNK, UNK_ID, Vocab, tokenize
 from rnn_core.text import training_pairs as tutorial_pairs
+from rnn_core.vanishing import carried_delta, unit_delta
 from rnn_core.views import (
     all_finite,
     change_norm,
     first_nonfinite,
     net_parts,
     norm,
-    ratio_to_last,
     running_product,
     sgd_step,
     top_k,
@@ -540,7 +540,7 @@ def gradcheck_frame(msg) -> GradcheckFrame:
 
 
 def vanishing_frame(msg) -> VanishingFrame:
-    """‖δ_k‖ along one random sequence whose only loss is at the last step (the tutorial's δ_T)."""
+    """A unit δ_T (seeded) carried back through 式3 along the forward pass over random words."""
     rng = np.random.default_rng(msg.seed)
     model = RNNLM(
         VANISHING_VOCAB,
@@ -552,26 +552,21 @@ def vanishing_frame(msg) -> VanishingFrame:
         radius=msg.radius,
     )
     inputs = rng.integers(0, VANISHING_VOCAB, msg.T)  # (T,)
-    targets = np.full(msg.T, UNSCORED)  # (T,)
-    targets[-1] = rng.integers(0, VANISHING_VOCAB)
-    with np.errstate(over="ignore", invalid="ignore"):
-        trace = model.trace(inputs, targets)
-    chain = trace.chains["1"]
-    grads = {name: g.copy() for name, g in trace.grads.items()}
-    total = grad_norm(grads)
+    run = carried_delta(model, inputs, unit_delta(rng, msg.hidden))
+    total = grad_norm(run.grads)
     clipped = None
-    if msg.clip is not None and all_finite(*grads.values()):
-        clip_grad_norm(grads, msg.clip)
-        clipped = grad_norm(grads)
+    if msg.clip is not None and all_finite(*run.grads.values()):
+        clip_grad_norm(run.grads, msg.clip)
+        clipped = grad_norm(run.grads)
     return VanishingFrame.model_construct(
         T=msg.T,
-        delta_norm=vec(chain.delta_norm),
-        ratio=vec(ratio_to_last(chain.delta_norm)),
-        bound=vec(chain.bound),
-        beta_W=chain.beta_W,
-        beta_f=chain.beta_f,
-        nan_at=_first_nonfinite_step(chain),
-        nonfinite=not all_finite(chain.delta_norm),
+        delta_norm=vec(run.delta_norm),
+        ratio=vec(run.ratio),
+        bound=vec(run.bound),
+        beta_W=run.beta_W,
+        beta_f=run.beta_f,
+        nan_at=run.nan_at,
+        nonfinite=not all_finite(run.delta_norm, run.bound),
         grad_norm=total,
         clipped_grad_norm=clipped,
     )

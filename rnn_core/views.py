@@ -51,12 +51,6 @@ def first_nonfinite(rows: np.ndarray) -> int | None:
     return int(np.argmax(bad)) if bad.any() else None
 
 
-def ratio_to_last(a: np.ndarray) -> np.ndarray:
-    """a / a[-1] (T,), how a series compares with its last entry (‖δ_k‖ / ‖δ_T‖)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(a, dtype=np.float64) / a[-1]
-
-
 def net_parts(
     params: dict[str, np.ndarray],
     key: str,

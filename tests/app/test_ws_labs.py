@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from rnn_core import RNNLM
+from rnn_core.vanishing import carried_delta, unit_delta
 from tests.app.wsutil import Frames, make_app, tiny_world
 
 
@@ -96,6 +98,40 @@ def test_nan_at_marks_the_first_step_whose_norm_overflows_even_if_delta_is_finit
     first_null = max(k for k, n in enumerate(norms) if n is None) + 1  # BPTT visits T..1
     assert frame["nonfinite"] is True
     assert frame["nan_at"] == first_null
+
+
+def test_a_saturated_forward_pass_still_carries_the_unit_delta_back(ws):
+    # f = identity, W = 10·I: the softmax saturates (a language model's own δ_T would be 0),
+    # but 式3 carries the given unit δ_T back: ‖δ_k‖/‖δ_T‖ = 10^(T−k), exactly the bound
+    frame = ws.ask(
+        {
+            "type": "vanishing",
+            "activation": "identity",
+            "init": "identity",
+            "radius": 10,
+            "T": 30,
+            "hidden": 8,
+            "clip": 5,
+        }
+    )
+    powers = 10.0 ** np.arange(29, -1, -1)  # (T,) 10^(T−k), k = 1..T
+    np.testing.assert_allclose(frame["ratio"], powers, rtol=1e-12)
+    np.testing.assert_allclose(frame["bound"], powers, rtol=1e-12)
+    assert frame["delta_norm"][-1] == pytest.approx(1.0, rel=1e-12)
+    assert frame["nan_at"] is None and frame["nonfinite"] is False
+    assert frame["grad_norm"] > 5 and frame["clipped_grad_norm"] == pytest.approx(5.0)
+
+
+def test_vanishing_frame_equals_the_engines_carried_delta_for_the_same_seed(ws):
+    frame = ws.ask(
+        {"type": "vanishing", "activation": "sigmoid", "radius": 2, "T": 25, "hidden": 6, "seed": 4}
+    )
+    rng = np.random.default_rng(4)
+    model = RNNLM(16, 6, activation="sigmoid", bias=False, seed=4, radius=2)
+    inputs = rng.integers(0, 16, 25)
+    run = carried_delta(model, inputs, unit_delta(rng, 6))
+    assert frame["delta_norm"] == run.delta_norm.tolist() and frame["ratio"] == run.ratio.tolist()
+    assert frame["bound"] == run.bound.tolist() and frame["beta_f"] == 0.25
 
 
 def test_vocab_lists_words_by_id_and_ping_answers(ws):

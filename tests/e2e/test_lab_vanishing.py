@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
@@ -61,17 +62,25 @@ def test_each_remedy_is_one_click_and_says_what_changed(watched_page, live_serve
     watch.assert_clean()
 
 
-def test_when_no_error_enters_at_t_the_lab_says_so_instead_of_nan(watched_page, live_server):
+def test_a_saturated_identity_network_draws_its_exploding_curve_on_the_bound(
+    watched_page, live_server
+):
     settings = {"activation": "identity", "radius": 10, "T": 50, "init": "identity"}
     msg = Vanishing(type="vanishing", id=0, hidden=32, seed=0, **settings)
-    assert vanishing_frame(msg).delta_norm[-1] == 0  # W = 10·I: the output saturates, o_T = y_T
+    engine = vanishing_frame(msg)  # W = 10·I: ‖δ_k‖/‖δ_T‖ = 10^(T−k), the unit δ_T carried back
     page, watch = watched_page
     lab = open_lab(page, live_server, "Exploding & vanishing")
     expect(lab.locator(".vg-reach")).to_have_attribute("data-ratio", re.compile("."))
     lab.get_by_label("Activation f").select_option("identity")
     lab.get_by_label("Initialisation", exact=True).select_option("identity")
     lab.get_by_role("slider", name="Spectral radius of W").fill("10")
-    expect(lab.locator(".vg-reach")).to_have_attribute("data-ratio", "none")
-    expect(lab.locator(".vg-reach")).to_contain_text("‖δ_T‖ = 0")
-    assert "= NaN" not in lab.locator(".vg-readout").inner_text()
+    expect(lab.locator(".vg-reach")).to_have_attribute("data-ratio", str(engine.ratio[0]))
+    ratio, bound = page.evaluate(
+        "[...document.querySelector('#labs .vg-chart').data].slice(0, 2).map(t => t.y)"
+    )
+    ratio, bound = np.array(ratio, dtype=float), np.array(bound, dtype=float)  # JSON 1e20 is an int
+    assert ratio.tolist() == engine.ratio and bound.tolist() == engine.bound
+    np.testing.assert_allclose(ratio, 10.0 ** np.arange(49, -1, -1), rtol=1e-12)
+    np.testing.assert_allclose(bound, ratio, rtol=1e-12)
+    expect(lab.locator(".vg-nan")).to_have_attribute("data-nan-at", "null")
     watch.assert_clean()

@@ -32,7 +32,8 @@ const STRINGS = {
       "clipping is off. Beside them, the probability the model gives each actual next word of " +
       "your sentence: taller bars mean it has learned that sentence better.",
     intro_vanishing:
-      "Each point is how much of the last step's error δ_T still reaches k steps back, on a log " +
+      "A fixed error δ_T of norm 1 enters at the last step and 式3 carries it back, " +
+      "δ_k = δ_{k+1} W diag[f′(net_k)]. Each point is how much of it still reaches k steps back, on a log " +
       "scale: a line falling steeply means the gradient vanishes (early words stop learning), a " +
       "line rising steeply means it explodes. The dashed line is the bound (β_W β_f)^{T−k} of " +
       "式3; the real curve stays under it.",
@@ -134,9 +135,8 @@ const STRINGS = {
     reach: (r) => `‖δ_1‖ / ‖δ_T‖ = ${r}`,
     nan_at: (k) => `From k = ${k} back, δ is NaN or infinite: the numbers overflowed.`,
     no_nan: "No NaN: every δ_k is a finite number.",
-    no_error:
-      "‖δ_T‖ = 0: no error enters at the last step (the output is saturated, o_T = y_T, or f′(net_T) = 0), " +
-      "so nothing flows back and there is no curve. A smaller spectral radius keeps the states in range.",
+    given_delta:
+      "δ_T: a fixed unit vector (‖δ_T‖ = 1, drawn with seed 0), carried back along the forward pass's net_k.",
     grad_norm: (g) => `gradient norm ‖∇‖ = ${g}`,
     clipped_to: (g, c) => `clipping rescales it from ${g} to ${c}`,
     grad_nonfinite: "the gradient is not finite: clipping cannot rescale NaN, clip before it overflows",
@@ -289,7 +289,8 @@ const STRINGS = {
       "说明学习速率太大或没有开梯度裁剪。右侧是模型给你的句子中每个实际下一个词的概率：" +
       "柱子越高，说明这句话学得越好。",
     intro_vanishing:
-      "每个点表示最后一步的误差 δ_T 还剩多少能传到 k 步之前（对数坐标）：曲线陡降说明梯度消失" +
+      "一个固定的、范数为 1 的误差 δ_T 在最后一步进入，由式3 往回传：δ_k = δ_{k+1} W diag[f′(net_k)]。" +
+      "每个点表示它还剩多少能传到 k 步之前（对数坐标）：曲线陡降说明梯度消失" +
       "（前面的词学不到东西），陡升说明梯度爆炸。虚线是式3 给出的上界 (β_W β_f)^{T−k}，" +
       "真实曲线总在它下方。",
     intro_softmax:
@@ -377,9 +378,7 @@ const STRINGS = {
     reach: (r) => `‖δ_1‖ / ‖δ_T‖ = ${r}`,
     nan_at: (k) => `从 k = ${k} 往前，δ 是 NaN 或无穷大：数值溢出了。`,
     no_nan: "没有 NaN：每个 δ_k 都是有限的数。",
-    no_error:
-      "‖δ_T‖ = 0：最后一步没有误差进入（输出已饱和，o_T = y_T，或 f′(net_T) = 0），" +
-      "所以没有误差往回传，也就没有曲线。把谱半径调小，状态就不会越界。",
+    given_delta: "δ_T：一个固定的单位向量（‖δ_T‖ = 1，用种子 0 抽取），沿前向传播的 net_k 往回传。",
     grad_norm: (g) => `梯度范数 ‖∇‖ = ${g}`,
     clipped_to: (g, c) => `裁剪把它从 ${g} 缩放到 ${c}`,
     grad_nonfinite: "梯度不是有限值：裁剪无法缩放 NaN，要在溢出之前裁剪",

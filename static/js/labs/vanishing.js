@@ -1,7 +1,8 @@
-// Exploding and vanishing gradients: the server's `vanishing` frame runs BPTT through a random
-// W of chosen spectral radius and gives ‖δ_k‖ for every k with the bound ‖δ_T‖(β_W β_f)^{T−k}
-// (式3). Drawn as ‖δ_k‖/‖δ_T‖ against T−k on a log scale, with where NaN appears, what
-// clipping does to the gradient, and the tutorial's three remedies one click away.
+// Exploding and vanishing gradients: the server's `vanishing` frame carries a given unit δ_T
+// (seeded) back through 式3, δ_k = δ_{k+1} W diag[f′(net_k)], along the forward pass of a random
+// W of chosen spectral radius, and gives ‖δ_k‖ for every k with the bound ‖δ_T‖(β_W β_f)^{T−k}.
+// Drawn as ‖δ_k‖/‖δ_T‖ against T−k on a log scale, with where NaN appears, what clipping does
+// to the gradient, and the tutorial's three remedies one click away.
 
 import { el } from "../util.js";
 import { lt } from "./strings.js";
@@ -85,23 +86,15 @@ export function createVanishingLab(body, ctx) {
   function draw(lang) {
     if (!frame) return;
     const T = frame.T;
-    const last = frame.delta_norm[T - 1];
     const distance = frame.ratio.map((_, i) => T - (i + 1));
+    // ‖δ_T‖ = 1: the frame's bound ‖δ_T‖(β_W β_f)^{T−k} is the ratio's bound as it stands
     const traces = [
       { name: lt("ratio_trace", lang), x: distance, y: frame.ratio, mode: "lines+markers", line: { color: "#d9480f", width: 2.5 }, marker: { size: 4 } },
+      { name: lt("bound_trace", lang), x: distance, y: frame.bound, mode: "lines", line: { color: "#5b6b82", dash: "dash", width: 1.8 } },
     ];
-    if (last) {
-      traces.push({
-        name: lt("bound_trace", lang),
-        x: distance,
-        y: frame.bound.map((b) => (b === null ? null : b / last)),
-        mode: "lines",
-        line: { color: "#5b6b82", dash: "dash", width: 1.8 },
-      });
-    }
     const shapes = [];
     const annotations = [];
-    const broken = firstNonfinite(frame);
+    const broken = frame.nan_at;
     if (broken !== null) {
       shapes.push({ type: "line", x0: T - broken, x1: T - broken, yref: "paper", y0: 0, y1: 1, line: { color: "#8a1c1c", width: 2 } });
       annotations.push({ x: T - broken, yref: "paper", y: 0.95, text: "NaN", showarrow: false, font: { color: "#8a1c1c" }, xanchor: "left" });
@@ -118,13 +111,12 @@ export function createVanishingLab(body, ctx) {
 
   function drawReadout(lang) {
     const product = frame.beta_W === null || frame.beta_f === null ? null : frame.beta_W * frame.beta_f;
-    const broken = firstNonfinite(frame);
+    const broken = frame.nan_at;
     const nan = broken === null ? lt("no_nan", lang) : lt("nan_at", lang, broken);
     const lines = [
       el("p", { class: "mono" }, lt("betas", lang, fixed(frame.beta_W, 3), fixed(frame.beta_f, 3), fixed(product, 3))),
-      frame.delta_norm[frame.T - 1] === 0
-        ? el("p", { class: "vg-reach", "data-ratio": "none" }, lt("no_error", lang))
-        : el("p", { class: "vg-reach mono", "data-ratio": String(frame.ratio[0]) }, lt("reach", lang, sci(frame.ratio[0]))),
+      el("p", { class: "vg-given" }, lt("given_delta", lang)),
+      el("p", { class: "vg-reach mono", "data-ratio": String(frame.ratio[0]) }, lt("reach", lang, sci(frame.ratio[0]))),
       el("p", { class: broken === null ? "vg-nan" : "vg-nan bad", "data-nan-at": String(broken) }, nan),
       el("p", { class: "mono" }, lt("grad_norm", lang, sci(frame.grad_norm))),
     ];
@@ -170,14 +162,4 @@ export function createVanishingLab(body, ctx) {
       if (visible && changed.has("connection")) loader.show(state);
     },
   };
-}
-
-/** The first k BPTT reaches (from T down) whose δ is not a finite number: the frame's nan_at,
- *  or the first ‖δ_k‖ sent as null (it overflowed to inf or NaN). Null when all are finite. */
-function firstNonfinite(frame) {
-  if (frame.nan_at !== null) return frame.nan_at;
-  for (let k = frame.T; k >= 1; k -= 1) {
-    if (frame.delta_norm[k - 1] === null) return k;
-  }
-  return null;
 }
