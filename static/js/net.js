@@ -2,6 +2,9 @@
 // as a block of units coloured by value, o_t's top word, arrows U, W, V. The held BPTT pass lights
 // the forward pass column by column and sends δ from right to left, each arrow as thick as ‖δ_k‖.
 // Reads state.predict (words, states, predictions) and state.pass (frames); never sends anything.
+// A truncated pass may come with state.reach = {from: j, k}: the δ arrows that carry the error
+// entering at step j are kept, those truncated BPTT drops for it (more than k−1 steps back) are
+// greyed (the truncated lab draws its own network this way; the page's state has no reach).
 
 import { label, t } from "./i18n.js";
 import { chainOrder, chainSuffix, clear, diverging, el, fmt, pct, sub, svg } from "./util.js";
@@ -15,7 +18,11 @@ const MIN_COL_PX = 58; // below this a long sentence scrolls sideways instead of
 const DELTA_MIN = 1.5; // δ arrow width at ‖δ‖ = 0 …
 const DELTA_SPAN = 9; // … plus this much at the largest ‖δ‖ of the pass
 
-export function createNetwork(root, _actions) {
+/**
+ * @param options.name (lang) → the graphic's accessible name (default: "Unrolled network")
+ */
+export function createNetwork(root, _actions, options = {}) {
+  const name = options.name ?? ((lang) => label("network", lang));
   const holder = el("div", { class: "net-scroll" });
   const tooltip = el("div", { class: "tooltip", role: "status", hidden: "" });
   const legend = el("div", { class: "legend" });
@@ -42,7 +49,7 @@ export function createNetwork(root, _actions) {
       hint.textContent = t("network_hint", state.lang);
     }
     if (["predict", "pass", "lang", "error"].some((c) => changed.has(c))) {
-      drawing = state.predict ? draw(state) : null;
+      drawing = state.predict ? draw(state, name(state.lang)) : null;
       clear(holder);
       clear(legend);
       if (drawing) {
@@ -50,8 +57,9 @@ export function createNetwork(root, _actions) {
         renderLegend(legend, drawing.scale, state.lang);
       }
     }
-    if (drawing && ["predict", "pass", "pos", "lang", "error"].some((c) => changed.has(c))) {
+    if (drawing && ["predict", "pass", "pos", "lang", "error", "reach"].some((c) => changed.has(c))) {
       const current = highlight(drawing, state.pass);
+      if (state.reach) markReach(drawing, state.reach, state.lang);
       if (current >= 0) reveal(holder, drawing.columns[current]);
     }
   }
@@ -75,7 +83,7 @@ function fmtScale(d) {
 }
 
 /** Build the whole drawing for the predict frame; per-step updates only change classes. */
-function draw(state) {
+function draw(state, name) {
   const frame = state.predict;
   const chains = chainOrder(Object.keys(frame.states));
   const inputs = frame.inputs;
@@ -88,7 +96,7 @@ function draw(state) {
     class: "net",
     viewBox: `0 0 ${width} ${height}`,
     role: "img",
-    "aria-label": label("network", state.lang),
+    "aria-label": name,
     "data-columns": String(T),
   });
   root.style.minWidth = `${LEFT + T * MIN_COL_PX}px`;
@@ -126,7 +134,7 @@ function draw(state) {
         root.append(recurrentArrow(cx(i), cx(next), mid - 9, i === 0 || (backward && i === T - 1) ? wName(key) : null));
       }
       const back = backward ? i + 1 : i - 1; // where δ_t flows through 式3
-      const path = back >= 0 && back < T ? deltaArrow(cx(i), cx(back), mid + 12) : null;
+      const path = back >= 0 && back < T ? deltaArrow(cx(i), cx(back), mid + 12, key, i + 1) : null;
       if (path) root.append(path);
       deltas[key].push(path);
     }
@@ -143,7 +151,7 @@ function defs() {
       { id, viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
       svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: cls }),
     );
-  return svg("defs", {}, marker("arrow-head", "head"), marker("delta-head", "head delta"));
+  return svg("defs", {}, marker("arrow-head", "head"), marker("delta-head", "head delta"), marker("dropped-head", "head dropped"));
 }
 
 /** The scale of unit values: [-1, 1] for tanh and sigmoid; else 95% of the |s| lie within it. */
@@ -241,11 +249,12 @@ function recurrentArrow(xFrom, xTo, y, name) {
   return g;
 }
 
-function deltaArrow(xFrom, xTo, y) {
+/** The arrow δ_t takes through 式3 to its neighbour in time (data-t = t, data-chain = key). */
+function deltaArrow(xFrom, xTo, y, key, t) {
   const dir = Math.sign(xTo - xFrom);
   const x1 = xFrom + (dir * BLOCK) / 2 + dir * 2;
   const x2 = xTo - (dir * BLOCK) / 2 - dir * 6;
-  return svg("line", { class: "delta-arrow", x1, y1: y, x2, y2: y, "marker-end": "url(#delta-head)" });
+  return svg("line", { class: "delta-arrow", x1, y1: y, x2, y2: y, "marker-end": "url(#delta-head)", "data-t": String(t), "data-chain": key });
 }
 
 function vName(chains) {
@@ -313,6 +322,33 @@ function highlight(drawing, pass) {
     path.dataset.tip = `‖${sub("δ", t)}‖ = ${fmt(norm)}`;
   }
   return current;
+}
+
+/**
+ * Truncated BPTT for the error entering at step j: it reaches j and at most k−1 earlier steps
+ * (docs/engine.md). The arrow δ_t → δ_{t−1} (δ_{t+1} on a backward chain) is kept when its
+ * target is within k−1 steps of j, dropped (grey) when farther, and faint when it lies after j
+ * (it never carries that error). The column of j is marked as where the error enters.
+ */
+function markReach(drawing, reach, lang) {
+  const { from: j, k } = reach;
+  drawing.backgrounds.forEach((bg, i) => bg.classList.toggle("reach-source", i === j - 1));
+  for (const key of drawing.chains) {
+    const backward = key.endsWith("'");
+    drawing.deltas[key].forEach((path, i) => {
+      if (!path) return;
+      const step = i + 1;
+      const back = backward ? step - j : j - step; // steps from j back to the arrow's origin
+      const target = backward ? step + 1 : step - 1;
+      const kind = back < 0 ? "other" : back + 1 < k ? "kept" : "dropped";
+      path.classList.toggle("reach-kept", kind === "kept");
+      path.classList.toggle("reach-dropped", kind === "dropped");
+      path.classList.toggle("reach-other", kind === "other");
+      path.setAttribute("marker-end", kind === "dropped" ? "url(#dropped-head)" : "url(#delta-head)");
+      if (kind === "dropped") path.dataset.tip = t("reach_dropped", lang, j, target, k);
+      else if (kind === "kept") path.dataset.tip = t("reach_kept", lang, j, target, k);
+    });
+  }
 }
 
 /** ‖δ_t‖ of every chain and step the backward pass has visited so far: [{key, t, norm}]. */

@@ -59,7 +59,9 @@ const STRINGS = {
       "the weight by ±ε) up. A correct BPTT puts every dot on the diagonal, with a relative " +
       "error near 1e−10. A dot off the diagonal is a bug.",
     intro_truncated:
-      "Truncated BPTT carries each output's error back at most k steps. In the grid, row o_j is " +
+      "Truncated BPTT carries each output's error back at most k steps. The network below shows " +
+      "it for one output o_j: its error flows back through the orange δ arrows, and the grey " +
+      "dashed ones are the terms truncation drops. In the grid, row o_j is " +
       "the error of output j and each cell a step t it reaches: grey cells are the δ terms " +
       "truncation drops. The bars compare ‖δ_t‖ with and without truncation, and the top line " +
       "says how far the truncated gradient is from the full one: larger k, smaller distance.",
@@ -245,6 +247,14 @@ const STRINGS = {
       `‖∇W_truncated − ∇W_full‖ = ${gap} (‖∇W_full‖ = ${full}) with k = ${k}`,
     no_truncation: (k, T) => `k = ${k} ≥ T = ${T}: nothing is dropped, the gradients are equal.`,
     dropped: "dropped by truncation",
+    source_label: "Error entering at o_j, j =",
+    net_name: "Truncated BPTT network",
+    reach_line: (j, first, k) =>
+      `The error of o_${j} flows back through the orange δ arrows to δ_${first} (k = ${k}: step ${j} and ${k - 1} earlier); ` +
+      `the grey dashed arrows before δ_${first} are the δ terms truncation drops. Pick another j, or click a row o_j of the grid.`,
+    reach_all: (j, k) =>
+      `The error of o_${j} reaches every step back to δ_1 (k = ${k} ≥ ${j}): truncation drops nothing of it. ` +
+      `Pick a later j, or click a row o_j of the grid.`,
 
     // loss strip
     strip_title: "−log o_t(label)",
@@ -310,7 +320,8 @@ const STRINGS = {
       "每个点是一个权重的梯度：横坐标是 BPTT 算出的解析梯度，纵坐标是把权重加减 ε 得到的数值梯度。" +
       "BPTT 正确时所有点都落在对角线上，相对误差约 1e−10。偏离对角线的点就是 bug。",
     intro_truncated:
-      "截断的 BPTT 把每个输出的误差最多向前传 k 步。网格中第 o_j 行是输出 j 的误差，每个格子是它" +
+      "截断的 BPTT 把每个输出的误差最多向前传 k 步。下面的网络对一个输出 o_j 画出这一点：它的误差沿橙色 δ 箭头" +
+      "往回传，灰色虚线箭头就是截断丢掉的项。网格中第 o_j 行是输出 j 的误差，每个格子是它" +
       "传到的时刻 t：灰色格子就是截断丢掉的 δ 项。柱状图比较截断与不截断时的 ‖δ_t‖，最上面一行" +
       "给出截断后的梯度离完整梯度有多远：k 越大，距离越小。",
     intro_loss:
@@ -479,6 +490,13 @@ const STRINGS = {
       `‖∇W_截断 − ∇W_完整‖ = ${gap}（‖∇W_完整‖ = ${full}），k = ${k}`,
     no_truncation: (k, T) => `k = ${k} ≥ T = ${T}：什么都没丢，两个梯度相同。`,
     dropped: "被截断丢掉",
+    source_label: "从 o_j 进入的误差，j =",
+    net_name: "截断 BPTT 的网络",
+    reach_line: (j, first, k) =>
+      `o_${j} 的误差沿橙色 δ 箭头往回传到 δ_${first}（k = ${k}：第 ${j} 步和之前 ${k - 1} 步）；` +
+      `δ_${first} 之前的灰色虚线箭头就是截断丢掉的 δ 项。可以换一个 j，或点击网格中的 o_j 行。`,
+    reach_all: (j, k) =>
+      `o_${j} 的误差能一直传到 δ_1（k = ${k} ≥ ${j}）：截断没有丢掉它的任何部分。可以选一个更靠后的 j，或点击网格中的 o_j 行。`,
 
     strip_title: "−log o_t(标签)",
     running_p: "到目前为止整句话的概率",

@@ -1,9 +1,11 @@
 // Truncated BPTT: choose k. On the labs' scratch session two passes of the page's sentence are
-// streamed with the built-in model, one full and one truncated at k. The grid shows which
-// output error reaches which step (an error injected at step j reaches j and k−1 earlier steps;
-// the rest is dropped, grey); bars compare ‖δ_t‖ of the two passes; the totals frame gives
-// ‖∇_truncated − ∇_full‖ for every weight (truncation_gap).
+// streamed with the built-in model, one full and one truncated at k. The lab's own unrolled
+// network (static/js/net.js on the truncated pass) greys the δ arrows that truncation drops for
+// the error entering at o_j (j chosen, default T): that error reaches j and k−1 earlier steps.
+// The grid shows the same for every output; bars compare ‖δ_t‖ of the two passes; the totals
+// frame gives ‖∇_truncated − ∇_full‖ for every weight (truncation_gap).
 
+import { createNetwork } from "../net.js";
 import { clear, el, svg, weightSymbol } from "../util.js";
 import { builtinModels, fullPass, languageOf } from "./channel.js";
 import { lt } from "./strings.js";
@@ -18,14 +20,22 @@ export function createTruncatedLab(body, ctx) {
   const gap = el("div", { class: "gap-lines" });
   const reach = el("div", { class: "reach-grid" });
   const chart = el("div", { class: "lab-chart tr-chart" });
+  const source = number(1, 1, 64, 1, { "aria-label": "Error entering at o_j" });
+  const caption = el("p", { class: "lab-note tr-caption" });
+  const netRoot = el("div", { class: "tr-net" });
+  const network = createNetwork(netRoot, null, { name: (lang) => labName("net_name", lang) });
   body.append(
     el("div", { class: "lab-controls" }, field("k_label", k), run),
     text("sentence_from_page", "p", { class: "hint" }),
     status.node,
     gap,
+    el("div", { class: "lab-controls" }, field("source_label", source)),
+    caption,
+    netRoot,
     el("div", { class: "lab-grid" }, reach, chart),
   );
-  let passes = null; // {full, cut, k}
+  let passes = null; // {full, cut, k, predict, model}
+  let view = null; // what the lab's network reads: {lang, model, predict, pass, reach}
   let loaded = false;
 
   async function compute() {
@@ -45,7 +55,10 @@ export function createTruncatedLab(body, ctx) {
       const scratch = ctx.scratch();
       const full = await fullPass(scratch, base);
       const cut = await fullPass(scratch, { ...base, truncate: depth });
-      passes = { full, cut, k: depth };
+      const predict = await scratch.request({ ...base, type: "predict", top_k: 1 });
+      passes = { full, cut, k: depth, predict, model: model ?? null };
+      source.max = String(full.start.T);
+      source.value = String(full.start.T); // the last output: its error travels farthest
       status.set("", "");
       draw(ctx.state.lang);
     } catch (error) {
@@ -68,6 +81,7 @@ export function createTruncatedLab(body, ctx) {
       gap.append(el("p", { class: "gap-line mono", "data-gap": String(gaps[name]) }, lt("gap_line", lang, passes.k, sci(gaps[name]), sci(full.totals.grads[name].norm))));
       gap.append(el("p", { class: "hint mono" }, Object.entries(gaps).map(([n, v]) => `${weightSymbol(n)}: ${sci(v)}`).join("   ")));
     }
+    drawNetwork(lang);
     clear(reach);
     reach.append(reachSvg(T, passes.k, full.start.inputs, lang));
     const byT = (pass) => {
@@ -86,6 +100,41 @@ export function createTruncatedLab(body, ctx) {
     );
   }
 
+  /** The truncated pass in the lab's own unrolled network, at its totals (every δ arrow on). */
+  function drawNetwork(lang) {
+    const { cut, predict, model } = passes;
+    const pass = { start: cut.start, frames: [...cut.forward, ...cut.backward, cut.totals], pos: cut.start.count - 1, playing: false };
+    view = { lang, model, predict, pass, reach: reachOf(), error: null };
+    network.render(view, new Set(["model", "predict", "pass", "lang"]));
+    describeReach(lang);
+  }
+
+  function reachOf() {
+    const T = passes.full.start.T;
+    const j = Math.min(T, Math.max(1, Math.round(numberOf(source) ?? T)));
+    return { from: j, k: passes.k };
+  }
+
+  function describeReach(lang) {
+    const { from: j, k: depth } = view.reach;
+    const first = j - depth + 1;
+    caption.textContent = first <= 1 ? lt("reach_all", lang, j, depth) : lt("reach_line", lang, j, first, depth);
+    caption.dataset.from = String(j);
+  }
+
+  function chooseSource(j) {
+    if (!view) return;
+    source.value = String(j);
+    view.reach = reachOf();
+    network.render(view, new Set(["reach"]));
+    describeReach(view.lang);
+  }
+
+  source.addEventListener("input", () => chooseSource(numberOf(source) ?? 1));
+  reach.addEventListener("click", (event) => {
+    const row = event.target.closest("[data-j]");
+    if (row) chooseSource(Number(row.dataset.j));
+  });
   run.addEventListener("click", compute);
   function show(state) {
     resize(chart);
@@ -114,11 +163,11 @@ function reachSvg(T, k, inputs, lang) {
     root.append(svg("text", { x: left + (t - 0.5) * CELL, y: topPad - 8, "text-anchor": "middle", class: "axis" }, String(t)));
   }
   for (let j = 1; j <= T; j += 1) {
-    root.append(svg("text", { x: left - 6, y: topPad + (j - 0.5) * CELL + 4, "text-anchor": "end", class: "axis" }, `o${j}`));
+    root.append(svg("text", { x: left - 6, y: topPad + (j - 0.5) * CELL + 4, "text-anchor": "end", class: "axis row-pick", "data-j": String(j) }, `o${j}`));
     root.append(svg("text", { x: left + j * CELL + 4, y: topPad + (j - 0.5) * CELL + 4, class: "word" }, inputs[j - 1]));
     for (let t = 1; t <= j; t += 1) {
       const kept = j - t < k;
-      root.append(svg("rect", { x: left + (t - 1) * CELL + 1, y: topPad + (j - 1) * CELL + 1, width: CELL - 2, height: CELL - 2, class: kept ? "kept" : "dropped" }, svg("title", {}, kept ? `o${j} → δ${t}` : lt("dropped", lang))));
+      root.append(svg("rect", { x: left + (t - 1) * CELL + 1, y: topPad + (j - 1) * CELL + 1, width: CELL - 2, height: CELL - 2, class: kept ? "kept" : "dropped", "data-j": String(j) }, svg("title", {}, kept ? `o${j} → δ${t}` : lt("dropped", lang))));
     }
   }
   root.append(
@@ -127,4 +176,10 @@ function reachSvg(T, k, inputs, lang) {
     svg("text", { x: left + 18, y: topPad + T * CELL + 20, class: "axis" }, lt("dropped", lang)),
   );
   return root;
+}
+
+/** An accessible name: English alone, or "中文 / English" so English selectors still match. */
+function labName(key, lang) {
+  const en = lt(key, "en");
+  return lang === "en" ? en : `${lt(key, lang)} / ${en}`;
 }
