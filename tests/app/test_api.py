@@ -5,35 +5,14 @@ import io
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
 from app.models import read_model
 from rnn_core import RNNLM
 from rnn_core.io import load, save
 from rnn_core.text import tokenize, training_pair_ids
-from tests.app.wsutil import Frames, make_app, tiny_world
+from tests.app.wsutil import Frames
 
 SENTENCE = "my phone is broken , i will buy a new phone ."
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return tiny_world(tmp_path_factory.mktemp("world"))
-
-
-@pytest.fixture(scope="module")
-def client(world):
-    with TestClient(make_app(world)) as client:
-        yield client
-
-
-@pytest.fixture
-def ws(client):
-    with client.websocket_connect("/ws") as raw:
-        frames = Frames(raw)
-        frames.hello = frames.recv()
-        frames.token = frames.hello["session"]
-        yield frames
 
 
 def test_built_in_models_are_listed(client):

@@ -3,29 +3,12 @@ the server only reports it; an exploding step is reported with nan_at and a reme
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
 from rnn_core import RNNLM
 from rnn_core.views import sgd_step
-from tests.app.wsutil import Frames, make_app, tiny_world
 
 X = np.array([2, 7, 5, 9, 4])  # (T,) word ids of a short sentence
 Y = np.array([7, 5, 9, 4, 3])  # (T,) its next words
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    world = tiny_world(tmp_path_factory.mktemp("world"))
-    with TestClient(make_app(world)) as client:
-        yield client
-
-
-@pytest.fixture
-def ws(client):
-    with client.websocket_connect("/ws") as raw:
-        frames = Frames(raw)
-        frames.hello = frames.recv()
-        yield frames
 
 
 @pytest.mark.parametrize("clip", [None, 0.05])

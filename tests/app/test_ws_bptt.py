@@ -5,34 +5,14 @@ import io
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
 from app.models import read_model
 from rnn_core import RNNLM
 from rnn_core.io import save
 from rnn_core.text import training_pair_ids
-from tests.app.wsutil import Frames, make_app, np_list, tiny_world
+from tests.app.wsutil import Frames, np_list
 
 SENTENCE = "my phone is broken , i will buy a new phone ."
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return tiny_world(tmp_path_factory.mktemp("world"))
-
-
-@pytest.fixture(scope="module")
-def client(world):
-    with TestClient(make_app(world)) as client:
-        yield client
-
-
-@pytest.fixture
-def ws(client):
-    with client.websocket_connect("/ws") as ws:
-        frames = Frames(ws)
-        frames.hello = frames.recv()
-        yield frames
 
 
 def engine_trace(world, name="en-lm", sentence=SENTENCE, truncate=None):

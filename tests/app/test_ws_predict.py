@@ -2,32 +2,11 @@
 every number equal to the engine's own for the same weights."""
 
 import numpy as np
-import pytest
-from fastapi.testclient import TestClient
 
 from app.models import read_model, read_sentences
 from rnn_core.ngram import NGramLM
 from rnn_core.text import training_pair_ids
-from tests.app.wsutil import Frames, make_app, np_list, tiny_world
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return tiny_world(tmp_path_factory.mktemp("world"))
-
-
-@pytest.fixture(scope="module")
-def client(world):
-    with TestClient(make_app(world)) as client:
-        yield client
-
-
-@pytest.fixture
-def ws(client):
-    with client.websocket_connect("/ws") as ws:
-        frames = Frames(ws)
-        frames.hello = frames.recv()
-        yield frames
+from tests.app.wsutil import np_list
 
 
 def test_hello_comes_first_with_token_model_models_and_limits(ws):

@@ -10,17 +10,6 @@ from starlette.websockets import WebSocketDisconnect
 from tests.app.wsutil import Frames, make_app, tiny_world
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return tiny_world(tmp_path_factory.mktemp("world"))
-
-
-@pytest.fixture(scope="module")
-def client(world):
-    with TestClient(make_app(world)) as client:
-        yield client
-
-
 def connect(client, query=""):
     ws = client.websocket_connect("/ws" + query)
     frames = Frames(ws.__enter__())

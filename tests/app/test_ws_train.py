@@ -8,28 +8,9 @@ from fastapi.testclient import TestClient
 from app.models import read_model
 from rnn_core.optim import SGD, clip_grad_norm
 from rnn_core.text import training_pair_ids
-from tests.app.wsutil import Frames, make_app, np_list, tiny_world
+from tests.app.wsutil import Frames, make_app, np_list
 
 SENTENCE = "my phone is broken , i will buy a new phone ."
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return tiny_world(tmp_path_factory.mktemp("world"))
-
-
-@pytest.fixture(scope="module")
-def client(world):
-    with TestClient(make_app(world)) as client:
-        yield client
-
-
-@pytest.fixture
-def ws(client):
-    with client.websocket_connect("/ws") as ws:
-        frames = Frames(ws)
-        frames.hello = frames.recv()
-        yield frames
 
 
 def test_one_sgd_step_changes_every_weight_as_the_engine_does(ws, world):
