@@ -6,7 +6,7 @@
 import { clear, el, svg } from "../util.js";
 import { fullPass, languageOf, norm } from "./channel.js";
 import { lt } from "./strings.js";
-import { button, choice, failure, field, sci, statusLine, text } from "./ui.js";
+import { busy, button, choice, field, sci, statusLine, text } from "./ui.js";
 
 const HIDDEN = 8;
 const COL = 92;
@@ -38,19 +38,12 @@ export function createDeepLab(body, ctx) {
       status.set(lt("no_sentence", lang), "error");
       return;
     }
-    status.set(lt("working", lang), "busy");
-    run.disabled = true;
     const scratch = ctx.scratch();
-    try {
+    await busy(run, status, lang, async () => {
       await scratch.request({ type: "configure", num_layers: Number(layers.value), hidden_size: HIDDEN, language: languageOf(sentence), seed: 0 });
       pass = await fullPass(scratch, { text: sentence });
-      status.set("", "");
       draw(ctx.state.lang);
-    } catch (error) {
-      status.set(failure(error, lang), "error");
-    } finally {
-      run.disabled = false;
-    }
+    });
   }
 
   function draw(lang) {

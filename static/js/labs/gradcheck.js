@@ -6,7 +6,7 @@
 
 import { clear, el, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
-import { button, choice, failure, field, lazy, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
+import { busy, button, choice, field, lazy, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
 
 const ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"];
 const COLORS = ["#2f5fb3", "#d9480f", "#1e7a4c", "#8e44ad", "#b7791f", "#0b7285", "#c2255c", "#5c7cfa"];
@@ -48,9 +48,7 @@ export function createGradcheckLab(body, ctx) {
 
   async function check() {
     const lang = ctx.state.lang;
-    status.set(lt("working", lang), "busy");
-    run.disabled = true;
-    try {
+    await busy(run, status, lang, async () => {
       frame = await ctx.page.request({
         type: "gradcheck",
         activation: activation.value,
@@ -61,13 +59,8 @@ export function createGradcheckLab(body, ctx) {
         seed: numberOf(seed) ?? 0,
         tutorial: tutorial.checked,
       });
-      status.set("", "");
       draw(ctx.state.lang);
-    } catch (error) {
-      status.set(failure(error, lang), "error");
-    } finally {
-      run.disabled = false;
-    }
+    });
   }
 
   function draw(lang) {

@@ -9,7 +9,7 @@ import { createNetwork } from "../net.js";
 import { clear, el, svg, weightSymbol } from "../util.js";
 import { builtinModels, fullPass, languageOf } from "./channel.js";
 import { lt } from "./strings.js";
-import { button, failure, field, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
+import { busy, button, field, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
 
 const CELL = 26;
 
@@ -46,9 +46,7 @@ export function createTruncatedLab(body, ctx) {
       return;
     }
     const depth = numberOf(k) ?? 1;
-    status.set(lt("working", lang), "busy");
-    run.disabled = true;
-    try {
+    await busy(run, status, lang, async () => {
       const models = await builtinModels();
       const model = models.find((m) => m.kind === "lm" && m.language === languageOf(sentence));
       const base = model ? { text: sentence, model: model.name } : { text: sentence };
@@ -59,13 +57,8 @@ export function createTruncatedLab(body, ctx) {
       passes = { full, cut, k: depth, predict, model: model ?? null };
       source.max = String(full.start.T);
       source.value = String(full.start.T); // the last output: its error travels farthest
-      status.set("", "");
       draw(ctx.state.lang);
-    } catch (error) {
-      status.set(failure(error, lang), "error");
-    } finally {
-      run.disabled = false;
-    }
+    });
   }
 
   function draw(lang) {

@@ -66,6 +66,20 @@ export function failure(error, lang) {
   return lt("server_error", lang, error.message);
 }
 
+/** Run `work` with `button` disabled and `status` saying so; a failure is shown in `status`. */
+export async function busy(button, status, lang, work) {
+  status.set(lt("working", lang), "busy");
+  button.disabled = true;
+  try {
+    await work();
+    status.set("", "");
+  } catch (error) {
+    status.set(failure(error, lang), "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
 /** Draw (or redraw) a Plotly chart in `node`. */
 export function plot(node, traces, layout) {
   const base = {
