@@ -14,11 +14,7 @@ Target (issue 5): every step under one animation frame, 16 ms.
 import argparse
 import io
 import json
-import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.request import Request, urlopen
 
@@ -30,37 +26,9 @@ sys.path.insert(0, str(ROOT))
 from rnn_core import RNNLM  # noqa: E402
 from rnn_core import io as model_io  # noqa: E402
 from rnn_core.text import SPECIALS  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 FRAME_BUDGET_MS = 16.0
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    """uvicorn with the real app on a free loopback port, returned once /healthz answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
-    proc = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urlopen(url + "/healthz", timeout=1):
-                return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the server did not start in 30 s")
 
 
 def load_model(url: str, token: str, hidden: int) -> list[str]:
@@ -86,7 +54,7 @@ def measure(url: str, T: int, hidden: int) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(url + "/")
         page.wait_for_function("() => document.body.dataset.ready === '1'")
@@ -124,7 +92,7 @@ def main() -> None:
     parser.add_argument("--T", type=int, default=30, help="inputs of the pass (<s> + T−1 words)")
     parser.add_argument("--hidden", type=int, default=64, help="hidden size H")
     args = parser.parse_args()
-    if not os.path.exists(CHROMIUM):
+    if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
     proc, url = start_server()
     try:
