@@ -147,6 +147,12 @@ def _check_sentences(message: Message, limits: Settings, re: Any) -> None:
             )
 
 
+def _at_most(name: str, value: int, limit: int) -> None:
+    """A `limit` error naming the field when a message's size field is above its setting."""
+    if value > limit:
+        raise ProtocolError("limit", f"{name} must be 1..{limit}", name)
+
+
 class Service:
     """The handlers of every message type (but `resume`, which app.routes.ws handles: it
     changes the connection's session), bound to the registry, pool and settings."""
@@ -296,8 +302,7 @@ class Service:
         state: SessionState = session.state
         lm = self.reader(state, msg.model, msg.text)
         top_k = msg.top_k
-        if top_k > self.settings.max_top_k:
-            raise ProtocolError("limit", f"top_k must be 1..{self.settings.max_top_k}", "top_k")
+        _at_most("top_k", top_k, self.settings.max_top_k)
 
         def build():
             left = None
@@ -397,10 +402,8 @@ class Service:
         s = self.settings
         if state.run is not None and state.run.state != "idle":
             raise ProtocolError("training", "stop training before changing the model")
-        if msg.hidden_size > s.max_hidden:
-            raise ProtocolError("limit", f"hidden_size must be 1..{s.max_hidden}", "hidden_size")
-        if msg.num_layers > s.max_layers:
-            raise ProtocolError("limit", f"num_layers must be 1..{s.max_layers}", "num_layers")
+        _at_most("hidden_size", msg.hidden_size, s.max_hidden)
+        _at_most("num_layers", msg.num_layers, s.max_layers)
         if msg.model is not None:
             lm = self.models.get(msg.model)
             if lm is None:
@@ -436,20 +439,15 @@ class Service:
 
     async def on_gradcheck(self, session: Session, msg: Gradcheck) -> None:
         s = self.settings
-        if msg.hidden > s.gradcheck_max_hidden:
-            raise ProtocolError("limit", f"hidden must be 1..{s.gradcheck_max_hidden}", "hidden")
-        if msg.T > s.gradcheck_max_T:
-            raise ProtocolError("limit", f"T must be 1..{s.gradcheck_max_T}", "T")
-        if msg.layers > s.max_layers:
-            raise ProtocolError("limit", f"layers must be 1..{s.max_layers}", "layers")
+        _at_most("hidden", msg.hidden, s.gradcheck_max_hidden)
+        _at_most("T", msg.T, s.gradcheck_max_T)
+        _at_most("layers", msg.layers, s.max_layers)
         session.send(await self.compute(session, msg.id, bridge.gradcheck_frame, msg))
 
     async def on_vanishing(self, session: Session, msg: Vanishing) -> None:
         s = self.settings
-        if msg.T > s.vanishing_max_T:
-            raise ProtocolError("limit", f"T must be 1..{s.vanishing_max_T}", "T")
-        if msg.hidden > s.max_hidden:
-            raise ProtocolError("limit", f"hidden must be 1..{s.max_hidden}", "hidden")
+        _at_most("T", msg.T, s.vanishing_max_T)
+        _at_most("hidden", msg.hidden, s.max_hidden)
         session.send(await self.compute(session, msg.id, bridge.vanishing_frame, msg))
 
     async def on_softmax(self, session: Session, msg: Softmax) -> None:
