@@ -82,6 +82,11 @@ class SessionState:
     run: training.TrainingRun | None = None
     uploads: int = 0
 
+    @property
+    def training_state(self) -> str:
+        """running, paused or idle (idle too before the first run)."""
+        return self.run.state if self.run is not None else "idle"
+
 
 SENTENCE_FIELDS = ("text", "sample")  # the fields of client messages that hold a sentence
 ID_RULE = "id must be a string of 1..64 characters or an integer (|id| ≤ 2^53)"
@@ -221,7 +226,7 @@ class Service:
             model=self.model_info(state),
             models=[bridge.builtin_info(lm) for lm in self.models.builtins.values()],
             limits=self.limits(),
-            training=state.run.state if state.run is not None else "idle",
+            training=state.training_state,
         )
         return encode(frame, self.settings.max_frame_bytes)
 
@@ -400,7 +405,7 @@ class Service:
     async def on_configure(self, session: Session, msg: Configure) -> None:
         state: SessionState = session.state
         s = self.settings
-        if state.run is not None and state.run.state != "idle":
+        if state.training_state != "idle":
             raise ProtocolError("training", "stop training before changing the model")
         _at_most("hidden_size", msg.hidden_size, s.max_hidden)
         _at_most("num_layers", msg.num_layers, s.max_layers)

@@ -134,7 +134,7 @@ async def handle(service: Service, session: Session, msg: Train) -> None:
     """train {action}: start, pause, resume, stop, or one SGD step."""
     state = session.state
     run: TrainingRun | None = state.run
-    active = run is not None and run.state != "idle"
+    active = state.training_state != "idle"
     if msg.action == "step":
         await _one_step(service, session, msg)
     elif msg.action == "start":

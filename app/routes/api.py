@@ -125,7 +125,7 @@ async def upload_model(request: Request, token: str) -> ModelInfo:
     session = _session(request, token)
     service = _service(request)
     state = session.state
-    if state.run is not None and state.run.state != "idle":
+    if state.training_state != "idle":
         raise _fail("training", "stop training before loading a model")
     data = await _body(request, service.settings.max_model_bytes)
     lm, optimizer = await service.pool.run(_read_model, service, data)
@@ -191,7 +191,7 @@ async def upload_corpus(
     service = _service(request)
     s = service.settings
     state = session.state
-    if start and state.run is not None and state.run.state != "idle":
+    if start and state.training_state != "idle":
         raise _fail("training", "training already runs: stop it first")
     data = await _body(request, s.max_corpus_bytes)
     count = state.uploads + 1
