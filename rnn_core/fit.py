@@ -246,10 +246,3 @@ def dependent_hits(
         x, y = training_pair_ids(tokens, vocab)  # (T+1,), (T+1,)
         hits[i] = np.argmax(predict(x)[position]) == y[position]
     return hits
-
-
-def dependent_accuracy(
-    predict: Callable[[np.ndarray], np.ndarray], vocab: Vocab, cases: Sequence[tuple[list, int]]
-) -> float:
-    """Share of the cases whose word is the model's most likely next word (dependent_hits)."""
-    return float(dependent_hits(predict, vocab, cases).mean())

@@ -4,7 +4,7 @@ Schemes (for W; U and V use Xavier unless the scheme is "tutorial"):
 - "tutorial": uniform in ±1e-4 for every matrix, as the tutorial's RecurrentLayer;
 - "xavier": uniform in ±sqrt(6 / (fan_in + fan_out));
 - "orthogonal": W a random orthogonal matrix (every singular value 1);
-- "identity": W = scale · I (scale 1 unless a radius is given).
+- "identity": W = I.
 `radius` then rescales W so its spectral radius max|λ(W)| equals it (the vanishing/exploding lab's
 dial). Biases start at 0.
 """
@@ -32,11 +32,6 @@ def orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
     return q * np.sign(np.diag(r))
 
 
-def scaled_identity(n: int, scale: float = 1.0) -> np.ndarray:
-    """scale · I, n×n."""
-    return scale * np.eye(n)
-
-
 def spectral_radius(W: np.ndarray) -> float:
     """max |λ(W)| over the eigenvalues of W."""
     return float(np.abs(np.linalg.eigvals(W.astype(np.float64))).max())
@@ -57,7 +52,7 @@ def init_W(rng: np.random.Generator, n: int, scheme: str, radius: float | None) 
     elif scheme == "orthogonal":
         W = orthogonal(rng, n)
     elif scheme == "identity":
-        W = scaled_identity(n)
+        W = np.eye(n)  # (n, n)
     else:
         raise ValueError(f"init must be one of {', '.join(INIT_SCHEMES)}, not {scheme!r}")
     return W if radius is None else set_spectral_radius(W, radius)
