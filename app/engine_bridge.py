@@ -5,9 +5,10 @@ Every function here is synchronous and runs in a worker thread (app.sessions.Poo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
+from pydantic import BaseModel
 
 from app.models import LM
 from app.protocol import (
@@ -96,18 +97,20 @@ def guesses_rows(vocab: Vocab, p: np.ndarray, k: int) -> list[list[dict]]:
     ]
 
 
+def schema_fields(source: object, schema: type[BaseModel]) -> dict:
+    """The fields of a dataclass (a model's config, a session's settings) that `schema` lists."""
+    return {
+        f.name: getattr(source, f.name) for f in fields(source) if f.name in schema.model_fields
+    }
+
+
 def builtin_info(lm: LM) -> BuiltinModel:
     """The entry of a built-in model in `hello.models` and GET /api/models."""
-    c = lm.model.config
     return BuiltinModel(
         name=lm.name,
         language=lm.language,
         kind=lm.kind,
-        vocab_size=c.vocab_size,
-        hidden_size=c.hidden_size,
-        num_layers=c.num_layers,
-        bidirectional=c.bidirectional,
-        activation=c.activation,
+        **schema_fields(lm.model.config, BuiltinModel),
     )
 
 

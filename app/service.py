@@ -193,26 +193,15 @@ class Service:
 
     def model_info(self, state: SessionState) -> ModelInfo:
         """What the page needs to draw the session's model."""
-        lm, config, hyper = state.lm, state.lm.model.config, state.hyper
+        lm = state.lm
         return ModelInfo(
             name=lm.name,
             origin=lm.origin,
             language=lm.language,
-            vocab_size=config.vocab_size,
-            hidden_size=config.hidden_size,
-            num_layers=config.num_layers,
-            bidirectional=config.bidirectional,
-            activation=config.activation,
-            bias=config.bias,
-            init=config.init,
-            radius=config.radius,
-            optimizer=hyper.optimizer,
-            lr=hyper.lr,
-            clip=hyper.clip,
-            truncate=hyper.truncate,
-            seed=config.seed,
-            chains=config.chain_keys,
+            chains=lm.model.config.chain_keys,
             params={name: list(p.shape) for name, p in lm.model.params.items()},
+            **bridge.schema_fields(lm.model.config, ModelInfo),
+            **bridge.schema_fields(state.hyper, ModelInfo),
         )
 
     def hello(self, session: Session, resumed: bool, re: Any = None) -> bytes:
