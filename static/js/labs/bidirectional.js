@@ -6,7 +6,7 @@
 import { clear, diverging, el, maxAbs, svg } from "../util.js";
 import { builtinModels, languageOf } from "./channel.js";
 import { lt } from "./strings.js";
-import { button, failure, field, lazy, statusLine } from "./ui.js";
+import { button, failure, field, lazyLab, statusLine } from "./ui.js";
 
 const TOP = 8;
 const COL = 74; // px per input column
@@ -56,14 +56,7 @@ export function createBidirectionalLab(body, ctx) {
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") compute();
   });
-  const loader = lazy(compute);
-  return {
-    show: loader.show,
-    render(state, changed, visible) {
-      if (changed.has("lang")) draw(state.lang);
-      if (visible && changed.has("connection")) loader.show(state);
-    },
-  };
+  return lazyLab(compute, draw);
 }
 
 /** The inputs along the bottom; s_t above them with → arrows, s'_t on top with ← arrows. */

@@ -6,7 +6,7 @@
 import { clear, el, svg } from "../util.js";
 import { fullPass, languageOf, norm } from "./channel.js";
 import { lt } from "./strings.js";
-import { busy, button, choice, field, sci, statusLine, text } from "./ui.js";
+import { busy, button, choice, field, lazyLab, sci, statusLine, text } from "./ui.js";
 
 const HIDDEN = 8;
 const COL = 92;
@@ -29,7 +29,6 @@ export function createDeepLab(body, ctx) {
     grid,
   );
   let pass = null;
-  let loaded = false;
 
   async function compute() {
     const lang = ctx.state.lang;
@@ -56,18 +55,7 @@ export function createDeepLab(body, ctx) {
 
   run.addEventListener("click", compute);
   layers.addEventListener("change", compute);
-  function show(state) {
-    if (loaded || state.connection !== "open" || !state.text) return;
-    loaded = true;
-    compute();
-  }
-  return {
-    show,
-    render(state, changed, visible) {
-      if (changed.has("lang")) draw(state.lang);
-      if (visible && (changed.has("connection") || changed.has("predict"))) show(state);
-    },
-  };
+  return lazyLab(compute, draw, { needsText: true });
 }
 
 /** Norms of every share of δ: shares[chain][t] = {delta, out, time, up}. */

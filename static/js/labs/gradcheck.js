@@ -6,7 +6,7 @@
 
 import { clear, el, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
-import { busy, button, choice, field, lazy, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
+import { busy, button, choice, field, lazyLab, number, numberOf, plot, sci, statusLine, text } from "./ui.js";
 
 const ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"];
 const COLORS = ["#2f5fb3", "#d9480f", "#1e7a4c", "#8e44ad", "#b7791f", "#0b7285", "#c2255c", "#5c7cfa"];
@@ -133,15 +133,5 @@ export function createGradcheckLab(body, ctx) {
 
   run.addEventListener("click", check);
   tutorial.addEventListener("change", check);
-  const loader = lazy(check);
-  return {
-    show(state) {
-      loader.show(state);
-      resize(chart);
-    },
-    render(state, changed, visible) {
-      if (changed.has("lang")) draw(state.lang);
-      if (visible && changed.has("connection")) loader.show(state);
-    },
-  };
+  return lazyLab(check, draw, { chart });
 }

@@ -5,7 +5,7 @@
 
 import { clear, el, fmt } from "../util.js";
 import { lt } from "./strings.js";
-import { failure, field, fixed, lazy, statusLine } from "./ui.js";
+import { failure, field, fixed, lazyLab, statusLine } from "./ui.js";
 
 const DEFAULT_Z = "1, 2, 3, 4";
 const TUTORIAL_Z = [1, 2, 3, 4];
@@ -121,12 +121,5 @@ export function createSoftmaxLab(body, ctx) {
     compute();
   });
 
-  const loader = lazy(compute);
-  return {
-    show: loader.show,
-    render(state, changed, visible) {
-      if (changed.has("lang")) draw(state.lang);
-      if (visible && changed.has("connection")) loader.show(state);
-    },
-  };
+  return lazyLab(compute, draw);
 }

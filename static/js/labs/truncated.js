@@ -9,7 +9,7 @@ import { createNetwork } from "../net.js";
 import { clear, el, svg, weightSymbol } from "../util.js";
 import { builtinModels, fullPass, languageOf } from "./channel.js";
 import { lt } from "./strings.js";
-import { busy, button, field, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
+import { busy, button, field, lazyLab, number, numberOf, plot, sci, statusLine, text } from "./ui.js";
 
 const CELL = 26;
 
@@ -36,7 +36,6 @@ export function createTruncatedLab(body, ctx) {
   );
   let passes = null; // {full, cut, k, predict, model}
   let view = null; // what the lab's network reads: {lang, model, predict, pass, reach}
-  let loaded = false;
 
   async function compute() {
     const lang = ctx.state.lang;
@@ -129,19 +128,7 @@ export function createTruncatedLab(body, ctx) {
     if (row) chooseSource(Number(row.dataset.j));
   });
   run.addEventListener("click", compute);
-  function show(state) {
-    resize(chart);
-    if (loaded || state.connection !== "open" || !state.text) return;
-    loaded = true;
-    compute();
-  }
-  return {
-    show,
-    render(state, changed, visible) {
-      if (changed.has("lang")) draw(state.lang);
-      if (visible && (changed.has("connection") || changed.has("predict"))) show(state);
-    },
-  };
+  return lazyLab(compute, draw, { chart, needsText: true });
 }
 
 /** Rows: the step j whose output error is injected; columns: the step t it reaches (t ≤ j).

@@ -113,14 +113,22 @@ export function sci(value) {
   return out.replace("-", MINUS);
 }
 
-/** Run `load(state)` the first time the lab is visible while the socket is open. */
-export function lazy(load) {
+/** A lab's {show, render}: `load` runs the first time the lab is visible while the socket is
+ *  open (and, with `needsText`, the page holds a sentence: a new prediction retries); `draw(lang)`
+ *  follows the language; `chart`, when given, is resized each time the tab is shown. */
+export function lazyLab(load, draw, { chart = null, needsText = false } = {}) {
   let loaded = false;
+  function show(state) {
+    if (chart) resize(chart);
+    if (loaded || state.connection !== "open" || (needsText && !state.text)) return;
+    loaded = true;
+    load();
+  }
   return {
-    show(state) {
-      if (loaded || state.connection !== "open") return;
-      loaded = true;
-      load(state);
+    show,
+    render(state, changed, visible) {
+      if (changed.has("lang")) draw(state.lang);
+      if (visible && (changed.has("connection") || (needsText && changed.has("predict")))) show(state);
     },
   };
 }

@@ -6,7 +6,7 @@
 
 import { el } from "../util.js";
 import { lt } from "./strings.js";
-import { button, choice, failure, field, fixed, lazy, plot, resize, sci, statusLine, text } from "./ui.js";
+import { button, choice, failure, field, fixed, lazyLab, plot, sci, statusLine, text } from "./ui.js";
 
 const ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"];
 const INITS = ["xavier", "orthogonal", "identity", "tutorial"];
@@ -151,15 +151,5 @@ export function createVanishingLab(body, ctx) {
   for (const control of [radius, steps]) control.addEventListener("input", schedule);
   for (const control of [activation, init, clipOn, clipAt]) control.addEventListener("change", schedule);
   for (const node of remedyButtons) node.addEventListener("click", () => applyRemedy(node.dataset.remedy));
-  const loader = lazy(compute);
-  return {
-    show(state) {
-      loader.show(state);
-      resize(chart);
-    },
-    render(state, changed, visible) {
-      if (changed.has("lang")) draw(state.lang);
-      if (visible && changed.has("connection")) loader.show(state);
-    },
-  };
+  return lazyLab(compute, draw, { chart });
 }
