@@ -30,10 +30,12 @@ from typing import Literal
 
 import numpy as np
 
+from .losses import IGNORE_INDEX
+
 PAD, UNK, BOS, EOS, BLANK = "<pad>", "<unk>", "<s>", "</s>", "<blank>"
 SPECIALS: tuple[str, ...] = (PAD, UNK, BOS, EOS, BLANK)
 PAD_ID, UNK_ID, BOS_ID, EOS_ID, BLANK_ID = range(len(SPECIALS))
-UNSCORED = -100  # a target that the loss skips (the engine's convention)
+UNSCORED = IGNORE_INDEX  # -100, a target that the loss skips
 
 Language = Literal["zh", "en"]
 
