@@ -152,6 +152,13 @@ def _length_batches(
     return [batches[i] for i in rng.permutation(len(batches)).tolist()]
 
 
+def _stack(pairs: list[Pair], batch: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The batch's equal-length pairs as inputs and targets, (B, T) each."""
+    inputs = np.stack([pairs[i][0] for i in batch])  # (B, T)
+    targets = np.stack([pairs[i][1] for i in batch])  # (B, T)
+    return inputs, targets
+
+
 def _fit_equal_lengths(
     model: RNNLM,
     optimizer: Optimizer,
@@ -165,9 +172,7 @@ def _fit_equal_lengths(
     total, step = recipe.epochs * per_epoch, 0
     for _ in range(recipe.epochs):
         for batch in _length_batches(pairs, recipe.batch_size, rng):
-            inputs = np.stack([pairs[i][0] for i in batch])  # (B, T)
-            targets = np.stack([pairs[i][1] for i in batch])  # (B, T)
-            loss, grads = model.loss_and_grads(inputs, targets)
+            loss, grads = model.loss_and_grads(*_stack(pairs, batch))
             step += 1
             if not (np.isfinite(loss) and is_finite(grads)):
                 raise FloatingPointError(f"training diverged at step {step}; lower --lr")
@@ -190,9 +195,7 @@ def perplexity(model: RNNLM, vocab: Vocab, sentences: Sentences) -> float:
 def _equal_length_perplexity(model: RNNLM, pairs: list[Pair], batch_size: int = 256) -> float:
     total, count = 0.0, 0
     for batch in _length_batches(pairs, batch_size, np.random.default_rng(0)):
-        inputs = np.stack([pairs[i][0] for i in batch])  # (B, T)
-        targets = np.stack([pairs[i][1] for i in batch])  # (B, T)
-        loss, n = model.loss(inputs, targets)
+        loss, n = model.loss(*_stack(pairs, batch))
         total, count = total + loss * n, count + n
     return float(np.exp(total / count))
 
