@@ -130,6 +130,11 @@ def _corpus_model(state, corpus: UserCorpus, max_vocab: int) -> LM:
     return LM("uploaded", "trained", corpus.language, model, vocab, corpus_key=corpus.key)
 
 
+def _trained(lm: LM) -> LM:
+    """The model a training step changes: lm with weights of its own (copied if shared)."""
+    return replace(lm.own(), origin="trained")
+
+
 async def handle(service: Service, session: Session, msg: Train) -> None:
     """train {action}: start, pause, resume, stop, or one SGD step."""
     state = session.state
@@ -161,7 +166,7 @@ async def handle(service: Service, session: Session, msg: Train) -> None:
 
 async def _one_step(service: Service, session: Session, msg: Train) -> None:
     state, s = session.state, service.settings
-    state.lm = replace(state.lm.own(), origin="trained")
+    state.lm = await service.pool.run(_trained, state.lm)
     lm, hyper = state.lm, state.hyper
     session.send(
         await service.compute(
@@ -188,14 +193,14 @@ async def _start(service: Service, session: Session, msg: Train) -> None:
         lm = await service.pool.train(_corpus_model, state, corpus, s.max_vocab)
         train, valid = corpus.train, corpus.valid
     else:
-        lm = replace(state.lm.own(), origin="trained")
+        lm = await service.pool.run(_trained, state.lm)
         train = await service.pool.run(service.models.corpus, lm.language, "train")
         valid = await service.pool.run(service.models.corpus, lm.language, "valid")
         if not train:
             raise ProtocolError("no_corpus", f"there is no built-in {lm.language} corpus")
     sample = None
     if msg.sample is not None:
-        sample = bridge.read_tokens(msg.sample, lm.language, s.max_tokens)
+        sample = await service.pool.run(bridge.read_tokens, msg.sample, lm.language, s.max_tokens)
     elif state.held is not None:
         sample = state.held.tokens
     valid = valid or train[-1:]
