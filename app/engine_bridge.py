@@ -257,23 +257,28 @@ class HeldPass:
 
     @property
     def T(self) -> int:
+        """Time steps of the pass."""
         return len(self.inputs)
 
     @property
     def count(self) -> int:
+        """Frames of the pass: T forward, T backward, totals."""
         return 2 * self.T + 1
 
     @property
     def matrices(self) -> bool:
+        """Whether frames carry matrices (H ≤ matrix_limit) or only their norms."""
         chain = next(iter(self.trace.chains.values()))
         return chain.s.shape[1] <= self.matrix_limit
 
     def note(self) -> str | None:
+        """Why matrices are missing, if they are."""
         if self.matrices:
             return None
         return f"hidden size above {self.matrix_limit}: matrices are not sent, only their norms"
 
     def start_frame(self, mode: str, speed: float) -> BpttStart:
+        """The bptt_start frame: the sentence, ids and the δ bounds of the whole pass."""
         return BpttStart(
             model=self.lm_name,
             mode=mode,
@@ -398,6 +403,7 @@ class HeldPass:
         return next((t for t in backward if t is not None), None)
 
     def _totals(self) -> BpttTotals:
+        """The last frame: loss, every gradient, ‖δ_t‖ per step and where NaN began."""
         tr, limit = self.trace, self.matrix_limit
         nan_at = self.nan_at()
         finite = all_finite(*tr.grads.values()) and np.isfinite(tr.loss)

@@ -290,9 +290,11 @@ class Service:
     # ------------------------------------------------------------ handlers
 
     async def on_ping(self, session: Session, msg: Ping) -> None:
+        """ping → pong."""
         self.send(session, Pong(), msg.id)
 
     async def on_predict(self, session: Session, msg: Predict) -> None:
+        """predict → the RNN's and the n-grams' guesses at every position (or the blank's)."""
         state: SessionState = session.state
         lm = self.reader(state, msg.model, msg.text)
         top_k = msg.top_k
@@ -312,6 +314,7 @@ class Service:
         session.send(await self.compute(session, msg.id, build))
 
     async def on_bptt(self, session: Session, msg: Bptt) -> None:
+        """bptt → trace a pass, hold it, send its start frame, then one frame or a stream."""
         state: SessionState = session.state
         await session.stop_task("stream")
         lm = self.reader(state, msg.model, msg.text)
@@ -334,11 +337,13 @@ class Service:
             session.start_task("stream", self._stream(session, held, 0, msg.speed, msg.id))
 
     async def _send_pos(self, session: Session, held: bridge.HeldPass, pos: int, re: Any) -> None:
+        """Queue the held pass's frame at pos (built in a worker) and remember pos."""
         body = await self.pool.run(self._frame_body, held, pos, re)
         held.pos = pos
         session.send(body)
 
     def _frame_body(self, held: bridge.HeldPass, pos: int, re: Any) -> bytes:
+        """The encoded frame at pos of a held pass."""
         frame = held.frame(pos)
         frame.re = re
         return encode(frame, self.settings.max_frame_bytes)
@@ -357,12 +362,14 @@ class Service:
                 return
 
     def _held(self, session: Session) -> bridge.HeldPass:
+        """The session's held pass; no_pass before the first bptt."""
         held = session.state.held
         if held is None:
             raise ProtocolError("no_pass", "send bptt first: there is no pass to step through")
         return held
 
     async def on_step(self, session: Session, msg: Step) -> None:
+        """step → the frame at `to`, or one forward or back (clamped to the pass)."""
         held = self._held(session)
         await session.stop_task("stream")
         if msg.to is not None:
@@ -375,6 +382,7 @@ class Service:
         await self._send_pos(session, held, pos, msg.id)
 
     async def on_play(self, session: Session, msg: Play) -> None:
+        """play → stream from the next frame (from the start after the last one)."""
         state: SessionState = session.state
         held = self._held(session)
         await session.stop_task("stream")
@@ -384,14 +392,17 @@ class Service:
         session.start_task("stream", self._stream(session, held, start, state.speed, msg.id))
 
     async def on_pause(self, session: Session, msg: Pause) -> None:
+        """pause → stop the stream; ack with the last position sent."""
         held = self._held(session)
         await session.stop_task("stream")
         self.send(session, Ack(of="pause", pos=held.pos), msg.id)
 
     async def on_train(self, session: Session, msg: Train) -> None:
+        """train → app.training.handle."""
         await training.handle(self, session, msg)
 
     async def on_configure(self, session: Session, msg: Configure) -> None:
+        """configure → a built-in or a fresh model and a new optimizer; configured."""
         state: SessionState = session.state
         s = self.settings
         if state.training_state != "idle":
@@ -432,6 +443,7 @@ class Service:
         return LM("custom", "configured", language, model, vocab, corpus_key=corpus_key)
 
     async def on_gradcheck(self, session: Session, msg: Gradcheck) -> None:
+        """gradcheck → BPTT against central differences on a small random model."""
         s = self.settings
         _at_most("hidden", msg.hidden, s.gradcheck_max_hidden)
         _at_most("T", msg.T, s.gradcheck_max_T)
@@ -439,15 +451,18 @@ class Service:
         session.send(await self.compute(session, msg.id, bridge.gradcheck_frame, msg))
 
     async def on_vanishing(self, session: Session, msg: Vanishing) -> None:
+        """vanishing → ‖δ‖ carried back T steps through 式3."""
         s = self.settings
         _at_most("T", msg.T, s.vanishing_max_T)
         _at_most("hidden", msg.hidden, s.max_hidden)
         session.send(await self.compute(session, msg.id, bridge.vanishing_frame, msg))
 
     async def on_softmax(self, session: Session, msg: Softmax) -> None:
+        """softmax → o = softmax(z) and −log o[label]."""
         session.send(await self.compute(session, msg.id, bridge.softmax_frame, msg.z, msg.label))
 
     async def on_vocab(self, session: Session, msg: VocabRequest) -> None:
+        """vocab → a page of the session model's vocabulary."""
         vocab = session.state.lm.vocab
         session.send(
             await self.compute(session, msg.id, bridge.vocab_frame, vocab, msg.offset, msg.limit)
@@ -493,6 +508,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def _warm_up(pool: Pool, models: ModelRegistry) -> None:
+    """Fit the n-gram baselines in a worker; a failure is logged, the server still starts."""
     try:
         await pool.run(models.warm_up)
     except Exception:

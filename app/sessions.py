@@ -98,14 +98,17 @@ class Outbox:
         self._wake = asyncio.Event()
 
     def put(self, body: bytes) -> None:
+        """Queue a frame at the back."""
         self._items.append(_Item(body))
         self._wake.set()
 
     def put_front(self, body: bytes) -> None:
+        """Queue a frame first (a hello, or a frame a closed connection could not send)."""
         self._items.appendleft(_Item(body))
         self._wake.set()
 
     def put_progress(self, body: bytes) -> None:
+        """Queue a progress frame, or replace the one still waiting."""
         if self._pending_progress is not None:
             self._pending_progress.body = body
             return
@@ -158,9 +161,11 @@ class Pool:
             return fn(*args)
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """fn(*args) on an interactive worker (a request), awaited."""
         return await run_sync(self._job, fn, *args, limiter=self.interactive)
 
     async def train(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """fn(*args) on a training worker (anything a training run computes), awaited."""
         return await run_sync(self._job, fn, *args, limiter=self.training)
 
 
@@ -222,9 +227,11 @@ class Session:
     processor: asyncio.Task | None = None
 
     def send(self, body: bytes) -> None:
+        """Queue an encoded frame."""
         self.outbox.put(body)
 
     def error(self, re: Any, code: str, message: str, field: str | None = None) -> None:
+        """Queue an error frame."""
         self.outbox.put(error_body(re, code, message, field))
 
     def start_task(self, name: str, coro: Awaitable[None]) -> asyncio.Task:

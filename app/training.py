@@ -48,6 +48,7 @@ class UserCorpus:
     bytes: int
 
     def summary(self, vocab_size: int) -> dict:
+        """The `CorpusSummary` fields (but `training`) of this corpus."""
         tokens = sum(len(s) for s in self.train) + sum(len(s) for s in self.valid)
         return {
             "bytes": self.bytes,
@@ -110,6 +111,7 @@ class TrainingRun:
     finished: bool = False
 
     def stop(self) -> None:
+        """Ask the loop to stop after its slice (waking it if paused)."""
         self.stop_requested = True
         self.resumed.set()
 
@@ -165,6 +167,7 @@ async def handle(service: Service, session: Session, msg: Train) -> None:
 
 
 async def _one_step(service: Service, session: Session, msg: Train) -> None:
+    """train {action: step}: one SGD step on msg.text, weights before and after."""
     state, s = session.state, service.settings
     state.lm = await service.pool.run(_trained, state.lm)
     lm, hyper = state.lm, state.hyper
@@ -185,6 +188,7 @@ async def _one_step(service: Service, session: Session, msg: Train) -> None:
 
 
 async def _start(service: Service, session: Session, msg: Train) -> None:
+    """train {action: start}: pick the model and corpus, build the run, start its loop."""
     state, s = session.state, service.settings
     if msg.corpus == "uploaded":
         if state.corpus is None:
@@ -321,6 +325,7 @@ def _slice(service: Service, session: Session, run: TrainingRun) -> bytes | None
 
 
 def _progress(service: Service, session: Session, run: TrainingRun) -> Progress:
+    """The progress frame of the last step (with the sample's predictions)."""
     p, lm = run.last, session.state.lm
     sample = None
     if run.sample is not None:

@@ -40,14 +40,17 @@ class CorpusSummary(BaseModel):
 
 
 def _fail(code: str, message: str, status: int | None = None) -> HTTPException:
+    """An HTTP error with the protocol's {code, message} body (status by code)."""
     return HTTPException(status or STATUS.get(code, 400), {"code": code, "message": message})
 
 
 def _service(request: Request) -> Service:
+    """The app's Service."""
     return request.app.state.service
 
 
 def _session(request: Request, token: str) -> Session:
+    """The live session with this token; 404 otherwise."""
     session = _service(request).sessions.get(token)
     if session is None:
         raise _fail("unknown_session", "no session with that token (expired?)", 404)
@@ -148,6 +151,7 @@ def _unpacked_size(data: bytes) -> int:
 
 
 def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
+    """An uploaded .npz as an LM and its optimizer, checked against the limits."""
     s = service.settings
     if _unpacked_size(data) > s.max_model_bytes:
         raise _fail("too_large", f"the model unpacks to more than {s.max_model_bytes} bytes")

@@ -62,6 +62,7 @@ async def _open(service: Service, conn: Connection, token: str | None) -> bool:
 
 
 async def _attach(service: Service, conn: Connection, session, resumed: bool, re) -> None:
+    """Give the session to conn with hello first; close the connection it was taken from."""
     previous = service.sessions.attach(session, conn)
     session.outbox.put_front(service.hello(session, resumed, re))
     if previous is not None:
