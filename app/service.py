@@ -248,15 +248,15 @@ class Service:
 
         return await self.pool.run(work)
 
+    def encoded(self, re: Any, build, *args) -> bytes:
+        """build(*args)'s frame answering `re`, encoded within max_frame_bytes."""
+        frame: Frame = build(*args)
+        frame.re = re
+        return encode(frame, self.settings.max_frame_bytes)
+
     async def compute(self, session: Session, re: Any, build, *args) -> bytes:
         """Build a frame in a worker thread (holding the session's model lock), encoded."""
-
-        def work() -> bytes:
-            frame: Frame = build(*args)
-            frame.re = re
-            return encode(frame, self.settings.max_frame_bytes)
-
-        return await self.locked(session, work)
+        return await self.locked(session, self.encoded, re, build, *args)
 
     def send(self, session: Session, frame: Frame, re: Any) -> None:
         """Queue a small frame built on the event loop."""
@@ -338,15 +338,9 @@ class Service:
 
     async def _send_pos(self, session: Session, held: bridge.HeldPass, pos: int, re: Any) -> None:
         """Queue the held pass's frame at pos (built in a worker) and remember pos."""
-        body = await self.pool.run(self._frame_body, held, pos, re)
+        body = await self.pool.run(self.encoded, re, held.frame, pos)
         held.pos = pos
         session.send(body)
-
-    def _frame_body(self, held: bridge.HeldPass, pos: int, re: Any) -> bytes:
-        """The encoded frame at pos of a held pass."""
-        frame = held.frame(pos)
-        frame.re = re
-        return encode(frame, self.settings.max_frame_bytes)
 
     async def _stream(
         self, session: Session, held: bridge.HeldPass, start: int, speed: float, re: Any
