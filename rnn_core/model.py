@@ -359,7 +359,7 @@ class RNNLM:
         logits = _scratch(shape, s.dtype) if reuse else np.empty(shape, dtype=s.dtype)
         np.matmul(s.reshape(M, -1), self.params["V"].T, out=logits)  # (T*B, N) 式1 before g
         if self.config.bidirectional:
-            logits += chains[top + "'"].s.reshape(M, -1) @ self.params["V'"].T
+            logits += chains[top + "'"].s.reshape(M, -1) @ self.params["V'"].T  # (T*B, N) V' s'_t
         if self.config.bias:
             logits += self.params["c"]
         return logits
@@ -444,10 +444,10 @@ class RNNLM:
         top = chain_layer(key) == self.config.num_layers
         W = self.params[f"W{key}"]
         delta = rec.delta[:, 0]  # (T, H)
-        zeros = np.zeros_like(delta)
+        zeros = np.zeros_like(delta)  # (T, H)
         a_in = chain.a_in[:, 0] if chain.a_in is not None else None  # (T, H_in)
         delta_norm = np.linalg.norm(delta, axis=1)  # (T,)
-        in_norm = np.ones(delta.shape[0]) if a_in is None else np.linalg.norm(a_in, axis=1)
+        in_norm = np.ones(delta.shape[0]) if a_in is None else np.linalg.norm(a_in, axis=1)  # (T,)
         beta_W = _spectral_norm(W)
         beta_f = self.activation.beta
         T = delta.shape[0]
@@ -714,13 +714,13 @@ class Trace:
     def grad_W_t(self, key: str, t: int) -> np.ndarray:
         """Per-time ∇W_t = δ_t s_prev_t^T (式5): (H, H)."""
         c = self.chains[key]
-        return np.outer(c.delta[t], c.s_prev[t])
+        return np.outer(c.delta[t], c.s_prev[t])  # (H, H)
 
     def grad_U_t(self, key: str, t: int) -> np.ndarray:
         """Per-time ∇U_t = δ_t x_t^T (式8): (H, H_in); for layer 1 x_t is one-hot (H, N)."""
         c = self.chains[key]
         if c.a_in is not None:
-            return np.outer(c.delta[t], c.a_in[t])
+            return np.outer(c.delta[t], c.a_in[t])  # (H, H_in)
         grad = np.zeros((c.delta.shape[1], self.vocab_size), dtype=c.delta.dtype)  # (H, N)
         grad[:, self.x[t]] = c.delta[t]
         return grad
@@ -735,20 +735,25 @@ class Trace:
     def grad_W_sum(self, key: str, t: int) -> np.ndarray:
         """Running sum of 式6 when BPTT reaches t: Σ ∇W_i over i = t..T-1 (0..t backward)."""
         c = self.chains[key]
-        steps = slice(0, t + 1) if c.direction == "backward" else slice(t, None)
-        return c.delta[steps].T @ c.s_prev[steps]
+        steps = _visited(c, t)
+        return c.delta[steps].T @ c.s_prev[steps]  # (H, H)
 
     def grad_U_sum(self, key: str, t: int) -> np.ndarray:
         """Running sum of 式8 when BPTT reaches t, like grad_W_sum: (H, H_in)."""
         c = self.chains[key]
-        steps = slice(0, t + 1) if c.direction == "backward" else slice(t, None)
+        steps = _visited(c, t)
         if c.a_in is not None:
-            return c.delta[steps].T @ c.a_in[steps]
+            return c.delta[steps].T @ c.a_in[steps]  # (H, H_in)
         return _scatter_columns(c.delta[steps], self.x[steps], self.vocab_size)
 
     def to_dict(self) -> dict:
         """A JSON-ready copy (arrays as nested lists, nan as None)."""
         return _jsonable(self)
+
+
+def _visited(chain: ChainTrace, t: int) -> slice:
+    """The steps BPTT has visited when it reaches t: t..T-1 forward, 0..t backward."""
+    return slice(0, t + 1) if chain.direction == "backward" else slice(t, None)
 
 
 def _jsonable(obj: object) -> object:
