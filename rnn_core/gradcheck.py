@@ -134,14 +134,14 @@ class TutorialRecurrentLayer:
     def reset_state(self) -> None:
         self.times = 0
         self.state_list = [np.zeros((self.W.shape[0], 1))]  # s_0 = 0, (n, 1)
-        self.net_list = [np.zeros((self.W.shape[0], 1))]
+        self.net_list = [np.zeros((self.W.shape[0], 1))]  # net_0 = 0, (n, 1)
 
     def forward(self, input_array: np.ndarray) -> None:
         """式2: s_t = f(U x_t + W s_{t-1}); input_array (m, 1)."""
         self.times += 1
         net = self.U @ input_array + self.W @ self.state_list[-1]  # (n, 1)
         self.net_list.append(net)
-        self.state_list.append(self.activation.f(net))
+        self.state_list.append(self.activation.f(net))  # (n, 1) s_t
 
     def backward(self, sensitivity_array: np.ndarray) -> None:
         """BPTT from δ_T = sensitivity_array (n, 1); sets self.gradient = ∇_W E (式6)."""
@@ -159,10 +159,10 @@ class TutorialRecurrentLayer:
         if self.buggy:
             state = self.state_list[k + 1].copy()
             self.state_list[k + 1] = self.activation.fprime(self.net_list[k + 1], state)
-            diag = state[:, 0]
+            diag = state[:, 0]  # (n,) s_{k+1}, where 式3 wants f'(net_k)
         else:
-            diag = self.activation.fprime(self.net_list[k], self.state_list[k])[:, 0]
-        self.delta_list[k] = ((self.delta_list[k + 1].T @ self.W) @ np.diag(diag)).T
+            diag = self.activation.fprime(self.net_list[k], self.state_list[k])[:, 0]  # (n,)
+        self.delta_list[k] = ((self.delta_list[k + 1].T @ self.W) @ np.diag(diag)).T  # (n, 1) 式3
 
 
 @dataclass
