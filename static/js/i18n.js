@@ -181,31 +181,33 @@ const STRINGS = {
   },
 };
 
-export const LANGUAGES = ["en", "zh"];
-
-/** The string `key` in `lang`; function-valued strings are called with `args`. */
-export function t(key, lang, ...args) {
-  const value = STRINGS[lang][key] ?? STRINGS.en[key];
-  return typeof value === "function" ? value(...args) : value;
+/** t(key, lang, ...args), label(key, lang) and apply(root, lang) over one table {en, zh}:
+ *  function-valued strings are called with `args`; an accessible name stays English-reachable
+ *  ("中文 / English"); apply translates the nodes carrying the `textAttr` and `labelAttr` keys. */
+export function translator(strings, textAttr, labelAttr) {
+  function t(key, lang, ...args) {
+    const value = strings[lang]?.[key] ?? strings.en[key];
+    return typeof value === "function" ? value(...args) : value;
+  }
+  function label(key, lang) {
+    const en = t(key, "en");
+    return lang === "en" ? en : `${t(key, lang)} / ${en}`;
+  }
+  function apply(root, lang) {
+    for (const node of root.querySelectorAll(`[${textAttr}]`)) {
+      node.textContent = t(node.getAttribute(textAttr), lang);
+    }
+    for (const node of root.querySelectorAll(`[${labelAttr}]`)) {
+      node.setAttribute("aria-label", label(node.getAttribute(labelAttr), lang));
+    }
+  }
+  return { t, label, apply };
 }
+
+/** The page's strings: [data-i18n] text and [data-i18n-label] accessible names. */
+export const { t, label, apply: applyStatic } = translator(STRINGS, "data-i18n", "data-i18n-label");
 
 /** The message for an error code, in `lang` (null when the code has no own sentence). */
 export function errorText(code, lang) {
   return STRINGS[lang].errors[code] ?? null;
-}
-
-/** An accessible name: English alone, or "中文 / English" so English selectors still match. */
-export function label(key, lang) {
-  const en = t(key, "en");
-  return lang === "en" ? en : `${t(key, lang)} / ${en}`;
-}
-
-/** Translate the static template: [data-i18n] text and [data-i18n-label] accessible names. */
-export function applyStatic(root, lang) {
-  for (const node of root.querySelectorAll("[data-i18n]")) {
-    node.textContent = t(node.dataset.i18n, lang);
-  }
-  for (const node of root.querySelectorAll("[data-i18n-label]")) {
-    node.setAttribute("aria-label", label(node.dataset.i18nLabel, lang));
-  }
 }

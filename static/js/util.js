@@ -1,7 +1,7 @@
 // Small helpers shared by the views: DOM building (never innerHTML), number formatting and the
 // diverging colour scale. No state lives here.
 
-export const SVG_NS = "http://www.w3.org/2000/svg";
+const SVG_NS = "http://www.w3.org/2000/svg";
 export const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
 
 /** An HTML element with attributes and children (strings become text nodes). */

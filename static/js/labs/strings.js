@@ -2,6 +2,8 @@
 // static text carries data-lab-i18n (text) and data-lab-label (accessible name) keys, applied by
 // applyLabStrings. (The page's i18n.js owns data-i18n; the labs keep their own attribute.)
 
+import { translator } from "../i18n.js";
+
 // How a model came to be (ModelInfo.origin) and why training ended (train_done.reason).
 const ORIGIN = {
   en: { builtin: "built-in", configured: "new, untrained", uploaded: "loaded from a file", trained: "trained" },
@@ -280,6 +282,9 @@ const STRINGS = {
     pick_corpus: "Choose a .txt file…",
     not_npz: "This is not a model file: a .npz saved by Unrolled (or numpy.savez) is a zip archive.",
     grid_axis: (T) => `δ_t, t = 1…${T} (one column per input word)`,
+    both_chains: "Both chains",
+    train_progress: "Training progress",
+    dropped_terms: "Dropped terms",
   },
   zh: {
     labs: "实验",
@@ -520,6 +525,9 @@ const STRINGS = {
     pick_corpus: "选择 .txt 文件…",
     not_npz: "这不是模型文件：Unrolled（或 numpy.savez）保存的 .npz 是一个 zip 压缩包。",
     grid_axis: (T) => `δ_t，t = 1…${T}（每个输入词一列）`,
+    both_chains: "两条链",
+    train_progress: "训练进度",
+    dropped_terms: "被截断丢掉的项",
   },
 };
 
@@ -528,24 +536,6 @@ function fmt2(value) {
   return value === null || value === undefined ? "NaN" : value.toFixed(2);
 }
 
-/** The lab string `key` in `lang`; function-valued strings are called with `args`. */
-export function lt(key, lang, ...args) {
-  const value = STRINGS[lang]?.[key] ?? STRINGS.en[key];
-  return typeof value === "function" ? value(...args) : value;
-}
-
-/** An accessible name that stays reachable in English: "中文 / English" in Chinese mode. */
-export function labLabel(key, lang) {
-  const en = lt(key, "en");
-  return lang === "en" ? en : `${lt(key, lang)} / ${en}`;
-}
-
-/** Translate the partial: [data-lab-i18n] text and [data-lab-label] accessible names. */
-export function applyLabStrings(root, lang) {
-  for (const node of root.querySelectorAll("[data-lab-i18n]")) {
-    node.textContent = lt(node.dataset.labI18n, lang);
-  }
-  for (const node of root.querySelectorAll("[data-lab-label]")) {
-    node.setAttribute("aria-label", labLabel(node.dataset.labLabel, lang));
-  }
-}
+/** The lab strings: lt(key, lang, ...args); labLabel(key, lang), an accessible name; and
+ *  applyLabStrings(root, lang) for the partial's [data-lab-i18n] and [data-lab-label] nodes. */
+export const { t: lt, label: labLabel, apply: applyLabStrings } = translator(STRINGS, "data-lab-i18n", "data-lab-label");
