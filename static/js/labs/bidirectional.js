@@ -5,7 +5,7 @@
 
 import { clear, diverging, el, maxAbs, svg } from "../util.js";
 import { builtinModels, languageOf } from "./channel.js";
-import { lt } from "./strings.js";
+import { labLabel, lt } from "./strings.js";
 import { button, failure, field, lazyLab, statusLine } from "./ui.js";
 
 const TOP = 8;
@@ -14,7 +14,7 @@ const UNIT_H = 4; // px per hidden unit
 const SHOW = { "<s>": "s", "</s>": "e", "<blank>": "____" };
 
 export function createBidirectionalLab(body, ctx) {
-  const input = el("input", { type: "text", class: "blank-input", value: lt("blank_default", "en"), "aria-label": "Sentence with a blank" });
+  const input = el("input", { type: "text", class: "blank-input", value: lt("blank_default", "en"), "data-lab-label": "blank_sentence" });
   const fill = button("fill", { class: "lab-button primary" });
   const status = statusLine();
   const chains = el("div", { class: "bi-chains" });
@@ -71,7 +71,7 @@ function chainsSvg(frame, lang) {
   const yFwd = yBack + stripH + 40;
   const yWord = yFwd + stripH + 34;
   const d = maxAbs([...forward, ...backward]);
-  const root = svg("svg", { class: "bi-svg", viewBox: `0 0 ${width} ${yWord + 16}`, role: "img", "aria-label": "Both chains" });
+  const root = svg("svg", { class: "bi-svg", viewBox: `0 0 ${width} ${yWord + 16}`, role: "img", "aria-label": labLabel("both_chains", lang) });
   root.append(
     svg("text", { x: 4, y: yBack - 8, class: "chain-label" }, lt("backward_chain", lang)),
     svg("text", { x: 4, y: yFwd - 8, class: "chain-label" }, lt("forward_chain", lang)),

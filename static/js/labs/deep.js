@@ -15,7 +15,7 @@ const MAX_WIDTH = 9; // px, the thickest arrow
 const SHOW = { "<s>": "s" };
 
 export function createDeepLab(body, ctx) {
-  const layers = choice([1, 2, 3], 2, { "aria-label": "Stacked layers" });
+  const layers = choice([1, 2, 3], 2, { "data-lab-label": "deep_layers" });
   const run = button("show_flow", { class: "lab-button primary" });
   const status = statusLine();
   const note = el("p", { class: "hint deep-note" });

@@ -22,8 +22,8 @@ function parseZ(raw) {
 }
 
 export function createSoftmaxLab(body, ctx) {
-  const input = el("input", { type: "text", class: "z-input", value: DEFAULT_Z, "aria-label": "Scores z" });
-  const labels = el("div", { class: "label-picker", role: "radiogroup", "aria-label": "True label" });
+  const input = el("input", { type: "text", class: "z-input", value: DEFAULT_Z, "data-lab-label": "z_label" });
+  const labels = el("div", { class: "label-picker", role: "radiogroup", "data-lab-label": "true_label" });
   const table = el("div", { class: "softmax-table" });
   const loss = el("p", { class: "softmax-loss" });
   const note = el("p", { class: "hint softmax-note" });

@@ -35,7 +35,7 @@ export function createTrainingLab(body, ctx) {
   const stop = button("stop");
   const stepButton = button("sgd_step");
   const status = statusLine();
-  const bar = el("progress", { class: "train-progress", max: "1", value: "0", "aria-label": "Training progress" });
+  const bar = el("progress", { class: "train-progress", max: "1", value: "0", "data-lab-label": "train_progress" });
   const stats = el("p", { class: "train-stats mono" });
   const curves = el("div", { class: "lab-chart train-chart" }, text("curves_empty", "p", { class: "hint empty" }));
   const norms = el("div", { class: "grad-norms" }, text("norms_empty", "p", { class: "hint" }));

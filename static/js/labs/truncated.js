@@ -8,13 +8,13 @@
 import { createNetwork } from "../net.js";
 import { clear, el, svg, weightSymbol } from "../util.js";
 import { builtinModels, fullPass, languageOf } from "./channel.js";
-import { lt } from "./strings.js";
+import { labLabel, lt } from "./strings.js";
 import { busy, button, field, lazyLab, number, numberOf, plot, sci, statusLine, text } from "./ui.js";
 
 const CELL = 26;
 
 export function createTruncatedLab(body, ctx) {
-  const k = number(3, 1, 64, 1, { "aria-label": "Truncate at k" });
+  const k = number(3, 1, 64, 1, { "data-lab-label": "k_label" });
   const run = button("compare", { class: "lab-button primary" });
   const status = statusLine();
   const gap = el("div", { class: "gap-lines" });
@@ -138,7 +138,7 @@ function reachSvg(T, k, inputs, lang) {
   const left = 70;
   const topPad = 54;
   const size = left + T * CELL + 90; // room for the last words beside the diagonal
-  const root = svg("svg", { class: "reach-svg", viewBox: `0 0 ${size} ${topPad + T * CELL + 30}`, role: "img", "aria-label": "Dropped terms" });
+  const root = svg("svg", { class: "reach-svg", viewBox: `0 0 ${size} ${topPad + T * CELL + 30}`, role: "img", "aria-label": labLabel("dropped_terms", lang) });
   for (let t = 1; t <= T; t += 1) {
     root.append(svg("text", { x: left + (t - 0.5) * CELL, y: topPad - 8, "text-anchor": "middle", class: "axis" }, String(t)));
   }

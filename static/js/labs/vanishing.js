@@ -25,9 +25,9 @@ export function createVanishingLab(body, ctx) {
   const radiusValue = el("span", { class: "value" });
   const steps = el("input", { type: "range", min: "2", max: "200", step: "1", value: "50", "aria-label": "Steps T" });
   const stepsValue = el("span", { class: "value" });
-  const activation = choice(ACTIVATIONS, "tanh", { "aria-label": "Activation f" });
+  const activation = choice(ACTIVATIONS, "tanh", { "data-lab-label": "activation" });
   const init = choice(INITS, "xavier", { "aria-label": "Initialisation" }, { tutorial: "init_tutorial" });
-  const clipOn = el("input", { type: "checkbox", class: "clip-toggle", "aria-label": "Clip the gradient at" });
+  const clipOn = el("input", { type: "checkbox", class: "clip-toggle", "data-lab-label": "clip_on" });
   const clipAt = el("input", { type: "number", value: "5", min: "0.01", step: "any", "aria-label": "clip threshold" });
   const status = statusLine();
   const chart = el("div", { class: "lab-chart vg-chart" });
