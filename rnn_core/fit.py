@@ -128,7 +128,7 @@ def _fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None)
         seed=recipe.seed,
         pad_id=PAD_ID,
     )
-    total = recipe.epochs * -(-len(trainer.pairs) // recipe.batch_size)
+    total = recipe.epochs * trainer.batches_per_epoch
     for progress in trainer.run(epochs=recipe.epochs):
         if progress.nan_at is not None:
             raise FloatingPointError(f"training diverged at step {progress.nan_at}; lower --lr")

@@ -132,15 +132,16 @@ class Trainer:
             raise ValueError("clip must be None or a positive number")
         self.rng = np.random.default_rng(self.seed)
 
+    @property
+    def batches_per_epoch(self) -> int:
+        """Updates in one pass over the pairs (the last batch may be short)."""
+        return -(-len(self.pairs) // self.batch_size)
+
     def run(self, epochs: float | None = None, steps: int | None = None) -> Iterator[Progress]:
         """Yield a Progress after each update, until `steps` updates or `epochs` more epochs
         (both None: forever) or the first non-finite loss/gradient (that record has nan_at)."""
-        per_epoch = -(-len(self.pairs) // self.batch_size)
-        limit = (
-            steps
-            if steps is not None
-            else (round(epochs * per_epoch) if epochs is not None else None)
-        )
+        by_epochs = steps is None and epochs is not None
+        limit = round(epochs * self.batches_per_epoch) if by_epochs else steps
         done = 0
         while limit is None or done < limit:
             progress = self.step()
