@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnn_core.text import BLANK_ID, BOS_ID, EOS_ID, PAD_ID
+from .text import BLANK_ID, BOS_ID, EOS_ID, PAD_ID
 
 _NEVER_NEXT = (PAD_ID, BOS_ID, BLANK_ID)  # ids that are never a next word
 _INT64_MAX = np.iinfo(np.int64).max
