@@ -282,9 +282,8 @@ class Service:
 
     def ngrams(self, state: SessionState, lm: LM):
         """The 2-gram and 3-gram baselines on lm's vocabulary and corpus."""
-        if lm.corpus_key is not None and state.corpus is not None:
-            if lm.corpus_key == state.corpus.key:
-                return self.models.ngrams(lm.vocab, lm.corpus_key, state.corpus.train)
+        if state.corpus is not None and lm.corpus_key == state.corpus.key:
+            return self.models.ngrams(lm.vocab, lm.corpus_key, state.corpus.train)
         return self.models.ngrams(lm.vocab, lm.language)
 
     # ------------------------------------------------------------ handlers

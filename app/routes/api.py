@@ -63,27 +63,35 @@ async def _body(request: Request, limit: int) -> bytes:
     if declared is not None and declared.isdigit() and int(declared) > limit + 65536:
         raise _fail("too_large", f"the upload has {declared} bytes; the limit is {limit}")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        try:
-            form = await request.form()
-        except StarletteHTTPException as exc:
-            raise _fail(
-                "invalid", f"the multipart upload cannot be read: {exc.detail}", 400
-            ) from None
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise _fail("empty", "send the file in the multipart field 'file'")
-        data = await upload.read(limit + 1)
+        data = await _multipart_file(request, limit)
     else:
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                break
-            chunks.append(chunk)
-        data = b"".join(chunks) if size <= limit else b"x" * (limit + 1)
+        data = await _raw_body(request, limit)
     if len(data) > limit:
         raise _fail("too_large", f"the upload is larger than the limit of {limit} bytes")
     return data
+
+
+async def _multipart_file(request: Request, limit: int) -> bytes:
+    """The multipart field `file`: at most limit + 1 bytes of it (more means too large)."""
+    try:
+        form = await request.form()
+    except StarletteHTTPException as exc:
+        raise _fail("invalid", f"the multipart upload cannot be read: {exc.detail}", 400) from None
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise _fail("empty", "send the file in the multipart field 'file'")
+    return await upload.read(limit + 1)
+
+
+async def _raw_body(request: Request, limit: int) -> bytes:
+    """The raw body, read until it passes `limit` bytes (then limit + 1 bytes stand for it)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return b"x" * (limit + 1)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @router.get("/models", response_model=list[BuiltinModel])
