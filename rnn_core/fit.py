@@ -12,7 +12,7 @@ No file I/O here (that is cli.py's and make_models.py's job): sentences come in 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -168,7 +168,8 @@ def _fit_equal_lengths(
     on_step: OnStep | None,
 ) -> int:
     """Epochs of updates on equal-length batches (no padding); returns the number of updates."""
-    per_epoch = len(_length_batches(pairs, recipe.batch_size, np.random.default_rng(0)))
+    lengths = Counter(len(x) for x, _ in pairs)  # length -> pairs of that length
+    per_epoch = sum(-(-n // recipe.batch_size) for n in lengths.values())
     total, step = recipe.epochs * per_epoch, 0
     for _ in range(recipe.epochs):
         for batch in _length_batches(pairs, recipe.batch_size, rng):
