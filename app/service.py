@@ -224,13 +224,13 @@ class Service:
     async def handle(self, session: Session, item: Any) -> None:
         """Run one parsed message (or report its parse error); never raises."""
         if isinstance(item, ProtocolError):
-            session.error(item.re, item.code, item.message, item.field)
+            session.refuse(item, item.re)
             return
         re, message = item
         try:
             await self.HANDLERS[type(message)](self, session, message)
         except ProtocolError as exc:
-            session.error(re, exc.code, exc.message, exc.field)
+            session.refuse(exc, re)
         except ValueError as exc:
             session.error(re, "invalid", str(exc))
         except asyncio.CancelledError:
@@ -351,7 +351,7 @@ class Service:
             try:
                 await self._send_pos(session, held, pos, re)
             except ProtocolError as exc:
-                session.error(re, exc.code, exc.message, exc.field)
+                session.refuse(exc, re)
                 return
 
     def _held(self, session: Session) -> bridge.HeldPass:

@@ -234,6 +234,10 @@ class Session:
         """Queue an error frame."""
         self.outbox.put(error_body(re, code, message, field))
 
+    def refuse(self, exc: ProtocolError, re: Any) -> None:
+        """Queue the error frame of a refused request."""
+        self.error(re, exc.code, exc.message, exc.field)
+
     def start_task(self, name: str, coro: Awaitable[None]) -> asyncio.Task:
         """Run a background coroutine (a stream or a training run) under a name."""
         task = asyncio.ensure_future(coro)
