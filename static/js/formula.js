@@ -57,7 +57,7 @@ function names(key) {
   return { U: `U${suffix}`, W: `W${suffix}`, s: `s${suffix}`, layer, backward: key.endsWith("'") };
 }
 
-export function createFormula(root, _actions) {
+export function createFormula(root) {
   const body = el("div", { class: "formula-body" });
   root.append(body);
 

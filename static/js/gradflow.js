@@ -9,7 +9,7 @@ import { el } from "./util.js";
 const COLORS = ["#c0392b", "#8e44ad", "#d35400", "#16a085"];
 const BOUND_COLOR = "#5b6b82";
 
-export function createGradflow(root, _actions) {
+export function createGradflow(root) {
   const hint = el("p", { class: "hint" });
   const empty = el("p", { class: "empty" });
   const chart = el("div", { class: "chart" });

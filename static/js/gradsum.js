@@ -6,7 +6,7 @@
 import { t } from "./i18n.js";
 import { el, fmt, maxAbs, paintMatrix, sub, weightSymbol } from "./util.js";
 
-export function createGradsum(root, _actions) {
+export function createGradsum(root) {
   const hint = el("p", { class: "hint" });
   const empty = el("p", { class: "empty" });
   const strip = el("div", { class: "cards" });

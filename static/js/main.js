@@ -94,9 +94,7 @@ const HANDLERS = {
     state.models = frame.models;
     state.limits = frame.limits;
     document.body.dataset.session = frame.session;
-    document.body.dataset.language = frame.model.language;
-    document.body.dataset.model = frame.model.name;
-    document.body.dataset.hidden = String(frame.model.hidden_size);
+    markModel(frame.model);
     document.body.dataset.ready = "1";
     while (waiting.length) socket.send(waiting.shift());
     render("connection", "model");
@@ -106,9 +104,7 @@ const HANDLERS = {
   train_step: refreshModel,
   configured(frame) {
     state.model = frame.model;
-    document.body.dataset.language = frame.model.language;
-    document.body.dataset.model = frame.model.name;
-    document.body.dataset.hidden = String(frame.model.hidden_size);
+    markModel(frame.model);
     render("model");
     if (state.text) submit(state.text);
   },
@@ -149,6 +145,13 @@ const HANDLERS = {
     }
   },
 };
+
+/** The session's model on <body> (data-language, data-model, data-hidden) read by the tests. */
+function markModel(model) {
+  document.body.dataset.language = model.language;
+  document.body.dataset.model = model.name;
+  document.body.dataset.hidden = String(model.hidden_size);
+}
 
 /** A frame of the held pass: cache it by position and make it the current one. */
 function passFrame(frame) {
@@ -325,11 +328,11 @@ function start() {
   views.push(
     { render: renderChrome },
     createPredictions(document.getElementById("predictions"), actions),
-    createNetwork(document.getElementById("network"), actions),
+    createNetwork(document.getElementById("network")),
     createBptt(document.getElementById("bptt"), actions),
-    createFormula(document.getElementById("formula"), actions),
-    createGradflow(document.getElementById("gradflow"), actions),
-    createGradsum(document.getElementById("gradsum"), actions),
+    createFormula(document.getElementById("formula")),
+    createGradflow(document.getElementById("gradflow")),
+    createGradsum(document.getElementById("gradsum")),
     mountLabs(document.getElementById("labs"), app),
   );
   document.getElementById("lang-switch").addEventListener("click", () => {

@@ -21,7 +21,7 @@ const DELTA_SPAN = 9; // … plus this much at the largest ‖δ‖ of the pass
 /**
  * @param options.name (lang) → the graphic's accessible name (default: "Unrolled network")
  */
-export function createNetwork(root, _actions, options = {}) {
+export function createNetwork(root, options = {}) {
   const name = options.name ?? ((lang) => label("network", lang));
   const holder = el("div", { class: "net-scroll" });
   const tooltip = el("div", { class: "tooltip", role: "status", hidden: "" });

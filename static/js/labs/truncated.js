@@ -23,7 +23,7 @@ export function createTruncatedLab(body, ctx) {
   const source = number(1, 1, 64, 1, { "aria-label": "Error entering at o_j" });
   const caption = el("p", { class: "lab-note tr-caption" });
   const netRoot = el("div", { class: "tr-net" });
-  const network = createNetwork(netRoot, null, { name: (lang) => labName("net_name", lang) });
+  const network = createNetwork(netRoot, { name: (lang) => labName("net_name", lang) });
   body.append(
     el("div", { class: "lab-controls" }, field("k_label", k), run),
     text("sentence_from_page", "p", { class: "hint" }),
