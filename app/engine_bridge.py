@@ -23,10 +23,12 @@ from app.protocol import (
     ForwardChain,
     Frame,
     Grad,
+    Gradcheck,
     GradcheckFrame,
     PredictFrame,
     SoftmaxFrame,
     TrainStep,
+    Vanishing,
     VanishingFrame,
     VocabFrame,
     WeightChange,
@@ -153,13 +155,13 @@ def _positions(
 
 def predictions(
     lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int
-) -> tuple[list[dict], np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Positions, RNN outputs o (T+1, V), states and the ids of inputs/labels of a sentence."""
+) -> tuple[list[dict], np.ndarray, dict[str, np.ndarray]]:
+    """Positions, RNN outputs o (T+1, V) and states (chain -> (T+1, H)) of a sentence."""
     inputs, labels = tutorial_pairs(tokens)
     x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T+1,), (T+1,)
     o, states = lm.model.forward(x)  # (T+1, V), chain -> (T+1, H)
     dists = {"rnn": o, "bigram": ngrams[0].distributions(x), "trigram": ngrams[1].distributions(x)}
-    return _positions(lm.vocab, labels, y, dists, ngrams, k), o, states, x, y
+    return _positions(lm.vocab, labels, y, dists, ngrams, k), o, states
 
 
 def predict_frame(
@@ -183,7 +185,7 @@ def predict_frame(
     }
     if lm.model.config.bidirectional:
         return _blank_frame(lm, tokens, top_k_words, full, left_only, common)
-    positions, o, states, _, _ = predictions(lm, tokens, ngrams, top_k_words)
+    positions, o, states = predictions(lm, tokens, ngrams, top_k_words)
     inputs, labels = tutorial_pairs(tokens)
     return PredictFrame.model_construct(
         **common,
@@ -293,13 +295,20 @@ class HeldPass:
             chains=list(self.trace.chains),
             count=self.count,
             truncate=self.truncate,
-            beta_W={key: c.beta_W for key, c in self.trace.chains.items()},
-            beta_f={key: c.beta_f for key, c in self.trace.chains.items()},
-            bound={key: vec(c.bound) for key, c in self.trace.chains.items()},
+            **self._bounds(),
             matrices=self.matrices,
             nonfinite=not all_finite(*(c.bound for c in self.trace.chains.values())),
             note=self.note(),
         )
+
+    def _bounds(self) -> dict:
+        """β_W, β_f and the bound on ‖δ‖ of every chain (in bptt_start and the totals)."""
+        chains = self.trace.chains
+        return {
+            "beta_W": {key: c.beta_W for key, c in chains.items()},
+            "beta_f": {key: c.beta_f for key, c in chains.items()},
+            "bound": {key: vec(c.bound) for key, c in chains.items()},
+        }
 
     def frame(self, pos: int) -> Frame:
         """The frame at position pos (0..count-1)."""
@@ -422,9 +431,7 @@ class HeldPass:
                 for n, g in tr.grads.items()
             },
             delta_norm={key: vec(c.delta_norm) for key, c in tr.chains.items()},
-            bound={key: vec(c.bound) for key, c in tr.chains.items()},
-            beta_W={key: c.beta_W for key, c in tr.chains.items()},
-            beta_f={key: c.beta_f for key, c in tr.chains.items()},
+            **self._bounds(),
             matrices=self.matrices,
             nan_at=nan_at,
             nonfinite=not finite or nan_at is not None,
@@ -509,7 +516,7 @@ def _check_summary(result) -> dict:
     return {"max_rel_error": result.rel_error, "passed": result.passed}
 
 
-def gradcheck_frame(msg) -> GradcheckFrame:
+def gradcheck_frame(msg: Gradcheck) -> GradcheckFrame:
     """Central differences against BPTT for every weight of a small random model."""
     rng = np.random.default_rng(msg.seed)
     model = RNNLM(
@@ -548,7 +555,7 @@ def gradcheck_frame(msg) -> GradcheckFrame:
     )
 
 
-def vanishing_frame(msg) -> VanishingFrame:
+def vanishing_frame(msg: Vanishing) -> VanishingFrame:
     """A unit δ_T (seeded) carried back through 式3 along the forward pass over random words."""
     rng = np.random.default_rng(msg.seed)
     model = RNNLM(
