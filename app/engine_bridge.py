@@ -39,7 +39,17 @@ from rnn_core.losses import cross_entropy, softmax
 from rnn_core.model import RNNLM, ChainTrace, Trace
 from rnn_core.ngram import NGramLM
 from rnn_core.optim import clip_grad_norm, grad_norm
-from rnn_core.text import BLANK, BOS, EOS, SPECIALS, UNK, UNK_ID, Vocab, tokenize
+from rnn_core.text import (
+    BLANK,
+    BOS,
+    EOS,
+    SPECIALS,
+    UNK,
+    UNK_ID,
+    Vocab,
+    tokenize,
+    training_pair_ids,
+)
 from rnn_core.text import training_pairs as tutorial_pairs
 from rnn_core.vanishing import carried_delta, unit_delta
 from rnn_core.views import (
@@ -612,8 +622,7 @@ def train_step_frame(
 ) -> TrainStep:
     """The tutorial's update W ← W − η ∇W E (every weight) on one sentence, before and after."""
     tokens = read_tokens(text, lm.language, max_tokens)
-    inputs, labels = tutorial_pairs(tokens)
-    x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T,), (T,)
+    x, y = training_pair_ids(tokens, lm.vocab)  # (T,), (T,)
     params = lm.model.params
     before = {name: p.copy() for name, p in params.items()}
     step = sgd_step(lm.model, x, y, lr, clip, truncate)
