@@ -536,6 +536,11 @@ def _time_order(T: int, backward: bool) -> list[tuple[int, int | None]]:
     return [(t, t - 1 if t > 0 else None) for t in range(T)]
 
 
+def _visit_order(T: int, backward: bool) -> list[int]:
+    """Steps in the order BPTT visits them, the forward pass reversed: T-1..0, 0..T-1 backward."""
+    return list(range(T)) if backward else list(range(T - 1, -1, -1))
+
+
 def _check_truncate(truncate: int | None) -> int | None:
     if truncate is None:
         return None
@@ -560,7 +565,7 @@ def _chain_bptt(
     """
     T = dS.shape[0]
     fprime = act.fprime(chain.net, chain.s)  # (T, B, H) f'(net_t)
-    order = [t for t, _ in reversed(_time_order(T, backward))]  # BPTT visiting order
+    order = _visit_order(T, backward)
     delta_inj = dS * fprime  # (T, B, H) own output's (or 式4's) share of δ_t
     with blas_threads(1):
         if truncate is None or truncate >= T:
@@ -684,8 +689,7 @@ class ChainTrace:
 
     def visit_order(self) -> list[int]:
         """Steps in the order BPTT visits them: T-1..0 forward, 0..T-1 backward."""
-        T = self.delta.shape[0]
-        return list(range(T)) if self.direction == "backward" else list(range(T - 1, -1, -1))
+        return _visit_order(self.delta.shape[0], self.direction == "backward")
 
 
 @dataclass
