@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,7 +239,7 @@ class Service:
             log.exception("%s failed", message.type)
             session.error(re, "internal", f"the server failed on this {message.type}; see its log")
 
-    async def locked(self, session: Session, fn, *args) -> Any:
+    async def locked(self, session: Session, fn: Callable[..., Any], *args: Any) -> Any:
         """fn(*args) in a worker thread, holding the session's model lock (as training does)."""
 
         def work() -> Any:
@@ -248,13 +248,15 @@ class Service:
 
         return await self.pool.run(work)
 
-    def encoded(self, re: Any, build, *args) -> bytes:
+    def encoded(self, re: Any, build: Callable[..., Frame], *args: Any) -> bytes:
         """build(*args)'s frame answering `re`, encoded within max_frame_bytes."""
         frame: Frame = build(*args)
         frame.re = re
         return encode(frame, self.settings.max_frame_bytes)
 
-    async def compute(self, session: Session, re: Any, build, *args) -> bytes:
+    async def compute(
+        self, session: Session, re: Any, build: Callable[..., Frame], *args: Any
+    ) -> bytes:
         """Build a frame in a worker thread (holding the session's model lock), encoded."""
         return await self.locked(session, self.encoded, re, build, *args)
 

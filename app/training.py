@@ -24,7 +24,7 @@ from rnn_core.train import Trainer, evaluate
 
 if TYPE_CHECKING:
     from app.protocol import Train
-    from app.service import Service
+    from app.service import Service, SessionState
 
 log = logging.getLogger("unrolled.training")
 
@@ -124,7 +124,7 @@ def _pairs(lm: LM, sentences: list[list[str]], seed: int) -> list:
     return [blank_pair(s, int(rng.integers(len(s))), lm.vocab) for s in sentences]
 
 
-def _corpus_model(state, corpus: UserCorpus, max_vocab: int) -> LM:
+def _corpus_model(state: SessionState, corpus: UserCorpus, max_vocab: int) -> LM:
     """A fresh model with the session's settings on a vocabulary built from the corpus."""
     vocab = Vocab.build(corpus.train, max_size=max_vocab)
     config = replace(state.lm.model.config, vocab_size=len(vocab))
@@ -216,7 +216,15 @@ async def _start(service: Service, session: Session, msg: Train) -> None:
     session.start_task("train", _loop(service, session, run))
 
 
-def _new_run(service, state, lm: LM, msg: Train, train, valid, sample) -> TrainingRun:
+def _new_run(
+    service: Service,
+    state: SessionState,
+    lm: LM,
+    msg: Train,
+    train: list[list[str]],
+    valid: list[list[str]],
+    sample: list[str] | None,
+) -> TrainingRun:
     """Pairs, trainer and baselines for a run (in a worker thread)."""
     s, hyper = service.settings, state.hyper
     max_tokens = s.max_tokens

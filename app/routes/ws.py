@@ -1,12 +1,13 @@
 """The WebSocket at /ws: one connection = one session (resumable with ?session=TOKEN)."""
 
 import asyncio
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.protocol import Resume
 from app.service import Service, parse
-from app.sessions import Busy, Connection, ProtocolError, error_body, stamp
+from app.sessions import Busy, Connection, ProtocolError, Session, error_body, stamp
 
 router = APIRouter()
 
@@ -61,7 +62,9 @@ async def _open(service: Service, conn: Connection, token: str | None) -> bool:
     return True
 
 
-async def _attach(service: Service, conn: Connection, session, resumed: bool, re) -> None:
+async def _attach(
+    service: Service, conn: Connection, session: Session, resumed: bool, re: Any
+) -> None:
     """Give the session to conn with hello first; close the connection it was taken from."""
     previous = service.sessions.attach(session, conn)
     session.outbox.put_front(service.hello(session, resumed, re))
@@ -90,7 +93,7 @@ async def _read(service: Service, websocket: WebSocket, conn: Connection) -> Non
         conn.session.inbox.put_nowait(item)
 
 
-async def _resume(service: Service, conn: Connection, re, token: str) -> None:
+async def _resume(service: Service, conn: Connection, re: Any, token: str) -> None:
     """Switch this connection to the session `token`."""
     current = conn.session
     target = service.sessions.get(token)
