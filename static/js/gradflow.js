@@ -4,7 +4,7 @@
 // Reads state.pass; sends nothing.
 
 import { t } from "./i18n.js";
-import { el } from "./util.js";
+import { FONT_FAMILY, PLOT_CONFIG, el } from "./util.js";
 
 const COLORS = ["#c0392b", "#8e44ad", "#d35400", "#16a085"];
 const BOUND_COLOR = "#5b6b82";
@@ -37,7 +37,7 @@ export function createGradflow(root) {
     chart.hidden = !hasPoints;
     root.dataset.points = String(hasPoints ? traces[0].x.length : 0);
     if (!hasPoints) return;
-    window.Plotly.react(chart, traces, layout(state), { displayModeBar: false, responsive: true });
+    window.Plotly.react(chart, traces, layout(state), PLOT_CONFIG);
     drawn = true;
     performance.measure("chart-render", { start: started, end: performance.now() });
   }
@@ -105,7 +105,7 @@ function layout(state) {
   return {
     height: 250,
     margin: { l: 60, r: 12, t: 8, b: 42 },
-    font: { family: "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif", size: 13, color: "#1d2330" },
+    font: { family: FONT_FAMILY, size: 13, color: "#1d2330" },
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "#fbfbfa",
     xaxis: { title: { text: "k" }, range: [0.5, T + 0.5], dtick: T > 20 ? 5 : 1, zeroline: false, gridcolor: "#e6e8ec" },

@@ -1,8 +1,12 @@
 // Small helpers shared by the views: DOM building (never innerHTML), number formatting and the
-// diverging colour scale. No state lives here.
+// diverging colour scale, the Plotly options of every chart. No state lives here.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
+
+/** Plotly's config and font family for the page's chart and the labs' charts. */
+export const PLOT_CONFIG = { displayModeBar: false, responsive: true };
+export const FONT_FAMILY = "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif";
 
 /** An HTML element with attributes and children (strings become text nodes). */
 export function el(tag, attrs = {}, ...children) {

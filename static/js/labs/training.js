@@ -4,9 +4,9 @@
 // norms, tokens/s, the progress bar and p(actual next word) for the page's sentence. "One SGD
 // step" sends `train {action: step}` and shows every weight before and after the update.
 
-import { clear, el, weightSymbol } from "../util.js";
+import { PLOT_CONFIG, clear, el, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
-import { PLOT_CONFIG, FONT, button, choice, failure, field, fixed, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
+import { FONT, button, choice, failure, field, fixed, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
 
 const ACTIVATIONS = ["tanh", "relu", "sigmoid", "identity"];
 const INITS = ["xavier", "orthogonal", "identity", "tutorial"];

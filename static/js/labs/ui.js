@@ -1,11 +1,10 @@
 // Small building blocks the labs share: labelled controls whose text follows the language,
 // a status line for server answers, Plotly drawing, and number formatting. No state lives here.
 
-import { el } from "../util.js";
+import { FONT_FAMILY, PLOT_CONFIG, el } from "../util.js";
 import { lt } from "./strings.js";
 
-export const PLOT_CONFIG = { displayModeBar: false, responsive: true };
-export const FONT = { family: "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif", size: 12 };
+export const FONT = { family: FONT_FAMILY, size: 12 };
 
 /** A <span> whose text is the lab string `key` (re-applied on a language switch). */
 export function text(key, tag = "span", attrs = {}) {
