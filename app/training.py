@@ -209,9 +209,7 @@ async def _start(service: Service, session: Session, msg: Train) -> None:
         sample = state.held.tokens
     valid = valid or train[-1:]
     run = await service.pool.train(_new_run, service, state, lm, msg, train, valid, sample)
-    state.lm, state.run = lm, run
-    if state.optimizer is None or msg.corpus == "uploaded":
-        state.optimizer = run.trainer.optimizer
+    state.lm, state.run, state.optimizer = lm, run, run.trainer.optimizer
     service.send(session, TrainState(state="running", corpus=msg.corpus), msg.id)
     session.start_task("train", _loop(service, session, run))
 
@@ -230,7 +228,7 @@ def _new_run(
     max_tokens = s.max_tokens
     train = [t[:max_tokens] for t in train]
     valid = [t[:max_tokens] for t in valid]
-    optimizer = state.optimizer
+    optimizer = state.optimizer  # kept across runs, but a new model on an upload starts afresh
     if optimizer is None or msg.corpus == "uploaded":
         optimizer = make_optimizer(hyper.optimizer, hyper.lr)
     pairs = _pairs(lm, train, lm.model.config.seed)
