@@ -37,10 +37,12 @@ class GradCheckResult:
 
     @property
     def max_rel_error(self) -> float:
+        """The worst weight's relative error."""
         return max(self.rel_error.values())
 
     @property
     def passed(self) -> bool:
+        """True when every weight's relative error is below the tolerance."""
         return self.max_rel_error < self.tolerance
 
     def to_dict(self) -> dict:
@@ -132,6 +134,7 @@ class TutorialRecurrentLayer:
         self.reset_state()
 
     def reset_state(self) -> None:
+        """Back to t = 0: s_0 = 0 and no stored net_t."""
         self.times = 0
         self.state_list = [np.zeros((self.W.shape[0], 1))]  # s_0 = 0, (n, 1)
         self.net_list = [np.zeros((self.W.shape[0], 1))]  # net_0 = 0, (n, 1)
@@ -176,9 +179,11 @@ class TutorialCheckResult:
 
     @property
     def passed(self) -> bool:
+        """True when the relative error of ∂E/∂W is below the tolerance."""
         return self.rel_error < self.tolerance
 
     def to_dict(self) -> dict:
+        """JSON-ready: both (n, n) gradients as nested lists, the error and the verdict."""
         return {
             "numeric": self.numeric.tolist(),
             "analytic": self.analytic.tolist(),

@@ -184,10 +184,12 @@ class RNNLM:
 
     @property
     def activation(self) -> Activation:
+        """f and f' of the hidden layers (式2, 式3)."""
         return get_activation(self.config.activation)
 
     @property
     def dtype(self) -> np.dtype:
+        """The dtype of every weight and every array of a pass."""
         return np.dtype(self.config.dtype)
 
     def copy(self) -> RNNLM:
@@ -200,6 +202,7 @@ class RNNLM:
         return RNNLM.from_config(config, {k: v.astype(dtype) for k, v in self.params.items()})
 
     def num_parameters(self) -> int:
+        """How many numbers the weights hold, all of params together."""
         return sum(p.size for p in self.params.values())
 
     # ---- public passes -------------------------------------------------------------------
