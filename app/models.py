@@ -61,11 +61,17 @@ def read_model(path: Path, default_language: str) -> LM:
     if checkpoint.vocab is None:
         raise ModelFormatError(f"{path.name} holds no vocabulary")
     vocab = Vocab.from_list(checkpoint.vocab)
-    language = checkpoint.extra.get("language")
-    if language not in ("en", "zh"):
-        words = " ".join(vocab.to_list())
-        language = detect_language(words) if words.strip() else default_language
+    language = model_language(checkpoint.extra, vocab, default_language)
     return LM(path.stem, "builtin", language, checkpoint.model, vocab, shared=True)
+
+
+def model_language(extra: dict, vocab: Vocab, default_language: str) -> str:
+    """A model file's extra["language"] if it is en or zh, else guessed from its vocabulary."""
+    language = extra.get("language")
+    if language in ("en", "zh"):
+        return language
+    words = " ".join(vocab.to_list())
+    return detect_language(words) if words.strip() else default_language
 
 
 def read_sentences(path: Path, language: str) -> list[list[str]]:

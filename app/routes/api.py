@@ -12,13 +12,13 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import engine_bridge as bridge
-from app.models import LM
+from app.models import LM, model_language
 from app.protocol import BuiltinModel, Configured, ModelInfo, Train
 from app.service import Hyper, Service
 from app.sessions import ProtocolError, Session
 from app.training import read_corpus
 from rnn_core.io import ModelFormatError, load, to_bytes
-from rnn_core.text import Vocab, detect_language
+from rnn_core.text import Vocab
 from rnn_core.views import all_finite
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -183,9 +183,7 @@ def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
     except ValueError as exc:
         raise _fail("invalid", f"bad vocabulary: {exc}") from None
     extra = checkpoint.extra
-    language = extra.get("language")
-    if language not in ("en", "zh"):
-        language = detect_language(" ".join(vocab.to_list()))
+    language = model_language(extra, vocab, s.default_language)
     name = str(extra.get("name", "uploaded"))[:64]
     return LM(name, "uploaded", language, checkpoint.model, vocab), checkpoint.optimizer
 
