@@ -8,7 +8,7 @@ from typing import get_args
 
 import pytest
 
-from app.protocol import MESSAGE_TYPES, ServerFrame
+from app.protocol import ERROR_CODES, MESSAGE_TYPES, ServerFrame
 from app.service import parse
 from app.settings import Settings
 
@@ -52,3 +52,15 @@ def test_every_client_example_parses_as_written(example):
 @pytest.mark.parametrize("example", SERVER, ids=lambda e: f"{e['type']}-{e['seq']}")
 def test_every_server_example_has_exactly_its_frames_keys(example):
     assert set(example) == set(FRAMES[example["type"]].model_fields)
+
+
+APP = Path(__file__).resolve().parents[2] / "app"
+RAISED = re.compile(r"(?:ProtocolError|_fail|error_body|error)\(\s*(?:[\w.]+,\s*)?\"([a-z_]+)\"")
+
+
+def test_the_doc_and_error_codes_list_exactly_the_codes_the_server_sends():
+    table = re.search(r"\| code \| meaning \|\n\|---\|---\|\n((?:\|.*\n)+)", DOC.read_text("utf-8"))
+    documented = set(re.findall(r"^\| ([a-z_]+) \|", table.group(1), re.M))
+    sent = {code for path in APP.rglob("*.py") for code in RAISED.findall(path.read_text("utf-8"))}
+    assert documented == set(ERROR_CODES)
+    assert sent == set(ERROR_CODES)
