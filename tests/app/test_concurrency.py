@@ -2,28 +2,19 @@
 without gaps on every connection, one client's training not blocking the others."""
 
 import asyncio
-import subprocess
 import time
 
 import orjson
 import pytest
 import websockets
 
-from tests.app.wsutil import tiny_world
-from tests.conftest import start_server
+from tests.app.wsutil import serve, tiny_world
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    world = tiny_world(tmp_path_factory.mktemp("world"))
-    env = {"UNROLLED_MODELS_DIR": str(world.models_dir), "UNROLLED_DATA_DIR": str(world.data_dir)}
-    proc, url = start_server(env)
-    yield url.replace("http://", "ws://") + "/ws"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve(tiny_world(tmp_path_factory.mktemp("world"))) as url:
+        yield url.replace("http://", "ws://") + "/ws"
 
 
 REQUESTS = [
