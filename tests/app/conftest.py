@@ -4,7 +4,7 @@ the app on it, and a fresh session (WebSocket) per test."""
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.app.wsutil import Frames, make_app, tiny_world
+from tests.app.wsutil import make_app, session, tiny_world
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +23,5 @@ def client(world):
 @pytest.fixture
 def ws(client):
     """A new session: its frames reader, with the hello frame and the session token."""
-    with client.websocket_connect("/ws") as raw:
-        frames = Frames(raw)
-        frames.hello = frames.recv()
-        frames.token = frames.hello["session"]
+    with session(client) as frames:
         yield frames

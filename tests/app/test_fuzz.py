@@ -12,7 +12,7 @@ from app.protocol import MESSAGE_TYPES
 from app.service import parse
 from app.sessions import ProtocolError
 from app.settings import Settings
-from tests.app.wsutil import Frames, make_app, tiny_world
+from tests.app.wsutil import make_app, session
 
 SAFE_TYPES = [t for t in MESSAGE_TYPES if t not in ("resume", "train", "bptt", "play")]
 json_values = st.recursive(
@@ -39,11 +39,9 @@ messages = st.fixed_dictionaries(
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory):
-    world = tiny_world(tmp_path_factory.mktemp("world"))
-    with TestClient(make_app(world)) as client, client.websocket_connect("/ws") as raw:
-        frames = Frames(raw)
-        frames.hello = frames.recv()
+def ws(client):
+    """One session for the whole module: the fuzzed messages must not break it."""
+    with session(client) as frames:
         yield frames
 
 
@@ -155,12 +153,10 @@ def test_the_session_is_intact_after_the_fuzzing(ws):
     assert unicode["type"] == "predict" and "😀" in unicode["tokens"]
 
 
-def test_top_k_is_bounded_by_the_settings_limit_alone(tmp_path):
-    world = tiny_world(tmp_path)
+def test_top_k_is_bounded_by_the_settings_limit_alone(world):
     with TestClient(make_app(world.model_copy(update={"max_top_k": 3}))) as client:
-        with client.websocket_connect("/ws") as raw:
-            frames = Frames(raw)
-            assert frames.recv()["limits"]["max_top_k"] == 3
+        with session(client) as frames:
+            assert frames.hello["limits"]["max_top_k"] == 3
             wide = frames.ask({"type": "predict", "text": "we like", "top_k": 3})
             assert wide["type"] == "predict" and len(wide["positions"][0]["rnn"]) == 3
             refused = frames.ask({"type": "predict", "text": "we like", "top_k": 4})

@@ -2,19 +2,16 @@
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
 from rnn_core import RNNLM
 from rnn_core.vanishing import carried_delta, unit_delta
-from tests.app.wsutil import Frames, make_app, tiny_world
+from tests.app.wsutil import session
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory):
-    world = tiny_world(tmp_path_factory.mktemp("world"))
-    with TestClient(make_app(world)) as client, client.websocket_connect("/ws") as raw:
-        frames = Frames(raw)
-        frames.recv()
+def ws(client):
+    """One session for the whole module (the labs keep no state between messages)."""
+    with session(client) as frames:
         yield frames
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.protocol import SERVER_FRAME
@@ -85,6 +86,16 @@ def make_app(settings: Settings) -> FastAPI:
     app = create_app()
     app.state.settings = settings
     return app
+
+
+@contextmanager
+def session(client: TestClient) -> Iterator[Frames]:
+    """A new session on client: its frames reader, with the hello frame and the session token."""
+    with client.websocket_connect("/ws") as raw:
+        frames = Frames(raw)
+        frames.hello = frames.recv()
+        frames.token = frames.hello["session"]
+        yield frames
 
 
 @contextmanager
