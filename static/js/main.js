@@ -282,21 +282,20 @@ function renderChrome(current, changed) {
 
 function wireSentence() {
   const input = document.getElementById("sentence");
-  const sendNow = () => {
+  // A typing pause sends a changed sentence; Enter sends it even unchanged (to read it again).
+  const sendNow = (again) => {
     clearTimeout(typingTimer);
     const text = input.value.trim();
-    if (text && text !== state.text) submit(text);
+    if (text && (again || text !== state.text)) submit(text);
   };
   input.addEventListener("input", () => {
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(sendNow, TYPING_PAUSE_MS);
+    typingTimer = setTimeout(() => sendNow(false), TYPING_PAUSE_MS);
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();
-      clearTimeout(typingTimer);
-      const text = input.value.trim();
-      if (text) submit(text);
+      sendNow(true);
     }
   });
   state.text = input.value.trim();
