@@ -2,7 +2,6 @@
 every test loads the files `make models` wrote and measures them on data/."""
 
 import csv
-import time
 from pathlib import Path
 
 import numpy as np
@@ -46,12 +45,10 @@ def _three_gram(vocab: Vocab, train: list[list[str]]) -> NGramLM:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_model_file_is_small_loads_fast_and_says_what_it_is(name):
+def test_model_file_is_small_and_says_what_it_is(name):
     path = MODELS / f"{name}.npz"
     assert path.stat().st_size < 3 * 2**20
-    start = time.perf_counter()
     ck = rnn_core.load(path)
-    assert time.perf_counter() - start < 0.5
     language, kind = name.split("-")
     assert ck.extra["language"] == language
     assert ck.extra["kind"] == kind == _kind(ck.model.config)
