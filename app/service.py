@@ -331,7 +331,9 @@ class Service:
             s.matrix_max_hidden,
         )
         state.held, state.speed = held, msg.speed
-        self.send(session, held.start_frame(msg.mode, msg.speed), msg.id)
+        session.send(
+            await self.pool.run(self.encoded, msg.id, held.start_frame, msg.mode, msg.speed)
+        )
         if msg.mode == "step":
             await self._send_pos(session, held, 0, msg.id)
         else:

@@ -16,7 +16,7 @@ from app.models import LM, model_language
 from app.protocol import BuiltinModel, Configured, ModelInfo, Train
 from app.service import Hyper, Service
 from app.sessions import ProtocolError, Session
-from app.training import read_corpus
+from app.training import UserCorpus, read_corpus
 from rnn_core.io import ModelFormatError, load, to_bytes
 from rnn_core.text import Vocab
 from rnn_core.views import all_finite
@@ -210,10 +210,15 @@ async def upload_corpus(
         corpus = await service.pool.run(read_corpus, data, key, s.max_corpus_bytes, s.max_tokens)
     except ProtocolError as exc:
         raise _fail(exc.code, exc.message) from None
-    vocab = await service.pool.run(lambda: Vocab.build(corpus.train, max_size=s.max_vocab))
+    summary = await service.pool.run(_summary, corpus, s.max_vocab)
     state.corpus = corpus
     state.uploads = count
     if start:
         message = Train(type="train", id=UPLOAD_TRAIN_ID, action="start", corpus="uploaded")
         session.inbox.put_nowait((UPLOAD_TRAIN_ID, message))
-    return CorpusSummary(**corpus.summary(len(vocab)), training=start)
+    return CorpusSummary(**summary, training=start)
+
+
+def _summary(corpus: UserCorpus, max_vocab: int) -> dict:
+    """The corpus's summary with the size of the vocabulary a model trained on it would get."""
+    return corpus.summary(len(Vocab.build(corpus.train, max_size=max_vocab)))
