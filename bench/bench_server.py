@@ -1,9 +1,11 @@
-"""Server benchmark: predict round-trip latency (p50/p95) alone and with 20 sessions training,
-and the server's memory with 50 sessions. Starts the real app under uvicorn on loopback.
+"""Server benchmark: start-up time (process start to /healthz, built-in models loaded), predict
+round-trip latency (p50/p95) alone and with 20 sessions training, and the server's memory with
+50 sessions. Starts the real app under uvicorn on loopback.
 
     .venv/bin/python bench/bench_server.py [--predicts 200] [--trainers 20] [--sessions 50]
 
 Targets (issue 4): p95 < 20 ms alone, < 100 ms with 20 training; 50 sessions < 1 GB.
+Target (issue 6): the built-in models load at start-up in well under a second.
 Results go to docs/performance.md (server section) by hand.
 """
 
@@ -127,7 +129,9 @@ def main() -> None:
     parser.add_argument("--trainers", type=int, default=20)
     parser.add_argument("--sessions", type=int, default=50)
     args = parser.parse_args()
+    began = time.perf_counter()
     proc, http = start_server()
+    startup = time.perf_counter() - began
     url = http.replace("http://", "ws://") + "/ws"
     try:
         before, after = asyncio.run(sessions(url, args.sessions, proc.pid))
@@ -140,6 +144,7 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    print(f"start-up: {startup * 1000:.0f} ms from process start to /healthz (models loaded)")
     print("| measurement | p50 ms | p95 ms |")
     print("|---|---|---|")
     print(f"| predict, 1 client | {percentile(alone, 50):.1f} | {percentile(alone, 95):.1f} |")
