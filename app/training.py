@@ -250,7 +250,6 @@ def _new_run(
         hyper.truncate,
         seed=lm.model.config.seed,
     )
-    per_epoch = -(-len(pairs) // msg.batch_size)
     ngrams = service.ngrams(state, lm)
     max_seconds = min(msg.max_seconds or s.train_max_seconds, s.train_max_seconds)
     if lm.model.config.bidirectional:
@@ -260,7 +259,7 @@ def _new_run(
         corpus=msg.corpus,
         trainer=trainer,
         steps=trainer.run(epochs=msg.epochs),
-        total_steps=per_epoch * msg.epochs,
+        total_steps=trainer.batches_per_epoch * msg.epochs,
         epochs=msg.epochs,
         max_seconds=max_seconds,
         ngrams=ngrams,
