@@ -7,7 +7,7 @@
 // greyed (the truncated lab draws its own network this way; the page's state has no reach).
 
 import { label, t } from "./i18n.js";
-import { chainOrder, chainSuffix, clear, diverging, el, fmt, pct, sub, svg } from "./util.js";
+import { MINUS, chainOrder, chainSuffix, clear, diverging, el, fmt, pct, sub, svg } from "./util.js";
 
 const COL_W = 78; // width of one time step
 const LEFT = 48; // room for the row labels
@@ -79,7 +79,7 @@ function renderLegend(legend, scale, lang) {
 }
 
 function fmtScale(d) {
-  return Number(d.toPrecision(2)).toString().replace("-", "−");
+  return Number(d.toPrecision(2)).toString().replace("-", MINUS);
 }
 
 /** Build the whole drawing for the predict frame; per-step updates only change classes. */

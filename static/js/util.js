@@ -42,7 +42,7 @@ export function clear(node) {
   node.replaceChildren();
 }
 
-const MINUS = "\u2212";
+export const MINUS = "\u2212"; // the typographic minus of every number shown
 
 /**
  * A number as the page prints it: 4 decimals, or 3 significant digits in e-notation for tiny

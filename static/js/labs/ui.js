@@ -1,7 +1,7 @@
 // Small building blocks the labs share: labelled controls whose text follows the language,
 // a status line for server answers, Plotly drawing, and number formatting. No state lives here.
 
-import { FONT_FAMILY, PLOT_CONFIG, el } from "../util.js";
+import { FONT_FAMILY, MINUS, PLOT_CONFIG, el } from "../util.js";
 import { lt } from "./strings.js";
 
 export const FONT = { family: FONT_FAMILY, size: 12 };
@@ -95,8 +95,6 @@ export function plot(node, traces, layout) {
 export function resize(node) {
   if (node.data) window.Plotly.Plots.resize(node);
 }
-
-const MINUS = "\u2212";
 
 /** A number to `digits` decimals (typographic minus), "NaN" for null. */
 export function fixed(value, digits = 2) {
