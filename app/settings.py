@@ -13,7 +13,6 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="UNROLLED_")
 
-    root: Path = ROOT
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
     models_dir: Path = ROOT / "models"
