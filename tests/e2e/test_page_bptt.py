@@ -47,6 +47,21 @@ def engine_trace(page, url: str, text: str):
     return x, checkpoint.model.trace(x, y)
 
 
+def pass_with_trace(page, url: str):
+    """Open the page and start a pass on its language's sentence; the engine's (x, trace) of it."""
+    open_ready(page, url)
+    text = SENTENCES[page.locator("body").get_attribute("data-language")]
+    start_pass(page, text)
+    return engine_trace(page, url, text)
+
+
+def jump_to(page, position: str) -> None:
+    """Move the stepper's position slider to `position` (a number or `slider.max`)."""
+    page.locator("#bptt input.position").evaluate(
+        f"(slider) => {{ slider.value = {position}; slider.dispatchEvent(new Event('change')); }}"
+    )
+
+
 def parse_number(text: str) -> tuple[float, float]:
     """A number as the page prints it and half a unit of its last printed digit."""
     text = text.replace("\u2212", "-").strip()
@@ -84,10 +99,7 @@ SENTENCES = {"en": "the teacher was late for school", "zh": "老师 批评 了 �
 
 def test_delta_shown_equals_the_engines_and_stepping_back_changes_it(watched_page, live_server):
     page, watch = watched_page
-    open_ready(page, live_server)
-    text = SENTENCES[page.locator("body").get_attribute("data-language")]
-    start_pass(page, text)
-    x, trace = engine_trace(page, live_server, text)
+    x, trace = pass_with_trace(page, live_server)
     T = len(x)
     indices = page.get_by_role("img", name="Unrolled network").locator("g.x-box .index")
     assert indices.all_text_contents() == [f"#{i}" for i in x]  # the page's one-hot indices
@@ -114,10 +126,7 @@ def test_delta_shown_equals_the_engines_and_stepping_back_changes_it(watched_pag
 
 def test_delta_arrows_are_as_thick_as_the_engines_delta_norms(watched_page, live_server):
     page, watch = watched_page
-    open_ready(page, live_server)
-    text = SENTENCES[page.locator("body").get_attribute("data-language")]
-    start_pass(page, text)
-    x, trace = engine_trace(page, live_server, text)
+    x, trace = pass_with_trace(page, live_server)
     T = len(x)
     for pos in range(1, 2 * T + 1):  # every frame up to the totals
         click_and_wait(page, "Step forward", pos)
@@ -186,14 +195,9 @@ def test_chinese_mode_keeps_the_english_accessible_names(watched_page, live_serv
 
 def test_a_jump_to_the_totals_shows_every_delta_norm_and_the_bound(watched_page, live_server):
     page, watch = watched_page
-    open_ready(page, live_server)
-    text = SENTENCES[page.locator("body").get_attribute("data-language")]
-    start_pass(page, text)
-    x, trace = engine_trace(page, live_server, text)
+    x, trace = pass_with_trace(page, live_server)
     T = len(x)
-    page.locator("#bptt input.position").evaluate(
-        "(slider) => { slider.value = slider.max; slider.dispatchEvent(new Event('change')); }"
-    )
+    jump_to(page, "slider.max")
     expect(page.locator("#bptt .phase")).to_contain_text("Totals")
     expect(page.locator("#gradflow")).to_have_attribute("data-points", str(T))
     shown = page.evaluate("document.querySelector('#gradflow .chart').data.map(t => t.y)")
@@ -208,14 +212,9 @@ def test_a_jump_to_the_totals_shows_every_delta_norm_and_the_bound(watched_page,
 
 def test_the_bound_is_drawn_from_the_first_backward_step(watched_page, live_server):
     page, watch = watched_page
-    open_ready(page, live_server)
-    text = SENTENCES[page.locator("body").get_attribute("data-language")]
-    start_pass(page, text)
-    x, trace = engine_trace(page, live_server, text)
+    x, trace = pass_with_trace(page, live_server)
     T = len(x)
-    page.locator("#bptt input.position").evaluate(
-        f"(slider) => {{ slider.value = {T}; slider.dispatchEvent(new Event('change')); }}"
-    )
+    jump_to(page, str(T))
     expect(page.locator("#bptt .phase")).to_contain_text(f"k = {T}")
     expect(page.locator("#gradflow")).to_have_attribute("data-points", "1")
     traces = page.evaluate(
