@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from rnn_core import RNNLM  # noqa: E402
 from rnn_core import io as model_io  # noqa: E402
 from rnn_core.text import SPECIALS  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
 
 FRAME_BUDGET_MS = 16.0
 
@@ -94,12 +94,8 @@ def main() -> None:
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
-    proc, url = start_server()
-    try:
+    with running_server() as (_, url):
         durations = measure(url, args.T, args.hidden)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     print(f"page, T = {args.T}, H = {args.hidden}, stepping the whole pass there and back:")
     for name, label in (
         ("step-render", "step (all views but the chart)"),

@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ import websockets
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import start_server  # noqa: E402
+from tests.conftest import running_server  # noqa: E402
 
 SENTENCE = "my phone is broken , so i plan to buy a new"
 
@@ -130,19 +129,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=50)
     args = parser.parse_args()
     began = time.perf_counter()
-    proc, http = start_server()
-    startup = time.perf_counter() - began
-    url = http.replace("http://", "ws://") + "/ws"
-    try:
+    with running_server() as (proc, http):
+        startup = time.perf_counter() - began
+        url = http.replace("http://", "ws://") + "/ws"
         before, after = asyncio.run(sessions(url, args.sessions, proc.pid))
         alone = asyncio.run(predict_latencies(url, args.predicts))
         busy, steps = asyncio.run(under_training(url, args.trainers, args.predicts))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
     print(f"start-up: {startup * 1000:.0f} ms from process start to /healthz (models loaded)")
     print("| measurement | p50 ms | p95 ms |")

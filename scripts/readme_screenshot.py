@@ -9,15 +9,14 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, running_server
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "readme-hero.png"
 SENTENCE = "i was late for school yesterday , and the teacher criticised me ."
 
 
 def main() -> None:
-    proc, url = start_server()
-    try:
+    with running_server() as (_, url):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 720})
@@ -35,8 +34,6 @@ def main() -> None:
             time.sleep(1)  # the gradient-flow chart draws in the next animation frame
             page.screenshot(path=str(OUT))
             browser.close()
-    finally:
-        proc.terminate()
 
 
 if __name__ == "__main__":

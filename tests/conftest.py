@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
@@ -66,16 +67,25 @@ def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen, s
     raise RuntimeError("server did not become healthy in 30 s")
 
 
+@contextmanager
+def running_server(env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
+    """start_server(env) for a `with` block; the server is stopped when the block ends."""
+    proc, url = start_server(env)
+    try:
+        yield proc, url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """Base URL of the real app served by uvicorn on a free loopback port."""
-    proc, url = start_server()
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_server() as (_, url):
+        yield url
 
 
 @pytest.fixture(scope="session")

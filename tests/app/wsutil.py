@@ -3,7 +3,6 @@ a temporary directory), an app wired to it, and a WebSocket client that checks e
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from rnn_core.io import save
 from rnn_core.optim import SGD
 from rnn_core.text import Vocab, blank_pair, tokenize, training_pair_ids
 from rnn_core.train import Trainer
-from tests.conftest import start_server
+from tests.conftest import running_server
 
 EN = [
     "i was late for school yesterday , the teacher criticised me .",
@@ -103,15 +102,8 @@ def serve(world: Settings, **settings: str) -> Iterator[str]:
     """The real app under uvicorn on `world`'s models and corpus (settings as UNROLLED_* env)."""
     env = {"UNROLLED_MODELS_DIR": str(world.models_dir), "UNROLLED_DATA_DIR": str(world.data_dir)}
     env |= {f"UNROLLED_{name.upper()}": value for name, value in settings.items()}
-    proc, url = start_server(env)
-    try:
+    with running_server(env) as (_, url):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 class Frames:
