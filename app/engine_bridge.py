@@ -56,6 +56,7 @@ from rnn_core.views import (
     all_finite,
     change_norm,
     first_nonfinite,
+    label_loss,
     net_parts,
     norm,
     running_product,
@@ -145,6 +146,8 @@ def _positions(
     """Predictions at every input position t = 0..T (after <s> and tokens[0:t])."""
     top = {name: guesses_rows(vocab, d, k) for name, d in dists.items()}
     next_p = {name: d[np.arange(len(y)), y].tolist() for name, d in dists.items()}
+    loss = label_loss(next_p["rnn"]).tolist()  # (T+1,) −log o_t[y_t]
+    sentence_p = running_product(next_p["rnn"]).tolist()  # (T+1,) o_1[y_1] … o_t[y_t]
     return [
         {
             "t": t,
@@ -158,6 +161,8 @@ def _positions(
             "trigram": top["trigram"][t],
             "next": {"word": labels[t], "id": int(y[t]), "p": next_p["rnn"][t]},
             "next_p": {name: p[t] for name, p in next_p.items()},
+            "loss": loss[t],
+            "sentence_p": sentence_p[t],
         }
         for t in range(len(labels))
     ]

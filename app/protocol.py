@@ -304,6 +304,8 @@ class Position(Part):
     trigram: list[Guess]
     next: Guess | None
     next_p: dict[Literal["rnn", "bigram", "trigram"], Number] | None
+    loss: Number  # −log o_t[y_t], the RNN's cross-entropy at t
+    sentence_p: Number  # o_1[y_1] … o_t[y_t], the sentence's probability so far
 
 
 class Blank(Part):

@@ -68,6 +68,12 @@ def net_parts(
     return Ux, s_prev @ W.T  # (T, H), (T, H)
 
 
+def label_loss(p: np.ndarray) -> np.ndarray:
+    """−log p (T,): each position's cross-entropy against its one-hot label, −log o_t[y_t]."""
+    with np.errstate(divide="ignore"):
+        return -np.log(np.asarray(p, dtype=np.float64))
+
+
 def running_product(p: np.ndarray) -> np.ndarray:
     """p_1, p_1 p_2, p_1 p_2 p_3, ... (T,): the probability of a sentence so far."""
     return np.cumprod(np.asarray(p, dtype=np.float64))

@@ -2,6 +2,7 @@
 every number equal to the engine's own for the same weights."""
 
 import numpy as np
+import pytest
 
 from app.models import read_model, read_sentences
 from rnn_core.ngram import NGramLM
@@ -34,6 +35,7 @@ def test_predict_equals_the_engine_forward_pass_and_the_ngrams(ws, world):
     sentences = [lm.vocab.encode(s) for s in read_sentences(world.data_dir / "en/train.txt", "en")]
     bigram = NGramLM(len(lm.vocab), 2).fit(sentences).distributions(x)
     trigram = NGramLM(len(lm.vocab), 3).fit(sentences).distributions(x)
+    loss_t = lm.model.trace(x, y).loss_t  # (T+1,)
     assert len(frame["positions"]) == len(tokens) + 1
     for t, pos in enumerate(frame["positions"]):
         ids = [g["id"] for g in pos["rnn"]]
@@ -43,6 +45,8 @@ def test_predict_equals_the_engine_forward_pass_and_the_ngrams(ws, world):
         assert pos["trigram"][0]["p"] == trigram[t].max()
         assert pos["next"]["id"] == y[t] and pos["next_p"]["rnn"] == o[t, y[t]]
         assert pos["next_p"]["trigram"] == trigram[t, y[t]]
+        assert pos["loss"] == pytest.approx(loss_t[t], rel=1e-6)  # the engine's −log o_t[y_t]
+        assert pos["sentence_p"] == pytest.approx(np.exp(-loss_t[: t + 1].sum()), rel=1e-6)
         assert pos["context"]["rnn"] == {"start": 0, "end": t}
         assert pos["context"]["bigram"] == {"start": max(t - 1, 0), "end": t}
         assert pos["context"]["trigram"] == {"start": max(t - 2, 0), "end": t}

@@ -1,7 +1,7 @@
 // Per-token loss strip: under each word of the page's sentence, −log o_t(label), the running
 // probability of the sentence so far (the product of the o_t(label)) and the output error
 // o_t − y_t on the label and the top guesses: the error that starts BPTT. Reads the page's
-// `predict` frame (state.predict: positions[t].next_p.rnn = o_t(label), positions[t].rnn = top
+// `predict` frame (state.predict: positions[t].loss = −log o_t(label), .sentence_p, .rnn = top
 // words); sends nothing.
 
 import { clear, el } from "../util.js";
@@ -28,14 +28,11 @@ export function createLossLab(body, _ctx) {
       strip.append(el("p", { class: "hint" }, lt("strip_blank", lang)));
       return;
     }
-    const losses = frame.positions.map((p) => (p.next_p?.rnn ? -Math.log(p.next_p.rnn) : null));
+    const losses = frame.positions.map((position) => position.loss);
     const top = Math.max(...losses.filter((v) => v !== null), 1);
-    let running = 1;
-    frame.positions.forEach((position, i) => {
-      const p = position.next_p?.rnn ?? null;
-      running = p === null ? null : running === null ? null : running * p;
-      strip.append(column(position, losses[i], top, running, lang));
-    });
+    for (const position of frame.positions) {
+      strip.append(column(position, position.loss, top, position.sentence_p, lang));
+    }
     const scored = losses.filter((v) => v !== null);
     const mean = scored.reduce((a, b) => a + b, 0) / Math.max(1, scored.length);
     summary.textContent = lt("total", lang, fixed(mean, 3), fixed(Math.exp(mean), 2));
