@@ -50,8 +50,14 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 # The project's corrections to jieba's dictionary, applied to its own jieba.Tokenizer only.
 # A frequency of 1 makes a compound rarer than its parts, so jieba splits it: the tutorial's
-# "新手机" reads 新 / 手机, keeping 手机 one vocabulary word in "我的手机坏了".
-_JIEBA_WORDS: tuple[tuple[str, int | None], ...] = (("新手机", 1),)
+# "新手机" reads 新 / 手机, keeping 手机 one vocabulary word in "我的手机坏了". Common textbook
+# given names are not in jieba's dictionary and, without its HMM guessing, would fall apart into
+# characters (小 / 明): added as words, so "小明 … 他" links one token to one pronoun.
+_NAMES = "小明 小红 小刚 小丽 小华 李华 王芳 张伟 李明 刘洋 小军 小林 王强 小美 小东 李雷 韩梅梅"
+_JIEBA_WORDS: tuple[tuple[str, int | None], ...] = (
+    ("新手机", 1),
+    *((name, None) for name in _NAMES.split()),
+)
 
 
 def detect_language(text: str) -> Language:
