@@ -165,21 +165,24 @@ class RNNLM:
 
     @classmethod
     def from_config(cls, config: RNNConfig, params: dict[str, np.ndarray]) -> RNNLM:
-        """A model with `config` and a copy of `params` (names and shapes checked)."""
-        model = cls(**config.to_dict())
-        for name, value in model.params.items():
+        """A model with `config` and a copy of `params` (names, shapes and kinds checked; no
+        random weights are drawn first)."""
+        shapes = param_shapes(config)
+        for name, shape in shapes.items():
             if name not in params:
                 raise ValueError(f"parameter {name} is missing")
-            if params[name].shape != value.shape:
+            if params[name].shape != shape:
                 raise ValueError(
-                    f"parameter {name} has shape {params[name].shape}, expected {value.shape}"
+                    f"parameter {name} has shape {params[name].shape}, expected {shape}"
                 )
             if params[name].dtype.kind not in "fiu":  # float, int, unsigned: real numbers
                 raise ValueError(f"parameter {name} holds {params[name].dtype}, not real numbers")
-            value[...] = params[name]
-        extra = set(params) - set(model.params)
+        extra = set(params) - set(shapes)
         if extra:
             raise ValueError(f"unexpected parameters: {', '.join(sorted(extra))}")
+        model = cls.__new__(cls)
+        model.config = config
+        model.params = {k: np.array(params[k], dtype=config.dtype, order="C") for k in shapes}
         return model
 
     @property
@@ -476,6 +479,23 @@ class RNNLM:
             beta_W=beta_W,
             beta_f=beta_f,
         )
+
+
+def param_shapes(config: RNNConfig) -> dict[str, tuple[int, ...]]:
+    """The shape of every weight of `config`, in the canonical order U1 W1 b1 U1' ... V V' c."""
+    H, N = config.hidden_size, config.vocab_size
+    shapes: dict[str, tuple[int, ...]] = {}
+    for key in config.chain_keys:
+        shapes[f"U{key}"] = (H, N if chain_layer(key) == 1 else H)
+        shapes[f"W{key}"] = (H, H)
+        if config.bias:
+            shapes[f"b{key}"] = (H,)
+    shapes["V"] = (N, H)
+    if config.bidirectional:
+        shapes["V'"] = (N, H)
+    if config.bias:
+        shapes["c"] = (N,)
+    return shapes
 
 
 def init_params(config: RNNConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:

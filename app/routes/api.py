@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -17,14 +16,13 @@ from app.protocol import BuiltinModel, Configured, ModelInfo, Train
 from app.service import Hyper, Service
 from app.sessions import ProtocolError, Session
 from app.training import UserCorpus, read_corpus
-from rnn_core.io import ModelFormatError, load, to_bytes
+from rnn_core.io import LoadLimits, ModelFormatError, ModelTooLarge, load, to_bytes
 from rnn_core.text import Vocab
 from rnn_core.views import all_finite
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 STATUS = {"too_large": 413, "not_text": 415, "empty": 422, "training": 409, "invalid": 422}
-NOT_NPZ = "not an .npz model file: an .npz is a zip archive of arrays, and this file is not one"
 UPLOAD_TRAIN_ID = "upload"  # the `re` of frames of a training started by a corpus upload
 
 
@@ -149,35 +147,28 @@ async def upload_model(request: Request, token: str) -> ModelInfo:
     return info
 
 
-def _unpacked_size(data: bytes) -> int:
-    """Bytes an .npz (a zip) holds once decompressed; refused if the file is not a zip."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise _fail("invalid", NOT_NPZ) from None
-
-
 def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
-    """An uploaded .npz as an LM and its optimizer, checked against the limits."""
+    """An uploaded .npz as an LM and its optimizer; the loader checks every size the file
+    declares against the server's limits before it reads an array."""
     s = service.settings
-    if _unpacked_size(data) > s.max_model_bytes:
-        raise _fail("too_large", f"the model unpacks to more than {s.max_model_bytes} bytes")
+    limits = LoadLimits(
+        max_vocab=s.max_vocab,
+        max_hidden=s.max_hidden,
+        max_layers=s.max_layers,
+        max_bytes=s.max_model_bytes,
+    )
     try:
-        checkpoint = load(io.BytesIO(data))
+        checkpoint = load(io.BytesIO(data), limits)
+    except ModelTooLarge as exc:
+        raise _fail("too_large", str(exc)) from None
     except ModelFormatError as exc:
         raise _fail("invalid", str(exc)) from None
-    config = checkpoint.model.config
     broken = [name for name, p in checkpoint.model.params.items() if not all_finite(p)]
     if broken:
         names = ", ".join(broken)
         raise _fail("invalid", f"the weights {names} hold NaN or inf; every weight must be finite")
     if checkpoint.vocab is None:
         raise _fail("invalid", "the model file has no vocabulary")
-    if config.vocab_size > s.max_vocab:
-        raise _fail("invalid", f"vocabulary of {config.vocab_size} words; limit {s.max_vocab}")
-    if config.hidden_size > s.max_hidden or config.num_layers > s.max_layers:
-        raise _fail("invalid", f"hidden ≤ {s.max_hidden} and layers ≤ {s.max_layers} only")
     try:
         vocab = Vocab.from_list(checkpoint.vocab)
     except ValueError as exc:

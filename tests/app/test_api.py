@@ -2,6 +2,7 @@
 upload with its checks, then training on it; OpenAPI offline."""
 
 import io
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -157,3 +158,26 @@ def test_training_goes_on_while_the_tab_is_away_and_the_resume_gets_its_end(clie
         while (frame := again.recv())["type"] != "train_done":
             types.append(frame["type"])
         assert frame["reason"] == "finished" and set(types) <= {"running", "idle", "progress"}
+
+
+def test_a_one_kilobyte_model_declaring_gigabytes_is_refused_before_anything_is_built(client, ws):
+    """Issue: a 942-byte file once made the server build the 1 GB model its config named."""
+    buffer = io.BytesIO()
+    save(buffer, RNNLM(6, 3), vocab=["<pad>", "<unk>", "<s>", "</s>", "<blank>", "a"])
+    arrays = dict(np.load(io.BytesIO(buffer.getvalue())))
+    config = '{"vocab_size": 1000000, "hidden_size": 512}'
+    forged = io.BytesIO()
+    np.savez(forged, **(arrays | {"config": np.array(config)}))
+    assert len(forged.getvalue()) < 4_000
+    before = ws.ask({"type": "predict", "text": SENTENCE})
+    tracemalloc.start()
+    answer = client.post(f"/api/sessions/{ws.token}/model", files={"file": ("m.npz", forged)})
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert answer.status_code == 413
+    assert answer.json()["detail"] == {
+        "code": "too_large",
+        "message": "vocabulary of 1000000 words; the limit is 20000",
+    }
+    assert peak < 20_000_000  # the request's own bookkeeping, not 1e6 × 512 weights
+    assert ws.ask({"type": "predict", "text": SENTENCE})["positions"] == before["positions"]

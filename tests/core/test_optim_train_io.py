@@ -1,6 +1,9 @@
 """Optimizers, clipping, the training loop, save/load and generation."""
 
 import io
+import json
+import tracemalloc
+import zipfile
 
 import numpy as np
 import pytest
@@ -24,7 +27,10 @@ from rnn_core import (
     sample,
     save,
 )
+from rnn_core.io import LoadLimits, ModelTooLarge
+from rnn_core.model import RNNConfig
 from rnn_core.optim import grad_norm
+from rnn_core.text import SPECIALS
 
 # a tiny corpus: three sentences with <s> = 0 and </s> = 1
 CORPUS = [[0, 2, 3, 4, 5, 1], [0, 2, 6, 5, 1], [0, 7, 3, 4, 1], [0, 7, 6, 4, 5, 1]]
@@ -265,9 +271,9 @@ def test_load_rejects_files_that_are_not_npz(tmp_path, content, message):
 @pytest.mark.parametrize(
     "content, reason",
     [
-        (b"I was late for school.\n", "not a zip archive"),
-        (b"", "the file is empty"),
-        (b"\x80\x04K\x01.", "not a zip archive"),  # a pickle
+        (b"I was late for school.\n", "not a zip archive (an .npz is a zip of arrays)"),
+        (b"", "the file is empty (an .npz is a zip of arrays)"),
+        (b"\x80\x04K\x01.", "not a zip archive (an .npz is a zip of arrays)"),  # a pickle
     ],
 )
 def test_a_file_that_is_no_zip_is_named_so_without_numpys_pickle_hint(tmp_path, content, reason):
@@ -356,3 +362,111 @@ def test_sample_is_seeded_and_stops_at_end_token():
     assert [0] + greedy in CORPUS
     with pytest.raises(ValueError, match="unidirectional"):
         sample(RNNLM(10, 4, bidirectional=True), [0], 3, np.random.default_rng(0))
+
+
+# ---- a file is checked against what it declares before anything of that size exists
+
+
+def _npz(entries: dict[str, bytes]) -> bytes:
+    """An uncompressed zip of raw .npy members, written by hand (headers may lie)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(f"{name}.npy", data)
+    return buffer.getvalue()
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def _header_only(descr: str, shape: tuple[int, ...]) -> bytes:
+    """A .npy header declaring `shape` of `descr`, followed by no data at all."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": descr, "fortran_order": False, "shape": shape}
+    )
+    return buffer.getvalue()
+
+
+def _small_model_entries(config: dict | None = None) -> dict[str, bytes]:
+    m = RNNLM(6, 3, seed=0)
+    buffer = io.BytesIO()
+    save(buffer, m, vocab=[*SPECIALS, "a"])
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        entries = {i.filename[:-4]: archive.read(i) for i in archive.infolist()}
+    if config is not None:
+        entries["config"] = _npy(np.array(json.dumps(config)))
+    return entries
+
+
+def _peak_bytes(fn) -> int:
+    tracemalloc.start()
+    try:
+        fn()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_a_tiny_file_declaring_a_huge_model_is_refused_before_the_model_is_built():
+    huge = RNNConfig(1_000_000, 512).to_dict()  # 2 × 2 GB of weights, within the engine's ceiling
+    data = _npz(_small_model_entries(huge))
+    assert len(data) < 8_000
+
+    def refuse(limits):
+        with pytest.raises(ModelFormatError) as err:
+            load(io.BytesIO(data), limits)
+        return str(err.value)
+
+    assert _peak_bytes(lambda: refuse(None)) < 2_000_000
+    assert "parameter U1 has shape (3, 6), expected (512, 1000000)" in refuse(None)
+    server = LoadLimits(max_vocab=20_000, max_hidden=512, max_layers=4, max_bytes=64_000_000)
+    with pytest.raises(ModelTooLarge, match="vocabulary of 1000000 words; the limit is 20000"):
+        load(io.BytesIO(data), server)
+
+
+def test_a_vocabulary_declaring_a_hundred_million_empty_words_is_refused_unread():
+    entries = _small_model_entries()
+    entries["vocab"] = _header_only("<U0", (100_000_000,))
+    data = _npz(entries)
+    with pytest.raises(
+        ModelFormatError, match=r"vocab has shape \(100000000,\), config says \(6,\)"
+    ):
+        load(io.BytesIO(data))
+    assert _peak_bytes(lambda: pytest.raises(ModelFormatError, load, io.BytesIO(data))) < 2_000_000
+
+
+def test_an_array_declaring_more_data_than_its_member_holds_is_refused():
+    entries = _small_model_entries()
+    entries["param/W1"] = _header_only("<f8", (3, 3))  # 72 bytes promised, none there
+    with pytest.raises(ModelFormatError, match="param/W1 declares more data than the file holds"):
+        load(io.BytesIO(_npz(entries)))
+
+
+def test_deeply_nested_json_is_a_format_error_not_a_crash():
+    entries = _small_model_entries()
+    entries["extra"] = _npy(np.array("[" * 100_000 + "]" * 100_000))
+    with pytest.raises(ModelFormatError, match="extra is not valid JSON: RecursionError"):
+        load(io.BytesIO(_npz(entries)))
+
+
+def test_a_mis_shaped_or_non_numeric_optimizer_state_is_refused_at_load():
+    m = RNNLM(6, 3, seed=0)
+    opt = make_optimizer("adam", lr=0.01)
+    x, y = np.array([[2, 5, 3]]), np.array([[5, 3, 0]])
+    opt.step(m.params, m.loss_and_grads(x, y)[1])
+    buffer = io.BytesIO()
+    save(buffer, m, vocab=[*SPECIALS, "a"], optimizer=opt)
+    arrays = dict(np.load(io.BytesIO(buffer.getvalue())))
+    bad_state = io.BytesIO()
+    np.savez(bad_state, **(arrays | {"optim/m/W1": np.zeros((2, 2))}))
+    with pytest.raises(ModelFormatError, match=r"optimizer state m/W1 has shape \(2, 2\)"):
+        load(io.BytesIO(bad_state.getvalue()))
+    bad_hyper = io.BytesIO()
+    np.savez(bad_hyper, **(arrays | {"optimizer": np.array('{"name": "adam", "lr": "fast"}')}))
+    with pytest.raises(ModelFormatError, match="hyper-parameters must be numbers"):
+        load(io.BytesIO(bad_hyper.getvalue()))
