@@ -172,6 +172,7 @@ class Service:
             self.new_state,
             self.handle,
             self.close_state,
+            settings.max_sessions_per_client,
         )
 
     # ------------------------------------------------------------ session life

@@ -43,7 +43,11 @@ class ProtocolError(Exception):
 
 
 class Busy(Exception):
-    """No room for another session."""
+    """No room for another session (for everyone, or for this client)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _fields(obj: object) -> dict:
@@ -218,6 +222,7 @@ class Session:
 
     token: str
     state: Any
+    client: str = ""
     outbox: Outbox = field(default_factory=Outbox)
     inbox: asyncio.Queue = field(default_factory=asyncio.Queue)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -268,8 +273,10 @@ class SessionRegistry:
         new_state: Callable[[], Any],
         handle: Callable[[Session, Any], Awaitable[None]],
         close_state: Callable[[Session], Awaitable[None]],
+        max_per_client: int | None = None,
     ) -> None:
         self.max_sessions = max_sessions
+        self.max_per_client = max_per_client or max_sessions
         self.idle_timeout_s = idle_timeout_s
         self._new_state = new_state
         self._handle = handle
@@ -286,13 +293,20 @@ class SessionRegistry:
     def _expired(self, session: Session, now: float) -> bool:
         return session.detached_at is not None and now - session.detached_at > self.idle_timeout_s
 
-    async def create(self) -> Session:
-        """A fresh session; Busy when max_sessions are alive."""
+    async def create(self, client: str = "") -> Session:
+        """A fresh session for `client` (its address); Busy when max_sessions are alive, or
+        max_per_client of this client's."""
         await self.reap()
         if len(self.sessions) >= self.max_sessions:
-            raise Busy()
+            raise Busy(f"the server has {self.max_sessions} sessions; try again later")
+        own = sum(1 for s in self.sessions.values() if s.client == client)
+        if own >= self.max_per_client:
+            raise Busy(
+                f"your address has {own} sessions open, the most one address may have; close "
+                "a tab or wait a minute"
+            )
         state = await self._new_state()
-        session = Session(token=secrets.token_urlsafe(24), state=state)
+        session = Session(token=secrets.token_urlsafe(24), state=state, client=client)
         session.processor = asyncio.ensure_future(self._process(session))
         self.sessions[session.token] = session
         return session
@@ -316,7 +330,8 @@ class SessionRegistry:
         return previous
 
     def detach(self, session: Session, connection: Connection) -> None:
-        """The connection went away: the session waits idle_timeout_s for a resume."""
+        """The connection went away: the session waits idle_timeout_s (the reconnect grace) for
+        a resume."""
         if session.connection is connection:
             session.connection = None
             session.detached_at = time.monotonic()

@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     max_corpus_bytes: int = 5_000_000
     max_model_bytes: int = 64_000_000
     max_sessions: int = 100
-    idle_timeout_s: float = 900.0
+    max_sessions_per_client: int = 40  # one IP (a classroom behind one NAT needs room)
+    idle_timeout_s: float = 60.0  # a dropped connection's reconnect grace
+    allowed_origins: list[str] = []  # WebSocket and upload origins besides the page's own
     train_max_seconds: float = 600.0
     progress_hz: float = 10.0
     matrix_max_hidden: int = 64

@@ -101,8 +101,10 @@ class TrainingRun:
     sample: list[str] | None
     state: str = "running"
     stop_requested: bool = False
+    paused_by_drop: bool = False  # paused because the connection went away
     resumed: asyncio.Event = field(default_factory=asyncio.Event)
-    elapsed: float = 0.0
+    elapsed: float = 0.0  # seconds of training slices (tokens/s)
+    wall: float = 0.0  # wall-clock seconds while running (the run's time limit)
     tokens: int = 0
     clip_count: int = 0
     last: Any = None
@@ -114,6 +116,33 @@ class TrainingRun:
         """Ask the loop to stop after its slice (waking it if paused)."""
         self.stop_requested = True
         self.resumed.set()
+
+    def pause(self, by_drop: bool = False) -> None:
+        """Hold the loop before its next slice."""
+        self.state = "paused"
+        self.paused_by_drop = by_drop
+        self.resumed.clear()
+
+    def resume(self) -> None:
+        """Let the loop go on."""
+        self.state = "running"
+        self.paused_by_drop = False
+        self.resumed.set()
+
+
+def pause_on_drop(session: Session) -> None:
+    """The session lost its connection: a running training run pauses at once (no CPU is spent
+    for a tab that is gone), until the session is resumed or expires."""
+    run = session.state.run
+    if run is not None and run.state == "running":
+        run.pause(by_drop=True)
+
+
+def resume_on_reconnect(session: Session) -> None:
+    """A run paused by a dropped connection goes on when a connection takes the session."""
+    run = session.state.run
+    if run is not None and run.state == "paused" and run.paused_by_drop:
+        run.resume()
 
 
 def _pairs(lm: LM, sentences: list[list[str]], seed: int) -> list:
@@ -151,12 +180,10 @@ async def handle(service: Service, session: Session, msg: Train) -> None:
     elif not active:
         raise ProtocolError("not_training", f"cannot {msg.action}: no training runs")
     elif msg.action == "pause":
-        run.state = "paused"
-        run.resumed.clear()
+        run.pause()
         service.send(session, TrainState(state="paused", corpus=run.corpus), msg.id)
     elif msg.action == "resume":
-        run.state = "running"
-        run.resumed.set()
+        run.resume()
         service.send(session, TrainState(state="running", corpus=run.corpus), msg.id)
     else:
         run.stop()
@@ -284,20 +311,23 @@ async def _loop(service: Service, session: Session, run: TrainingRun) -> None:
 
 
 async def _train(service: Service, session: Session, run: TrainingRun) -> str:
-    """Run slices on the training workers; the reason the run ended."""
+    """Run slices on the training workers; the reason the run ended. The time limit counts
+    wall-clock seconds while the run is not paused (waiting for a worker included)."""
     while True:
         if run.state == "paused":
             await run.resumed.wait()
         if run.stop_requested:
             return "stopped"
+        start = time.monotonic()
         body = await service.pool.train(_slice, service, session, run)
+        run.wall += time.monotonic() - start
         if body is not None:
             session.outbox.put_progress(body)
         if run.nan_at is not None:
             return "nan"
         if run.finished:
             return "finished"
-        if run.elapsed >= run.max_seconds:
+        if run.wall >= run.max_seconds:
             return "time_limit"
         await asyncio.sleep(0)
 

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import engine_bridge as bridge
 from app.models import LM, model_language
 from app.protocol import BuiltinModel, Configured, ModelInfo, Train
+from app.security import origin_allowed
 from app.service import Hyper, Service
 from app.sessions import ProtocolError, Session
 from app.training import UserCorpus, read_corpus
@@ -48,8 +49,13 @@ def _service(request: Request) -> Service:
 
 
 def _session(request: Request, token: str) -> Session:
-    """The live session with this token; 404 otherwise."""
-    session = _service(request).sessions.get(token)
+    """The live session with this token; 404 otherwise, 403 for an upload from another site."""
+    service = _service(request)
+    if request.method == "POST" and not origin_allowed(
+        request.headers, service.settings.allowed_origins
+    ):
+        raise _fail("forbidden_origin", "uploads come from the page's own origin only", 403)
+    session = service.sessions.get(token)
     if session is None:
         raise _fail("unknown_session", "no session with that token (expired?)", 404)
     return session

@@ -5,7 +5,9 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from app import training
 from app.protocol import Resume
+from app.security import origin_allowed
 from app.service import Service, parse
 from app.sessions import Busy, Connection, ProtocolError, Session, error_body, stamp
 
@@ -13,15 +15,20 @@ router = APIRouter()
 
 TAKEN_OVER = 4001  # close code: another connection resumed this session
 TRY_LATER = 1013
+POLICY = 1008  # close code: a page of another origin opened the socket
 
 
 @router.websocket("/ws")
 async def websocket_session(websocket: WebSocket, session: str | None = None) -> None:
     """Open or resume a session, then read messages until the client goes away."""
     service: Service = websocket.app.state.service
+    if not origin_allowed(websocket.headers, service.settings.allowed_origins):
+        await websocket.close(POLICY)  # before accept: the handshake is refused (HTTP 403)
+        return
     await websocket.accept()
     conn = Connection(websocket.send_text, websocket.close)
-    attached = await _open(service, conn, session)
+    client = websocket.client.host if websocket.client else ""
+    attached = await _open(service, conn, session, client)
     if not attached:
         return
     pump = asyncio.ensure_future(conn.pump())
@@ -36,21 +43,20 @@ async def websocket_session(websocket: WebSocket, session: str | None = None) ->
             service.sessions.detach(current, conn)
             if current.connection is None:
                 await current.stop_task("stream")
+                training.pause_on_drop(current)
         pump.cancel()
 
 
-async def _open(service: Service, conn: Connection, token: str | None) -> bool:
+async def _open(service: Service, conn: Connection, token: str | None, client: str) -> bool:
     """Attach the connection to the session `token` or a new one; hello first. False if busy."""
     sessions = service.sessions
     session = sessions.get(token) if token else None
     resumed = session is not None
     if session is None:
         try:
-            session = await sessions.create()
-        except Busy:
-            body = error_body(
-                None, "busy", f"the server has {sessions.max_sessions} sessions; try again later"
-            )
+            session = await sessions.create(client)
+        except Busy as exc:
+            body = error_body(None, "busy", exc.message)
             await conn.send_text(stamp(body, 0))
             await conn.close(TRY_LATER)
             return False
@@ -67,6 +73,7 @@ async def _attach(
 ) -> None:
     """Give the session to conn with hello first; close the connection it was taken from."""
     previous = service.sessions.attach(session, conn)
+    training.resume_on_reconnect(session)
     session.outbox.put_front(service.hello(session, resumed, re))
     if previous is not None:
         await previous.close(TAKEN_OVER)

@@ -128,3 +128,83 @@ def test_after_the_idle_timeout_the_token_reaches_nothing(tmp_path):
         assert late.recv()["code"] == "unknown_session"
         assert late.ask({"type": "resume", "session": token})["code"] == "unknown_session"
         late.ctx.__exit__(None, None, None)
+
+
+def _run_of(app, token):
+    return app.state.service.sessions.sessions[token].state.run
+
+
+def test_dropped_connections_free_their_slots_after_the_grace_and_pause_their_training(tmp_path):
+    """Issue: 100 connections that start training and reset once locked every new visitor out
+    for the 15-minute idle timeout while their runs kept burning CPU."""
+    world = tiny_world(tmp_path)
+    settings = {"idle_timeout_s": 0.4, "max_sessions": 3, "reap_every_s": 0.1}
+    app = make_app(world.model_copy(update=settings))
+    with TestClient(app) as client:
+        tokens = []
+        for _ in range(3):
+            frames = connect(client)
+            frames.ask({"type": "train", "action": "start", "epochs": 1000})
+            tokens.append(frames.hello["session"])
+            frames.ctx.__exit__(None, None, None)  # the connection drops mid-run
+        time.sleep(0.05)
+        assert all(_run_of(app, token).state == "paused" for token in tokens)
+        steps = [_run_of(app, token).trainer.step_count for token in tokens]
+        time.sleep(0.2)
+        assert [_run_of(app, token).trainer.step_count for token in tokens] == steps
+        with client.websocket_connect("/ws") as ws:  # within the grace: still full
+            assert Frames(ws).recv()["code"] == "busy"
+        time.sleep(0.6)
+        visitor = connect(client)  # after the grace: room again
+        assert visitor.hello["type"] == "hello" and visitor.hello["resumed"] is False
+        visitor.ctx.__exit__(None, None, None)
+
+
+def test_a_run_paused_by_a_dropped_connection_goes_on_when_the_tab_reconnects(client):
+    first = connect(client)
+    token = first.hello["session"]
+    first.ask({"type": "train", "action": "start", "epochs": 1000})
+    first.ctx.__exit__(None, None, None)
+    time.sleep(0.05)
+    back = connect(client, f"?session={token}")
+    try:
+        assert back.hello["resumed"] is True and back.hello["training"] == "running"
+        stopped = back.ask({"id": "stop", "type": "train", "action": "stop"}, until="train_state")
+        assert stopped["state"] == "idle"
+    finally:
+        back.ctx.__exit__(None, None, None)
+
+
+def test_one_address_cannot_take_every_session(tmp_path):
+    world = tiny_world(tmp_path)
+    app = make_app(world.model_copy(update={"max_sessions": 10, "max_sessions_per_client": 2}))
+    with TestClient(app) as client:
+        a, b = connect(client), connect(client)
+        with client.websocket_connect("/ws") as ws:
+            frame = Frames(ws).recv()
+            assert frame["code"] == "busy" and "your address has 2 sessions" in frame["message"]
+        a.ctx.__exit__(None, None, None)
+        b.ctx.__exit__(None, None, None)
+
+
+def test_a_page_of_another_origin_cannot_open_a_session_or_upload(client):
+    with pytest.raises(WebSocketDisconnect) as refused:
+        with client.websocket_connect("/ws", headers={"origin": "https://evil.example"}):
+            pass
+    assert refused.value.code == 1008
+    same = client.websocket_connect("/ws", headers={"origin": "http://testserver"})
+    frames = Frames(same.__enter__())
+    token = frames.recv()["session"]
+    upload = client.post(
+        f"/api/sessions/{token}/corpus",
+        content=b"we like apples .\n",
+        headers={"origin": "https://evil.example"},
+    )
+    assert upload.status_code == 403 and upload.json()["detail"]["code"] == "forbidden_origin"
+    own = client.post(
+        f"/api/sessions/{token}/corpus",
+        content=b"we like apples .\n",
+        headers={"origin": "http://testserver"},
+    )
+    assert own.status_code == 200
+    same.__exit__(None, None, None)
