@@ -5,7 +5,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.routes import api, apidocs, pages, ws
-from app.security import SecurityHeaders
+from app.security import SecurityHeaders, keep_tokens_out_of_logs
 from app.service import lifespan
 from app.settings import get_settings
 
@@ -13,6 +13,7 @@ from app.settings import get_settings
 def create_app() -> FastAPI:
     """The Unrolled application."""
     settings = get_settings()
+    keep_tokens_out_of_logs()
     application = FastAPI(
         title="Unrolled", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
     )

@@ -1,5 +1,7 @@
 """Response headers that keep the page to its own scripts: a strict CSP and friends."""
 
+import logging
+import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
@@ -30,6 +32,34 @@ def origin_allowed(headers: Mapping[str, str], allowed: Sequence[str]) -> bool:
     if origin in allowed:
         return True
     return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
+
+
+_TOKEN = re.compile(r"(session=|/sessions/)[^/&\s\"']+")
+
+
+def redact(text: str) -> str:
+    """Session tokens in a URL or log line replaced by "…"."""
+    return _TOKEN.sub(r"\1…", text)
+
+
+class RedactTokens(logging.Filter):
+    """Keeps session tokens out of uvicorn's access and connection logs: a token in a log is a
+    session anyone who reads the log could take over."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def keep_tokens_out_of_logs() -> None:
+    """Install RedactTokens on the loggers uvicorn writes requests and WebSockets to."""
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
 
 
 CRASHED = JSONResponse(

@@ -173,6 +173,7 @@ class Service:
             self.handle,
             self.close_state,
             settings.max_sessions_per_client,
+            settings.max_outbox_bytes,
         )
 
     # ------------------------------------------------------------ session life

@@ -30,6 +30,10 @@ from rnn_core.blas import blas_threads
 
 log = logging.getLogger("unrolled.sessions")
 
+# Every token starts with this process's boot id, so a token of an earlier run of the server can
+# be told from an expired one: "the server restarted" rather than "your session expired".
+BOOT_ID = secrets.token_urlsafe(6)
+
 
 class ProtocolError(Exception):
     """A request the server refuses; becomes an `error` frame (never a traceback)."""
@@ -94,37 +98,65 @@ class _Item:
 
 
 class Outbox:
-    """The session's frames in order; an unsent progress frame is replaced by a newer one."""
+    """The session's frames in order; an unsent progress frame is replaced by a newer one.
 
-    def __init__(self) -> None:
+    The frames waiting are bounded by `max_bytes`: a client that does not read lets them pile
+    up, and once they pass the bound they are dropped, `overflowed` is set and `on_overflow`
+    called, so that connection is closed (the session stays, to be resumed) instead of the
+    server growing.
+    """
+
+    def __init__(self, max_bytes: int = 1 << 62) -> None:
         self._items: deque[_Item] = deque()
         self._pending_progress: _Item | None = None
         self._wake = asyncio.Event()
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.overflowed = False
+        self.on_overflow: Callable[[], None] | None = None
+
+    def _add(self, item: _Item, front: bool = False) -> None:
+        if front:
+            self._items.appendleft(item)
+        else:
+            self._items.append(item)
+        self.bytes += len(item.body)
+        if self.bytes > self.max_bytes:
+            self.clear()
+            self.overflowed = True
+            if self.on_overflow is not None:
+                self.on_overflow()
+        self._wake.set()
+
+    def clear(self) -> None:
+        """Drop every waiting frame."""
+        self._items.clear()
+        self._pending_progress = None
+        self.bytes = 0
 
     def put(self, body: bytes) -> None:
         """Queue a frame at the back."""
-        self._items.append(_Item(body))
-        self._wake.set()
+        self._add(_Item(body))
 
     def put_front(self, body: bytes) -> None:
         """Queue a frame first (a hello, or a frame a closed connection could not send)."""
-        self._items.appendleft(_Item(body))
-        self._wake.set()
+        self._add(_Item(body), front=True)
 
     def put_progress(self, body: bytes) -> None:
         """Queue a progress frame, or replace the one still waiting."""
         if self._pending_progress is not None:
+            self.bytes += len(body) - len(self._pending_progress.body)
             self._pending_progress.body = body
             return
         item = _Item(body, progress=True)
         self._pending_progress = item
-        self._items.append(item)
-        self._wake.set()
+        self._add(item)
 
     def drop_progress(self) -> None:
         """Forget an unsent progress frame (training ended: the done frame supersedes it)."""
         if self._pending_progress is not None:
             self._items.remove(self._pending_progress)
+            self.bytes -= len(self._pending_progress.body)
             self._pending_progress = None
 
     def wake(self) -> None:
@@ -142,6 +174,7 @@ class Outbox:
             if not self._items:
                 return None
         item = self._items.popleft()
+        self.bytes -= len(item.body)
         if item is self._pending_progress:
             self._pending_progress = None
         return item.body
@@ -173,6 +206,9 @@ class Pool:
         return await run_sync(self._job, fn, *args, limiter=self.training)
 
 
+TOO_SLOW = 4008  # close code: the client did not read its frames (the outbox overflowed)
+
+
 class Connection:
     """One WebSocket connection: its seq counter and the sender task that drains a session."""
 
@@ -186,6 +222,18 @@ class Connection:
         self.session: Session | None = None
         self.seq = 0
         self.closed = False
+        self.pump_task: asyncio.Task | None = None
+
+    def overflow(self) -> None:
+        """The client let its outbox overflow (it does not read): stop sending, even mid-frame,
+        and close the connection with TOO_SLOW. The session stays, to be resumed."""
+        if self.closed:
+            return
+        log.warning("a client did not read its frames; its connection is closed")
+        self.closed = True
+        if self.pump_task is not None:
+            self.pump_task.cancel()
+        asyncio.ensure_future(self.close(TOO_SLOW))
 
     async def pump(self) -> None:
         """Send the attached session's frames, stamping seq 0, 1, 2, ... until closed."""
@@ -274,7 +322,9 @@ class SessionRegistry:
         handle: Callable[[Session, Any], Awaitable[None]],
         close_state: Callable[[Session], Awaitable[None]],
         max_per_client: int | None = None,
+        max_outbox_bytes: int = 1 << 62,
     ) -> None:
+        self.max_outbox_bytes = max_outbox_bytes
         self.max_sessions = max_sessions
         self.max_per_client = max_per_client or max_sessions
         self.idle_timeout_s = idle_timeout_s
@@ -306,7 +356,9 @@ class SessionRegistry:
                 "a tab or wait a minute"
             )
         state = await self._new_state()
-        session = Session(token=secrets.token_urlsafe(24), state=state, client=client)
+        token = f"{BOOT_ID}.{secrets.token_urlsafe(24)}"
+        session = Session(token=token, state=state, client=client)
+        session.outbox.max_bytes = self.max_outbox_bytes
         session.processor = asyncio.ensure_future(self._process(session))
         self.sessions[session.token] = session
         return session
@@ -326,6 +378,8 @@ class SessionRegistry:
         session.connection = connection
         session.detached_at = None
         connection.session = session
+        session.outbox.overflowed = False
+        session.outbox.on_overflow = connection.overflow
         session.outbox.wake()
         return previous
 
@@ -335,6 +389,7 @@ class SessionRegistry:
         if session.connection is connection:
             session.connection = None
             session.detached_at = time.monotonic()
+            session.outbox.on_overflow = None
             session.outbox.wake()
 
     async def reap(self) -> None:
@@ -368,3 +423,10 @@ class SessionRegistry:
                 await self.reap()
             except Exception:
                 log.exception("reaping sessions failed")
+
+
+def gone_message(token: str) -> str:
+    """Why a token reaches no session: the server restarted since, or the session expired."""
+    if not token.startswith(f"{BOOT_ID}."):
+        return "the server restarted since that session was opened; its model was not kept"
+    return "that session has expired (closed for longer than the reconnect grace)"

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     max_vocab: int = 20000
     max_corpus_bytes: int = 5_000_000
     max_model_bytes: int = 64_000_000
+    max_outbox_bytes: int = 32_000_000  # frames waiting for a client that does not read
+    max_inbox: int = 64  # messages waiting for their turn in one session
     max_sessions: int = 100
     max_sessions_per_client: int = 40  # one IP (a classroom behind one NAT needs room)
     idle_timeout_s: float = 60.0  # a dropped connection's reconnect grace

@@ -33,7 +33,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+def start_server(
+    env: dict[str, str] | None = None, log_level: str = "warning", stderr=None
+) -> tuple[subprocess.Popen, str]:
     """Start uvicorn with the real app in a subprocess; return it and its base URL once healthy."""
     port = free_port()
     proc = subprocess.Popen(
@@ -47,10 +49,12 @@ def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen, s
             "--port",
             str(port),
             "--log-level",
-            "warning",
+            log_level,
         ],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
+        stdout=stderr,
+        stderr=stderr,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -68,9 +72,11 @@ def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen, s
 
 
 @contextmanager
-def running_server(env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
-    """start_server(env) for a `with` block; the server is stopped when the block ends."""
-    proc, url = start_server(env)
+def running_server(
+    env: dict[str, str] | None = None, **options
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """start_server(env, **options) for a `with` block; the server is stopped when it ends."""
+    proc, url = start_server(env, **options)
     try:
         yield proc, url
     finally:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -15,7 +17,7 @@ from app.models import LM, model_language
 from app.protocol import BuiltinModel, Configured, ModelInfo, Train
 from app.security import origin_allowed
 from app.service import Hyper, Service
-from app.sessions import ProtocolError, Session
+from app.sessions import ProtocolError, Session, gone_message
 from app.training import UserCorpus, read_corpus
 from rnn_core.io import LoadLimits, ModelFormatError, ModelTooLarge, load, to_bytes
 from rnn_core.text import Vocab
@@ -57,45 +59,62 @@ def _session(request: Request, token: str) -> Session:
         raise _fail("forbidden_origin", "uploads come from the page's own origin only", 403)
     session = service.sessions.get(token)
     if session is None:
-        raise _fail("unknown_session", "no session with that token (expired?)", 404)
+        raise _fail("unknown_session", gone_message(token), 404)
     return session
 
 
+MULTIPART_SLACK = 65536  # bytes a multipart body may hold besides its file (boundaries, headers)
+
+
 async def _body(request: Request, limit: int) -> bytes:
-    """The request body (or its multipart field `file`), refused above `limit` bytes."""
+    """The request body (or its multipart field `file`), refused above `limit` bytes.
+
+    The body is read from the socket with a hard byte limit whatever the transfer encoding
+    (a Content-Length is checked first when there is one), and only the bytes read are parsed:
+    nothing is spooled to disk, nothing larger than the limit is held.
+    """
+    multipart = request.headers.get("content-type", "").startswith("multipart/form-data")
+    hard = limit + (MULTIPART_SLACK if multipart else 0)
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit + 65536:
+    if declared is not None and declared.isdigit() and int(declared) > hard:
         raise _fail("too_large", f"the upload has {declared} bytes; the limit is {limit}")
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        data = await _multipart_file(request, limit)
-    else:
-        data = await _raw_body(request, limit)
+    raw = await _bounded(request, hard)
+    data = await _multipart_file(request, raw) if multipart else raw
     if len(data) > limit:
         raise _fail("too_large", f"the upload is larger than the limit of {limit} bytes")
     return data
 
 
-async def _multipart_file(request: Request, limit: int) -> bytes:
-    """The multipart field `file`: at most limit + 1 bytes of it (more means too large)."""
+async def _bounded(request: Request, limit: int) -> bytes:
+    """The raw body, refused (413) as soon as it passes `limit` bytes."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _fail("too_large", f"the upload is larger than the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _multipart_file(request: Request, raw: bytes) -> bytes:
+    """The multipart field `file` of a body already read (and bounded)."""
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": raw, "more_body": False}
+
     try:
-        form = await request.form()
+        form = await Request(request.scope, replay).form()
     except StarletteHTTPException as exc:
         raise _fail("invalid", f"the multipart upload cannot be read: {exc.detail}", 400) from None
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
         raise _fail("empty", "send the file in the multipart field 'file'")
-    return await upload.read(limit + 1)
-
-
-async def _raw_body(request: Request, limit: int) -> bytes:
-    """The raw body, read until it passes `limit` bytes (then limit + 1 bytes stand for it)."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return b"x" * (limit + 1)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await upload.read()
 
 
 @router.get("/models", response_model=list[BuiltinModel])
@@ -126,12 +145,22 @@ async def download_model(request: Request, token: str) -> Response:
             )
 
     data = await service.pool.run(build)
-    name = session.state.lm.name
     return Response(
         data,
         media_type="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{name}.npz"'},
+        headers={
+            "Content-Disposition": attachment(f"{session.state.lm.name}.npz"),
+            "Cache-Control": "no-store",
+        },
     )
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for a download (RFC 6266): an ASCII fallback name made only of
+    safe characters, and the real name percent-encoded in filename* (quotes, CR/LF and
+    non-ASCII letters can neither break the header nor inject a parameter)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", filename) or "model.npz"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 @router.post("/sessions/{token}/model", response_model=ModelInfo)

@@ -9,7 +9,15 @@ from app import training
 from app.protocol import Resume
 from app.security import origin_allowed
 from app.service import Service, parse
-from app.sessions import Busy, Connection, ProtocolError, Session, error_body, stamp
+from app.sessions import (
+    Busy,
+    Connection,
+    ProtocolError,
+    Session,
+    error_body,
+    gone_message,
+    stamp,
+)
 
 router = APIRouter()
 
@@ -31,7 +39,7 @@ async def websocket_session(websocket: WebSocket, session: str | None = None) ->
     attached = await _open(service, conn, session, client)
     if not attached:
         return
-    pump = asyncio.ensure_future(conn.pump())
+    pump = conn.pump_task = asyncio.ensure_future(conn.pump())
     try:
         await _read(service, websocket, conn)
     except WebSocketDisconnect:
@@ -62,9 +70,8 @@ async def _open(service: Service, conn: Connection, token: str | None, client: s
             return False
     await _attach(service, conn, session, resumed, None)
     if token and not resumed:
-        session.outbox.put(
-            error_body(None, "unknown_session", "that session has expired; this is a new one")
-        )
+        message = f"{gone_message(token)}; this is a new session"
+        session.outbox.put(error_body(None, "unknown_session", message))
     return True
 
 
@@ -97,6 +104,11 @@ async def _read(service: Service, websocket: WebSocket, conn: Connection) -> Non
         if not isinstance(item, ProtocolError) and isinstance(item[1], Resume):
             await _resume(service, conn, item[0], item[1].session)
             continue
+        if conn.session.inbox.qsize() >= service.settings.max_inbox:
+            re = item.re if isinstance(item, ProtocolError) else item[0]
+            limit = service.settings.max_inbox
+            conn.session.error(re, "busy", f"{limit} requests are already waiting; send fewer")
+            continue
         conn.session.inbox.put_nowait(item)
 
 
@@ -105,7 +117,7 @@ async def _resume(service: Service, conn: Connection, re: Any, token: str) -> No
     current = conn.session
     target = service.sessions.get(token)
     if target is None:
-        current.error(re, "unknown_session", "no session with that token (expired?)", "session")
+        current.error(re, "unknown_session", gone_message(token), "session")
         return
     if target is current:
         current.outbox.put(service.hello(current, True, re))
