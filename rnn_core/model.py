@@ -236,11 +236,12 @@ class RNNLM:
         """
         x, y = self._check_pair(inputs, targets)  # (T, B), (T, B)
         truncate = _check_truncate(truncate)
+        rows, scored = _scored_rows(y)  # the softmax is computed where a target is scored only
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             chains = self._forward_chains(x)
-            logits = self._logits(chains, reuse=True)  # (T*B, V)
-            loss, _, e = softmax_cross_entropy(logits, y.reshape(-1), keep_probs=False)
-            grads, _ = self._backward(x, chains, e, truncate, record=False)
+            logits = self._logits(chains, reuse=True, rows=rows)  # (R, V)
+            loss, _, e = softmax_cross_entropy(logits, scored, keep_probs=False)
+            grads, _ = self._backward(x, chains, e, truncate, record=False, rows=rows)
         return loss, grads
 
     def loss(self, inputs: np.ndarray, targets: np.ndarray) -> tuple[float, int]:
@@ -249,10 +250,11 @@ class RNNLM:
         inputs, targets (B, T) or (T,) ints; -100 = unscored.
         """
         x, y = self._check_pair(inputs, targets)  # (T, B), (T, B)
+        rows, scored = _scored_rows(y)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            logits = self._logits(self._forward_chains(x), reuse=True)  # (T*B, V)
-            loss, _, _ = softmax_cross_entropy(logits, y.reshape(-1), keep_probs=False)
-        return loss, int((y != IGNORE_INDEX).sum())
+            logits = self._logits(self._forward_chains(x), reuse=True, rows=rows)  # (R, V)
+            loss, _, _ = softmax_cross_entropy(logits, scored, keep_probs=False)
+        return loss, int(scored.size if rows is None else rows.size)
 
     def trace(self, inputs: np.ndarray, targets: np.ndarray, truncate: int | None = None) -> Trace:
         """Everything the views draw for one sequence: inputs, targets (T,) ints."""
@@ -352,20 +354,22 @@ class RNNLM:
                 f(net_t, out=s_t)  # 式2: s_t = f(net_t)
         return _Chain(net=net, s=s, s_prev=_shift(s, is_backward(key)), a_in=a_in)
 
-    def _logits(self, chains: dict[str, _Chain], reuse: bool = False) -> np.ndarray:
-        """V s_t + V' s'_t + c for every position as one matmul per chain: (T*B, N).
+    def _logits(
+        self, chains: dict[str, _Chain], reuse: bool = False, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """V s_t + V' s'_t + c as one matmul per chain: (T*B, N), or (R, N) at the flat
+        positions `rows` only (t*B + b).
 
         reuse=True writes into this thread's scratch buffer (no fresh 4·T·B·N bytes every step);
         only for callers that neither return nor keep the logits.
         """
         top = str(self.config.num_layers)
-        s = chains[top].s  # (T, B, H)
-        M = s.shape[0] * s.shape[1]
-        shape = (M, self.config.vocab_size)
+        s = _rows_of(chains[top].s, rows)  # (R, H)
+        shape = (s.shape[0], self.config.vocab_size)
         logits = _scratch(shape, s.dtype) if reuse else np.empty(shape, dtype=s.dtype)
-        np.matmul(s.reshape(M, -1), self.params["V"].T, out=logits)  # (T*B, N) 式1 before g
+        np.matmul(s, self.params["V"].T, out=logits)  # (R, N) 式1 before g
         if self.config.bidirectional:
-            logits += chains[top + "'"].s.reshape(M, -1) @ self.params["V'"].T  # (T*B, N) V' s'_t
+            logits += _rows_of(chains[top + "'"].s, rows) @ self.params["V'"].T  # (R, N) V' s'_t
         if self.config.bias:
             logits += self.params["c"]
         return logits
@@ -379,11 +383,13 @@ class RNNLM:
         e: np.ndarray,
         truncate: int | None,
         record: bool,
+        rows: np.ndarray | None = None,
     ) -> tuple[dict[str, np.ndarray], dict[str, _Backward]]:
-        """Gradients of every weight from e = dE/dlogits (T*B, N), top layer down."""
+        """Gradients of every weight from e = dE/dlogits, (T*B, N) or (R, N) at `rows`, top
+        layer down."""
         grads: dict[str, np.ndarray] = {}
         records: dict[str, _Backward] = {}
-        dS = self._output_grads(chains, e, grads)  # key -> (T, B, H) ∂E/∂s_t from o_t
+        dS = self._output_grads(chains, e, grads, rows)  # key -> (T, B, H) ∂E/∂s_t from o_t
         for key in reversed(self.config.chain_keys):
             chain = chains[key]
             rec = _chain_bptt(
@@ -406,17 +412,26 @@ class RNNLM:
         return {name: grads[name] for name in self.params}, records
 
     def _output_grads(
-        self, chains: dict[str, _Chain], e: np.ndarray, grads: dict[str, np.ndarray]
+        self,
+        chains: dict[str, _Chain],
+        e: np.ndarray,
+        grads: dict[str, np.ndarray],
+        rows: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
-        """∇V = Σ_t e_t s_t^T (and V', c); returns ∂E/∂s_t = V^T e_t for the top chains."""
+        """∇V = Σ_t e_t s_t^T (and V', c); returns ∂E/∂s_t = V^T e_t for the top chains (0 at
+        a position outside `rows`, where nothing is scored)."""
         top = str(self.config.num_layers)
         tops = [top, top + "'"] if self.config.bidirectional else [top]
         dS = {}
         for key in tops:
             name = "V'" if is_backward(key) else "V"
             s = chains[key].s  # (T, B, H)
-            grads[name] = e.T @ s.reshape(-1, s.shape[2])  # (N, H)
-            dS[key] = (e @ self.params[name]).reshape(s.shape)  # (T, B, H) V^T (o_t - y_t)
+            grads[name] = e.T @ _rows_of(s, rows)  # (N, H)
+            d_s = e @ self.params[name]  # (R, H) V^T (o_t - y_t)
+            if rows is not None:
+                d_s, scored = np.zeros((s.shape[0] * s.shape[1], s.shape[2]), s.dtype), d_s
+                d_s[rows] = scored  # (T*B, H)
+            dS[key] = d_s.reshape(s.shape)  # (T, B, H)
         if self.config.bias:
             with blas_threads(1):
                 grads["c"] = np.ones(e.shape[0], dtype=e.dtype) @ e  # (N,) Σ_t e_t as one gemv
@@ -657,6 +672,23 @@ def _scatter_columns(delta: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
     starts = np.flatnonzero(np.diff(sorted_ids, prepend=-1))  # first position of each word
     out[:, sorted_ids[starts]] = np.add.reduceat(delta[order], starts, axis=0).T  # (H, words)
     return out
+
+
+def _scored_rows(y: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """The flat positions (t*B + b) with a scored target and those targets; None for the rows
+    when every position is scored. y (T, B) -> rows (R,) or None, targets (R,)."""
+    flat = y.reshape(-1)  # (T*B,)
+    scored = flat != IGNORE_INDEX  # (T*B,)
+    if scored.all():
+        return None, flat
+    rows = np.flatnonzero(scored)  # (R,)
+    return rows, flat[rows]
+
+
+def _rows_of(s: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    """States (T, B, H) as (T*B, H), or only the flat positions `rows`: (R, H)."""
+    flat = s.reshape(-1, s.shape[2])  # (T*B, H)
+    return flat if rows is None else flat[rows]
 
 
 def _softmax_rows(logits: np.ndarray) -> np.ndarray:
