@@ -18,8 +18,9 @@ from app.models import LM
 from app.protocol import Progress, TrainDone, TrainState
 from app.sessions import ProtocolError, Session, encode, error_body
 from rnn_core import RNNLM
+from rnn_core.fit import Recipe, bucket_for, training_pairs
 from rnn_core.optim import make_optimizer
-from rnn_core.text import Vocab, blank_pair, detect_language, tokenize, training_pair_ids
+from rnn_core.text import Vocab, detect_language, tokenize
 from rnn_core.train import Trainer, evaluate
 
 if TYPE_CHECKING:
@@ -146,11 +147,8 @@ def resume_on_reconnect(session: Session) -> None:
 
 
 def _pairs(lm: LM, sentences: list[list[str]], seed: int) -> list:
-    """Training pairs: the tutorial's next-word pairs, or one blank per sentence (bidirectional)."""
-    if not lm.model.config.bidirectional:
-        return [training_pair_ids(s, lm.vocab) for s in sentences]
-    rng = np.random.default_rng(seed)
-    return [blank_pair(s, int(rng.integers(len(s))), lm.vocab) for s in sentences]
+    """Training pairs exactly as `make models` draws them (rnn_core.fit.training_pairs)."""
+    return training_pairs(lm.model, lm.vocab, sentences, Recipe.blanks_per_sentence, seed)
 
 
 def _corpus_model(state: SessionState, corpus: UserCorpus, max_vocab: int) -> LM:
@@ -276,6 +274,7 @@ def _new_run(
         hyper.clip,
         hyper.truncate,
         seed=lm.model.config.seed,
+        bucket=bucket_for(lm.model),
     )
     ngrams = service.ngrams(state, lm)
     max_seconds = min(msg.max_seconds or s.train_max_seconds, s.train_max_seconds)

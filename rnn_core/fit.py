@@ -4,15 +4,15 @@ No file I/O here (that is cli.py's and make_models.py's job): sentences come in 
 
 - A unidirectional model learns the tutorial's pairs (s w1 … wT → w1 … wT e) with rnn_core.Trainer.
 - A bidirectional model learns to fill a blank (text.blank_pair: only the blank is scored). Its
-  batches hold sentences of one length only, because right-padding would feed the backward chain
-  padding before the sentence's last word, which never happens when it reads one sentence.
+  batches hold sentences of one length only (Trainer's bucket="exact"), because right-padding
+  would feed the backward chain padding before the sentence's last word, which never happens when
+  it reads one sentence; a unidirectional model's batches are of nearly one length ("sorted").
 - The n-gram baselines (2-gram and 3-gram Kneser-Ney) are fitted on the same training sentences
   and vocabulary, so their perplexities sit beside the RNN's.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -20,9 +20,9 @@ import numpy as np
 
 from .blas import blas_threads
 from .generate import next_word_distribution
-from .model import RNNLM, is_finite
+from .model import RNNLM
 from .ngram import NGramLM
-from .optim import Optimizer, clip_grad_norm, make_optimizer
+from .optim import Optimizer, make_optimizer
 from .text import BLANK, BLANK_ID, BOS, PAD_ID, Vocab, blank_pair, training_pair_ids
 from .train import Pair, Trainer, evaluate
 
@@ -47,6 +47,8 @@ class Recipe:
     seed: int = 0
     dtype: str = "float32"
     blanks_per_sentence: int = 4  # bidirectional only: blanked positions drawn per sentence
+    word_dropout: float = 0.0  # share of input words read as <unk> while training
+    lr_final: float = 1.0  # the learning rate falls linearly to lr × lr_final by the last step
 
     def to_dict(self) -> dict:
         """JSON-ready, for a model file's extra."""
@@ -114,91 +116,59 @@ def fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None =
 def _fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None) -> Fitted:
     model = new_model(recipe, len(vocab))
     optimizer = make_optimizer(recipe.optimizer, lr=recipe.lr)
-    if recipe.bidirectional:
-        rng = np.random.default_rng(recipe.seed)
-        pairs = blank_training_pairs(train, vocab, recipe.blanks_per_sentence, rng)
-        steps = _fit_equal_lengths(model, optimizer, pairs, recipe, rng, on_step)
-        return Fitted(model, optimizer, None, steps)
     trainer = Trainer(
         model,
         optimizer,
-        lm_pairs(train, vocab),
+        training_pairs(model, vocab, train, recipe.blanks_per_sentence, recipe.seed),
         batch_size=recipe.batch_size,
         clip=recipe.clip,
         seed=recipe.seed,
         pad_id=PAD_ID,
+        word_dropout=recipe.word_dropout,
+        bucket=bucket_for(model),
     )
     total = recipe.epochs * trainer.batches_per_epoch
     for progress in trainer.run(epochs=recipe.epochs):
         if progress.nan_at is not None:
             raise FloatingPointError(f"training diverged at step {progress.nan_at}; lower --lr")
+        optimizer.lr = scheduled_lr(recipe, progress.step, total)
         if on_step is not None:
             on_step(progress.step, total, progress.loss)
     return Fitted(model, optimizer, trainer.state_dict(), trainer.step_count)
 
 
-def _length_batches(
-    pairs: list[Pair], batch_size: int, rng: np.random.Generator
-) -> list[list[int]]:
-    """Shuffled batches of pair indices, each batch holding pairs of a single length."""
-    by_length: dict[int, list[int]] = defaultdict(list)
-    for i in rng.permutation(len(pairs)).tolist():
-        by_length[len(pairs[i][0])].append(i)
-    batches = [
-        group[start : start + batch_size]
-        for _, group in sorted(by_length.items())
-        for start in range(0, len(group), batch_size)
-    ]
-    return [batches[i] for i in rng.permutation(len(batches)).tolist()]
+def training_pairs(
+    model: RNNLM, vocab: Vocab, sentences: Sentences, blanks_per_sentence: int, seed: int
+) -> list[Pair]:
+    """What a model of this kind learns from the sentences: the tutorial's next-word pairs, or
+    for a bidirectional model blank-filling pairs (blanks_per_sentence per sentence, drawn with
+    default_rng(seed))."""
+    if not model.config.bidirectional:
+        return lm_pairs(sentences, vocab)
+    rng = np.random.default_rng(seed)
+    return blank_training_pairs(sentences, vocab, blanks_per_sentence, rng)
 
 
-def _stack(pairs: list[Pair], batch: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """The batch's equal-length pairs as inputs and targets, (B, T) each."""
-    inputs = np.stack([pairs[i][0] for i in batch])  # (B, T)
-    targets = np.stack([pairs[i][1] for i in batch])  # (B, T)
-    return inputs, targets
+def bucket_for(model: RNNLM) -> str:
+    """How a model's batches are grouped by length: one length per batch for a bidirectional
+    model (right-padding would feed its backward chain padding before the sentence's last
+    word), nearly one for a unidirectional one (its padding follows every real step)."""
+    return "exact" if model.config.bidirectional else "sorted"
 
 
-def _fit_equal_lengths(
-    model: RNNLM,
-    optimizer: Optimizer,
-    pairs: list[Pair],
-    recipe: Recipe,
-    rng: np.random.Generator,
-    on_step: OnStep | None,
-) -> int:
-    """Epochs of updates on equal-length batches (no padding); returns the number of updates."""
-    lengths = Counter(len(x) for x, _ in pairs)  # length -> pairs of that length
-    per_epoch = sum(-(-n // recipe.batch_size) for n in lengths.values())
-    total, step = recipe.epochs * per_epoch, 0
-    for _ in range(recipe.epochs):
-        for batch in _length_batches(pairs, recipe.batch_size, rng):
-            loss, grads = model.loss_and_grads(*_stack(pairs, batch))
-            step += 1
-            if not (np.isfinite(loss) and is_finite(grads)):
-                raise FloatingPointError(f"training diverged at step {step}; lower --lr")
-            if recipe.clip is not None:
-                clip_grad_norm(grads, recipe.clip)
-            optimizer.step(model.params, grads)
-            if on_step is not None:
-                on_step(step, total, float(loss))
-    return step
+def scheduled_lr(recipe: Recipe, step: int, total: int) -> float:
+    """The learning rate after `step` of `total` updates: linear from lr to lr × lr_final."""
+    return recipe.lr * (1 - (1 - recipe.lr_final) * min(step / max(total, 1), 1.0))
 
 
 def perplexity(model: RNNLM, vocab: Vocab, sentences: Sentences) -> float:
     """The model's perplexity: next-word for a unidirectional model, blank-filling (every word
     blanked once) for a bidirectional one."""
     if model.config.bidirectional:
-        return _equal_length_perplexity(model, every_blank_pair(sentences, vocab))
-    return evaluate(model, lm_pairs(sentences, vocab), pad_id=PAD_ID).perplexity
-
-
-def _equal_length_perplexity(model: RNNLM, pairs: list[Pair], batch_size: int = 256) -> float:
-    total, count = 0.0, 0
-    for batch in _length_batches(pairs, batch_size, np.random.default_rng(0)):
-        loss, n = model.loss(*_stack(pairs, batch))
-        total, count = total + loss * n, count + n
-    return float(np.exp(total / count))
+        pairs = every_blank_pair(sentences, vocab)
+    else:
+        pairs = lm_pairs(sentences, vocab)
+    return evaluate(model, pairs, batch_size=256, pad_id=PAD_ID).perplexity
 
 
 def ngram_models(vocab: Vocab, train: Sentences) -> dict[int, NGramLM]:

@@ -35,6 +35,7 @@ from .losses import IGNORE_INDEX
 PAD, UNK, BOS, EOS, BLANK = "<pad>", "<unk>", "<s>", "</s>", "<blank>"
 SPECIALS: tuple[str, ...] = (PAD, UNK, BOS, EOS, BLANK)
 PAD_ID, UNK_ID, BOS_ID, EOS_ID, BLANK_ID = range(len(SPECIALS))
+FIRST_WORD_ID = len(SPECIALS)  # ids from here on are real words
 UNSCORED = IGNORE_INDEX  # -100, a target that the loss skips
 
 Language = Literal["zh", "en"]

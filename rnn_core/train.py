@@ -1,11 +1,17 @@
-"""Batched training: padded, shuffled mini-batches, one Progress record per step.
+"""Batched training: shuffled mini-batches, one Progress record per step.
 
 A training pair is (inputs (T,), targets (T,)) token ids, e.g. text.training_pair_ids (next word)
 or text.blank_pair (only the blank scored). Pairs of different lengths are padded to the longest
-of their batch: inputs with pad_id, targets with -100. The padding is masked in the loss only:
-the states at padded steps are still computed (and a backward chain starts reading at the
-padding of a shorter sequence), so a batch of unequal lengths is not exactly the same as the
-sequences one by one for a bidirectional model.
+of their batch: inputs with pad_id, targets with -100. The padding is never scored and no softmax
+is computed there, but the states at padded steps are still computed, and a backward chain
+would start reading at the padding of a shorter sequence. So batches are bucketed by length:
+
+- bucket="sorted": each batch holds pairs of nearly the same length (a shuffled pool of
+  BUCKET_POOL batches sorted by length, cut into batches, the batches shuffled), so little is
+  padded; exact for a unidirectional model, whose padding comes after every real step.
+- bucket="exact": each batch holds pairs of one length only: no padding at all, so a
+  bidirectional model's batch is exactly its sequences one by one.
+- bucket=None: plain shuffled batches.
 
 Trainer.run() is a generator that yields after every update, so a caller can pause (stop
 calling next), resume, or stop (close it) between any two steps.
@@ -22,8 +28,40 @@ import numpy as np
 from .losses import IGNORE_INDEX
 from .model import RNNLM, is_finite
 from .optim import Optimizer, clip_grad_norm, norm
+from .text import FIRST_WORD_ID, UNK_ID
 
 Pair = tuple[np.ndarray, np.ndarray]
+BUCKETS = ("sorted", "exact")
+BUCKET_POOL = 50  # batches sorted by length together ("sorted" bucketing)
+
+
+def _eval_rng() -> np.random.Generator:
+    """The fixed generator evaluate() groups its batches with (the order does not change the
+    mean; a fixed one keeps the float sums the same on every run)."""
+    return np.random.default_rng(0)
+
+
+def bucketed_batches(
+    lengths: Sequence[int], batch_size: int, bucket: str | None, rng: np.random.Generator
+) -> list[list[int]]:
+    """One epoch of batches of pair indices, in the order they are trained (see the module
+    docstring); lengths (P,) of the pairs."""
+    order = rng.permutation(len(lengths)).tolist()
+    if bucket is None:
+        return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    if bucket == "exact":
+        by_length: dict[int, list[int]] = {}
+        for i in order:
+            by_length.setdefault(lengths[i], []).append(i)
+        groups = [by_length[n] for n in sorted(by_length)]
+    else:
+        pool = batch_size * BUCKET_POOL
+        groups = [
+            sorted(order[i : i + pool], key=lambda j: lengths[j])
+            for i in range(0, len(order), pool)
+        ]
+    batches = [g[i : i + batch_size] for g in groups for i in range(0, len(g), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches)).tolist()]
 
 
 @dataclass
@@ -86,13 +124,26 @@ def pad_batch(pairs: Sequence[Pair], pad_id: int) -> tuple[np.ndarray, np.ndarra
     return inputs, targets
 
 
+def drop_words(inputs: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """A copy of `inputs` with each real word (not a special token) read as <unk> with
+    probability `rate`: word dropout, so that the model leans on no single word and has learned
+    what <unk> means when a learner's sentence holds a word it never saw. Targets stay as they are.
+    """
+    if rate <= 0:
+        return inputs
+    words = inputs >= FIRST_WORD_ID  # (B, T)
+    return np.where(words & (rng.random(inputs.shape) < rate), UNK_ID, inputs)
+
+
 def evaluate(
     model: RNNLM, pairs: Sequence[Pair], batch_size: int = 64, pad_id: int = 0
 ) -> EvalResult:
-    """Perplexity of `model` on held-out pairs (no gradient)."""
+    """Perplexity of `model` on held-out pairs (no gradient), in batches of one length each:
+    no padding, so a bidirectional model reads every sequence exactly as alone."""
     total, tokens = 0.0, 0
-    for start in range(0, len(pairs), batch_size):
-        inputs, targets = pad_batch(pairs[start : start + batch_size], pad_id)
+    batches = bucketed_batches([len(x) for x, _ in pairs], batch_size, "exact", _eval_rng())
+    for batch in batches:
+        inputs, targets = pad_batch([pairs[i] for i in batch], pad_id)
         loss, n = model.loss(inputs, targets)
         total += loss * n
         tokens += n
@@ -104,9 +155,11 @@ def evaluate(
 class Trainer:
     """Shuffled mini-batch training of `model` on `pairs` with `optimizer`.
 
-    clip: max joint gradient norm (None = no clipping); truncate: BPTT steps (None = full).
-    Randomness (the shuffle) only through self.rng = np.random.default_rng(seed); its state is
-    part of state_dict() so a saved run resumes with the same batches.
+    clip: max joint gradient norm (None = no clipping); truncate: BPTT steps (None = full);
+    word_dropout: share of input words read as <unk> (drop_words); bucket: how batches are
+    grouped by length (BUCKETS, or None). Randomness (the shuffle, the dropped words) only
+    through self.rng = np.random.default_rng(seed); its state is part of state_dict() so a saved
+    run resumes with the same batches.
     """
 
     model: RNNLM
@@ -117,11 +170,14 @@ class Trainer:
     truncate: int | None = None
     seed: int = 0
     pad_id: int = 0
+    word_dropout: float = 0.0
+    bucket: str | None = None
     step_count: int = 0
     epoch: int = 0
     nan_at: int | None = None
     rng: np.random.Generator = field(init=False)
     _order: list[int] = field(init=False, default_factory=list)
+    _sizes: list[int] = field(init=False, default_factory=list)  # the batches left in _order
 
     def __post_init__(self) -> None:
         if not self.pairs:
@@ -130,12 +186,23 @@ class Trainer:
             raise ValueError("batch_size must be 1..4096")
         if self.clip is not None and not self.clip > 0:
             raise ValueError("clip must be None or a positive number")
+        if not 0 <= self.word_dropout < 1:
+            raise ValueError("word_dropout must be in [0, 1)")
+        if self.bucket is not None and self.bucket not in BUCKETS:
+            raise ValueError(f"bucket must be None or one of {', '.join(BUCKETS)}")
         self.rng = np.random.default_rng(self.seed)
+        self._lengths = [len(x) for x, _ in self.pairs]
 
     @property
     def batches_per_epoch(self) -> int:
-        """Updates in one pass over the pairs (the last batch may be short)."""
-        return -(-len(self.pairs) // self.batch_size)
+        """Updates in one pass over the pairs (a batch may be short: the last one, or with
+        exact bucketing the last of each length)."""
+        if self.bucket != "exact":
+            return -(-len(self.pairs) // self.batch_size)
+        counts: dict[int, int] = {}
+        for n in self._lengths:
+            counts[n] = counts.get(n, 0) + 1
+        return sum(-(-c // self.batch_size) for c in counts.values())
 
     def run(self, epochs: float | None = None, steps: int | None = None) -> Iterator[Progress]:
         """Yield a Progress after each update, until `steps` updates or `epochs` more epochs
@@ -156,6 +223,7 @@ class Trainer:
         batch = self._next_batch()
         epoch = self.epoch
         inputs, targets = pad_batch([self.pairs[i] for i in batch], self.pad_id)
+        inputs = drop_words(inputs, self.word_dropout, self.rng)
         loss, grads = self.model.loss_and_grads(inputs, targets, truncate=self.truncate)
         norms = {name: norm(g) for name, g in grads.items()}
         self.step_count += 1
@@ -187,8 +255,11 @@ class Trainer:
         if not self._order:
             if self.step_count > 0:
                 self.epoch += 1
-            self._order = self.rng.permutation(len(self.pairs)).tolist()
-        batch, self._order = self._order[: self.batch_size], self._order[self.batch_size :]
+            batches = bucketed_batches(self._lengths, self.batch_size, self.bucket, self.rng)
+            self._order = [i for b in batches for i in b]
+            self._sizes = [len(b) for b in batches]
+        size = self._sizes.pop(0) if self._sizes else self.batch_size
+        batch, self._order = self._order[:size], self._order[size:]
         return batch
 
     def state_dict(self) -> dict:
@@ -198,12 +269,15 @@ class Trainer:
             "epoch": self.epoch,
             "nan_at": self.nan_at,
             "order": self._order,
+            "sizes": self._sizes,
             "rng": json.loads(json.dumps(self.rng.bit_generator.state)),
             "batch_size": self.batch_size,
             "clip": self.clip,
             "truncate": self.truncate,
             "seed": self.seed,
             "pad_id": self.pad_id,
+            "word_dropout": self.word_dropout,
+            "bucket": self.bucket,
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -212,4 +286,5 @@ class Trainer:
         self.epoch = int(state["epoch"])
         self.nan_at = state["nan_at"]
         self._order = [int(i) for i in state["order"]]
+        self._sizes = [int(n) for n in state.get("sizes", [])]
         self.rng.bit_generator.state = state["rng"]

@@ -160,3 +160,24 @@ def test_a_training_step_too_large_for_memory_is_refused(world):
         assert huge["code"] == "limit" and huge["field"] == "batch_size"
         small = ws.ask({"type": "train", "action": "start", "batch_size": 1}, until="train_state")
         assert small["state"] == "running"
+
+
+def test_the_server_trains_a_blank_model_on_exact_batches_as_make_models_does(ws, client):
+    """Issue: the server used one blank per sentence and padded batches, which feed a backward
+    chain padding before the sentence's last word; make models used 4 blanks, one length per
+    batch."""
+    from rnn_core.fit import Recipe, training_pairs
+
+    ws.ask({"type": "configure", "hidden_size": 4, "bidirectional": True})
+    ws.ask({"id": "run", "type": "train", "action": "start", "epochs": 1}, until="train_state")
+    session = client.app.state.service.sessions.sessions[ws.token]
+    run = session.state.run
+    lm = session.state.lm
+    sentences = [t[:64] for t in client.app.state.service.models.corpus("en", "train")]
+    expected = training_pairs(lm.model, lm.vocab, sentences, Recipe.blanks_per_sentence, 0)
+    assert len(run.trainer.pairs) == len(expected)
+    for (x, y), (ex, ey) in zip(run.trainer.pairs, expected, strict=True):
+        np.testing.assert_array_equal(x, ex)
+        np.testing.assert_array_equal(y, ey)
+    assert run.trainer.bucket == "exact"
+    ws.ask({"id": "stop", "type": "train", "action": "stop"}, until="train_state")

@@ -470,3 +470,85 @@ def test_a_mis_shaped_or_non_numeric_optimizer_state_is_refused_at_load():
     np.savez(bad_hyper, **(arrays | {"optimizer": np.array('{"name": "adam", "lr": "fast"}')}))
     with pytest.raises(ModelFormatError, match="hyper-parameters must be numbers"):
         load(io.BytesIO(bad_hyper.getvalue()))
+
+
+# ---- batching by length, word dropout, the learning-rate schedule
+
+
+def _pairs_of_lengths(lengths):
+    return [(np.full(n, 5), np.full(n, 6)) for n in lengths]
+
+
+def test_exact_buckets_hold_one_length_and_cover_every_pair_once_per_epoch():
+    from rnn_core.train import bucketed_batches
+
+    lengths = [3, 5, 5, 3, 7, 5, 3, 3, 5, 7, 7, 2]
+    batches = bucketed_batches(lengths, 2, "exact", np.random.default_rng(0))
+    assert all(len({lengths[i] for i in b}) == 1 for b in batches)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    m = RNNLM(8, 3, bidirectional=True, seed=0)
+    trainer = Trainer(m, SGD(0.1), _pairs_of_lengths(lengths), batch_size=2, bucket="exact")
+    assert trainer.batches_per_epoch == len(batches) == 7  # per length: 1 + 2 + 2 + 2 batches
+    tokens = sorted(progress.tokens for progress in trainer.run(epochs=1))
+    assert tokens == [2, 6, 6, 7, 10, 10, 14]  # no padding: each batch is its pairs' own tokens
+
+
+def test_sorted_buckets_pad_far_less_than_plain_shuffling():
+    from rnn_core.train import bucketed_batches
+
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(3, 40, size=3200).tolist()
+
+    def padded(bucket):
+        batches = bucketed_batches(lengths, 32, bucket, np.random.default_rng(2))
+        return sum(
+            max(lengths[i] for i in b) * len(b) - sum(lengths[i] for i in b) for b in batches
+        )
+
+    assert padded("sorted") * 10 < padded(None)
+
+
+def test_a_bucketed_run_resumes_with_the_same_batches():
+    lengths = [3, 5, 5, 3, 7, 5, 3, 3, 5, 7, 7, 2, 4, 4, 6]
+    pairs = [(np.arange(n) % 6 + 2, (np.arange(n) + 1) % 6 + 2) for n in lengths]
+
+    def run(split_at=None):
+        m = RNNLM(8, 3, seed=0)
+        opt = Adam(0.01)
+        trainer = Trainer(m, opt, pairs, batch_size=4, seed=3, bucket="sorted")
+        losses = [p.loss for p in trainer.run(steps=split_at or 9)]
+        if split_at:
+            state, buffer = trainer.state_dict(), io.BytesIO()
+            save(buffer, m, optimizer=opt, trainer_state=state)
+            ck = load(io.BytesIO(buffer.getvalue()))
+            again = Trainer(ck.model, ck.optimizer, pairs, batch_size=4, seed=3, bucket="sorted")
+            again.load_state_dict(ck.trainer_state)
+            losses += [p.loss for p in again.run(steps=9 - split_at)]
+        return losses
+
+    assert run(split_at=5) == pytest.approx(run(), rel=1e-12)
+
+
+def test_word_dropout_reads_real_words_as_unk_and_leaves_special_tokens():
+    from rnn_core.text import BOS_ID, PAD_ID, UNK_ID
+    from rnn_core.train import drop_words
+
+    inputs = np.full((200, 50), 9)
+    inputs[:, 0], inputs[:, -5:] = BOS_ID, PAD_ID
+    dropped = drop_words(inputs, 0.1, np.random.default_rng(0))
+    words = inputs == 9
+    share = float((dropped[words] == UNK_ID).mean())
+    assert 0.08 < share < 0.12
+    assert (dropped[:, 0] == BOS_ID).all() and (dropped[:, -5:] == PAD_ID).all()
+    assert set(np.unique(dropped).tolist()) == {BOS_ID, PAD_ID, UNK_ID, 9}
+    assert drop_words(inputs, 0.0, np.random.default_rng(0)) is inputs
+
+
+def test_the_learning_rate_falls_linearly_to_its_final_share():
+    from rnn_core.fit import Recipe, scheduled_lr
+
+    recipe = Recipe(lr=0.002, lr_final=0.1)
+    assert scheduled_lr(recipe, 0, 100) == pytest.approx(0.002)
+    assert scheduled_lr(recipe, 50, 100) == pytest.approx(0.0011)
+    assert scheduled_lr(recipe, 100, 100) == pytest.approx(0.0002)
+    assert scheduled_lr(Recipe(lr=0.01), 70, 100) == pytest.approx(0.01)
