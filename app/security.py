@@ -20,6 +20,7 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 
+
 def origin_allowed(headers: Mapping[str, str], allowed: Sequence[str]) -> bool:
     """A request may act on sessions when it has no Origin (not a browser), comes from the
     page's own origin (Origin's host:port is the Host it was sent to) or from `allowed`.

@@ -43,7 +43,7 @@ from app.protocol import (
     Vanishing,
     VocabRequest,
 )
-from app.sessions import Pool, ProtocolError, Session, SessionRegistry, encode
+from app.sessions import Job, Pool, ProtocolError, Session, SessionRegistry, encode
 from app.settings import Settings, get_settings
 from rnn_core import RNNLM
 from rnn_core.optim import Optimizer, make_optimizer
@@ -224,9 +224,17 @@ class Service:
     # ------------------------------------------------------------ dispatch
 
     async def handle(self, session: Session, item: Any) -> None:
-        """Run one parsed message (or report its parse error); never raises."""
+        """Run one parsed message (or report its parse error, or run a Job); never raises."""
         if isinstance(item, ProtocolError):
             session.refuse(item, item.re)
+            return
+        if isinstance(item, Job):
+            try:
+                item.done.set_result(await item.work())
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                item.done.set_exception(exc)
             return
         re, message = item
         try:

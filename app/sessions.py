@@ -265,6 +265,15 @@ class Connection:
 
 
 @dataclass
+class Job:
+    """Work from outside the WebSocket (an HTTP upload), run in the session's own turn: after
+    the requests queued before it, before those after, never beside another of its jobs."""
+
+    work: Callable[[], Awaitable[Any]]
+    done: asyncio.Future
+
+
+@dataclass
 class Session:
     """Per-tab state. `state` holds the model and everything the handlers keep (app.service)."""
 
@@ -290,6 +299,15 @@ class Session:
     def refuse(self, exc: ProtocolError, re: Any) -> None:
         """Queue the error frame of a refused request."""
         self.error(re, exc.code, exc.message, exc.field)
+
+    async def in_turn(self, work: Callable[[], Awaitable[Any]], max_waiting: int) -> Any:
+        """Run `work` in the session's queue and return its result (or raise its error);
+        Busy when `max_waiting` items already wait."""
+        if self.inbox.qsize() >= max_waiting:
+            raise Busy(f"{max_waiting} requests are already waiting; try again in a moment")
+        done = asyncio.get_running_loop().create_future()
+        self.inbox.put_nowait(Job(work, done))
+        return await done
 
     def start_task(self, name: str, coro: Awaitable[None]) -> asyncio.Task:
         """Run a background coroutine (a stream or a training run) under a name."""

@@ -17,7 +17,7 @@ from app.models import LM, model_language
 from app.protocol import BuiltinModel, Configured, ModelInfo, Train
 from app.security import origin_allowed
 from app.service import Hyper, Service
-from app.sessions import ProtocolError, Session, gone_message
+from app.sessions import Busy, ProtocolError, Session, gone_message
 from app.training import UserCorpus, read_corpus
 from rnn_core.io import LoadLimits, ModelFormatError, ModelTooLarge, load, to_bytes
 from rnn_core.text import Vocab
@@ -168,18 +168,31 @@ async def upload_model(request: Request, token: str) -> ModelInfo:
     """Load a .npz model into the session (no pickle, size and shape limits)."""
     session = _session(request, token)
     service = _service(request)
-    state = session.state
-    if state.training_state != "idle":
-        raise _fail("training", "stop training before loading a model")
     data = await _body(request, service.settings.max_model_bytes)
-    lm, optimizer = await service.pool.run(_read_model, service, data)
-    state.lm, state.held = lm, None
-    if optimizer is not None:
-        state.optimizer = optimizer
-        state.hyper = Hyper(optimizer.name, optimizer.lr, state.hyper.clip, state.hyper.truncate)
-    info = service.model_info(state)
-    service.send(session, Configured(model=info), None)
-    return info
+
+    async def load_into_session() -> ModelInfo:  # in the session's turn: no run starts meanwhile
+        state = session.state
+        if state.training_state != "idle":
+            raise _fail("training", "stop training before loading a model")
+        lm, optimizer = await service.pool.run(_read_model, service, data)
+        state.lm, state.held = lm, None
+        if optimizer is not None:
+            state.optimizer = optimizer
+            hyper = state.hyper
+            state.hyper = Hyper(optimizer.name, optimizer.lr, hyper.clip, hyper.truncate)
+        info = service.model_info(state)
+        service.send(session, Configured(model=info), None)
+        return info
+
+    return await _in_turn(service, session, load_into_session)
+
+
+async def _in_turn(service: Service, session: Session, work) -> object:
+    """Run an upload's work in the session's queue (one engine job at a time per session)."""
+    try:
+        return await session.in_turn(work, service.settings.max_inbox)
+    except Busy as exc:
+        raise _fail("busy", exc.message, 503) from None
 
 
 def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
@@ -226,23 +239,29 @@ async def upload_corpus(
     session = _session(request, token)
     service = _service(request)
     s = service.settings
-    state = session.state
-    if start and state.training_state != "idle":
-        raise _fail("training", "training already runs: stop it first")
     data = await _body(request, s.max_corpus_bytes)
-    count = state.uploads + 1
-    key = f"upload:{session.token}:{count}"
-    try:
-        corpus = await service.pool.run(read_corpus, data, key, s.max_corpus_bytes, s.max_tokens)
-    except ProtocolError as exc:
-        raise _fail(exc.code, exc.message) from None
-    summary = await service.pool.run(_summary, corpus, s.max_vocab)
-    state.corpus = corpus
-    state.uploads = count
-    if start:
-        message = Train(type="train", id=UPLOAD_TRAIN_ID, action="start", corpus="uploaded")
-        session.inbox.put_nowait((UPLOAD_TRAIN_ID, message))
-    return CorpusSummary(**summary, training=start)
+
+    async def read_into_session() -> CorpusSummary:  # in the session's turn
+        state = session.state
+        if start and state.training_state != "idle":
+            raise _fail("training", "training already runs: stop it first")
+        count = state.uploads + 1
+        key = f"upload:{session.token}:{count}"
+        try:
+            corpus = await service.pool.run(
+                read_corpus, data, key, s.max_corpus_bytes, s.max_tokens
+            )
+        except ProtocolError as exc:
+            raise _fail(exc.code, exc.message) from None
+        summary = await service.pool.run(_summary, corpus, s.max_vocab)
+        state.corpus = corpus
+        state.uploads = count
+        if start:
+            message = Train(type="train", id=UPLOAD_TRAIN_ID, action="start", corpus="uploaded")
+            session.inbox.put_nowait((UPLOAD_TRAIN_ID, message))
+        return CorpusSummary(**summary, training=start)
+
+    return await _in_turn(service, session, read_into_session)
 
 
 def _summary(corpus: UserCorpus, max_vocab: int) -> dict:

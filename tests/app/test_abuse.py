@@ -165,3 +165,20 @@ def test_an_unknown_token_says_whether_the_server_restarted(client, token, says)
         assert says in frames.recv()["message"]
     answer = client.get(f"/api/sessions/{token}/model")
     assert answer.status_code == 404 and says in answer.json()["detail"]["message"]
+
+
+def test_a_model_upload_waits_its_turn_and_cannot_swap_the_model_of_a_run(client, ws, world):
+    """Issue: an upload in flight when training started swapped the model mid-run; the run ended
+    `internal` and the trained weights were lost."""
+    model_file = (world.models_dir / "en-deep.npz").read_bytes()
+    ws.send({"id": "run", "type": "train", "action": "start", "epochs": 1000})
+    answer = client.post(f"/api/sessions/{ws.token}/model", files={"file": ("m.npz", model_file)})
+    assert answer.status_code == 409 and answer.json()["detail"]["code"] == "training"
+    ws.send({"id": "stop", "type": "train", "action": "stop"})
+    frames = []
+    while not frames or frames[-1]["re"] != "stop":
+        frames.append(ws.recv())
+    done = [f for f in frames if f["type"] in ("train_done", "error")]
+    assert [f["type"] for f in done] == ["train_done"] and done[0]["reason"] == "stopped"
+    assert done[0]["model"]["num_layers"] == 1  # still the run's own model
+    assert frames[-1] == {**frames[-1], "type": "train_state", "state": "idle"}
