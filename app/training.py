@@ -18,9 +18,10 @@ from app.models import LM
 from app.protocol import Progress, TrainDone, TrainState
 from app.sessions import ProtocolError, Session, encode, error_body
 from rnn_core import RNNLM
+from rnn_core import corpus as rnn_corpus
 from rnn_core.fit import Recipe, bucket_for, training_pairs
 from rnn_core.optim import make_optimizer
-from rnn_core.text import Vocab, detect_language, tokenize
+from rnn_core.text import Vocab
 from rnn_core.train import Trainer, evaluate
 
 if TYPE_CHECKING:
@@ -61,28 +62,14 @@ class UserCorpus:
 
 
 def read_corpus(raw: bytes, key: str, max_bytes: int, max_tokens: int) -> UserCorpus:
-    """Check and tokenize an uploaded corpus (one sentence per line, UTF-8).
-
-    Raises ProtocolError: too_large, not_text (binary or not UTF-8), empty.
-    """
-    if len(raw) > max_bytes:
-        raise ProtocolError("too_large", f"the corpus has {len(raw)} bytes; limit {max_bytes}")
-    if b"\x00" in raw:
-        raise ProtocolError("not_text", "this is a binary file, not UTF-8 text")
+    """Check and tokenize an uploaded corpus (rnn_core.corpus: the CLI's rule too), every
+    VALID_EVERY-th sentence held out. Raises ProtocolError: too_large, not_text, empty."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ProtocolError(
-            "not_text", f"the file is not UTF-8 text (byte {exc.start} cannot be decoded)"
-        ) from None
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise ProtocolError("empty", "the corpus is empty: write one sentence per line")
-    language = detect_language(text)
-    sentences = [tokenize(line, language)[:max_tokens] for line in lines]
-    valid = sentences[VALID_EVERY - 1 :: VALID_EVERY]
-    train = [s for i, s in enumerate(sentences) if i % VALID_EVERY != VALID_EVERY - 1]
-    return UserCorpus(key, language, train, valid, len(raw))
+        corpus = rnn_corpus.read_corpus(raw, max_tokens, max_bytes)
+    except rnn_corpus.CorpusError as exc:
+        raise ProtocolError(exc.code, exc.message) from None
+    train, valid = rnn_corpus.split_held_out(corpus.sentences, VALID_EVERY)
+    return UserCorpus(key, corpus.language, train, valid, len(raw))
 
 
 @dataclass

@@ -26,6 +26,7 @@ from typing import NoReturn
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusError, read_corpus, split_held_out
 from .fit import (
     Recipe,
     fill_blanks,
@@ -43,7 +44,6 @@ from .model import DTYPES, RNNLM
 from .optim import OPTIMIZERS
 from .text import BLANK, BOS_ID, EOS_ID, Language, Vocab, detect_language, tokenize
 
-MAX_CORPUS_BYTES = 5 * 1024 * 1024  # 5 MB: a user's corpus is checked before it is read
 EXIT_USAGE = 2
 _SPACE_BEFORE_MARK = re.compile(r" ([,.!?;:%)])")
 
@@ -62,53 +62,28 @@ class _Parser(argparse.ArgumentParser):
 # ---------------------------------------------------------------- reading the user's files
 
 
-def read_corpus(path: Path) -> list[str]:
-    """The non-empty lines of a UTF-8 text file of at most MAX_CORPUS_BYTES; CliError naming
-    the problem (missing, a folder, too large, binary, not UTF-8, empty) otherwise."""
+def read_corpus_file(path: Path, language: Language | None) -> Corpus:
+    """A corpus file read by rnn_core.corpus's rule (the server's too); CliError naming the
+    problem and the line (missing, a folder, too large, binary, not UTF-8, empty) otherwise."""
     if not path.exists():
         raise CliError(f"no such corpus file: {path}")
     if not path.is_file():
         raise CliError(f"{path} is not a file")
     size = path.stat().st_size
-    if size > MAX_CORPUS_BYTES:
+    if size > MAX_CORPUS_BYTES:  # before reading it
         raise CliError(
-            f"{path} is too large: {size / 2**20:.1f} MB (the limit is "
-            f"{MAX_CORPUS_BYTES / 2**20:.0f} MB)"
+            f"{path} is too large: {size:,} bytes (the limit is {MAX_CORPUS_BYTES:,} bytes, "
+            f"{MAX_CORPUS_BYTES / 1e6:g} MB)"
         )
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        raise CliError(f"{path} is a binary file (it holds NUL bytes), not UTF-8 text")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise CliError(
-            f"{path} is not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})"
-        ) from None
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise CliError(f"{path} is empty: write one sentence per line")
-    return lines
+        return read_corpus(path.read_bytes(), language=language)
+    except CorpusError as err:
+        raise CliError(f"{path}: {err.message}") from None
 
 
-def tokenize_lines(lines: Sequence[str], language: Language) -> list[list[str]]:
-    """Each line tokenized in the corpus's language; CliError for a line with a blank (a corpus
-    holds complete sentences: the blanks of a blank-filling model are made in training)."""
-    sentences = [tokenize(line, language) for line in lines]
-    for line, tokens in zip(lines, sentences, strict=True):
-        if BLANK in tokens:
-            shown = line if len(line) <= 40 else line[:40] + "…"
-            raise CliError(f"the corpus holds a blank (____ or <blank>) in {shown!r}")
-    return sentences
-
-
-def split_lines(lines: list[str], valid_fraction: float) -> tuple[list[str], list[str]]:
-    """Every k-th line (k = round(1 / valid_fraction)) held out; all lines train if 0."""
-    if valid_fraction == 0 or len(lines) < 2:
-        return lines, []
-    k = max(2, round(1 / valid_fraction))
-    train = [line for i, line in enumerate(lines) if i % k != k - 1]
-    valid = [line for i, line in enumerate(lines) if i % k == k - 1]
-    return train, valid
+def held_out_every(valid_fraction: float) -> int:
+    """Every how many sentences one is held out for a valid_fraction (0: none)."""
+    return max(2, round(1 / valid_fraction)) if valid_fraction else 0
 
 
 def read_model(path: Path) -> tuple[Checkpoint, Vocab]:
@@ -223,11 +198,9 @@ def perplexity_rows(
 def cmd_train(args: argparse.Namespace) -> None:
     """Train a model on a corpus, save it, report its perplexity beside the n-grams'."""
     check_out_path(args.out, args.force)
-    lines = read_corpus(args.corpus)
-    language = args.language or detect_language("".join(lines))
-    train_lines, valid_lines = split_lines(lines, args.valid_fraction)
-    train = tokenize_lines(train_lines, language)
-    valid = tokenize_lines(valid_lines, language)
+    corpus = read_corpus_file(args.corpus, args.language)
+    language = corpus.language
+    train, valid = split_held_out(corpus.sentences, held_out_every(args.valid_fraction))
     vocab = Vocab.build(train, max_size=args.max_vocab)
     recipe = recipe_from(args)
     with progress_bar("training") as on_step:
@@ -273,9 +246,9 @@ def cmd_train(args: argparse.Namespace) -> None:
 def cmd_eval(args: argparse.Namespace) -> None:
     """The model's perplexity on a corpus beside the 2-gram's and 3-gram's."""
     checkpoint, vocab = read_model(args.model)
-    lines = read_corpus(args.corpus)
-    language = model_language(checkpoint, "".join(lines))
-    sentences = tokenize_lines(lines, language)
+    language = checkpoint.extra.get("language")
+    corpus = read_corpus_file(args.corpus, language if language in ("en", "zh") else None)
+    language, sentences = corpus.language, corpus.sentences
     model = checkpoint.model
     rnn = perplexity(model, vocab, sentences)
     rows: dict[str, dict[str, float | None]] = {"RNN": {"perplexity": rnn}}
@@ -316,8 +289,8 @@ def _baseline_sentences(
         if train_path is None or not train_path.is_file():
             return None
         valid_fraction = float(checkpoint.extra.get("valid_fraction", 0.0))
-    lines, _ = split_lines(read_corpus(train_path), valid_fraction)
-    return tokenize_lines(lines, language)
+    corpus = read_corpus_file(train_path, language)
+    return split_held_out(corpus.sentences, held_out_every(valid_fraction))[0]
 
 
 def cmd_predict(args: argparse.Namespace) -> None:

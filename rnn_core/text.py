@@ -43,10 +43,12 @@ Language = Literal["zh", "en"]
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 # A blank marker, or a run of Chinese characters for jieba; everything between is "other" text.
-_SEGMENT = re.compile(f"(?P<blank>_{{4,}}|<blank>)|(?P<han>[{_HAN}]+)", re.IGNORECASE)
-# Other text: a decimal number, a word (letters/digits, apostrophes inside kept: "don't"),
-# or any other single visible character (punctuation, Chinese punctuation, a lone "_").
-_OTHER_TOKEN = re.compile(r"\d+(?:[.,:]\d+)+|[^\W_]+(?:'[^\W_]+)*|\S")
+_SEGMENT = re.compile(f"(?P<blank>_{{3,}}|<blank>)|(?P<han>[{_HAN}]+)", re.IGNORECASE)
+_HAN_RUN = re.compile(f"[{_HAN}]+")
+# Other text: a run of underscores (a blank's marker read as a word, in a corpus), a decimal
+# number, a word (letters/digits, apostrophes inside kept: "don't"), or any other single
+# visible character (punctuation, Chinese punctuation).
+_OTHER_TOKEN = re.compile(r"_{3,}|\d+(?:[.,:]\d+)+|[^\W_]+(?:'[^\W_]+)*|\S")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 # The project's corrections to jieba's dictionary, applied to its own jieba.Tokenizer only.
@@ -105,15 +107,16 @@ def _other_tokens(text: str) -> list[str]:
     return _OTHER_TOKEN.findall(text.translate(_APOSTROPHES).lower())
 
 
-def tokenize(text: str, lang: Language | None = None) -> list[str]:
+def tokenize(text: str, lang: Language | None = None, blanks: bool = True) -> list[str]:
     """Split text into word tokens.
 
     English (and any Latin text inside Chinese) is lower-cased; a word keeps its inner
     apostrophes ("don't", "teacher's" are one token); decimal numbers stay whole ("3.14");
     every punctuation mark, Chinese ones included, is its own token; whitespace is dropped.
     Chinese characters are segmented with jieba when lang is "zh" (detected when None), and
-    one character per token when lang is "en". Four or more underscores, or the literal
-    ``<blank>``, become the ``<blank>`` token. Raises ValueError when nothing is left.
+    one character per token when lang is "en". Three or more underscores, or the literal
+    ``<blank>``, become the ``<blank>`` token; with blanks=False (a corpus of whole sentences)
+    underscores are an ordinary word. Raises ValueError when nothing is left.
     """
     if lang is None:
         lang = detect_language(text)
@@ -121,14 +124,15 @@ def tokenize(text: str, lang: Language | None = None) -> list[str]:
         raise ValueError(f"lang must be 'zh', 'en' or None, not {lang!r}")
     tokens: list[str] = []
     start = 0
-    for match in _SEGMENT.finditer(text):
+    segments = _SEGMENT if blanks else _HAN_RUN
+    for match in segments.finditer(text):
         tokens += _other_tokens(text[start : match.start()])
-        if match["blank"]:
+        if blanks and match["blank"]:
             tokens.append(BLANK)
         elif lang == "zh":
-            tokens += _SEGMENTER.cut(match["han"])
+            tokens += _SEGMENTER.cut(match.group("han") if blanks else match.group())
         else:
-            tokens += list(match["han"])
+            tokens += list(match.group("han") if blanks else match.group())
         start = match.end()
     tokens += _other_tokens(text[start:])
     if not tokens:

@@ -55,12 +55,16 @@ def test_every_server_example_has_exactly_its_frames_keys(example):
 
 
 APP = Path(__file__).resolve().parents[2] / "app"
-RAISED = re.compile(r"(?:ProtocolError|_fail|error_body|error)\(\s*(?:[\w.]+,\s*)?\"([a-z_]+)\"")
+CORPUS = Path(__file__).resolve().parents[2] / "rnn_core" / "corpus.py"  # its codes reach the wire
+RAISED = re.compile(
+    r"(?:ProtocolError|CorpusError|_fail|error_body|error)\(\s*(?:[\w.]+,\s*)?\"([a-z_]+)\""
+)
 
 
 def test_the_doc_and_error_codes_list_exactly_the_codes_the_server_sends():
     table = re.search(r"\| code \| meaning \|\n\|---\|---\|\n((?:\|.*\n)+)", DOC.read_text("utf-8"))
     documented = set(re.findall(r"^\| ([a-z_]+) \|", table.group(1), re.M))
-    sent = {code for path in APP.rglob("*.py") for code in RAISED.findall(path.read_text("utf-8"))}
+    sources = [*APP.rglob("*.py"), CORPUS]
+    sent = {code for path in sources for code in RAISED.findall(path.read_text("utf-8"))}
     assert documented == set(ERROR_CODES)
     assert sent == set(ERROR_CODES)

@@ -204,8 +204,6 @@ def _bad_inputs(tmp_path: Path, corpus: Path) -> dict[str, tuple[list, str]]:
     text_model.write_text("hello", encoding="utf-8")
     no_vocab = tmp_path / "novocab.npz"
     rnn_core.save(no_vocab, rnn_core.RNNLM(8, 4))
-    with_blank = tmp_path / "blank.txt"
-    with_blank.write_text("I plan to ____ a new phone.\n", encoding="utf-8")
     out = ["--out", tmp_path / "out.npz"]
     return {
         "binary": (["train", binary, *out], "binary"),
@@ -214,7 +212,6 @@ def _bad_inputs(tmp_path: Path, corpus: Path) -> dict[str, tuple[list, str]]:
         "too large": (["train", large, *out], "too large"),
         "missing corpus": (["train", tmp_path / "none.txt", *out], "no such corpus file"),
         "folder as corpus": (["train", tmp_path, *out], "not a file"),
-        "corpus with a blank": (["train", with_blank, *out], "holds a blank"),
         "unknown flag": (["train", corpus, *out, "--wings", "2"], "unrecognized arguments"),
         "unknown command": (["fly"], "invalid choice"),
         "no command": ([], "required"),
@@ -229,6 +226,15 @@ def _bad_inputs(tmp_path: Path, corpus: Path) -> dict[str, tuple[list, str]]:
         "no blank for a blank model": (["predict", "BLANK", "a new bike ."], "no blank"),
         "generate with a blank model": (["generate", "BLANK"], "unidirectional"),
     }
+
+
+def test_a_corpus_line_with_underscores_trains_with_them_as_a_word(tmp_path, corpus, capsys):
+    """Issue: one line with ____ made the CLI refuse the whole corpus."""
+    with_blank = tmp_path / "blank.txt"
+    with_blank.write_text(corpus.read_text(encoding="utf-8") + "I plan to ____ a new phone.\n")
+    out = tmp_path / "blank-word.npz"
+    assert run(capsys, "train", with_blank, "--out", out, *FAST)[0] == 0
+    assert "____" in rnn_core.load(out).vocab
 
 
 def test_every_bad_input_is_one_line_and_exit_code_2(tmp_path, corpus, trained, capsys):
