@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint format bench models browser clean
+.PHONY: run run-cluster test test-fast lint format bench models browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ $(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	@echo "Unrolled is starting: open http://$(HOST):$(PORT)/ in your browser (Ctrl+C stops it)."
 	$(BIN)/python -m uvicorn app.main:app --host $(HOST) --port $(PORT) --log-level warning
+
+# N app processes behind nginx (sessions routed by their token; docs/deploy.md).
+NODES ?= 2
+run-cluster: $(VENV)/.installed-run browser
+	$(BIN)/python scripts/run_cluster.py --nodes $(NODES) --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest

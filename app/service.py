@@ -174,6 +174,7 @@ class Service:
             self.close_state,
             settings.max_sessions_per_client,
             settings.max_outbox_bytes,
+            settings.node,
         )
 
     # ------------------------------------------------------------ session life

@@ -30,8 +30,9 @@ from rnn_core.blas import blas_threads
 
 log = logging.getLogger("unrolled.sessions")
 
-# Every token starts with this process's boot id, so a token of an earlier run of the server can
-# be told from an expired one: "the server restarted" rather than "your session expired".
+# Every token holds this process's boot id, so a token of an earlier run of the server can be
+# told from an expired one: "the server restarted" rather than "your session expired". In a
+# cluster a token starts with its process's node name, which the proxy routes by (docs/deploy.md).
 BOOT_ID = secrets.token_urlsafe(6)
 
 
@@ -341,8 +342,10 @@ class SessionRegistry:
         close_state: Callable[[Session], Awaitable[None]],
         max_per_client: int | None = None,
         max_outbox_bytes: int = 1 << 62,
+        node: str = "",
     ) -> None:
         self.max_outbox_bytes = max_outbox_bytes
+        self.prefix = f"{node}." if node else ""
         self.max_sessions = max_sessions
         self.max_per_client = max_per_client or max_sessions
         self.idle_timeout_s = idle_timeout_s
@@ -374,7 +377,7 @@ class SessionRegistry:
                 "a tab or wait a minute"
             )
         state = await self._new_state()
-        token = f"{BOOT_ID}.{secrets.token_urlsafe(24)}"
+        token = f"{self.prefix}{BOOT_ID}.{secrets.token_urlsafe(24)}"
         session = Session(token=token, state=state, client=client)
         session.outbox.max_bytes = self.max_outbox_bytes
         session.processor = asyncio.ensure_future(self._process(session))
@@ -445,6 +448,6 @@ class SessionRegistry:
 
 def gone_message(token: str) -> str:
     """Why a token reaches no session: the server restarted since, or the session expired."""
-    if not token.startswith(f"{BOOT_ID}."):
+    if BOOT_ID not in token.split(".")[:-1]:
         return "the server restarted since that session was opened; its model was not kept"
     return "that session has expired (closed for longer than the reconnect grace)"

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     models_dir: Path = ROOT / "models"
     data_dir: Path = ROOT / "data"
     default_language: str = "en"
+    node: str = ""  # this process's name in a cluster: its session tokens start with "node."
 
     # limits (docs/protocol.md lists them; hello.limits sends them to the page)
     max_message_bytes: int = 65536
