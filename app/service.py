@@ -46,8 +46,9 @@ from app.protocol import (
 from app.sessions import Job, Pool, ProtocolError, Session, SessionRegistry, encode
 from app.settings import Settings, get_settings
 from rnn_core import RNNLM
+from rnn_core.model import RNNConfig, weight_bytes
 from rnn_core.optim import Optimizer, make_optimizer
-from rnn_core.text import detect_language
+from rnn_core.text import Vocab, detect_language
 
 log = logging.getLogger("unrolled.service")
 
@@ -417,6 +418,8 @@ class Service:
             raise ProtocolError("training", "stop training before changing the model")
         _at_most("hidden_size", msg.hidden_size, s.max_hidden)
         _at_most("num_layers", msg.num_layers, s.max_layers)
+        if msg.model is None:
+            self.check_memory(session, self._configured_config(state, msg))
         if msg.model is not None:
             lm = self.models.get(msg.model)
             if lm is None:
@@ -429,14 +432,41 @@ class Service:
         state.hyper = Hyper(msg.optimizer, lr, msg.clip, msg.truncate)
         self.send(session, Configured(model=self.model_info(state)), msg.id)
 
-    def _configured_lm(self, state: SessionState, msg: Configure) -> LM:
-        """A fresh model with the message's settings on the current or a language's vocabulary."""
+    def check_memory(self, session: Session, config: RNNConfig) -> None:
+        """Refuse a model whose weights are above max_model_bytes, or would take the weights of
+        all sessions' own models above max_total_model_bytes (built-in weights are shared)."""
+        s, needed = self.settings, weight_bytes(config)
+        if needed > s.max_model_bytes:
+            raise ProtocolError(
+                "limit",
+                f"this model's weights would take {needed:,} bytes; the limit is "
+                f"{s.max_model_bytes:,} (a smaller vocabulary, hidden size or fewer layers)",
+            )
+        held = sum(
+            weight_bytes(other.state.lm.model.config)
+            for other in list(self.sessions.sessions.values())
+            if other is not session and not other.state.lm.shared
+        )
+        if held + needed > s.max_total_model_bytes:
+            raise ProtocolError(
+                "busy",
+                f"the server holds {held:,} bytes of session models and this one needs "
+                f"{needed:,} more, above its budget of {s.max_total_model_bytes:,}; try a "
+                "smaller model or later",
+            )
+
+    def _vocab_for(self, state: SessionState, msg: Configure) -> tuple[str, Vocab, str | None]:
+        """Language, vocabulary and corpus of a configured model: the current one's, or the
+        built-in vocabulary of another language."""
         current = state.lm
         if msg.language is None or msg.language == current.language:
-            language, vocab, corpus_key = current.language, current.vocab, current.corpus_key
-        else:
-            language, vocab, corpus_key = msg.language, self.models.vocab(msg.language), None
-        model = RNNLM(
+            return current.language, current.vocab, current.corpus_key
+        return msg.language, self.models.vocab(msg.language), None
+
+    def _configured_config(self, state: SessionState, msg: Configure) -> RNNConfig:
+        """The RNNConfig a configure message asks for (validated by RNNConfig itself)."""
+        _, vocab, _ = self._vocab_for(state, msg)
+        return RNNConfig(
             len(vocab),
             msg.hidden_size,
             msg.num_layers,
@@ -448,6 +478,11 @@ class Service:
             msg.init,
             msg.radius,
         )
+
+    def _configured_lm(self, state: SessionState, msg: Configure) -> LM:
+        """A fresh model with the message's settings on the current or a language's vocabulary."""
+        language, vocab, corpus_key = self._vocab_for(state, msg)
+        model = RNNLM(**self._configured_config(state, msg).to_dict())
         return LM("custom", "configured", language, model, vocab, corpus_key=corpus_key)
 
     async def on_gradcheck(self, session: Session, msg: Gradcheck) -> None:

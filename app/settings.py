@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     max_layers: int = 4
     max_vocab: int = 20000
     max_corpus_bytes: int = 5_000_000
-    max_model_bytes: int = 64_000_000
+    max_model_bytes: int = 64_000_000  # one model's weights (so its download uploads back)
+    max_total_model_bytes: int = 2_000_000_000  # the weights every session holds of its own
     max_outbox_bytes: int = 32_000_000  # frames waiting for a client that does not read
     max_inbox: int = 64  # messages waiting for their turn in one session
     max_sessions: int = 100

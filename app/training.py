@@ -138,10 +138,12 @@ def _pairs(lm: LM, sentences: list[list[str]], seed: int) -> list:
     return training_pairs(lm.model, lm.vocab, sentences, Recipe.blanks_per_sentence, seed)
 
 
-def _corpus_model(state: SessionState, corpus: UserCorpus, max_vocab: int) -> LM:
-    """A fresh model with the session's settings on a vocabulary built from the corpus."""
-    vocab = Vocab.build(corpus.train, max_size=max_vocab)
-    config = replace(state.lm.model.config, vocab_size=len(vocab))
+def _corpus_model(service: Service, session: Session, corpus: UserCorpus) -> LM:
+    """A fresh model with the session's settings on a vocabulary built from the corpus (its
+    size checked against the memory budget before the weights exist)."""
+    vocab = Vocab.build(corpus.train, max_size=service.settings.max_vocab)
+    config = replace(session.state.lm.model.config, vocab_size=len(vocab))
+    service.check_memory(session, config)
     model = RNNLM(**config.to_dict())
     return LM("uploaded", "trained", corpus.language, model, vocab, corpus_key=corpus.key)
 
@@ -206,7 +208,7 @@ async def _start(service: Service, session: Session, msg: Train) -> None:
         if state.corpus is None:
             raise ProtocolError("no_corpus", "upload a corpus first (POST .../corpus)")
         corpus = state.corpus
-        lm = await service.pool.train(_corpus_model, state, corpus, s.max_vocab)
+        lm = await service.pool.train(_corpus_model, service, session, corpus)
         train, valid = corpus.train, corpus.valid
     else:
         lm = await service.pool.run(_trained, state.lm)

@@ -513,6 +513,12 @@ def param_shapes(config: RNNConfig) -> dict[str, tuple[int, ...]]:
     return shapes
 
 
+def weight_bytes(config: RNNConfig) -> int:
+    """Bytes the weights of `config` hold (known before any of them is allocated)."""
+    count = sum(int(np.prod(shape)) for shape in param_shapes(config).values())
+    return count * np.dtype(config.dtype).itemsize
+
+
 def init_params(config: RNNConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Fresh weights for `config` in the canonical order U1 W1 b1 U1' ... V V' c."""
     H, N = config.hidden_size, config.vocab_size

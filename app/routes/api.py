@@ -175,6 +175,10 @@ async def upload_model(request: Request, token: str) -> ModelInfo:
         if state.training_state != "idle":
             raise _fail("training", "stop training before loading a model")
         lm, optimizer = await service.pool.run(_read_model, service, data)
+        try:
+            service.check_memory(session, lm.model.config)
+        except ProtocolError as exc:
+            raise _fail("too_large", exc.message) from None
         state.lm, state.held = lm, None
         if optimizer is not None:
             state.optimizer = optimizer

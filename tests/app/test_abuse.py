@@ -182,3 +182,31 @@ def test_a_model_upload_waits_its_turn_and_cannot_swap_the_model_of_a_run(client
     assert [f["type"] for f in done] == ["train_done"] and done[0]["reason"] == "stopped"
     assert done[0]["model"]["num_layers"] == 1  # still the run's own model
     assert frames[-1] == {**frames[-1], "type": "train_state", "state": "idle"}
+
+
+def test_a_model_too_big_to_come_back_from_its_download_is_refused(tmp_path):
+    """Issue: a legal maximal model (20,000 × 512 × 4 layers, bidirectional) was 358 MB, and its
+    own download could not be uploaded back (64 MB)."""
+    world = tiny_world(tmp_path)
+    app = make_app(world.model_copy(update={"max_model_bytes": 100_000}))
+    with TestClient(app) as client, client.websocket_connect("/ws") as raw:
+        frames = Frames(raw)
+        frames.recv()
+        big = frames.ask({"type": "configure", "hidden_size": 200, "num_layers": 2})
+        assert big["code"] == "limit" and "the limit is 100,000" in big["message"]
+        small = frames.ask({"type": "configure", "hidden_size": 20})
+        assert small["type"] == "configured"
+
+
+def test_the_weights_of_all_sessions_stay_within_the_servers_budget(tmp_path):
+    world = tiny_world(tmp_path)
+    app = make_app(world.model_copy(update={"max_total_model_bytes": 250_000}))
+    with TestClient(app) as client:
+        with client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
+            first, second = Frames(a), Frames(b)
+            first.recv(), second.recv()
+            answer = first.ask({"type": "configure", "hidden_size": 100})
+            assert answer["type"] == "configured", answer
+            refused = second.ask({"type": "configure", "hidden_size": 100})
+            assert refused["code"] == "busy" and "budget of 250,000" in refused["message"]
+            assert second.ask({"type": "configure", "hidden_size": 10})["type"] == "configured"
