@@ -251,14 +251,17 @@ class Service:
             log.exception("%s failed", message.type)
             session.error(re, "internal", f"the server failed on this {message.type}; see its log")
 
-    async def locked(self, session: Session, fn: Callable[..., Any], *args: Any) -> Any:
-        """fn(*args) in a worker thread, holding the session's model lock (as training does)."""
+    async def locked(
+        self, session: Session, fn: Callable[..., Any], *args: Any, heavy: bool = False
+    ) -> Any:
+        """fn(*args) in a worker thread (a heavy one if `heavy`), holding the session's model
+        lock (as training does)."""
 
         def work() -> Any:
             with session.lock:
                 return fn(*args)
 
-        return await self.pool.run(work)
+        return await (self.pool.run_heavy if heavy else self.pool.run)(work)
 
     def encoded(self, re: Any, build: Callable[..., Frame], *args: Any) -> bytes:
         """build(*args)'s frame answering `re`, encoded within max_frame_bytes."""
@@ -267,10 +270,15 @@ class Service:
         return encode(frame, self.settings.max_frame_bytes)
 
     async def compute(
-        self, session: Session, re: Any, build: Callable[..., Frame], *args: Any
+        self,
+        session: Session,
+        re: Any,
+        build: Callable[..., Frame],
+        *args: Any,
+        heavy: bool = False,
     ) -> bytes:
         """Build a frame in a worker thread (holding the session's model lock), encoded."""
-        return await self.locked(session, self.encoded, re, build, *args)
+        return await self.locked(session, self.encoded, re, build, *args, heavy=heavy)
 
     def send(self, session: Session, frame: Frame, re: Any) -> None:
         """Queue a small frame built on the event loop."""
@@ -341,6 +349,7 @@ class Service:
             msg.truncate,
             s.max_tokens,
             s.matrix_max_hidden,
+            heavy=True,
         )
         state.held, state.speed = held, msg.speed
         session.send(
@@ -491,14 +500,14 @@ class Service:
         _at_most("hidden", msg.hidden, s.gradcheck_max_hidden)
         _at_most("T", msg.T, s.gradcheck_max_T)
         _at_most("layers", msg.layers, s.max_layers)
-        session.send(await self.compute(session, msg.id, bridge.gradcheck_frame, msg))
+        session.send(await self.compute(session, msg.id, bridge.gradcheck_frame, msg, heavy=True))
 
     async def on_vanishing(self, session: Session, msg: Vanishing) -> None:
         """vanishing → ‖δ‖ carried back T steps through 式3."""
         s = self.settings
         _at_most("T", msg.T, s.vanishing_max_T)
         _at_most("hidden", msg.hidden, s.max_hidden)
-        session.send(await self.compute(session, msg.id, bridge.vanishing_frame, msg))
+        session.send(await self.compute(session, msg.id, bridge.vanishing_frame, msg, heavy=True))
 
     async def on_softmax(self, session: Session, msg: Softmax) -> None:
         """softmax → o = softmax(z) and −log o[label]."""
@@ -534,7 +543,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = getattr(app.state, "settings", None) or get_settings()
     models = ModelRegistry(settings.models_dir, settings.data_dir, settings.default_language)
     models.load()
-    pool = Pool(settings.workers, settings.train_workers, settings.blas_threads)
+    pool = Pool(
+        settings.workers, settings.train_workers, settings.blas_threads, settings.heavy_workers
+    )
     service = Service(settings, models, pool)
     app.state.service = service
     sys.setswitchinterval(settings.switch_interval_s)

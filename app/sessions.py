@@ -182,15 +182,19 @@ class Outbox:
 
 
 class Pool:
-    """Worker threads: `interactive` for requests, `training` for training slices.
+    """Worker threads: `interactive` for requests, `heavy` for the costly ones (gradcheck,
+    vanishing, a bptt pass, reading an upload), `training` for training slices. Each session
+    runs one job at a time (its queue), and costly requests only ever take the `heavy` workers,
+    so however many sessions send them, the interactive workers stay free for predicts.
 
     Each job runs with `blas` BLAS threads in its worker: the server already runs sessions in
     parallel, and OpenBLAS splitting every small product over more threads on the same cores
     made a training step of the page model 5-30× slower (measured 1.5 ms vs 8-50 ms).
     """
 
-    def __init__(self, workers: int, train_workers: int, blas: int = 1) -> None:
+    def __init__(self, workers: int, train_workers: int, blas: int = 1, heavy: int = 1) -> None:
         self.interactive = anyio.CapacityLimiter(workers)
+        self.heavy = anyio.CapacityLimiter(heavy)
         self.training = anyio.CapacityLimiter(train_workers)
         self.blas = blas
 
@@ -201,6 +205,10 @@ class Pool:
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """fn(*args) on an interactive worker (a request), awaited."""
         return await run_sync(self._job, fn, *args, limiter=self.interactive)
+
+    async def run_heavy(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """fn(*args) on a heavy worker (a costly request), awaited."""
+        return await run_sync(self._job, fn, *args, limiter=self.heavy)
 
     async def train(self, fn: Callable[..., Any], *args: Any) -> Any:
         """fn(*args) on a training worker (anything a training run computes), awaited."""

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     # scheduling
     workers: int = 4
     train_workers: int = 1
+    heavy_workers: int = 1  # gradcheck, vanishing, bptt passes, reading uploads
     blas_threads: int = 1
     train_slice_s: float = 0.05
     reap_every_s: float = 30.0

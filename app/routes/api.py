@@ -174,7 +174,7 @@ async def upload_model(request: Request, token: str) -> ModelInfo:
         state = session.state
         if state.training_state != "idle":
             raise _fail("training", "stop training before loading a model")
-        lm, optimizer = await service.pool.run(_read_model, service, data)
+        lm, optimizer = await service.pool.run_heavy(_read_model, service, data)
         try:
             service.check_memory(session, lm.model.config)
         except ProtocolError as exc:
@@ -252,12 +252,12 @@ async def upload_corpus(
         count = state.uploads + 1
         key = f"upload:{session.token}:{count}"
         try:
-            corpus = await service.pool.run(
+            corpus = await service.pool.run_heavy(
                 read_corpus, data, key, s.max_corpus_bytes, s.max_tokens
             )
         except ProtocolError as exc:
             raise _fail(exc.code, exc.message) from None
-        summary = await service.pool.run(_summary, corpus, s.max_vocab)
+        summary = await service.pool.run_heavy(_summary, corpus, s.max_vocab)
         state.corpus = corpus
         state.uploads = count
         if start:
