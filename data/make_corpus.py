@@ -16,18 +16,24 @@ Chinese token positions in long_range.tsv come from jieba (the project's Chinese
 from __future__ import annotations
 
 import argparse
-import re
 import string
+import sys
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from random import Random
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from rnn_core.text import tokenize as project_tokenize  # noqa: E402
+
 SEED = 5
-TRAIN_SIZE = 6000
-VALID_SIZE = 600
+TRAIN_SIZE = 60000
+VALID_SIZE = 2400
 VALID_EVERY = 10  # every 10th sentence of the stream is held out (then deduplicated)
-LONG_RANGE_SHARE = 0.35
+LONG_RANGE_SHARE = 0.75
+DISTANCES = range(4, 26)  # tokens from a cue to its dependent word
+EVERYDAY_ASIDES = 0.0  # share of inserted clauses that are everyday sentences
+OPENINGS = 0.3  # share of long-range sentences that open with an adverbial
 DATA_DIR = Path(__file__).resolve().parent
 LANGS = ("en", "zh")
 
@@ -41,8 +47,6 @@ TUTORIAL = {
         "我的手机坏了，我打算买一部新手机。",
     ),
 }
-
-EN_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -93,87 +97,377 @@ def linked(family: str, template: str, values: dict[str, str], links) -> Sentenc
 
 
 # ---------------------------------------------------------------- English long-range families
+#
+# Each family builds a sentence from parts: an optional opening, the cue clause, up to three
+# inserted clauses or adverbials (shared across families, so that what stands between the cue
+# and the dependent word varies in kind and length), and the dependent clause, in one of several
+# clause orders. The cue always decides the dependent word; the words just before it never do.
 
-EN_PEOPLE = (  # subject, object, "was"/"were"; "I" most often
-    ("I", "me", "was"),
-    ("I", "me", "was"),
-    ("I", "me", "was"),
-    ("you", "you", "were"),
-    ("he", "him", "was"),
-    ("she", "her", "was"),
-    ("we", "us", "were"),
-    ("they", "them", "were"),
-    ("Tom", "him", "was"),
-    ("Anna", "her", "was"),
-    ("Mike", "him", "was"),
-    ("Lucy", "her", "was"),
-    ("Jack", "him", "was"),
-    ("Emma", "her", "was"),
+
+@dataclass(frozen=True)
+class Who:
+    """A person as a sentence names them first (the cue) and refers to them later."""
+
+    subj: str  # I, you, he, Tom
+    obj: str  # me, you, him
+    poss: str  # my, your, his
+    pron: str  # the later subject: I, you, he
+    form: str  # verb agreement: "1" I, "2" you, "3" he/she/Tom, "p" we/they
+
+
+EN_WHO = (
+    Who("I", "me", "my", "I", "1"),
+    Who("I", "me", "my", "I", "1"),
+    Who("I", "me", "my", "I", "1"),
+    Who("you", "you", "your", "you", "2"),
+    Who("he", "him", "his", "he", "3"),
+    Who("she", "her", "her", "she", "3"),
+    Who("we", "us", "our", "we", "p"),
+    Who("they", "them", "their", "they", "p"),
+    *(Who(n, "him", "his", "he", "3") for n in ("Tom", "Mike", "Jack", "Sam", "Ben", "Peter")),
+    *(Who(n, "her", "her", "she", "3") for n in ("Anna", "Lucy", "Emma", "Lily", "Kate", "Mary")),
 )
+WAS = {"1": "was", "2": "were", "3": "was", "p": "were"}
+IS = {"1": "am", "2": "are", "3": "is", "p": "are"}
+HAVE = {"1": "have", "2": "have", "3": "has", "p": "have"}
+# Phrases that end before a verb's base form ("plan to" buy), by verb agreement.
+EN_INTEND = {
+    form: (
+        f"plan{s} to",
+        f"plan{s} to",
+        f"want{s} to",
+        f"need{s} to",
+        "decided to",
+        f"{IS[form]} going to",
+        "will",
+        f"{HAVE[form]} to",
+        "would like to",
+        f"hope{s} to",
+    )
+    for form, s in (("1", ""), ("2", ""), ("3", "s"), ("p", ""))
+}
+
+EN_OPENINGS = (  # any tense
+    "well",
+    "oh dear",
+    "you know",
+    "to be honest",
+    "sadly",
+    "believe it or not",
+    "as you know",
+    "in short",
+    "to tell the truth",
+    "believe me",
+    "guess what",
+    "as usual",
+    "by the way",
+    "at the end of the day",
+)
+EN_OPENINGS_PAST = (
+    "yesterday",
+    "last week",
+    "on Monday morning",
+    "this morning",
+    "last night",
+    "two days ago",
+    "last winter",
+    "on Saturday",
+    "last month",
+    "one day",
+    "the other day",
+    "one evening",
+    "on the way to school",
+    "in the middle of the afternoon",
+    "after a long and boring day",
+    "during the holidays",
+    "on a cold morning",
+)
+# Inserted clauses and adverbials that name no person, thing, place or weather of any family, in
+# the past and in the present tense.
+EN_ASIDES_PAST = (
+    "and the streets were very busy",
+    "and the city was very noisy",
+    "although it was only a short way",
+    "which was a big surprise",
+    "and everybody was already waiting",
+    "just before the holidays",
+    "in the middle of the week",
+    "and the shops were already closed",
+    "and the house was very quiet",
+    "after a long and busy day",
+    "and the clock in the hall said nine",
+    "and the whole family was at home",
+    "on the first day of the new term",
+    "for the second time this month",
+    "and there was nothing to do",
+    "and the television was on",
+    "and dinner was almost ready",
+    "when the bell rang",
+    "and the road was closed",
+    "late in the evening",
+    "early in the morning",
+    "and the children were playing outside",
+    "and the dog was barking",
+    "and the music was very loud",
+    "while the others were having lunch",
+    "at the end of a long week",
+    "and that was not the first time",
+    "and nobody knew what to do",
+    "of course",
+    "to be honest",
+    "and the whole day went wrong",
+    "on the way home",
+)
+EN_ASIDES_NOW = (
+    "and the streets are very busy",
+    "and the city is very noisy",
+    "although it is only a short way",
+    "and everybody is already waiting",
+    "just before the holidays",
+    "in the middle of the week",
+    "and the shops are already closed",
+    "and the house is very quiet",
+    "and the whole family is at home",
+    "and there is nothing to do",
+    "and the television is on",
+    "and dinner is almost ready",
+    "and the road is closed",
+    "and the children are playing outside",
+    "and the dog is barking",
+    "and the music is very loud",
+    "and that is not the first time",
+    "of course",
+    "to be honest",
+    "as usual",
+    "as you know",
+    "which is a pity",
+)
+EN_LATER = (  # adverbials before a later clause's subject
+    "",
+    "",
+    "",
+    "then ",
+    "later ",
+    "in the end ",
+    "after that ",
+    "the next day ",
+    "an hour later ",
+    "of course ",
+    "in the evening ",
+    "that night ",
+    "the next morning ",
+    "after a while ",
+    "at the weekend ",
+    "on the way home ",
+    "before bed ",
+    "a few minutes later ",
+)
+EN_SOON = (  # adverbials before a planned action
+    "",
+    "",
+    "",
+    "tomorrow ",
+    "this weekend ",
+    "next week ",
+    "on Saturday ",
+    "after school ",
+    "as soon as possible ",
+    "tomorrow morning ",
+    "in the afternoon ",
+    "next month ",
+)
+
+
+ASIDE_COUNTS = (0, 0, 0, 1, 1, 1, 1, 2, 2, 3)  # how many clauses stand between, drawn evenly
+
+
+EN_JOINERS = ("and", "and", "but", "because", "while")
+
+
+def asides(
+    rng: Random,
+    own: tuple[str, ...] = (),
+    past: bool = True,
+    banned: frozenset[str] = frozenset(),
+) -> str:
+    """Zero to three inserted clauses, each led by a comma: the family's own, shared ones, and
+    everyday sentences that hold none of the `banned` words (the family's cues and answers), so
+    that what stands between varies without end and never decides the dependent word."""
+    shared = EN_ASIDES_PAST if past else EN_ASIDES_NOW
+    chosen: list[str] = []
+    for _ in range(pick(rng, ASIDE_COUNTS)):
+        kind = rng.random()
+        if kind < EVERYDAY_ASIDES:
+            clause = f"{pick(rng, EN_JOINERS)} {everyday_clause(rng, 'en', banned)}"
+        else:
+            clause = pick(rng, own if own and kind < 0.7 else shared)
+        if clause not in chosen:
+            chosen.append(clause)
+    return "".join(f", {c}" for c in chosen)
+
+
+def opening(rng: Random, past: bool, share: float | None = None) -> str:
+    """An opening adverbial with its comma, or nothing."""
+    if rng.random() >= (OPENINGS if share is None else share):
+        return ""
+    return f"{pick(rng, EN_OPENINGS + (EN_OPENINGS_PAST if past else ()))}, "
+
+
+def en_join(
+    rng: Random,
+    first: str,
+    second: str,
+    conns: tuple[str, ...] = ("so", "so", "and", "and then"),
+    leads: tuple[str, ...] = ("because", "because", "since", "as", "when"),
+    reverse: bool = True,
+    past: bool = True,
+    dated: bool = False,
+) -> str:
+    """Two clauses in one of three orders: 'A, so B', 'Because A, B', 'B because A'.
+
+    The third order puts the dependent clause first; its rows are not long-range cases (the cue
+    comes after), but the blank model learns from them that the right side decides too.
+    """
+    order = rng.random()
+    if leads and order < 0.18:
+        return f"{pick(rng, leads)} {first}, {second}."
+    if reverse and order < 0.26:
+        return f"{second} because {first}."
+    conn = pick(rng, conns)
+    if second.startswith(tuple(EN_LATER[3:])):  # "and then then ..."
+        conn = conn.split()[0]
+    return f"{opening(rng, past and not dated)}{first}, {conn} {second}."
+
+
+def en_linked(family: str, text: str, values: dict[str, str], links) -> Sentence:
+    """`linked` for a composed English template (first letter upper-case)."""
+    return linked(family, text, values, links)
+
+
 EN_LATE_FOR = (
+    ("school", "teacher"),
     ("school", "teacher"),
     ("class", "teacher"),
     ("the exam", "teacher"),
+    ("the maths lesson", "teacher"),
     ("work", "boss"),
+    ("work", "manager"),
     ("the meeting", "manager"),
     ("training", "coach"),
+    ("the match", "coach"),
 )
-EN_WHEN = ("yesterday", "this morning", "again today", "on Monday", "last week", "twice this week")
-EN_LATE_WHY = (
+EN_WHEN = (
     "",
-    "",
-    " because the bus was slow",
-    " because of the heavy rain",
-    " because the alarm clock did not ring",
-    " by twenty minutes",
+    "yesterday",
+    "this morning",
+    "again today",
+    "on Monday",
+    "last week",
+    "twice this week",
+    "again",
 )
+EN_HOW_LATE = ("ten minutes", "half an hour", "a little", "very", "an hour")
+
+
+def en_late_clause(rng: Random, who: Who, event: str) -> str:
+    """'{who} was late for school yesterday' in one of several forms; {who} stays a field."""
+    was = WAS[who.form]
+    when = pick(rng, EN_WHEN)
+    when = f" {when}" if when else ""
+    return pick(
+        rng,
+        (
+            f"{{who}} {was} late for {event}{when}",
+            f"{{who}} {was} late for {event}{when}",
+            f"{{who}} {was} {pick(rng, EN_HOW_LATE)} late for {event}{when}",
+            f"{{who}} arrived late for {event}{when}",
+            f"{{who}} got up too late and {was} late for {event}{when}",
+        ),
+    )
+
+
+def en_late_reasons(who: Who) -> tuple[str, ...]:
+    return (
+        f"because {who.pron} missed the bus",
+        "because the bus was slow",
+        "because of the heavy traffic",
+        f"because {who.poss} alarm clock did not ring",
+        f"because {who.pron} got up too late",
+        "because the traffic was terrible",
+        f"because {who.pron} could not find {who.poss} shoes",
+        f"and {who.pron} ran all the way",
+        f"and {who.pron} {WAS[who.form]} very tired",
+    )
 
 
 def en_late(rng: Random) -> Sentence:
     """Who was late decides who is criticised: 'I was late ..., so the teacher criticised me.'"""
-    who, whom, was = pick(rng, EN_PEOPLE)
+    who = pick(rng, EN_WHO)
     event, boss = pick(rng, EN_LATE_FOR)
     verb = pick(rng, ("criticised",) * 6 + ("scolded",) * 2 + ("punished",))
-    values = {
-        "who": who,
-        "whom": whom,
-        "was": was,
-        "event": event,
-        "boss": boss,
-        "verb": verb,
-        "when": pick(rng, EN_WHEN),
-        "why": pick(rng, EN_LATE_WHY),
-        "conn": pick(rng, ("so", "and", "and then")),
-    }
-    return linked(
-        "late_criticised",
-        "{who} {was} late for {event} {when}{why}, {conn} the {boss} {verb} {whom}.",
-        values,
-        [("who", "whom")],
+    dep = pick(
+        rng,
+        (
+            f"the {boss} {verb} {{whom}}",
+            f"{pick(rng, EN_LATER)}the {boss} {verb} {{whom}}",
+            f"the {boss} was not happy and {verb} {{whom}}",
+            f"the {boss}, who is very strict, {verb} {{whom}}",
+            f"the {boss} {verb} {{whom}} again",
+        ),
     )
+    first = en_late_clause(rng, who, event) + asides(
+        rng, en_late_reasons(who), banned=EN_BANNED["people"]
+    )
+    values = {"who": who.subj, "whom": who.obj}
+    text = en_join(rng, first, dep, reverse=who.subj == who.pron, dated=True)
+    return en_linked("late_criticised", text, values, [("who", "whom")])
 
 
-EN_EXAMS = ("the maths exam", "the English test", "the final exam", "the science test")
+EN_EXAMS = (
+    "the maths exam",
+    "the English test",
+    "the final exam",
+    "the science test",
+    "the history test",
+    "the music exam",
+)
 
 
 def en_praise(rng: Random) -> Sentence:
     """Who did well decides who is praised."""
-    who, whom, _ = pick(rng, EN_PEOPLE)
-    did = pick(rng, ("got the best mark in", "did very well in", "got full marks in"))
-    values = {
-        "who": who,
-        "whom": whom,
-        "did": did,
-        "exam": pick(rng, EN_EXAMS),
-        "conn": pick(rng, ("so", "and")),
-        "verb": pick(rng, ("praised", "praised", "thanked")),
-    }
-    return linked(
-        "good_praised",
-        "{who} {did} {exam}, {conn} the teacher {verb} {whom}.",
-        values,
-        [("who", "whom")],
+    who = pick(rng, EN_WHO)
+    exam = pick(rng, EN_EXAMS)
+    first = pick(
+        rng,
+        (
+            f"{{who}} got full marks in {exam}",
+            f"{{who}} did very well in {exam}",
+            f"{{who}} got the best mark in {exam}",
+            f"{{who}} answered every question in {exam} correctly",
+        ),
+    ) + asides(
+        rng,
+        (
+            f"and {who.pron} {WAS[who.form]} very happy",
+            "which was not easy",
+            "although it was very difficult",
+            "at the end of the term",
+        ),
+        banned=EN_BANNED["people"],
     )
+    verb = pick(rng, ("praised", "praised", "praised", "thanked"))
+    dep = pick(
+        rng,
+        (
+            f"the teacher {verb} {{whom}}",
+            f"{pick(rng, EN_LATER)}the teacher {verb} {{whom}}",
+            f"the teacher was very happy and {verb} {{whom}}",
+            f"the teacher {verb} {{whom}} at the meeting",
+        ),
+    )
+    values = {"who": who.subj, "whom": who.obj}
+    text = en_join(rng, first, dep, reverse=who.subj == who.pron)
+    return en_linked("good_praised", text, values, [("who", "whom")])
 
 
 EN_BROKEN_THINGS = (
@@ -194,73 +488,139 @@ EN_BROKEN_THINGS = (
     "guitar",
     "chair",
 )
-EN_BROKEN = (
-    "is broken",
-    "was broken",
-    "broke last week",
-    "stopped working yesterday",
-    "is broken again",
-    "broke this morning",
+EN_GIVERS = ("my uncle", "my grandmother", "my father", "my aunt", "a friend", "my parents")
+
+
+EN_OTHERS = (  # someone else's thing: (possessive, object pronoun)
+    ("my sister's", "her"),
+    ("my brother's", "him"),
+    ("my friend's", "him"),
+    ("our neighbour's", "her"),
 )
-EN_PLAN = {  # by subject person: what the owner intends
-    "1": ("plan to", "plan to", "decided to", "want to", "am going to", "need to", "have to"),
-    "3": ("plans to", "plans to", "decided to", "wants to", "is going to", "needs to", "has to"),
-    "p": ("plan to", "plan to", "decided to", "want to", "are going to", "need to", "have to"),
-}
-EN_OWNERS = (
-    ("my", "I", "1"),
-    ("my", "I", "1"),
-    ("his", "he", "3"),
-    ("her", "she", "3"),
-    ("our", "we", "p"),
+
+
+def en_broken_clause(rng: Random, thing: str) -> tuple[str, Who, bool]:
+    """'my {thing} is broken' in one of several forms ({thing} stays a field): the clause, who
+    acts on it next (the owner, or we for a shared or someone else's thing, with `obj` the one
+    it is for), and whether it is in the past tense."""
+    owner = pick(rng, EN_WHO[:8])
+    own, actor = owner.poss, owner
+    if rng.random() < 0.15:
+        own, for_whom = pick(rng, EN_OTHERS)
+        actor = Who("we", for_whom, "our", "we", "p")
+        thing_np = "{thing}"
+    else:
+        thing_np = pick(
+            rng,
+            (
+                "{thing}",
+                "{thing}",
+                "old {thing}",
+                f"{{thing}}, which {pick(rng, EN_GIVERS)} gave {owner.obj} last year,",
+                "{thing} that we bought two years ago",
+            ),
+        )
+        actor = Who(owner.subj, "", owner.poss, owner.pron, owner.form)
+    broke = pick(
+        rng,
+        (
+            "is broken",
+            "was broken",
+            "broke last week",
+            "broke this morning",
+            "stopped working yesterday",
+            "stopped working",
+            "is broken again",
+            "does not work any more",
+            "fell on the floor and broke",
+        ),
+    )
+    return f"{own} {thing_np} {broke}", actor, not broke.startswith(("is", "does"))
+
+
+EN_BROKEN_ASIDES = (
+    "and nobody can repair it",
+    "and the repair shop cannot fix it",
+    "because it was very old",
+    "after many years",
+    "and it cannot be repaired",
+    "which is a pity",
+    "and we were all very sad",
 )
-EN_BUY = ("buy",) * 8 + ("get", "order")
 
 
 def en_broken_buy(rng: Random) -> Sentence:
     """What is broken decides what is bought: 'My phone is broken, so I plan to buy a new phone.'"""
     thing = pick(rng, EN_BROKEN_THINGS)
-    own, subj, person = pick(rng, EN_OWNERS)
-    values = {
-        "own": own,
-        "thing": thing,
-        "broken": pick(rng, EN_BROKEN),
-        "subj": subj,
-        "conn": pick(rng, ("so ", "so ", "and ", "")),
-        "plan": pick(rng, EN_PLAN[person]),
-        "buy": pick(rng, EN_BUY),
-        "thing2": thing,
-        "adj": pick(rng, ("new", "new", "new", "cheaper", "better")),
-    }
-    template = pick(
+    first, actor, past = en_broken_clause(rng, thing)
+    first += asides(rng, EN_BROKEN_ASIDES, past, banned=EN_BANNED["objects"])
+    buyer, for_whom = actor.subj, f" {actor.obj}" if actor.obj else ""
+    if actor.form == "1" and rng.random() < 0.25:
+        buyer, for_whom = pick(rng, ("my mother", "my father", "my parents")), " me"
+    form = "p" if buyer == "my parents" else "3" if buyer.startswith("my ") else actor.form
+    intend = pick(rng, EN_INTEND[form])
+    buy = pick(rng, ("buy",) * 8 + ("get", "order"))
+    adj = pick(rng, ("new", "new", "new", "new", "cheaper", "better", "small"))
+    soon = pick(rng, EN_SOON)
+    dep = pick(
         rng,
         (
-            "{own} {thing} {broken}, {conn}{subj} {plan} {buy} a {adj} {thing2}.",
-            "{own} {thing} {broken} and nobody can repair it, {conn}{subj} {plan} "
-            "{buy} a {adj} {thing2}.",
+            f"{soon}{buyer} {intend} {buy}{for_whom} a {adj} {{thing2}}",
+            f"{soon}{buyer} {intend} {buy}{for_whom} a {adj} {{thing2}}",
+            f"{buyer} bought{for_whom} a {adj} {{thing2}} {pick(rng, ('the next day', 'at once', 'online'))}",
+            f"{buyer} went to the shop and bought{for_whom} a {adj} {{thing2}}",
+            f"{soon}{buyer} will buy{for_whom} a new {{thing2}}",
+            f"{soon}{buyer} {intend} go to the shop and {buy}{for_whom} a new {{thing2}}",
         ),
     )
-    return linked("broken_buy", template, values, [("thing", "thing2")])
+    if not for_whom and rng.random() < 0.15:
+        dep = f"{actor.pron} need{'s' if actor.form == '3' else ''} a {adj} {{thing2}}"
+    values = {"thing": thing, "thing2": thing}
+    text = en_join(rng, first, dep, past=past, dated=True)
+    return en_linked("broken_buy", text, values, [("thing", "thing2")])
+
+
+EN_HELPERS = (
+    "my father",
+    "my mother",
+    "my uncle",
+    "my brother",
+    "Grandpa",
+    "the man at the repair shop",
+    "our neighbour",
+    "I",
+    "we",
+)
 
 
 def en_repair(rng: Random) -> Sentence:
-    """What is broken decides what is taken to be repaired."""
+    """What is broken decides what is repaired."""
     thing = pick(rng, EN_BROKEN_THINGS)
-    helper = pick(rng, ("my father", "my mother", "my uncle", "my brother", "I", "we"))
-    values = {
-        "thing": thing,
-        "thing2": thing,
-        "broken": pick(rng, EN_BROKEN),
-        "helper": helper,
-        "when": pick(rng, ("on Saturday", "this weekend", "after school", "today")),
-        "took": pick(rng, ("took the", "brought the")),
-    }
-    return linked(
-        "broken_repair",
-        "my {thing} {broken}, so {helper} {took} {thing2} to the repair shop {when}.",
-        values,
-        [("thing", "thing2")],
+    first, _, past = en_broken_clause(rng, thing)
+    first += asides(
+        rng,
+        ("and we could not use it",) if past else ("but it is not very old",),
+        past,
+        banned=EN_BANNED["objects"],
     )
+    helper = pick(rng, EN_HELPERS)
+    when = pick(rng, ("", "", " on Saturday", " this weekend", " after school", " in ten minutes"))
+    form = "1" if helper == "I" else "p" if helper == "we" else "3"
+    dep = pick(
+        rng,
+        (
+            f"{pick(rng, EN_LATER)}{helper} repaired the {{thing2}}{when}",
+            f"{helper} fixed the {{thing2}}{when}",
+            f"{helper} took the {{thing2}} to the repair shop{when}",
+            f"{helper} will repair the {{thing2}}{when}",
+            f"{helper} tried to repair the {{thing2}}",
+            f"{helper} {pick(rng, EN_INTEND[form])} repair the {{thing2}}{when}",
+            f"{helper} {pick(rng, EN_INTEND[form])} take the {{thing2}} to the repair shop",
+        ),
+    )
+    values = {"thing": thing, "thing2": thing}
+    text = en_join(rng, first, dep, past=past, dated=True)
+    return en_linked("broken_repair", text, values, [("thing", "thing2")])
 
 
 EN_LOST = (
@@ -277,117 +637,236 @@ EN_LOST = (
     "pen",
     "glasses",
 )
+EN_WHERE_LOST = (
+    "on the bus",
+    "at school",
+    "in the park",
+    "at the station",
+    "at the airport",
+    "in the shop",
+    "at the cinema",
+    "on the way home",
+)
+EN_SPOTS = (
+    "under the sofa",
+    "in my coat",
+    "behind the door",
+    "in the car",
+    "under the bed",
+    "in the garden",
+    "on the bus",
+    "in the kitchen",
+)
+EN_FINDERS = (
+    "my mother",
+    "my sister",
+    "my brother",
+    "the teacher",
+    "our neighbour",
+    "my father",
+)
 
 
 def en_lost(rng: Random) -> Sentence:
     """What was lost decides what is finally found."""
-    thing = pick(rng, EN_LOST)
-    values = {
-        "thing": thing,
-        "thing2": thing,
-        "where": pick(rng, ("on the bus", "at school", "in the park", "at the station")),
-        "spot": pick(rng, ("under the sofa", "in my coat", "behind the door", "in the car")),
-        "long": pick(rng, ("all afternoon", "for an hour", "everywhere")),
-    }
-    return linked(
-        "lost_found",
-        "I lost my {thing} {where}, and after looking {long} I finally found the {thing2} {spot}.",
-        values,
-        [("thing", "thing2")],
+    who = pick(rng, EN_WHO)
+    where = pick(rng, EN_WHERE_LOST)
+    first = pick(
+        rng,
+        (
+            f"{{who}} lost {who.poss} {{thing}} {where}",
+            f"{{who}} lost {who.poss} {{thing}} {where}",
+            f"{{who}} could not find {who.poss} {{thing}}",
+            f"{{who}} left {who.poss} {{thing}} {where}",
+            f"{who.poss} {{thing}} was missing",
+            f"{{who}} lost {who.poss} new {{thing}} {where}",
+        ),
+    ) + asides(
+        rng,
+        (
+            f"and {who.pron} looked for it everywhere",
+            f"and {who.pron} {WAS[who.form]} very worried",
+            "after looking for an hour",
+            "and nobody could help",
+        ),
+        banned=EN_BANNED["objects"],
     )
+    spot = pick(rng, EN_SPOTS)
+    finder = pick(rng, (*EN_FINDERS, who.pron, who.pron))
+    dep = pick(
+        rng,
+        (
+            f"{pick(rng, EN_LATER)}{finder} found the {{thing2}} {spot}",
+            f"{finder} finally found the {{thing2}} {spot}",
+            f"{finder} found the {{thing2}}",
+            f"after an hour {finder} found the {{thing2}} {spot}",
+            f"{finder} gave the {{thing2}} back",
+        ),
+    )
+    thing = pick(rng, EN_LOST)
+    values = {"who": who.subj, "thing": thing, "thing2": thing}
+    text = en_join(rng, first, dep, ("and", "but", "and", "so"), ("when", "after"), False)
+    return en_linked("lost_found", text, values, [("thing", "thing2")])
 
 
-EN_WEATHER = (
-    ("raining", "take", "umbrella"),
-    ("snowing", "wear", "boots"),
-    ("cold", "wear", "coat"),
-    ("sunny", "bring", "sunglasses"),
-    ("windy", "wear", "scarf"),
+EN_WEATHER = (  # cue forms, verb, item
+    (("raining", "raining hard", "raining heavily"), "take", "umbrella"),
+    (("snowing", "snowing heavily"), "wear", "boots"),
+    (("cold", "very cold", "so cold"), "wear", "coat"),
+    (("sunny", "very sunny"), "bring", "sunglasses"),
+    (("windy", "very windy"), "wear", "scarf"),
 )
 
 
 def en_weather(rng: Random) -> Sentence:
     """The weather decides what to take or wear: 'It is raining ..., so remember to take ...'"""
-    weather, verb, item = pick(rng, EN_WEATHER)
-    how = pick(rng, ("heavily", "hard")) if weather in ("raining", "snowing") else "very"
-    start = f"{how} " if how == "very" else ""
-    end = f" {how}" if how != "very" else ""
-    values = {
-        "start": start,
-        "weather": weather,
-        "end": end,
-        "verb": verb,
-        "item": item,
-        "when": pick(rng, ("today", "this morning", "this afternoon", "now")),
-        "remember": pick(rng, ("remember to", "do not forget to", "you should")),
-    }
-    return linked(
-        "weather_item",
-        "it is {start}{weather}{end} outside {when}, so {remember} {verb} your {item}.",
-        values,
-        [("weather", "verb"), ("weather", "item")],
+    forms, verb, item = pick(rng, EN_WEATHER)
+    form = pick(rng, forms)
+    weather = form.split()[-1] if form.split()[0] in ("very", "so") else form.split()[0]
+    how = form.replace(weather, "{weather}")
+    when = pick(rng, ("", " today", " this morning", " this afternoon", " outside", " in the city"))
+    first = pick(
+        rng,
+        (
+            f"it is {how}{when}",
+            f"it is {how}{when}",
+            f"it is {how}{when}",
+            f"it has been {how} all day",
+        ),
+    ) + asides(
+        rng,
+        ("and the streets are empty", "and the traffic is slow"),
+        past=False,
+        banned=EN_BANNED["weather"],
     )
+    dep = pick(
+        rng,
+        (
+            "remember to {verb} your {item}",
+            "do not forget to {verb} your {item}",
+            "you should {verb} your {item}",
+            "before you go out, remember to {verb} your {item}",
+            "it is a good idea to {verb} your {item}",
+        ),
+    )
+    values = {"weather": weather, "verb": verb, "item": item}
+    text = en_join(rng, first, dep, ("so",), past=False)
+    return en_linked("weather_item", text, values, [("weather", "verb"), ("weather", "item")])
 
 
-EN_STATES = (
-    ("hungry", "ate", "two bowls of rice"),
-    ("thirsty", "drank", "a big glass of water"),
-    ("tired", "slept", "for three hours"),
-    ("dirty", "washed", "{poss} face and hands"),
-    ("cold", "put", "on a warm sweater"),
+EN_STATES = (  # state, what one does, what follows
+    ("hungry", "ate", ("two bowls of rice", "a big sandwich", "three apples")),
+    ("thirsty", "drank", ("a big glass of water", "two cups of tea", "a bottle of juice")),
+    ("tired", "slept", ("for three hours", "until dinner", "for ten hours")),
+    ("dirty", "washed", ("{poss} face and hands", "{poss} hands")),
+    ("cold", "put", ("on a warm sweater", "on a thick coat")),
 )
-EN_FEELERS = (
-    ("I", "was", "I", "my"),
-    ("he", "was", "he", "his"),
-    ("she", "was", "she", "her"),
-    ("Tom", "was", "he", "his"),
-    ("Anna", "was", "she", "her"),
-    ("we", "were", "we", "our"),
+EN_AFTER = (
+    "after school",
+    "after the football match",
+    "after the long walk",
+    "after the trip",
+    "after playing in the garden",
+    "after running in the park",
+    "after a long day at work",
+    "after the swimming lesson",
 )
 
 
 def en_state(rng: Random) -> Sentence:
-    """How one feels decides what one does first at home: 'hungry ... ate', 'thirsty ... drank'."""
-    state, act, rest = pick(rng, EN_STATES)
-    who, was, pron, poss = pick(rng, EN_FEELERS)
-    values = {
-        "who": who,
-        "was": was,
-        "state": state,
-        "act": act,
-        "pron": pron,
-        "rest": rest.format(poss=poss),
-        "after": pick(rng, ("after school", "after the football match", "after the long walk")),
-        "very": pick(rng, ("very", "so", "really")),
-        "home": pick(rng, ("home", "back home")),
-    }
-    return linked(
-        "state_action",
-        "{who} {was} {very} {state} {after}, so when {pron} got {home} {pron} {act} {rest}.",
-        values,
-        [("state", "act")],
+    """How one feels decides what one does first: 'hungry ... ate', 'thirsty ... drank'."""
+    state, act, rests = pick(rng, EN_STATES)
+    who = pick(rng, EN_WHO)
+    was, pron = WAS[who.form], who.pron
+    rest = pick(rng, rests).format(poss=who.poss)
+    very = pick(rng, ("very", "so", "really", "terribly"))
+    after = pick(rng, EN_AFTER)
+    first = pick(
+        rng,
+        (
+            f"{{who}} {was} {very} {{state}} {after}",
+            f"{{who}} {was} {very} {{state}} {after}",
+            f"{after} {{who}} {was} {very} {{state}}",
+            f"{{who}} felt {very} {{state}} {after}",
+        ),
+    ) + asides(
+        rng,
+        (f"and {pron} did not want to talk", "and the way home was long"),
+        banned=EN_BANNED["state"],
     )
+    dep = pick(
+        rng,
+        (
+            f"when {pron} got home {pron} {{act}} {rest}",
+            f"{pron} sat down and {{act}} {rest}",
+            f"back at home {pron} quickly {{act}} {rest}",
+            f"{pron} {{act}} {rest} before dinner",
+            f"{pron} {{act}} {rest} first",
+            f"{pick(rng, EN_LATER)}{pron} {{act}} {rest}",
+        ),
+    )
+    values = {"who": who.subj, "state": state, "act": act}
+    text = en_join(rng, first, dep, reverse=False)
+    return en_linked("state_action", text, values, [("state", "act")])
 
 
 EN_CITIES = ("Beijing", "Shanghai", "London", "Paris", "Tokyo", "Sydney", "Berlin", "Chengdu")
+EN_FAMILY = (
+    ("grandmother", "she"),
+    ("grandfather", "he"),
+    ("aunt", "she"),
+    ("uncle", "he"),
+    ("cousin", "she"),
+    ("grandma", "she"),
+)
+EN_TRAVEL = (  # we ..., my family ..., we will ...
+    ("take the train", "takes the train", "take the train"),
+    ("fly", "flies", "fly"),
+    ("go by bus", "goes by bus", "go by bus"),
+    ("drive", "drives", "drive"),
+    ("travel", "travels", "travel"),
+)
 
 
 def en_city(rng: Random) -> Sentence:
-    """Where the grandmother lives decides where the train goes."""
-    city = pick(rng, EN_CITIES)
-    values = {
-        "city": city,
-        "city2": city,
-        "rel": pick(rng, ("grandmother", "grandfather", "aunt", "uncle", "cousin")),
-        "when": pick(rng, ("every summer", "every winter", "in the holidays")),
-        "by": pick(rng, ("take the train", "fly", "go by bus", "drive")),
-    }
-    return linked(
-        "city_travel",
-        "my {rel} lives in {city}, so {when} we {by} to {city2}.",
-        values,
-        [("city", "city2")],
+    """Where a relative lives decides where we travel."""
+    rel, pron = pick(rng, EN_FAMILY)
+    first = pick(
+        rng,
+        (
+            f"my {rel} lives in {{city}}",
+            f"my {rel} lives in {{city}}",
+            f"my {rel} moved to {{city}} last year",
+            f"my {rel} works in {{city}}",
+        ),
+    ) + asides(
+        rng,
+        (
+            f"and {pron} loves cooking",
+            f"and {pron} often calls us",
+            f"and {pron} is over seventy",
+            "in the north of the country",
+        ),
+        past=False,
+        banned=EN_BANNED["city"],
     )
+    we, family, will = pick(rng, EN_TRAVEL)
+    when = pick(rng, ("every summer", "every winter", "in the holidays", "this summer", "often"))
+    dep = pick(
+        rng,
+        (
+            f"{when} we {we} to {{city2}}",
+            f"{when} my family {family} to {{city2}}",
+            f"we {will} to {{city2}} {when}",
+            f"{when} we will {will} to {{city2}}",
+            f"{when} my parents and I {we} to {{city2}}",
+            f"we {pick(rng, EN_INTEND['p'])} {will} to {{city2}}",
+        ),
+    )
+    city = pick(rng, EN_CITIES)
+    values = {"city": city, "city2": city}
+    text = en_join(rng, first, dep, past=False)
+    return en_linked("city_travel", text, values, [("city", "city2")])
 
 
 EN_RELATIVES = (
@@ -405,44 +884,54 @@ EN_RELATIVES = (
 def en_relative(rng: Random) -> Sentence:
     """Which relative came decides he or she."""
     rel, pron = pick(rng, EN_RELATIVES)
-    values = {
-        "rel": rel,
-        "pron": pron,
-        "came": pick(
-            rng,
-            (
-                "came to visit us last weekend",
-                "came home late last night",
-                "called me yesterday evening",
-                "went to the market this morning",
-            ),
+    first = pick(
+        rng,
+        (
+            "my {rel} came to visit us last weekend",
+            "my {rel} came home late last night",
+            "my {rel} called me yesterday evening",
+            "my {rel} went to the market this morning",
+            "my {rel} cooked dinner for us on Sunday",
+            "my {rel} came back from Beijing yesterday",
+            "my {rel} was at home all day",
         ),
-        "did": pick(
-            rng,
-            (
-                "brought us a lot of fruit",
-                "looked very happy",
-                "told us a funny story",
-                "forgot to bring the keys",
-            ),
+    ) + asides(rng, banned=EN_BANNED["relative"])
+    did = pick(
+        rng,
+        (
+            "brought us a lot of fruit",
+            "looked very happy",
+            "told us a funny story",
+            "forgot to bring the keys",
+            "was very tired",
+            "went to bed early",
         ),
-    }
-    return linked(
-        "relative_pronoun", "my {rel} {came}, and {pron} {did}.", values, [("rel", "pron")]
     )
+    dep = pick(
+        rng,
+        (
+            f"{{pron}} {did}",
+            f"{pick(rng, EN_LATER)}{{pron}} {did}",
+            f"in the evening {{pron}} {did}",
+        ),
+    )
+    values = {"rel": rel, "pron": pron}
+    text = en_join(rng, first, dep, ("and", "and", "but", "so"), (), False, dated=True)
+    return en_linked("relative_pronoun", text, values, [("rel", "pron")])
 
 
 EN_FAMILIES = (
-    (en_late, 6),
+    (en_late, 4),
     (en_praise, 2),
-    (en_broken_buy, 5),
+    (en_broken_buy, 4),
     (en_repair, 2),
     (en_lost, 2),
     (en_weather, 2),
     (en_state, 2),
-    (en_city, 1),
+    (en_city, 2),
     (en_relative, 2),
 )
+
 
 # ---------------------------------------------------------------- English everyday sentences
 
@@ -675,9 +1164,161 @@ EN_TEMPLATES += (
     "{name} speaks {language} {well}, and {name2} is learning {language2}.",
 )
 
-# ---------------------------------------------------------------- Chinese long-range families
+# More everyday words: common verbs in the past tense, people, time and nature words, so that a
+# learner's own sentence meets fewer unknown words.
+EN_LEX.update(
+    {
+        "person": "man|woman|boy|girl|old man|old woman|young man|young woman|little boy|"
+        "little girl|baby|student|tourist|stranger|child|visitor|customer|passenger",
+        "did_thing": "opened the window|closed the door|cleaned the car|painted the wall|"
+        "called the doctor|watched the news|read the newspaper|wrote an email|"
+        "answered the phone|carried the boxes|moved the table|boiled some water|made some tea|"
+        "heard a strange noise|saw a shooting star|met the new neighbour|asked a question|"
+        "told the truth|sold the old sofa|paid the bill|missed the train|caught the last bus|"
+        "lost the game|won the race|finished the work|started a new job|left the office early|"
+        "reached the top of the hill|crossed the street|climbed the stairs|fed the birds|"
+        "checked the weather|turned on the light|turned off the heater|planted a tree|"
+        "drew a map|counted the money|filled the bottle|emptied the box|broke a glass|"
+        "kept a diary|learned a new song|forgot the password|found a coin|dropped a plate|"
+        "shared the cake|borrowed a pencil|returned the ladder|ordered a pizza|"
+        "booked a table|cut the grass|hung a picture on the wall|washed the windows",
+        "adverb": "quickly|slowly|quietly|loudly|carefully|happily|suddenly|finally|early|"
+        "together|alone|politely|angrily|easily|proudly|nervously",
+        "duration": "for two hours|for a few minutes|for a long time|all morning|all night|"
+        "for three days|for a week|until midnight|until the evening|until lunch|"
+        "for half an hour|since breakfast",
+        "years": "two years ago|last year|many years ago|ten years ago|three years ago|"
+        "when I was a child|in the spring|in the summer|in the autumn|in the winter",
+        "sky": "the sky|the sun|the moon|the stars|the snow|the rain|the sea|the lake|"
+        "the hills|the forest|the fields|the bridge|the island|the valley|the clouds",
+        "pl_thing": "books flowers letters photos shoes toys cups plates boxes eggs apples "
+        "pencils coins stamps cards candles shells stones leaves buttons",
+        "present_do": "walks to work|reads before bed|swims on Sundays|cooks on Saturdays|"
+        "plays chess after dinner|runs in the park|listens to the radio|visits the library|"
+        "goes to bed early|drinks a lot of water|rides a bike to school|"
+        "writes in a diary|practises the violin|feeds the ducks|sings in the shower",
+        "often": "always|usually|often|sometimes|never|hardly ever",
+        "thought": "it was a good idea|the film was too long|the soup needed more salt|"
+        "the test was easy|the room was too small|the music was beautiful|"
+        "the train would be late|the shop was open|the answer was wrong|"
+        "the weather would get better",
+    }
+)
+EN_TEMPLATES += (
+    "{name} {did_thing} {adverb}.",
+    "{name} {did_thing} {time}.",
+    "{name} waited for {name2} {duration}.",
+    "{name} did not go out until {hour}.",
+    "{name} left home without {a_thing}.",
+    "a {person} {did_thing} while we were having lunch.",
+    "the {person} in the {color} coat {did_thing}.",
+    "{name} heard that {name2} {did_thing}.",
+    "{name} said that {thought}.",
+    "{name} thought that {thought}, but {name2} did not agree.",
+    "before {meal}, {name} {did_thing}.",
+    "after {meal}, {name} and {name2} {did_thing}.",
+    "we looked at {sky} for a long time.",
+    "there are {number} {pl_thing} on the {furniture}.",
+    "{name} gave me {number} {pl_thing} {time}.",
+    "{name} {often} {present_do}.",
+    "my {rel} {often} {present_do}.",
+    "{name} was born {years} in {city}.",
+    "{name} moved to {country} {years}.",
+    "{name} could not sleep because of the noise outside.",
+    "{name} and {name2} talked about {topic} {duration}.",
+    "it was very late, so {name} went to bed.",
+    "{name} will be back {future}.",
+    "the {person} asked me the way to {place}.",
+    "a {person} was standing at the door.",
+    "my {rel} works at {place}.",
+    "{name} sent me a photo of {sky}.",
+    "{name} has never been to {country}.",
+    "{name} is older than {name2}, but younger than {name3}.",
+    "nobody knew where {name} was.",
+    "{name} does not like getting up early.",
+    "we stayed at home {duration} because {reason}.",
+    "when {name} was young, {name} {often} {present_do}.",
+    "the {person} smiled at {name} and said hello.",
+    "{name} picked up {a_thing} from the floor.",
+    "I asked {name} to help me with the {subject} homework.",
+    "it took {name} {number} days to read the book.",
+    "the {person} did not know the way, so {name} helped.",
+)
 
-ZH_PEOPLE = (
+# Common words in simple frames: the vocabulary a learner's own sentence is likely to use
+# (about two thousand words in all), so that fewer of its words are unknown.
+EN_LEX.update(
+    {
+        "vt_past": "opened closed cleaned painted carried moved watched visited borrowed "
+        "returned fixed checked counted filled emptied dropped shared ordered booked cut "
+        "pushed pulled kicked threw caught held touched lifted sold brought took left kept "
+        "built drew wrote sent showed asked answered called helped followed joined met passed "
+        "reached started finished used wanted needed liked loved hated remembered forgot "
+        "washed cooked baked tasted smelled heard saw noticed chose changed covered crossed "
+        "dug fed hid hit hugged knocked locked marked mixed packed picked planted pressed "
+        "printed raised recorded rescued served shook signed sorted stopped studied tied "
+        "tidied turned visited warmed weighed wiped wrapped",
+        "vi_past": "walked ran sat stood waited stayed played swam danced sang laughed cried "
+        "shouted jumped climbed arrived worked lived studied travelled returned rested "
+        "smiled talked listened cycled hurried wandered slipped fell knelt lay",
+        "prep": "to|into|near|behind|under|in|at|across|along|past|around|through|towards|"
+        "beside|outside|inside|in front of|next to|far from|close to",
+        "object": "door window table box bag letter ball picture map card bottle cup plate bowl "
+        "floor wall roof road street bridge river hill tree flower field farm shop market "
+        "house room boat plane clock basket blanket bucket candle coin diary drawer fence "
+        "gate glass jar ladder mirror needle paper parcel pocket rope shelf shoe sock stone "
+        "string tent ticket towel tray wheel wire",
+        "spot": "village|town|city|forest|beach|mountain|island|valley|desert|harbour|"
+        "bridge|tower|castle|temple|palace|bakery|kitchen|garden|yard|corner",
+        "quality": "quiet noisy busy empty full bright dark warm wet dry soft hard loud strange "
+        "famous tired sleepy lucky careful brave calm clean cheap clever crowded deep "
+        "difficult easy excellent fresh friendly gentle heavy honest huge kind lazy little "
+        "long lovely narrow polite proud quick rich rough round safe short simple slow "
+        "smooth special strong sweet tall thick thin tiny ugly useful wide wild young",
+        "manner": "quickly slowly quietly loudly carefully happily suddenly finally early late "
+        "together alone soon already again almost really even only still just never always "
+        "sometimes usually often later",
+        "pl_noun": "books flowers letters photos toys cups plates boxes apples pencils coins "
+        "stamps cards candles shells stones leaves buttons birds trees houses cars ducks "
+        "sheep horses cows friends neighbours students visitors children people parents "
+        "grandparents teachers doctors workers farmers",
+        "clock": "six|seven|eight|nine|ten|eleven|noon|midnight|half past five|a quarter to nine",
+        "ago": "two days ago|a week ago|a month ago|a year ago|three years ago|long ago|"
+        "an hour ago|ten minutes ago",
+        "heaven": "the sky|the sun|the moon|the wind|the snow|the rain|the sea|the stars|"
+        "the clouds|the grass|the ground|the air|the light",
+    }
+)
+EN_TEMPLATES += (
+    "{name} {vt_past} the {object} {manner}.",
+    "{name} {vt_past} the {object} {ago}.",
+    "my {rel} {vt_past} the {object} before {meal}.",
+    "{name} {vi_past} {prep} the {spot}.",
+    "{name} {vi_past} {manner} {prep} the {object}.",
+    "the {quality} {object} is {prep} the {object2}.",
+    "there is a {quality} {object} {prep} the {spot}.",
+    "{name} has never seen so many {pl_noun}.",
+    "{name} waited until {clock}, but nobody came.",
+    "{name} has lived in the {spot} since {ago}.",
+    "we left without the {object}, so {name} went back.",
+    "{name} said that {heaven} was very {quality}.",
+    "although it was {quality}, {name} {vi_past} {prep} the {spot}.",
+    "{name} {vi_past} for hours and then {vt_past} the {object}.",
+    "later, {name} and {name2} {vi_past} {prep} the {spot} together.",
+    "the {pl_noun} in the {spot} are very {quality}.",
+    "{name} looked at {heaven} and {vi_past}.",
+    "a {person} {vt_past} the {object} while {name} {vi_past}.",
+    "{name}'s {rel} {vt_past} the {object} {ago}.",
+    "{name} went to the {spot} with {poss_pl} {pl_noun}.",
+)
+EN_LEX["poss_pl"] = "his|her|their|our|my"
+
+# ---------------------------------------------------------------- Chinese long-range families
+#
+# Built like the English families: opening, cue clause, inserted clauses, dependent clause, in one
+# of several clause orders (因为……，……; ……，因为……).
+
+ZH_WHO = (  # (the cue, the later mention)
     ("我", "我"),
     ("我", "我"),
     ("我", "我"),
@@ -686,60 +1327,198 @@ ZH_PEOPLE = (
     ("她", "她"),
     ("我们", "我们"),
     ("他们", "他们"),
-    ("小明", "他"),
-    ("小红", "她"),
-    ("小刚", "他"),
-    ("小丽", "她"),
+    *((n, "他") for n in ("小明", "小刚", "李华", "小军", "王强")),
+    *((n, "她") for n in ("小红", "小丽", "王芳", "小美", "韩梅梅")),
 )
+ZH_OPENINGS = (
+    "说起来",
+    "没想到",
+    "你知道吗",
+    "那天",
+    "说实话",
+    "其实",
+    "你猜怎么着",
+    "告诉你吧",
+    "跟往常一样",
+    "总之",
+    "对了",
+    "唉",
+)
+ZH_ASIDES = (  # inserted clauses that name no person, thing, place or weather of any family
+    "路上车很多",
+    "大家都已经到了",
+    "教室里很安静",
+    "天已经黑了",
+    "商店都关门了",
+    "家里很安静",
+    "电视还开着",
+    "晚饭快做好了",
+    "大家都在等",
+    "这已经不是第一次了",
+    "大家都不知道怎么办",
+    "说实话",
+    "当然",
+    "一整天都不顺利",
+    "那时候刚上课",
+    "那天特别忙",
+    "时间过得很快",
+    "房间里很乱",
+    "外面很吵",
+    "音乐声很大",
+    "小狗一直在叫",
+    "孩子们在外面玩",
+    "快放假了",
+    "大家都很忙",
+    "事情就是这样",
+    "谁也没想到",
+    "那天早上很早",
+    "学校里人很多",
+)
+ZH_LATER = (  # adverbials before a later clause's subject
+    "",
+    "",
+    "",
+    "后来",
+    "结果",
+    "最后",
+    "第二天",
+    "过了一会儿",
+    "然后",
+    "晚上",
+    "那天晚上",
+    "第二天早上",
+    "周末",
+    "在回家的路上",
+    "睡觉前",
+    "几分钟以后",
+)
+ZH_SOON = (
+    "",
+    "",
+    "",
+    "周末",
+    "明天",
+    "这个周末",
+    "下个月",
+    "放学以后",
+    "过几天",
+    "下班以后",
+    "马上",
+)
+
+
+ZH_JOINERS = ("", "", "", "而且", "但是", "因为", "虽然", "那时候")
+
+
+def zh_asides(rng: Random, own: tuple[str, ...] = (), banned: frozenset[str] = frozenset()) -> str:
+    """Zero to three inserted clauses, each led by a comma: the family's own, shared ones and
+    everyday sentences without the `banned` words (as in English)."""
+    chosen: list[str] = []
+    for _ in range(pick(rng, ASIDE_COUNTS)):
+        kind = rng.random()
+        if kind < EVERYDAY_ASIDES:
+            clause = f"{pick(rng, ZH_JOINERS)}{everyday_clause(rng, 'zh', banned)}"
+        else:
+            clause = pick(rng, own if own and kind < 0.7 else ZH_ASIDES)
+        if clause not in chosen:
+            chosen.append(clause)
+    return "".join(f"，{c}" for c in chosen)
+
+
+def zh_join(
+    rng: Random,
+    first: str,
+    second: str,
+    conns: tuple[str, ...] = ("", "", "所以", "结果", "于是"),
+    reverse: bool = True,
+) -> str:
+    """Two clauses in one of three orders: 'A，所以B', '因为A，所以B', 'B，因为A' (the last two only
+    where A is a reason for B)."""
+    order = rng.random()
+    if reverse and order < 0.15:
+        return f"因为{first}，{pick(rng, ('', '所以'))}{second}。"
+    if reverse and order < 0.23:
+        return f"{second}，因为{first}。"
+    start = f"{pick(rng, ZH_OPENINGS)}，" if rng.random() < OPENINGS else ""
+    conn = "" if second.startswith(tuple(ZH_LATER[3:])) else pick(rng, conns)  # no 结果然后
+    return f"{start}{first}，{conn}{second}。"
+
+
 ZH_LATE_FOR = (
+    ("上学", "老师"),
     ("上学", "老师"),
     ("上课", "老师"),
     ("考试", "老师"),
+    ("上数学课", "老师"),
     ("上班", "经理"),
     ("上班", "老板"),
     ("开会", "经理"),
     ("训练", "教练"),
+    ("比赛", "教练"),
 )
 
 
 def zh_late(rng: Random) -> Sentence:
     """Who was late decides who is criticised: 我昨天上学迟到了，老师批评了我。"""
-    who, whom = pick(rng, ZH_PEOPLE)
+    who, whom = pick(rng, ZH_WHO)
     event, boss = pick(rng, ZH_LATE_FOR)
-    values = {
-        "who": who,
-        "whom": whom,
-        "event": event,
-        "boss": boss,
-        "when": pick(rng, "昨天 昨天 今天 今天早上 星期一 上周 前天"),
-        "again": pick(rng, ("", "", "又")),
-        "much": pick(rng, ("", "", "十分钟", "半个小时")),
-        "conn": pick(rng, ("", "", "所以", "结果")),
-        "adv": pick(rng, ("", "", "狠狠地", "在大家面前")),
-        "verb": pick(rng, "批评 批评 批评 批评 骂"),
-    }
-    return linked(
-        "late_criticised",
-        "{who}{when}{event}{again}迟到了{much}，{conn}{boss}{adv}{verb}了{whom}。",
-        values,
-        [("who", "whom")],
+    when = pick(rng, ("", "昨天", "昨天", "今天", "今天早上", "星期一", "上周", "前天", "又一次"))
+    first = pick(
+        rng,
+        (
+            f"{{who}}{when}{event}迟到了",
+            f"{{who}}{when}{event}又迟到了",
+            f"{{who}}{when}{event}迟到了{pick(rng, ('十分钟', '半个小时', '二十分钟', '一会儿'))}",
+            f"{{who}}{when}没赶上公交车，{event}迟到了",
+            f"{{who}}{when}起晚了，{event}迟到了",
+            f"{{who}}{when}{event}的时候迟到了",
+        ),
+    ) + zh_asides(
+        rng,
+        ("因为地铁出了问题", "因为找不到鞋子", "跑得满头大汗", "因为忘了带书包"),
+        banned=ZH_BANNED["people"],
     )
+    verb = pick(rng, ("批评", "批评", "批评", "批评", "骂"))
+    dep = pick(
+        rng,
+        (
+            f"{boss}{verb}了{{whom}}",
+            f"{pick(rng, ZH_LATER)}{boss}{verb}了{{whom}}",
+            f"{boss}在大家面前{verb}了{{whom}}",
+            f"{boss}狠狠地{verb}了{{whom}}",
+            f"{boss}一点也不高兴，{verb}了{{whom}}",
+            f"{boss}当着全班同学的面{verb}了{{whom}}",
+            f"{boss}把{{whom}}{verb}了一顿",
+        ),
+    )
+    values = {"who": who, "whom": whom}
+    return linked("late_criticised", zh_join(rng, first, dep), values, [("who", "whom")])
 
 
 def zh_praise(rng: Random) -> Sentence:
     """Who did well decides who is praised."""
-    who, whom = pick(rng, ZH_PEOPLE)
-    values = {
-        "who": who,
-        "whom": whom,
-        "exam": pick(rng, "这次考试 期末考试 数学考试 英语考试"),
-        "did": pick(rng, ("考了第一名", "考了一百分", "考得很好")),
-        "conn": pick(rng, ("", "所以")),
-        "adv": pick(rng, ("", "在全班面前")),
-    }
-    return linked(
-        "good_praised", "{who}{exam}{did}，{conn}老师{adv}表扬了{whom}。", values, [("who", "whom")]
+    who, whom = pick(rng, ZH_WHO)
+    exam = pick(rng, ("这次考试", "期末考试", "数学考试", "英语考试", "历史考试", "音乐考试"))
+    did = pick(
+        rng, ("考了第一名", "考了一百分", "考得很好", "得了满分", "拿了第一名", "全都答对了")
     )
+    first = f"{{who}}{exam}{did}" + zh_asides(
+        rng, ("一道题也没有错", "大家都很吃惊", "这可不容易"), banned=ZH_BANNED["people"]
+    )
+    verb = pick(rng, ("表扬", "表扬", "表扬", "夸奖"))
+    dep = pick(
+        rng,
+        (
+            f"老师{verb}了{{whom}}",
+            f"{pick(rng, ZH_LATER)}老师{verb}了{{whom}}",
+            f"老师在全班面前{verb}了{{whom}}",
+            f"老师很高兴，{verb}了{{whom}}",
+            f"老师笑着{verb}了{{whom}}",
+            f"校长{verb}了{{whom}}",
+        ),
+    )
+    values = {"who": who, "whom": whom}
+    return linked("good_praised", zh_join(rng, first, dep), values, [("who", "whom")])
 
 
 ZH_BROKEN_THINGS = (
@@ -770,28 +1549,61 @@ ZH_OWNERS = (
     ("小明", "他"),
     ("妈妈", "她"),
     ("爸爸", "他"),
+    ("奶奶", "她"),
+    ("爷爷", "他"),
 )
-ZH_BROKEN = ("坏了", "坏了", "坏了", "又坏了", "摔坏了", "坏了，修不好了")
+ZH_BROKEN = ("坏了", "坏了", "坏了", "又坏了", "摔坏了", "突然坏了", "不能用了", "用了很多年，坏了")
+ZH_BROKEN_ASIDES = (
+    "修也修不好",
+    "没法修了",
+    "师傅说修不好了",
+    "已经用了十年了",
+    "是叔叔去年送的",
+    "大家都很着急",
+    "修理店也修不好",
+    "这真让人难过",
+)
+
+
+def zh_broken_clause(rng: Random, own: str) -> str:
+    """'{own}的{thing}坏了' in one of several forms; {thing} stays a field."""
+    return pick(
+        rng,
+        (
+            f"{own}的{{thing}}{pick(rng, ZH_BROKEN)}",
+            f"{own}的{{thing}}{pick(rng, ZH_BROKEN)}",
+            f"{own}的旧{{thing}}{pick(rng, ZH_BROKEN)}",
+            f"{own}家的{{thing}}{pick(rng, ZH_BROKEN)}",
+            f"{own}的{{thing}}{pick(rng, ('昨天', '今天早上', '上个星期'))}{pick(rng, ZH_BROKEN)}",
+        ),
+    )
 
 
 def zh_broken_buy(rng: Random) -> Sentence:
     """What is broken decides the measure word and the noun: 我的手机坏了，我打算买一部新手机。"""
     thing, measure = pick(rng, ZH_BROKEN_THINGS)
     own, subj = pick(rng, ZH_OWNERS)
-    values = {
-        "own": own,
-        "subj": subj,
-        "thing": thing,
-        "thing2": thing,
-        "measure": measure,
-        "broken": pick(rng, ZH_BROKEN),
-        "conn": pick(rng, ("", "", "所以")),
-        "plan": pick(rng, "打算 打算 想 准备 决定 只好"),
-        "buy": pick(rng, ("买",) * 8 + ("换", "去商店买")),
-    }
+    first = zh_broken_clause(rng, own) + zh_asides(
+        rng, ZH_BROKEN_ASIDES, banned=ZH_BANNED["objects"]
+    )
+    plan = pick(rng, ("打算", "打算", "想", "准备", "决定", "只好", "要", "得", "计划"))
+    buy = pick(rng, ("买",) * 8 + ("换", "去商店买", "在网上买"))
+    soon = pick(rng, ZH_SOON)
+    dep = pick(
+        rng,
+        (
+            f"{subj}{soon}{plan}{buy}{{measure}}新{{thing2}}",
+            f"{subj}{soon}{plan}{buy}{{measure}}新{{thing2}}",
+            f"{soon}{subj}{plan}{buy}{{measure}}新{{thing2}}",
+            f"{subj}{pick(rng, ZH_LATER)}买了{{measure}}新{{thing2}}",
+            f"{pick(rng, ('爸爸', '妈妈', '叔叔'))}{soon}给{subj}买了{{measure}}新{{thing2}}",
+            f"{subj}需要{{measure}}新{{thing2}}",
+        ),
+    )
+    values = {"thing": thing, "thing2": thing, "measure": measure}
     return linked(
         "broken_buy",
-        "{own}的{thing}{broken}，{conn}{subj}{plan}{buy}{measure}新{thing2}。",
+        zh_join(rng, first, dep),
         values,
         [("thing", "measure"), ("thing", "thing2")],
     )
@@ -801,21 +1613,24 @@ def zh_repair(rng: Random) -> Sentence:
     """What is broken decides what is repaired."""
     thing, _ = pick(rng, ZH_BROKEN_THINGS)
     own, obj = pick(rng, ZH_OWNERS)
-    values = {
-        "own": own,
-        "obj": obj,
-        "thing": thing,
-        "thing2": thing,
-        "broken": pick(rng, ZH_BROKEN[:5]),
-        "helper": pick(rng, "爸爸 妈妈 叔叔 哥哥 师傅"),
-        "when": pick(rng, "周末 昨天 下午 很快"),
-    }
-    return linked(
-        "broken_repair",
-        "{own}的{thing}{broken}，{helper}{when}帮{obj}把{thing2}修好了。",
-        values,
-        [("thing", "thing2")],
+    first = zh_broken_clause(rng, own) + zh_asides(
+        rng, ("不能用了", "大家都很着急", "还不太旧"), banned=ZH_BANNED["objects"]
     )
+    helper = pick(rng, ("爸爸", "妈妈", "叔叔", "哥哥", "师傅", "爷爷", "邻居", "我"))
+    when = pick(rng, ("", "", "周末", "昨天", "下午", "很快", "晚上", "第二天"))
+    dep = pick(
+        rng,
+        (
+            f"{helper}{when}帮{obj}把{{thing2}}修好了",
+            f"{helper}{when}把{{thing2}}修好了",
+            f"{helper}{when}修好了{{thing2}}",
+            f"{helper}{when}把{{thing2}}送到修理店去了",
+            f"{helper}打算{when}把{{thing2}}修好",
+            f"{pick(rng, ZH_LATER)}{helper}修好了{{thing2}}",
+        ),
+    )
+    values = {"thing": thing, "thing2": thing}
+    return linked("broken_repair", zh_join(rng, first, dep), values, [("thing", "thing2")])
 
 
 ZH_LOST = ("钥匙", "钱包", "雨伞", "护照", "眼镜", "帽子", "车票", "书包", "手表", "围巾")
@@ -825,99 +1640,169 @@ def zh_lost(rng: Random) -> Sentence:
     """What was lost decides what is finally found."""
     thing = pick(rng, ZH_LOST)
     own, subj = pick(rng, ZH_OWNERS)
-    values = {
-        "own": own,
-        "subj": subj,
-        "thing": thing,
-        "thing2": thing,
-        "long": pick(rng, "一个下午 一个小时 很久"),
-        "spot": pick(rng, "沙发下面 门后面 床底下 汽车里 抽屉里"),
-    }
-    return linked(
-        "lost_found",
-        "{own}的{thing}不见了，{subj}找了{long}，最后在{spot}找到了{thing2}。",
-        values,
-        [("thing", "thing2")],
+    where = pick(
+        rng, ("公交车上", "学校里", "公园里", "火车站", "机场", "商店里", "电影院", "回家的路上")
     )
+    first = pick(
+        rng,
+        (
+            f"{own}的{{thing}}不见了",
+            f"{own}的{{thing}}丢了",
+            f"{own}在{where}丢了{{thing}}",
+            f"{own}把{{thing}}丢在{where}了",
+            f"{own}找不到{{thing}}了",
+        ),
+    ) + zh_asides(rng, ("找了很久", "大家都帮着找", f"{subj}很难过"), banned=ZH_BANNED["objects"])
+    spot = pick(
+        rng, ("沙发下面", "门后面", "床底下", "汽车里", "抽屉里", "花园里", "桌子上", "厨房里")
+    )
+    finder = pick(rng, (subj, subj, "妈妈", "老师", "邻居", "同学", "爸爸"))
+    dep = pick(
+        rng,
+        (
+            f"最后在{spot}找到了{{thing2}}",
+            f"{finder}在{spot}找到了{{thing2}}",
+            f"{pick(rng, ZH_LATER)}{finder}找到了{{thing2}}",
+            f"{finder}把{{thing2}}还给了{subj}",
+            f"{subj}{pick(rng, ('找了很久', '找了一个小时', '找了一下午'))}，在{spot}找到了{{thing2}}",
+        ),
+    )
+    values = {"thing": thing, "thing2": thing}
+    text = zh_join(rng, first, dep, ("", "", "后来", "不过"), reverse=False)
+    return linked("lost_found", text, values, [("thing", "thing2")])
 
 
-ZH_WEATHER = (
-    ("下着", "大雨", "", "带", "雨伞"),
-    ("下着", "大雪", "", "穿", "靴子"),
-    ("特别", "冷", "", "穿", "外套"),
-    ("", "太阳", "很大", "戴", "墨镜"),
-    ("", "风", "很大", "戴", "围巾"),
+ZH_WEATHER = (  # cue forms ({w} is the cue word), cue word, verb, item
+    (("外面下着{w}", "下{w}了", "一直在下{w}"), "大雨", "带", "雨伞"),
+    (("外面下着{w}", "下{w}了", "一直在下{w}"), "大雪", "穿", "靴子"),
+    (("外面特别{w}", "天气很{w}", "非常{w}"), "冷", "穿", "外套"),
+    (("{w}很大", "外面{w}特别大"), "太阳", "戴", "墨镜"),
+    (("{w}很大", "外面{w}特别大"), "风", "戴", "围巾"),
 )
 
 
 def zh_weather(rng: Random) -> Sentence:
     """The weather decides what to take or wear: 今天外面下着大雨，出门记得带雨伞。"""
-    pre, weather, post, verb, item = pick(rng, ZH_WEATHER)
-    values = {
-        "pre": pre,
-        "weather": weather,
-        "post": post,
-        "verb": verb,
-        "item": item,
-        "when": pick(rng, "今天 今天早上 下午 现在"),
-        "conn": pick(rng, ("", "所以")),
-        "remember": pick(rng, "记得 别忘了 一定要"),
-    }
+    forms, weather, verb, item = pick(rng, ZH_WEATHER)
+    when = pick(rng, ("", "今天", "今天早上", "下午", "现在"))
+    first = f"{when}{pick(rng, forms).format(w='{weather}')}" + zh_asides(
+        rng,
+        ("路上没有什么人", "公交车也来晚了", "跟往常一样"),
+        banned=ZH_BANNED["weather"],
+    )
+    remember = pick(rng, ("记得", "别忘了", "一定要", "最好"))
+    dep = pick(
+        rng,
+        (
+            f"出门{remember}{{verb}}{{item}}",
+            f"出门前{remember}{{verb}}{{item}}",
+            f"{remember}{{verb}}{{item}}",
+            f"大家{remember}{{verb}}{{item}}",
+        ),
+    )
+    values = {"weather": weather, "verb": verb, "item": item}
     return linked(
         "weather_item",
-        "{when}外面{pre}{weather}{post}，{conn}出门{remember}{verb}{item}。",
+        zh_join(rng, first, dep, ("", "所以")),
         values,
         [("weather", "verb"), ("weather", "item")],
     )
 
 
 ZH_STATES = (
-    ("饿", "吃", "了两碗米饭"),
-    ("渴", "喝", "了一大杯水"),
-    ("累", "睡", "了三个小时"),
-    ("冷", "穿", "上了毛衣"),
-    ("热", "打开", "了空调"),
+    ("饿", "吃", ("了两碗米饭", "了一大碗面条", "了三个包子")),
+    ("渴", "喝", ("了一大杯水", "了两杯茶", "了一瓶果汁")),
+    ("累", "睡", ("了三个小时", "了一个下午", "了很久")),
+    ("冷", "穿", ("上了毛衣", "上了厚外套")),
+    ("热", "打开", ("了空调", "了风扇")),
+)
+ZH_AFTER = (
+    "放学后",
+    "踢完足球",
+    "下班后",
+    "爬完山",
+    "跑完步",
+    "游完泳",
+    "打完篮球",
+    "走了很远的路",
 )
 
 
 def zh_state(rng: Random) -> Sentence:
-    """How one feels decides what one does first at home: 饿……吃, 渴……喝."""
-    state, act, rest = pick(rng, ZH_STATES)
-    values = {
-        "who": pick(rng, "我 他 她 小明 小红 我们"),
-        "state": state,
-        "act": act,
-        "rest": rest,
-        "after": pick(rng, "放学后 踢完足球 下班后 爬完山"),
-        "very": pick(rng, "非常 特别"),
-    }
-    return linked(
-        "state_action",
-        "{who}{after}{very}{state}，一回到家就{act}{rest}。",
-        values,
-        [("state", "act")],
+    """How one feels decides what one does first: 饿……吃, 渴……喝."""
+    state, act, rests = pick(rng, ZH_STATES)
+    who, pron = pick(rng, ZH_WHO)
+    after = pick(rng, ZH_AFTER)
+    very = pick(rng, ("非常", "特别", "很", "太"))
+    first = pick(
+        rng,
+        (
+            f"{{who}}{after}{very}{{state}}",
+            f"{{who}}{after}{very}{{state}}",
+            f"{after}，{{who}}觉得{very}{{state}}",
+            f"{{who}}{after}觉得{very}{{state}}",
+        ),
+    ) + zh_asides(rng, (f"{pron}一句话也不想说", "回家的路很长"), banned=ZH_BANNED["state"])
+    rest = pick(rng, rests)
+    dep = pick(
+        rng,
+        (
+            f"一回到家就{{act}}{rest}",
+            f"{pron}一到家就{{act}}{rest}",
+            f"回家以后{pron}先{{act}}{rest}",
+            f"{pron}{{act}}{rest}",
+            f"{pick(rng, ZH_LATER)}{pron}{{act}}{rest}",
+        ),
     )
+    values = {"who": who, "state": state, "act": act}
+    return linked("state_action", zh_join(rng, first, dep), values, [("state", "act")])
 
 
 ZH_CITIES = ("北京", "上海", "广州", "成都", "杭州", "西安", "南京", "武汉")
 
 
 def zh_city(rng: Random) -> Sentence:
-    """Where the grandmother lives decides where we travel."""
+    """Where a relative lives decides where we travel."""
     city = pick(rng, ZH_CITIES)
-    values = {
-        "city": city,
-        "city2": city,
-        "rel": pick(rng, "外婆 外公 奶奶 爷爷 姑姑 舅舅"),
-        "when": pick(rng, "每年暑假 每年寒假 每个假期"),
-        "by": pick(rng, "坐火车 坐飞机 开车 坐高铁"),
-    }
-    return linked(
-        "city_travel",
-        "我的{rel}住在{city}，所以{when}我们都{by}去{city2}。",
-        values,
-        [("city", "city2")],
+    rel, pron = pick(
+        rng,
+        (
+            ("外婆", "她"),
+            ("外公", "他"),
+            ("奶奶", "她"),
+            ("爷爷", "他"),
+            ("姑姑", "她"),
+            ("舅舅", "他"),
+        ),
     )
+    first = pick(
+        rng,
+        (
+            f"我的{rel}住在{{city}}",
+            f"我的{rel}住在{{city}}",
+            f"我{rel}在{{city}}住了很多年",
+            f"我的{rel}去年搬到了{{city}}",
+            f"我的{rel}在{{city}}工作",
+            f"我{rel}家在{{city}}",
+        ),
+    ) + zh_asides(
+        rng,
+        (f"{pron}养了两条狗", f"{pron}很喜欢做饭", f"{pron}常常给我们打电话"),
+        banned=ZH_BANNED["city"],
+    )
+    when = pick(rng, ("每年暑假", "每年寒假", "每个假期", "今年夏天", "放假的时候"))
+    by = pick(rng, ("坐火车", "坐飞机", "开车", "坐高铁", "坐汽车"))
+    dep = pick(
+        rng,
+        (
+            f"{when}我们都{by}去{{city2}}",
+            f"{when}我们{by}去{{city2}}",
+            f"我们打算{when}{by}去{{city2}}",
+            f"{when}我们全家{by}去{{city2}}",
+        ),
+    )
+    values = {"city": city, "city2": city}
+    return linked("city_travel", zh_join(rng, first, dep), values, [("city", "city2")])
 
 
 ZH_RELATIVES = (
@@ -937,31 +1822,51 @@ ZH_RELATIVES = (
 def zh_relative(rng: Random) -> Sentence:
     """Which relative came decides 他 or 她."""
     rel, pron = pick(rng, ZH_RELATIVES)
-    values = {
-        "rel": rel,
-        "pron": pron,
-        "came": pick(
-            rng,
-            ("上个周末来看我们", "昨天晚上很晚才回家", "昨天给我打了电话", "今天早上去了菜市场"),
+    came = pick(
+        rng,
+        (
+            "上个周末来看我们",
+            "昨天晚上很晚才回家",
+            "昨天给我打了电话",
+            "今天早上去了菜市场",
+            "星期天给我们做了晚饭",
+            "昨天从北京回来了",
+            "今天一整天都在家",
         ),
-        "did": pick(
-            rng, ("给我们带了很多水果", "看起来很高兴", "给我们讲了一个有趣的故事", "忘了带钥匙")
+    )
+    did = pick(
+        rng,
+        (
+            "给我们带了很多水果",
+            "看起来很高兴",
+            "给我们讲了一个有趣的故事",
+            "忘了带钥匙",
+            "很累",
+            "说火车晚点了",
+            "很早就睡了",
         ),
-    }
-    return linked("relative_pronoun", "我的{rel}{came}，{pron}{did}。", values, [("rel", "pron")])
+    )
+    first = f"我的{{rel}}{came}" + zh_asides(
+        rng, ("坐了很久的火车", "带着一个大包"), banned=ZH_BANNED["relative"]
+    )
+    dep = pick(rng, (f"{{pron}}{did}", f"{pick(rng, ZH_LATER)}{{pron}}{did}", f"晚上{{pron}}{did}"))
+    values = {"rel": rel, "pron": pron}
+    text = zh_join(rng, first, dep, ("",), reverse=False)
+    return linked("relative_pronoun", text, values, [("rel", "pron")])
 
 
 ZH_FAMILIES = (
-    (zh_late, 6),
+    (zh_late, 4),
     (zh_praise, 2),
-    (zh_broken_buy, 5),
+    (zh_broken_buy, 4),
     (zh_repair, 2),
     (zh_lost, 2),
     (zh_weather, 2),
     (zh_state, 2),
-    (zh_city, 1),
+    (zh_city, 2),
     (zh_relative, 2),
 )
+
 
 # ---------------------------------------------------------------- Chinese everyday sentences
 
@@ -1150,6 +2055,116 @@ ZH_TEMPLATES += (
     "{name}{time}忘了{chore}。",
 )
 
+# More everyday words: common verbs, people, time and nature words.
+ZH_LEX.update(
+    {
+        "person": "一个男人 一个女人 一个男孩 一个女孩 一位老人 一个年轻人 一个小孩 一个学生 "
+        "一个游客 一个陌生人 一位客人 一位乘客",
+        "did_thing": "打开了窗户 关上了门 洗了汽车 刷了墙 给医生打了电话 看了新闻 看了报纸 "
+        "写了一封邮件 接了电话 搬了几个箱子 搬了桌子 烧了一壶水 泡了一杯茶 听到了奇怪的声音 "
+        "看到了流星 认识了新邻居 问了一个问题 说了实话 卖了旧沙发 付了钱 没赶上火车 "
+        "赶上了最后一班车 输了比赛 赢了比赛 做完了工作 找到了新工作 提前下班了 爬到了山顶 "
+        "过了马路 爬了楼梯 喂了小鸟 看了天气预报 打开了灯 关掉了暖气 种了一棵树 画了一张地图 "
+        "数了数钱 把瓶子装满了水 打破了一个杯子 写了日记 学会了一首新歌 忘了密码 捡到了一枚硬币 "
+        "分了蛋糕 借了一支铅笔 还了梯子 点了一个披萨 订了一张桌子 剪了草 在墙上挂了一幅画",
+        "adverb": "很快地 慢慢地 悄悄地 大声地 小心地 高高兴兴地 突然 终于 一起 一个人",
+        "duration": "两个小时 几分钟 很长时间 一上午 一整夜 三天 一个星期 半个小时 一下午",
+        "years": "两年前 去年 很多年前 十年前 三年前 小时候 春天 夏天 秋天 冬天",
+        "sky": "天空 太阳 月亮 星星 雪 雨 大海 湖 小山 森林 田野 大桥 小岛 山谷 白云",
+        "pl_thing": "书 花 信 照片 鞋 玩具 杯子 盘子 盒子 鸡蛋 苹果 铅笔 硬币 邮票 卡片 蜡烛 贝壳 "
+        "石头 树叶 扣子",
+        "present_do": "走路去上班 睡觉前看书 星期天去游泳 星期六做饭 晚饭后下棋 在公园里跑步 "
+        "听广播 去图书馆 很早睡觉 喝很多水 骑自行车上学 写日记 练小提琴 喂鸭子 洗澡的时候唱歌",
+        "often": "总是 通常 经常 有时候 从来不 很少",
+        "thought": "这是个好主意 电影太长了 汤里要多放点盐 考试很简单 房间太小了 音乐很好听 "
+        "火车会晚点 商店还开着 答案错了 天气会变好",
+    }
+)
+ZH_TEMPLATES += (
+    "{name}{adverb}{did_thing}。",
+    "{name}{time}{did_thing}。",
+    "{name}等了{name2}{duration}。",
+    "{name}到{hour}才出门。",
+    "{name}出门的时候没带{thing}。",
+    "我们吃午饭的时候，{person}{did_thing}。",
+    "穿{color}外套的人{did_thing}。",
+    "{name}听说{name2}{did_thing}。",
+    "{name}说{thought}。",
+    "{name}觉得{thought}，但是{name2}不同意。",
+    "吃饭以前，{name}{did_thing}。",
+    "吃完饭以后，{name}和{name2}{did_thing}。",
+    "我们看着{sky}看了很长时间。",
+    "{furniture}上有很多{pl_thing}。",
+    "{name}{time}给了我{number}张卡片。",
+    "{name}{often}{present_do}。",
+    "我{rel}{often}{present_do}。",
+    "{name}{years}出生在{city}。",
+    "{name}{years}搬到了{country}。",
+    "外面太吵了，{name}睡不着。",
+    "{name}和{name2}聊了{duration}{topic}。",
+    "太晚了，{name}去睡觉了。",
+    "{name}{future}回来。",
+    "{person}问我去{place}怎么走。",
+    "门口站着{person}。",
+    "我{rel}在{place}上班。",
+    "{name}给我发了一张{sky}的照片。",
+    "{name}从来没去过{country}。",
+    "{name}比{name2}大，但是比{name3}小。",
+    "谁也不知道{name}去哪儿了。",
+    "{name}不喜欢早起。",
+    "因为{reason}，我们在家待了{duration}。",
+    "{name}小时候{often}{present_do}。",
+    "{person}对{name}笑了笑，说了声你好。",
+    "{name}从地上捡起了一个{thing}。",
+    "我请{name}帮我做{subject}作业。",
+    "{name}花了{number}天看完了这本书。",
+    "{person}不认识路，{name}帮了{person2}。",
+)
+
+# 常用词：简单句型里的常用动词、名词、形容词，使学习者自己的句子少一些生词。
+ZH_LEX.update(
+    {
+        "vt": "打开 关上 打扫 画 搬 看 参观 借 还 修 检查 数 装满 倒空 扔 分享 点 订 剪 推 拉 踢 接住 "
+        "拿 卖 带 留下 盖 写 寄 问 回答 叫 帮助 跟着 参加 遇到 经过 开始 完成 用 想要 需要 喜欢 "
+        "讨厌 记住 忘记 洗 做 烤 尝 闻 听 看见 发现 选 换 挖 喂 藏 敲 锁 混合 收拾 摘 种 按 "
+        "打印 举 录 救 签 整理 停 学习 系 转 擦 包",
+        "vi": "走路 跑步 坐着 站着 等 留下 玩 游泳 跳舞 唱歌 笑 哭 喊 跳 爬 到达 工作 生活 学习 旅行 "
+        "回来 休息 微笑 聊天 听 骑车 赶路 散步 滑倒 摔倒 跪下 躺下",
+        "object": "门 窗户 桌子 盒子 袋子 信 球 照片 地图 卡片 瓶子 杯子 盘子 碗 地板 墙 屋顶 路 街 桥 "
+        "河 山 树 花 田 农场 商店 房子 房间 船 飞机 钟 篮子 毯子 桶 蜡烛 硬币 日记 抽屉 篱笆 大门 "
+        "玻璃 罐子 梯子 镜子 针 纸 包裹 口袋 绳子 架子 鞋 袜子 石头 帐篷 毛巾 盘子 轮子 电线",
+        "spot": "村子 小镇 城市 森林 海滩 山上 岛上 山谷 沙漠 港口 塔 城堡 寺庙 宫殿 厨房 花园 院子 角落",
+        "quality": "安静 吵 忙 空 满 亮 暗 暖和 湿 干 软 硬 响 奇怪 有名 累 困 幸运 小心 勇敢 平静 干净 "
+        "便宜 聪明 拥挤 深 难 容易 新鲜 友好 温柔 重 诚实 巨大 善良 懒 长 可爱 窄 有礼貌 骄傲 快 "
+        "富 粗糙 圆 安全 短 简单 慢 光滑 特别 强壮 甜 高 厚 薄 丑 有用 宽 年轻",
+        "manner": "很快 慢慢 悄悄 大声 仔细 高兴地 突然 终于 早早 很晚 一起 一个人 马上 已经 又 几乎 "
+        "真的 甚至 只 还 刚 从来不 总是 有时候 经常 后来",
+        "plural": "书 花 信 照片 玩具 杯子 盘子 盒子 苹果 铅笔 硬币 邮票 卡片 蜡烛 贝壳 石头 树叶 扣子 "
+        "小鸟 树 房子 汽车 鸭子 羊 马 牛 朋友 邻居 学生 客人 孩子 人 父母 老师 医生 工人 农民",
+        "hour": "六点 七点 八点 九点 十点 十一点 中午 半夜 五点半 八点三刻",
+        "ago": "两天前 一个星期前 一个月前 一年前 三年前 很久以前 一个小时前 十分钟前",
+    }
+)
+ZH_TEMPLATES += (
+    "{name}{manner}{vt}了那个{object}。",
+    "{name}{ago}{vt}了那个{object}。",
+    "我{rel}吃饭以前{vt}了{object}。",
+    "{name}在{spot}{vi}。",
+    "那个{quality}的{object}在{spot}。",
+    "{spot}有一个很{quality}的{object}。",
+    "{name}从来没见过这么多{plural}。",
+    "{name}一直等到{hour}，可是没有人来。",
+    "{name}{ago}就住在{spot}了。",
+    "我们没带{object}就走了，所以{name}又回去了。",
+    "虽然天气很{quality}，{name}还是去{spot}{vi}了。",
+    "{name}{vi}了几个小时，然后{vt}了{object}。",
+    "后来{name}和{name2}一起去{spot}{vi}了。",
+    "{spot}的{plural}都很{quality}。",
+    "{person}{vt}了{object}，{name}在旁边{vi}。",
+    "{name}的{rel}{ago}{vt}了{object}。",
+    "{name}带着{plural}去了{spot}。",
+)
+
 # ---------------------------------------------------------------- the stream, the split, the files
 
 LEXICON = {"en": EN_LEX, "zh": ZH_LEX}
@@ -1186,13 +2201,89 @@ def everyday(rng: Random, lang: str) -> Sentence:
     return Sentence(text[0].upper() + text[1:], "everyday")
 
 
+def link_distances(lang: str, sentence: Sentence) -> list[int]:
+    """Tokens from each cue to its dependent word (negative when the dependent word comes first)."""
+    tokens = tokenize(lang, sentence.text)
+    return [token_at(tokens, link.dep) - token_at(tokens, link.cue) for link in sentence.links]
+
+
+def long_range(rng: Random, lang: str) -> Sentence:
+    """A sentence of a long-range family whose dependent words stand DISTANCES tokens after
+    their cue (or before it: the right side decides them)."""
+    makers, weights = zip(*FAMILIES[lang], strict=True)
+    maker = rng.choices(makers, weights)[0]
+    while True:
+        sentence = maker(rng)
+        if all(d < 0 or d in DISTANCES for d in link_distances(lang, sentence)):
+            return sentence
+
+
+def _tokens_of(lang: str, *entries: str) -> frozenset[str]:
+    """Every token of the given lexicon entries (or space-separated words)."""
+    return frozenset(
+        token
+        for entry in entries
+        for word in options(entry)
+        for token in project_tokenize(word, lang)
+    )
+
+
+NAMES_LOWER = _tokens_of("en", EN_LEX["name"]) | {w.subj.lower() for w in EN_WHO}
+EN_PEOPLE_WORDS = NAMES_LOWER | frozenset(
+    "i me my you your he him his she her we us our they them their".split()
+)
+EN_OBJECT_WORDS = _tokens_of(
+    "en", EN_LEX["thing"], EN_LEX["clothes"], " ".join(EN_BROKEN_THINGS), " ".join(EN_LOST)
+) | {"new", "broken", "broke", "repair", "repaired", "lost", "found"}
+# What an inserted everyday clause of each family must not hold (its cues and answers).
+EN_BANNED = {
+    "people": EN_PEOPLE_WORDS | {"late", "criticised", "scolded", "praised", "marks"},
+    "objects": EN_OBJECT_WORDS,
+    "weather": _tokens_of("en", EN_LEX["weather"], EN_LEX["clothes"])
+    | {"rain", "raining", "snow", "snowing", "sun", "wind", "umbrella", "sunglasses"},
+    "state": _tokens_of("en", EN_LEX["feeling"])
+    | {"dirty", "cold", "ate", "drank", "slept", "washed"},
+    "city": _tokens_of("en", EN_LEX["city"], EN_LEX["country"]),
+    "relative": EN_PEOPLE_WORDS | _tokens_of("en", EN_LEX["rel"]),
+}
+ZH_PEOPLE_WORDS = frozenset(options(ZH_LEX["name"])) | {"我", "你", "他", "她", "们"}
+ZH_BANNED = {  # Chinese is checked by substring: a banned word anywhere in the clause
+    "people": ZH_PEOPLE_WORDS | {"迟到", "批评", "表扬", "考"},
+    "objects": frozenset(ZH_LOST)
+    | {thing for thing, _ in ZH_BROKEN_THINGS}
+    | frozenset(options(ZH_LEX["thing"]))
+    | {"新", "坏", "修", "丢", "找"},
+    "weather": frozenset("雨 雪 冷 热 太阳 风 伞 靴子 外套 围巾 墨镜 带 穿 戴".split()),
+    "state": frozenset("饿 渴 累 冷 热 吃 喝 睡 穿 打开".split()),
+    "city": frozenset(options(ZH_LEX["city"])) | frozenset(options(ZH_LEX["country"])),
+    "relative": ZH_PEOPLE_WORDS | frozenset(options(ZH_LEX["rel"])),
+}
+
+
+def everyday_clause(rng: Random, lang: str, banned: frozenset[str]) -> str:
+    """An everyday sentence as an inserted clause (no end mark, no question) holding none of
+    the `banned` tokens."""
+    while True:
+        text = everyday(rng, lang).text
+        if text.endswith(("?", "？")):
+            continue
+        body = text.rstrip(".!。！")
+        tokens = project_tokenize(body, lang)
+        if lang == "en" and banned.intersection(tokens):
+            continue
+        if lang == "zh" and any(word in body for word in banned):
+            continue
+        if lang == "en" and tokens[0] not in NAMES_LOWER and tokens[0] != "i":
+            body = body[0].lower() + body[1:]
+        return body
+
+
 def sentence_stream(lang: str):
     """Endless deterministic stream: a LONG_RANGE_SHARE of it from the long-range families."""
     rng = Random(f"{SEED}-{lang}")
-    makers, weights = zip(*FAMILIES[lang], strict=True)
     while True:
         if rng.random() < LONG_RANGE_SHARE:
-            yield rng.choices(makers, weights)[0](rng)
+            yield long_range(rng, lang)
         else:
             yield everyday(rng, lang)
 
@@ -1219,17 +2310,13 @@ def split(lang: str) -> tuple[list[Sentence], list[Sentence]]:
 
 
 def tokenize(lang: str, text: str) -> list[tuple[str, int, int]]:
-    """The project's tokens with character spans: English lower-case words and punctuation
-    marks, Chinese jieba words (default dictionary)."""
-    if lang == "en":
-        return [(m.group(), m.start(), m.end()) for m in EN_TOKEN.finditer(text.lower())]
-    import jieba
-
-    tokens, start = [], 0
-    for word in jieba.lcut(text):
-        tokens.append((word, start, start + len(word)))
-        start += len(word)
-    return [t for t in tokens if not t[0].isspace()]
+    """The project's tokens (rnn_core.text.tokenize) with their character spans in the text."""
+    lower, spans, start = text.lower(), [], 0
+    for token in project_tokenize(text, lang):
+        begin = lower.index(token, start)
+        spans.append((token, begin, begin + len(token)))
+        start = begin + len(token)
+    return spans
 
 
 def token_at(tokens: list[tuple[str, int, int]], span: tuple[int, int]) -> int:
@@ -1241,12 +2328,15 @@ def token_at(tokens: list[tuple[str, int, int]], span: tuple[int, int]) -> int:
 
 
 def long_range_rows(lang: str, sentences: list[Sentence]) -> list[tuple]:
-    """One row per dependent word: (lang, family, text, cue_index, cue, dep_index, dep)."""
+    """One row per dependent word that follows its cue: (lang, family, text, cue_index, cue,
+    dep_index, dep). A sentence that names the dependent word first has no row."""
     rows = []
     for sentence in sentences:
         tokens = tokenize(lang, sentence.text) if sentence.links else []
         for link in sentence.links:
             cue, dep = token_at(tokens, link.cue), token_at(tokens, link.dep)
+            if dep <= cue:
+                continue
             rows.append(
                 (lang, sentence.family, sentence.text, cue, tokens[cue][0], dep, tokens[dep][0])
             )
@@ -1262,13 +2352,14 @@ def vocabulary(lang: str, sentences: list[Sentence]) -> dict[str, int]:
     return counts
 
 
-def render(out_dir: Path) -> dict[Path, str]:
-    """Every file the generator writes, path -> text."""
+def render(out_dir: Path, splits: dict | None = None) -> dict[Path, str]:
+    """Every file the generator writes, path -> text (from `splits`, lang -> split(lang), if
+    they were made already)."""
     files: dict[Path, str] = {}
     header = "lang\tfamily\tsentence\tcue_index\tcue\tdep_index\tdep\n"
     rows = []
     for lang in LANGS:
-        train, valid = split(lang)
+        train, valid = splits[lang] if splits else split(lang)
         files[out_dir / lang / "train.txt"] = "".join(f"{s.text}\n" for s in train)
         files[out_dir / lang / "valid.txt"] = "".join(f"{s.text}\n" for s in valid)
         rows += long_range_rows(lang, valid)

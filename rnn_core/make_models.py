@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
+import os
 import statistics
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,10 +40,10 @@ from .fit import (
     ngram_perplexity,
     perplexity,
 )
-from .io import save
+from .io import load, save
 from .model import RNNLM
 from .ngram import NGramLM
-from .text import Vocab, tokenize
+from .text import BLANK, Vocab, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -47,23 +51,31 @@ MODELS_DIR = ROOT / "models"
 DOCS_FILE = ROOT / "docs" / "models.md"
 LANGUAGES = ("en", "zh")
 
-# The tutorial's sentences: (prompt, the word the model must rank in its top 3).
+# The tutorial's sentences: (prompt, the word the model must rank first with p ≥ CHECK_P).
 NEXT_WORD_CHECKS = {
-    "en": ("I was late for school yesterday, and the teacher criticised", "me"),
-    "zh": ("我 昨天 上学 迟到 了 ， 老师 批评 了", "我"),
+    "en": (
+        ("I was late for school yesterday, and the teacher criticised", "me"),
+        ("My phone is broken, so I plan to buy a new", "phone"),
+    ),
+    "zh": (
+        ("我 昨天 上学 迟到 了 ， 老师 批评 了", "我"),
+        ("我的手机坏了，我打算买一部新", "手机"),
+    ),
 }
 # (sentence with a ____ blank, the word the bidirectional model must rank first).
 BLANK_CHECKS = {
-    "en": ("My phone is broken, so I plan to ____ a new phone.", "buy"),
-    "zh": ("我的手机坏了，我打算 ____ 一部新手机。", "买"),
+    "en": (("My phone is broken, so I plan to ____ a new phone.", "buy"),),
+    "zh": (("我的手机坏了，我打算 ____ 一部新手机。", "买"),),
 }
+CHECK_P = 0.5
 
 # ReLU with W = I (IRNN): the tutorial's remedies for vanishing gradients, "careful weight
-# initialisation" and "ReLU instead of tanh". With tanh and Xavier W the 32-unit model never
-# learned who was late 10 words back (long-range accuracy at the 3-gram's level).
-LM_RECIPE = Recipe(hidden_size=32, activation="relu", init="identity", epochs=30, lr=0.002)
+# initialisation" and "ReLU instead of tanh". With tanh and Xavier W the model learns far less
+# of the far-back word (the ablation below). 64 units, the most the network view draws legibly;
+# Adam at 1e-3 (2e-3 and 5e-3 learned less of the far-back word in the recipe search).
+LM_RECIPE = Recipe(hidden_size=64, activation="relu", init="identity", epochs=30, lr=0.001)
 BLANK_RECIPE = Recipe(
-    hidden_size=32, bidirectional=True, activation="relu", init="identity", epochs=8, lr=0.003
+    hidden_size=64, bidirectional=True, activation="relu", init="identity", epochs=6, lr=0.002
 )
 DEEP_RECIPE = replace(LM_RECIPE, num_layers=2)
 
@@ -110,6 +122,10 @@ class Corpus:
     cue_distances: list[int] = field(default_factory=list)  # dep_index - cue_index of every row
     three_gram_hits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     ngram_perplexity: dict[str, dict[int, float]] = field(default_factory=dict)
+    novel: list[tuple[list[str], int]] = field(default_factory=list)  # long_range_novel.tsv
+    novel_families: list[str] = field(default_factory=list)
+    novel_three_gram_hits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    blanks: list[tuple[list[str], list[str], str]] = field(default_factory=list)  # tokens, ok, side
 
 
 @dataclass
@@ -123,10 +139,17 @@ class Report:
     check: str
     check_passed: bool
     long_range_hits: np.ndarray | None = None  # (cases,) bool: dependent word ranked first
+    novel_hits: np.ndarray | None = None  # (novel cases,) bool
+    blank_sides: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    # side -> (this bidirectional model's accuracy, the left-only LM's, cases)
 
     @property
     def long_range_accuracy(self) -> float | None:
         return None if self.long_range_hits is None else float(self.long_range_hits.mean())
+
+    @property
+    def novel_accuracy(self) -> float | None:
+        return None if self.novel_hits is None else float(self.novel_hits.mean())
 
 
 def read_lines(path: Path, language: str) -> list[list[str]]:
@@ -168,6 +191,26 @@ def read_cue_distances(path: Path, language: str) -> list[int]:
     return [int(row["dep_index"]) - int(row["cue_index"]) for row in rows]
 
 
+def read_novel(path: Path, language: str) -> tuple[list[tuple[list[str], int]], list[str]]:
+    """The hand-written generalisation set (data/long_range_novel.tsv): (tokens, position of
+    the dependent word) of each row of `language`, and the rows' families; [] without the file."""
+    if not path.is_file():
+        return [], []
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["lang"] == language]
+    cases = [(tokenize(r["sentence"], language), int(r["dep_index"])) for r in rows]
+    return cases, [r["family"] for r in rows]
+
+
+def read_blanks(path: Path, language: str) -> list[tuple[list[str], list[str], str]]:
+    """data/blank_novel.tsv as (tokens with one <blank>, accepted words, side)."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["lang"] == language]
+    return [(tokenize(r["sentence"], language), r["answers"].split("|"), r["side"]) for r in rows]
+
+
 def load_corpus(data_dir: Path, language: str) -> Corpus:
     """Tokenize a built-in corpus and fit its n-gram baselines."""
     train = read_lines(data_dir / language / "train.txt", language)
@@ -179,6 +222,11 @@ def load_corpus(data_dir: Path, language: str) -> Corpus:
     )
     corpus.cue_distances = read_cue_distances(data_dir / "long_range.tsv", language)
     corpus.three_gram_hits = dependent_hits(corpus.ngrams[3].distributions, vocab, cases)
+    corpus.novel, corpus.novel_families = read_novel(data_dir / "long_range_novel.tsv", language)
+    corpus.novel_three_gram_hits = dependent_hits(
+        corpus.ngrams[3].distributions, vocab, corpus.novel
+    )
+    corpus.blanks = read_blanks(data_dir / "blank_novel.tsv", language)
     corpus.ngram_perplexity = {
         split: {n: ngram_perplexity(lm, vocab, sents) for n, lm in corpus.ngrams.items()}
         for split, sents in (("train", train), ("valid", valid))
@@ -187,18 +235,35 @@ def load_corpus(data_dir: Path, language: str) -> Corpus:
 
 
 def check_sentence(model: RNNLM, built_in: BuiltIn, vocab: Vocab) -> tuple[str, bool]:
-    """The tutorial check of this model: the expected word in the top 3 (next word) or first
-    (blank); returns a one-line description and whether it passed."""
-    if built_in.kind == "blank":
-        text, expected = BLANK_CHECKS[built_in.language]
-        top = fill_blanks(model, vocab, tokenize(text, built_in.language), k=3)[0]
-        passed = top[0][0] == expected
-    else:
-        text, expected = NEXT_WORD_CHECKS[built_in.language]
-        top = next_words(model, vocab, tokenize(text, built_in.language), k=3)
-        passed = expected in [word for word, _ in top]
-    shown = ", ".join(f"{word} {p:.2f}" for word, p in top)
-    return f"{text} → {shown}", passed
+    """The tutorial checks of this model: each expected word ranked first with p ≥ CHECK_P;
+    returns a description (the top 3 of each) and whether all passed."""
+    table = BLANK_CHECKS if built_in.kind == "blank" else NEXT_WORD_CHECKS
+    shown, passed = [], True
+    for text, expected in table[built_in.language]:
+        tokens = tokenize(text, built_in.language)
+        if built_in.kind == "blank":
+            top = fill_blanks(model, vocab, tokens, k=3)[0]
+        else:
+            top = next_words(model, vocab, tokens, k=3)
+        passed &= top[0][0] == expected and top[0][1] >= CHECK_P
+        shown.append(f"{text} → " + ", ".join(f"{word} {p:.2f}" for word, p in top))
+    return "<br>".join(shown), passed
+
+
+def blank_sides(
+    model: RNNLM, left_only: RNNLM, vocab: Vocab, blanks: list[tuple[list[str], list[str], str]]
+) -> dict[str, tuple[float, float, int]]:
+    """Top-1 accuracy of a bidirectional model and of a left-only LM (the same vocabulary) on
+    blank_novel.tsv, by side: side -> (bidirectional, left-only, cases)."""
+    sides: dict[str, list[tuple[bool, bool]]] = {}
+    for tokens, answers, side in blanks:
+        filled = fill_blanks(model, vocab, tokens, k=1)[0][0][0]
+        left = next_words(left_only, vocab, tokens[: tokens.index(BLANK)], k=1)[0][0]
+        sides.setdefault(side, []).append((filled in answers, left in answers))
+    return {
+        side: (float(np.mean([b for b, _ in r])), float(np.mean([lo for _, lo in r])), len(r))
+        for side, r in sides.items()
+    }
 
 
 @contextmanager
@@ -234,6 +299,9 @@ def train_and_measure(built_in: BuiltIn, corpus: Corpus) -> tuple[Fitted, Report
         report.long_range_hits = dependent_hits(
             lambda x: model.forward(x)[0], corpus.vocab, corpus.long_range
         )
+        report.novel_hits = dependent_hits(
+            lambda x: model.forward(x)[0], corpus.vocab, corpus.novel
+        )
     print(
         f"{built_in.name}: train {report.train_perplexity:.2f}, held-out "
         f"{report.valid_perplexity:.2f}{_long_range_text(report)}, check "
@@ -243,8 +311,10 @@ def train_and_measure(built_in: BuiltIn, corpus: Corpus) -> tuple[Fitted, Report
 
 
 def _long_range_text(report: Report) -> str:
-    accuracy = report.long_range_accuracy
-    return "" if accuracy is None else f", long-range {accuracy:.1%}"
+    accuracy, novel = report.long_range_accuracy, report.novel_accuracy
+    if accuracy is None:
+        return ""
+    return f", long-range {accuracy:.1%}" + ("" if novel is None else f", novel {novel:.1%}")
 
 
 def build(built_in: BuiltIn, corpus: Corpus, models_dir: Path) -> Report:
@@ -264,6 +334,7 @@ def _save(path: Path, fitted: Fitted, corpus: Corpus, report: Report) -> None:
         "valid_perplexity": report.valid_perplexity,
         "ngram_valid_perplexity": {str(n): p for n, p in corpus.ngram_perplexity["valid"].items()},
         "long_range_accuracy": report.long_range_accuracy,
+        "novel_accuracy": report.novel_accuracy,
         "recipe": report.built_in.recipe.to_dict(),
         "steps": fitted.steps,
     }
@@ -314,8 +385,9 @@ def render_docs(
         "tanh. The same recipe with tanh and Xavier-initialised W, trained by the same script",
         "(and not shipped), learns far less of the far-back word:",
         "",
-        "| model | f, init of W | held-out perplexity | long-range accuracy | tutorial check |",
-        "|---|---|---|---|---|",
+        "| model | f, init of W | held-out perplexity | long-range accuracy (valid) |"
+        " novel sentences | tutorial checks |",
+        "|---|---|---|---|---|---|",
         *(_ablation_row(r) for r in [*reports, *ablations] if r.built_in.kind == "lm"),
         "",
         "Perplexity alone does not show the difference: the dependent words are few among all",
@@ -374,19 +446,64 @@ def render_docs(
         "",
         "By family (accuracy at the dependent word; a family may have two dependent words):",
         "",
-        *_family_table(reports, corpora),
+        *_family_table(reports, corpora, "long_range"),
+        "",
+        "## Sentences the grammar cannot make",
+        "",
+        "`data/long_range.tsv` comes from the same grammar as the training sentences, so it",
+        "measures how well a model learned the grammar's own shapes. `data/long_range_novel.tsv`",
+        "was written by hand before the grammar was changed, in shapes the grammar does not make",
+        "(a test checks that no training sentence is within a few token edits of any of them),",
+        "with the tutorial's own sentences: this is the figure that says whether a model carries",
+        "the cue or only learned where it stands. It is never used for training or for the",
+        "grammar.",
+        "",
+        "| model | cases | RNN accuracy | 3-gram accuracy |",
+        "|---|---|---|---|",
+    ]
+    for r in reports:
+        if r.novel_hits is None or not r.novel_hits.size:
+            continue
+        corpus = corpora[r.built_in.language]
+        lines.append(
+            f"| {r.built_in.name} | {len(corpus.novel)} | {r.novel_accuracy:.1%} | "
+            f"{corpus.novel_three_gram_hits.mean():.1%} |"
+        )
+    lines += [
+        "",
+        "By family:",
+        "",
+        *_family_table(reports, corpora, "novel"),
+        "",
+        "## Filling a blank: both sides or the left only",
+        "",
+        "`data/blank_novel.tsv` (written by hand too): blanks that only the left side decides",
+        "(the novel sentences above with their dependent word blanked), blanks that only the",
+        'right side decides ("My ____ is broken, so tomorrow I will buy a new camera"), and',
+        "blanks both sides decide. Top-1 accuracy of the bidirectional model beside the",
+        "left-only model (the language's next-word LM reading the words before the blank):",
+        "",
+        "| model | blanks decided by | cases | bidirectional | left-only |",
+        "|---|---|---|---|---|",
+    ]
+    for r in reports:
+        for side in ("right", "left", "both"):
+            if side in r.blank_sides:
+                bi, left, n = r.blank_sides[side]
+                lines.append(f"| {r.built_in.name} | {side} | {n} | {bi:.0%} | {left:.0%} |")
+    lines += [
         "",
         "## The tutorial's sentences",
         "",
-        "Next-word models must rank the expected word in their top 3; blank-filling models must",
-        "rank it first. Shown: the top 3 with their probabilities.",
+        f"Every model must rank the expected word first with p ≥ {CHECK_P}. Shown: the top 3",
+        "with their probabilities.",
         "",
         "| model | sentence → top 3 | expected | passed |",
         "|---|---|---|---|",
     ]
     for r in reports:
         table = BLANK_CHECKS if r.built_in.kind == "blank" else NEXT_WORD_CHECKS
-        expected = table[r.built_in.language][1]
+        expected = ", ".join(word for _, word in table[r.built_in.language])
         lines.append(
             f"| {r.built_in.name} | {r.check} | {expected} | {'yes' if r.check_passed else 'NO'} |"
         )
@@ -402,22 +519,25 @@ def _cue_distance_text(corpora: dict[str, Corpus]) -> str:
     return f"{min(distances)}-{max(distances)} tokens earlier (median {median:g}"
 
 
-def _family_table(reports: Sequence[Report], corpora: dict[str, Corpus]) -> list[str]:
-    """Rows language, family, cases, 3-gram and each next-word model of that language."""
-    scored = [r for r in reports if r.long_range_hits is not None]
+def _family_table(reports: Sequence[Report], corpora: dict[str, Corpus], which: str) -> list[str]:
+    """Rows language, family, cases, 3-gram and each next-word model of that language, on
+    long_range.tsv (which="long_range") or long_range_novel.tsv ("novel")."""
+    hits_of = "long_range_hits" if which == "long_range" else "novel_hits"
+    scored = [r for r in reports if getattr(r, hits_of) is not None]
     lines = ["| language | family | cases | 3-gram | models |", "|---|---|---|---|---|"]
     for language, corpus in corpora.items():
-        families = np.array(corpus.long_range_families)  # (cases,)
-        for family in sorted(set(corpus.long_range_families)):
+        names = corpus.long_range_families if which == "long_range" else corpus.novel_families
+        three = corpus.three_gram_hits if which == "long_range" else corpus.novel_three_gram_hits
+        families = np.array(names)  # (cases,)
+        for family in sorted(set(names)):
             rows = families == family  # (cases,) bool
             models = ", ".join(
-                f"{r.built_in.name} {r.long_range_hits[rows].mean():.0%}"
+                f"{r.built_in.name} {getattr(r, hits_of)[rows].mean():.0%}"
                 for r in scored
                 if r.built_in.language == language
             )
             lines.append(
-                f"| {language} | {family} | {rows.sum()} | "
-                f"{corpus.three_gram_hits[rows].mean():.0%} | {models} |"
+                f"| {language} | {family} | {rows.sum()} | {three[rows].mean():.0%} | {models} |"
             )
     return lines
 
@@ -425,10 +545,61 @@ def _family_table(reports: Sequence[Report], corpora: dict[str, Corpus]) -> list
 def _ablation_row(r: Report) -> str:
     c = r.built_in.recipe
     passed = "passed" if r.check_passed else "failed"
+    novel = "—" if not r.novel_hits.size else f"{r.novel_accuracy:.1%}"
     return (
         f"| {r.built_in.name} | {c.activation}, {c.init} | {r.valid_perplexity:.2f} | "
-        f"{r.long_range_accuracy:.1%} | {passed} |"
+        f"{r.long_range_accuracy:.1%} | {novel} | {passed} |"
     )
+
+
+@lru_cache(maxsize=2)
+def _corpus(data_dir: Path, language: str) -> Corpus:
+    """load_corpus, once per process and language."""
+    return load_corpus(data_dir, language)
+
+
+def _build_task(name: str, data_dir: Path, models_dir: Path) -> Report:
+    """Train, measure and save one built-in model (in a worker process)."""
+    built_in = next(m for m in MODELS if m.name == name)
+    return build(built_in, _corpus(data_dir, built_in.language), models_dir)
+
+
+def _ablation_task(name: str, data_dir: Path) -> Report:
+    """Train and measure one ablation, saving nothing (in a worker process)."""
+    built_in = next(m for m in ABLATIONS if m.name == name)
+    return train_and_measure(built_in, _corpus(data_dir, built_in.language))[1]
+
+
+def _in_parallel(jobs: int, tasks: list[tuple]) -> list[Report]:
+    """Run (fn, *args) tasks in `jobs` processes (in this one when jobs == 1), in order.
+
+    Each model trains with one BLAS thread in its own process, so the result does not depend
+    on how many run at once.
+    """
+    if jobs <= 1:
+        return [fn(*args) for fn, *args in tasks]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [pool.submit(fn, *args) for fn, *args in tasks]
+        return [f.result() for f in futures]
+
+
+def measure_blanks(reports: Sequence[Report], corpora: dict[str, Corpus], models_dir: Path) -> None:
+    """Each blank model against its language's left-only LM (models_dir/<lang>-lm.npz) on
+    data/blank_novel.tsv, by side."""
+    for report in reports:
+        built_in = report.built_in
+        lm_path = models_dir / f"{built_in.language}-lm.npz"
+        corpus = corpora[built_in.language]
+        if built_in.kind != "blank" or not lm_path.is_file() or not corpus.blanks:
+            continue
+        model = load(models_dir / f"{built_in.name}.npz").model
+        report.blank_sides = blank_sides(model, load(lm_path).model, corpus.vocab, corpus.blanks)
+        sides = ", ".join(
+            f"{side} {bi:.0%} vs left-only {left:.0%}"
+            for side, (bi, left, _) in sorted(report.blank_sides.items())
+        )
+        print(f"{built_in.name} blanks: {sides}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -438,12 +609,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR)
     parser.add_argument("--docs", type=Path, default=DOCS_FILE, help="the report to write")
+    parser.add_argument(
+        "--jobs", type=int, default=min(2, os.cpu_count() or 1), help="models trained at once"
+    )
     args = parser.parse_args(argv)
     chosen = [m for m in MODELS if args.only is None or m.name in args.only]
-    corpora = {lang: load_corpus(args.data_dir, lang) for lang in LANGUAGES}
-    reports = [build(m, corpora[m.language], args.models_dir) for m in chosen]
+    tasks: list[tuple] = [(_build_task, m.name, args.data_dir, args.models_dir) for m in chosen]
     if args.only is None:
-        ablations = [train_and_measure(m, corpora[m.language])[1] for m in ABLATIONS]
+        tasks += [(_ablation_task, m.name, args.data_dir) for m in ABLATIONS]
+    done = _in_parallel(args.jobs, tasks)
+    reports, ablations = done[: len(chosen)], done[len(chosen) :]
+    corpora = {lang: _corpus(args.data_dir, lang) for lang in LANGUAGES}
+    measure_blanks(reports, corpora, args.models_dir)
+    if args.only is None:
         args.docs.write_text(render_docs(reports, ablations, corpora), encoding="utf-8")
         print(f"wrote {args.docs}")
     return 0 if all(r.check_passed for r in reports) else 1
