@@ -367,11 +367,18 @@ class Service:
         session.send(body)
 
     async def _stream(
-        self, session: Session, held: bridge.HeldPass, start: int, speed: float, re: Any
+        self,
+        session: Session,
+        held: bridge.HeldPass,
+        start: int,
+        speed: float,
+        re: Any,
+        wait: bool = False,
     ) -> None:
-        """Send frames start..count-1 at `speed` frames per second."""
+        """Send frames start..count-1 at `speed` frames per second (the first after a pause
+        too if `wait`: the frame before it was just sent)."""
         for pos in range(start, held.count):
-            if pos > start:
+            if pos > start or wait:
                 await asyncio.sleep(1.0 / speed)
             try:
                 await self._send_pos(session, held, pos, re)
@@ -407,7 +414,11 @@ class Service:
         if msg.speed is not None:
             state.speed = msg.speed
         start = held.pos + 1 if held.pos + 1 < held.count else 0
-        session.start_task("stream", self._stream(session, held, start, state.speed, msg.id))
+        await self._send_pos(session, held, start, msg.id)  # a play answers at least once
+        if start + 1 < held.count:
+            session.start_task(
+                "stream", self._stream(session, held, start + 1, state.speed, msg.id, wait=True)
+            )
 
     async def on_pause(self, session: Session, msg: Pause) -> None:
         """pause → stop the stream; ack with the last position sent."""

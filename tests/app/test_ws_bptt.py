@@ -186,3 +186,22 @@ def test_bptt_start_carries_the_bound_of_every_chain_before_the_backward_pass(ws
     assert start["nonfinite"] is False
     totals = ws.ask({"type": "step", "to": start["count"] - 1})
     assert totals["bound"] == start["bound"] and totals["beta_W"] == start["beta_W"]
+
+
+def test_a_play_answers_at_least_once_even_when_paused_at_once(ws):
+    """Issue: play followed at once by pause/step/bptt/play got no frame (20 of 20)."""
+    ws.ask(
+        {"type": "bptt", "text": "my phone is broken , i will buy a new phone .", "mode": "step"}
+    )
+    ws.recv()  # the frame at 0
+    for follow in ({"type": "pause"}, {"type": "step", "dir": "forward"}, {"type": "play"}):
+        play = ws.send({"type": "play", "speed": 1})
+        after = ws.send(follow)
+        frames = []
+        while not frames or frames[-1]["re"] != after:
+            frames.append(ws.recv())
+        assert any(
+            f["re"] == play and f["type"] in ("bptt_forward", "bptt_backward", "bptt_totals")
+            for f in frames
+        ), (follow, [f["type"] for f in frames])
+    ws.ask({"type": "pause"})
