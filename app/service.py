@@ -16,7 +16,7 @@ import orjson
 from fastapi import FastAPI
 from pydantic import ValidationError
 
-from app import __version__, training
+from app import __version__, persistence, training
 from app import engine_bridge as bridge
 from app.models import LM, ModelRegistry
 from app.protocol import (
@@ -564,11 +564,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         asyncio.ensure_future(_warm_up(pool, models)),
         asyncio.ensure_future(service.sessions.reaper(settings.reap_every_s)),
     ]
+    if settings.persist_dir is not None:
+        for token, state in await pool.run(persistence.load_sessions, service):
+            service.sessions.restore(token, state)
     try:
         yield
     finally:
         for task in background:
             task.cancel()
+        if settings.persist_dir is not None:
+            for session in list(service.sessions.sessions.values()):
+                if session.state.run is not None:
+                    session.state.run.stop()
+            await pool.run(persistence.save_sessions, service)
         await service.sessions.close()
 
 

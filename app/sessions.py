@@ -392,6 +392,16 @@ class SessionRegistry:
         self.sessions[session.token] = session
         return session
 
+    def restore(self, token: str, state: Any) -> Session:
+        """A session saved by an earlier run (persistence), waiting for its tab to reconnect
+        within the grace."""
+        session = Session(token=token, state=state)
+        session.outbox.max_bytes = self.max_outbox_bytes
+        session.detached_at = time.monotonic()
+        session.processor = asyncio.ensure_future(self._process(session))
+        self.sessions[token] = session
+        return session
+
     async def _process(self, session: Session) -> None:
         """Handle the session's requests one after the other."""
         while True:

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     data_dir: Path = ROOT / "data"
     default_language: str = "en"
     node: str = ""  # this process's name in a cluster: its session tokens start with "node."
+    persist_dir: Path | None = None  # if set: session models saved at shutdown, restored at start
 
     # limits (docs/protocol.md lists them; hello.limits sends them to the page)
     max_message_bytes: int = 65536

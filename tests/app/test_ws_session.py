@@ -208,3 +208,23 @@ def test_a_page_of_another_origin_cannot_open_a_session_or_upload(client):
     )
     assert own.status_code == 200
     same.__exit__(None, None, None)
+
+
+def test_with_persistence_a_planned_restart_keeps_each_sessions_model(tmp_path):
+    world = tiny_world(tmp_path)
+    settings = world.model_copy(update={"persist_dir": tmp_path / "kept"})
+    with TestClient(make_app(settings)) as client:
+        first = connect(client)
+        token = first.hello["session"]
+        first.ask({"type": "configure", "hidden_size": 7})
+        first.ask({"type": "train", "action": "step", "text": "we like apples ."})
+        weights = client.get(f"/api/sessions/{token}/model").content
+        first.ctx.__exit__(None, None, None)
+    saved = list((tmp_path / "kept").glob("*.npz"))
+    assert len(saved) == 1 and token not in saved[0].name
+    with TestClient(make_app(settings)) as client:  # the server restarted
+        back = connect(client, f"?session={token}")
+        assert back.hello["resumed"] is True and back.hello["model"]["hidden_size"] == 7
+        assert client.get(f"/api/sessions/{token}/model").content == weights
+        assert not list((tmp_path / "kept").glob("*.npz"))  # read once, then removed
+        back.ctx.__exit__(None, None, None)
