@@ -83,17 +83,29 @@ def small(a: np.ndarray, limit: int) -> list | None:
     return vec(a) if max(a.shape) <= limit else None
 
 
-def read_tokens(text: str, language: str, max_tokens: int) -> list[str]:
-    """The server's tokenization of a sentence, within the token limit."""
+def read_tokens(text: str, language: str, max_tokens: int, cut: bool = False) -> list[str]:
+    """The server's tokenization of a sentence, within the token limit (a longer one is an
+    error, or cut to its first max_tokens tokens when asked)."""
     try:
         tokens = tokenize(text, language)
     except ValueError as exc:
         raise ProtocolError("empty", str(exc), "text") from None
-    if len(tokens) > max_tokens:
+    if len(tokens) > max_tokens and not cut:
         raise ProtocolError(
-            "too_long", f"the sentence has {len(tokens)} tokens; the limit is {max_tokens}", "text"
+            "too_long",
+            f"the sentence has {len(tokens)} tokens; the limit is {max_tokens}",
+            "text",
+            params={"tokens": len(tokens), "limit": max_tokens},
         )
-    return tokens
+    blanks = tokens.count(BLANK)
+    if blanks > 1:
+        raise ProtocolError(
+            "no_blank",
+            f"write exactly one ____: this sentence has {blanks}",
+            "text",
+            params={"blanks": blanks},
+        )
+    return tokens[:max_tokens]
 
 
 def guesses(vocab: Vocab, p: np.ndarray, k: int) -> list[dict]:
@@ -187,9 +199,10 @@ def predict_frame(
     ngrams: tuple[NGramLM, NGramLM] | None,
     left_only: LM | None,
     max_tokens: int,
+    cut: bool = False,
 ) -> PredictFrame:
     """The `predict` answer for a unidirectional model (ngrams) or a bidirectional one (blank)."""
-    tokens = read_tokens(text, lm.language, max_tokens)
+    tokens = read_tokens(text, lm.language, max_tokens, cut)
     ids = lm.vocab.encode(tokens)
     common = {
         "model": lm.name,
@@ -219,7 +232,9 @@ def _blank_frame(
 ) -> PredictFrame:
     """The blank's distribution from a bidirectional model, and a left-only model's guess."""
     if BLANK not in tokens:
-        raise ProtocolError("no_blank", "write ____ where the word to fill is", "text")
+        raise ProtocolError(
+            "no_blank", "write ____ where the word to fill is", "text", params={"blanks": 0}
+        )
     index = tokens.index(BLANK)
     inputs = [BOS, *tokens, EOS]
     o, states = lm.model.forward(lm.vocab.encode(inputs))  # (T+2, V), chain -> (T+2, H)
@@ -461,12 +476,14 @@ class HeldPass:
         return {n: change_norm(self.full_grads[n], g) for n, g in self.trace.grads.items()}
 
 
-def bptt_pass(lm: LM, text: str, truncate: int | None, max_tokens: int, limit: int) -> HeldPass:
+def bptt_pass(
+    lm: LM, text: str, truncate: int | None, max_tokens: int, limit: int, cut: bool = False
+) -> HeldPass:
     """Trace the tutorial's pairs (<s> w1 … wT → w1 … wT </s>) of a sentence.
 
     The parts of net_t and the biases are kept with the trace: the weights may change later.
     """
-    tokens = read_tokens(text, lm.language, max_tokens)
+    tokens = read_tokens(text, lm.language, max_tokens, cut)
     inputs, labels = tutorial_pairs(tokens)
     x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T,), (T,)
     params = lm.model.params

@@ -65,6 +65,7 @@ class Predict(Message):
     top_k: Annotated[int, Field(ge=1)] = 5  # at most limits.max_top_k
     full: bool = False
     model: ModelName | None = None
+    cut: bool = False  # read only the first limits.max_tokens tokens of a longer sentence
 
 
 class Bptt(Message):
@@ -76,6 +77,7 @@ class Bptt(Message):
     speed: Annotated[float, Field(gt=0, le=100)] = 4.0
     truncate: Annotated[int, Field(ge=1, le=1000)] | None = None
     model: ModelName | None = None
+    cut: bool = False  # read only the first limits.max_tokens tokens of a longer sentence
 
 
 class Step(Message):
@@ -638,6 +640,7 @@ class Error(Frame):
     code: str
     message: str
     field: str | None = None
+    params: dict[str, int | str] | None = None  # the numbers of the message, for the page's words
 
 
 ServerFrame = Annotated[
@@ -671,7 +674,7 @@ ERROR_CODES = {
     "too_long": "the sentence has more than limits.max_tokens tokens (or max_text_chars chars)",
     "empty": "the sentence (or corpus) has no tokens",
     "not_text": "an uploaded corpus is binary or not UTF-8",
-    "no_blank": "a bidirectional model needs ____ in the sentence",
+    "no_blank": "a bidirectional model needs exactly one ____ in the sentence",
     "limit": "a number is above one of the limits",
     "invalid": "the engine refused the settings (its message says why)",
     "unknown_model": "no built-in model with that name",

@@ -329,7 +329,7 @@ class Service:
             else:
                 ngrams = self.ngrams(state, lm)
             return bridge.predict_frame(
-                lm, msg.text, top_k, msg.full, ngrams, left, self.settings.max_tokens
+                lm, msg.text, top_k, msg.full, ngrams, left, self.settings.max_tokens, msg.cut
             )
 
         session.send(await self.compute(session, msg.id, build))
@@ -349,6 +349,7 @@ class Service:
             msg.truncate,
             s.max_tokens,
             s.matrix_max_hidden,
+            msg.cut,
             heavy=True,
         )
         state.held, state.speed = held, msg.speed

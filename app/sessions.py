@@ -39,12 +39,20 @@ BOOT_ID = secrets.token_urlsafe(6)
 class ProtocolError(Exception):
     """A request the server refuses; becomes an `error` frame (never a traceback)."""
 
-    def __init__(self, code: str, message: str, field: str | None = None, re: Any = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        field: str | None = None,
+        re: Any = None,
+        params: dict | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
         self.re = re
+        self.params = params
 
 
 class Busy(Exception):
@@ -85,9 +93,12 @@ def stamp(body: bytes, seq: int) -> str:
     return '{"seq":' + str(seq) + "," + body[1:].decode()
 
 
-def error_body(re: Any, code: str, message: str, field: str | None = None) -> bytes:
+def error_body(
+    re: Any, code: str, message: str, field: str | None = None, params: dict | None = None
+) -> bytes:
     """An encoded error frame."""
-    return encode(Error(re=re, code=code, message=message, field=field), 1 << 20)
+    frame = Error(re=re, code=code, message=message, field=field, params=params)
+    return encode(frame, 1 << 20)
 
 
 @dataclass
@@ -301,13 +312,20 @@ class Session:
         """Queue an encoded frame."""
         self.outbox.put(body)
 
-    def error(self, re: Any, code: str, message: str, field: str | None = None) -> None:
+    def error(
+        self,
+        re: Any,
+        code: str,
+        message: str,
+        field: str | None = None,
+        params: dict | None = None,
+    ) -> None:
         """Queue an error frame."""
-        self.outbox.put(error_body(re, code, message, field))
+        self.outbox.put(error_body(re, code, message, field, params))
 
     def refuse(self, exc: ProtocolError, re: Any) -> None:
         """Queue the error frame of a refused request."""
-        self.error(re, exc.code, exc.message, exc.field)
+        self.error(re, exc.code, exc.message, exc.field, exc.params)
 
     async def in_turn(self, work: Callable[[], Awaitable[Any]], max_waiting: int) -> Any:
         """Run `work` in the session's queue and return its result (or raise its error);

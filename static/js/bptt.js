@@ -27,7 +27,16 @@ export function createBptt(root, actions) {
     speedValue.textContent = speed.value;
     actions.setSpeed(Number(speed.value));
   });
-  slider.addEventListener("change", () => actions.jump(Number(slider.value)));
+  // The slider scrubs while it is dragged (one jump per animation frame), not only on release.
+  let scrub = null;
+  slider.addEventListener("input", () => {
+    if (scrub === null) {
+      scrub = requestAnimationFrame(() => {
+        scrub = null;
+        actions.jump(Number(slider.value));
+      });
+    }
+  });
 
   function render(state, changed) {
     if (!["pass", "pos", "playing", "lang", "error"].some((c) => changed.has(c))) return;

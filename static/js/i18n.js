@@ -83,14 +83,23 @@ const STRINGS = {
     no_matrices: "matrices not sent for this hidden size; norms only",
     error_prefix: "Server says:",
     errors: {
-      too_long: "The sentence is too long.",
+      too_long: (p) =>
+        p ? `The sentence has ${p.tokens} words; the model reads at most ${p.limit}.` : "The sentence is too long.",
       empty: "The sentence has no words.",
-      no_blank: "This model fills a blank: write ____ where the missing word goes.",
+      no_blank: (p) =>
+        p && p.blanks > 1
+          ? `Write exactly one ____: this sentence has ${p.blanks}.`
+          : "This model fills a blank: write ____ where the missing word goes.",
       busy: "The server is busy; try again in a moment.",
       frame_too_large: "The answer would be too large.",
       internal: "The server hit an error; your session is unchanged.",
+      limit: "A number is above the server's limit.",
+      unknown_session: "The session was not found; this is a new one.",
     },
     error_generic: "The server refused the request.",
+    cut_offer: (limit) => `Read the first ${limit} words`,
+    cut_note: (limit, total) => `Only the first ${limit} of the ${total} words are read.`,
+    example: "i was late for school yesterday , the teacher criticised",
   },
   zh: {
     lang_switch: "English",
@@ -170,14 +179,20 @@ const STRINGS = {
     no_matrices: "此隐藏层大小不发送矩阵，只显示范数",
     error_prefix: "服务器：",
     errors: {
-      too_long: "句子太长了。",
+      too_long: (p) => (p ? `这句话有 ${p.tokens} 个词，模型最多读 ${p.limit} 个。` : "句子太长了。"),
       empty: "句子里没有词。",
-      no_blank: "这个模型是填空用的：请在缺词处写 ____。",
+      no_blank: (p) =>
+        p && p.blanks > 1 ? `只能有一个 ____：这句话有 ${p.blanks} 个。` : "这个模型是填空用的：请在缺词处写 ____。",
       busy: "服务器繁忙，请稍后再试。",
       frame_too_large: "结果太大，无法发送。",
       internal: "服务器出错；你的会话没有改变。",
+      limit: "有一个数超过了服务器的上限。",
+      unknown_session: "没有找到原来的会话；这是一个新的会话。",
     },
     error_generic: "服务器拒绝了这个请求。",
+    cut_offer: (limit) => `只读前 ${limit} 个词`,
+    cut_note: (limit, total) => `只读了 ${total} 个词中的前 ${limit} 个。`,
+    example: "我昨天上学迟到了，老师批评了",
   },
 };
 
@@ -207,7 +222,10 @@ export function translator(strings, textAttr, labelAttr) {
 /** The page's strings: [data-i18n] text and [data-i18n-label] accessible names. */
 export const { t, label, apply: applyStatic } = translator(STRINGS, "data-i18n", "data-i18n-label");
 
-/** The message for an error code, in `lang` (null when the code has no own sentence). */
-export function errorText(code, lang) {
-  return STRINGS[lang].errors[code] ?? null;
+/** The message for an error code (worded with the frame's params), in `lang`; null when the
+ *  code has no sentence of its own. */
+export function errorText(code, lang, params = null) {
+  const value = STRINGS[lang].errors[code];
+  if (value === undefined) return null;
+  return typeof value === "function" ? value(params) : value;
 }

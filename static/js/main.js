@@ -22,6 +22,7 @@ const state = {
   models: [], // the built-in models of hello
   limits: null,
   text: "", // the sentence last sent
+  cut: null, // {tokens, limit} when only the first `limit` tokens of `text` are read
   predict: null, // the predict frame of `text`
   predictText: "", // the sentence `predict` answers
   selected: null, // chosen position t of the predictions (0-based), or null
@@ -134,7 +135,7 @@ const HANDLERS = {
   },
   error(frame) {
     if (frame.re !== null && !ownRequests.has(frame.re)) return; // a lab's error: the lab shows it
-    state.error = { code: frame.code, message: frame.message };
+    state.error = { code: frame.code, message: frame.message, params: frame.params };
     if (frame.re === requests.predict || frame.re === requests.bptt) {
       state.predict = null;
       state.pass = null;
@@ -180,13 +181,17 @@ function receive(frame) {
 
 // ---------------------------------------------------------------- actions
 
-function submit(text) {
+/** Read `text`: predictions and a held BPTT pass. `cut` ({tokens, limit} of a too_long error)
+ *  asks the server to read only the first `limit` tokens, and the page says so. */
+function submit(text, cut = null) {
   state.text = text;
+  state.cut = cut;
   if (state.connection !== "open") return;
   requests.text = text;
   const model = builtinFor(text);
-  requests.predict = send({ type: "predict", text, top_k: 10, model });
-  requests.bptt = send({ type: "bptt", text, mode: "step", speed: state.speed, model });
+  const cutField = cut ? { cut: true } : {};
+  requests.predict = send({ type: "predict", text, top_k: 10, model, ...cutField });
+  requests.bptt = send({ type: "bptt", text, mode: "step", speed: state.speed, model, ...cutField });
   passOfRequest.clear();
   passOfRequest.set(requests.bptt, requests.bptt);
 }
@@ -217,7 +222,15 @@ const actions = {
     render("playing");
   },
   jump(pos) {
-    if (state.pass) state.pass.playing = false;
+    const pass = state.pass;
+    if (!pass || pos === pass.pos) return;
+    pass.playing = false;
+    // The gradient-flow chart and the per-time gradient cards are built from every backward
+    // frame up to pos: the ones a jump skips are fetched first (each is one step frame).
+    const firstBackward = pass.start.T;
+    for (let q = firstBackward; q < pos; q += 1) {
+      if (!pass.frames[q]) movePass({ type: "step", to: q });
+    }
     movePass({ type: "step", to: pos });
     render("playing");
   },
@@ -249,8 +262,37 @@ const actions = {
 
 // ---------------------------------------------------------------- page chrome
 
+const LANG_KEY = "unrolled.lang";
+
+/** The language the learner chose last time (this browser), else the browser's own. */
+function rememberedLanguage() {
+  try {
+    const saved = localStorage.getItem(LANG_KEY);
+    if (saved === "en" || saved === "zh") return saved;
+  } catch {
+    // storage refused (private mode): fall back to the browser's language
+  }
+  return (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+/** 中文 / English also swaps the example sentence, if the box still holds the other one. */
+function swapExample(lang) {
+  const input = document.getElementById("sentence");
+  const other = t("example", lang === "zh" ? "en" : "zh");
+  if (input.value.trim() === other) {
+    input.value = t("example", lang);
+    submit(input.value);
+  }
+}
+
 function setLanguage(lang) {
+  swapExample(lang);
   state.lang = lang;
+  try {
+    localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    // not remembered, the page still switches
+  }
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   applyStatic(document, lang);
   render("lang");
@@ -269,13 +311,33 @@ function renderChrome(current, changed) {
     status.textContent = other ? `${text} ${t("sentence_model", current.lang, current.predict.model)}` : text;
     status.dataset.connection = current.connection;
   }
-  if (changed.has("error") || changed.has("lang")) {
+  if (changed.has("error") || changed.has("lang") || changed.has("predict")) {
     const error = current.error;
-    problem.hidden = !error;
+    const note = !error && current.cut ? t("cut_note", current.lang, current.cut.limit, current.cut.tokens) : "";
+    problem.hidden = !error && !note;
+    problem.replaceChildren();
+    problem.dataset.code = error ? error.code : "cut";
     if (error) {
-      const sentence = errorText(error.code, current.lang) ?? t("error_generic", current.lang);
-      problem.textContent = `${sentence} ${t("error_prefix", current.lang)} ${error.message}`;
-      problem.dataset.code = error.code;
+      const own = errorText(error.code, current.lang, error.params);
+      // In English the server's own words follow; in Chinese the page's words stand alone
+      // (the server speaks English for API users).
+      const text =
+        own === null
+          ? `${t("error_generic", current.lang)} ${t("error_prefix", current.lang)} ${error.message}`
+          : current.lang === "en" && !error.params
+            ? `${own} ${t("error_prefix", current.lang)} ${error.message}`
+            : own;
+      problem.append(text);
+      if (error.code === "too_long" && error.params) {
+        const offer = document.createElement("button");
+        offer.type = "button";
+        offer.className = "cut-offer";
+        offer.textContent = t("cut_offer", current.lang, error.params.limit);
+        offer.addEventListener("click", () => submit(current.text, error.params));
+        problem.append(" ", offer);
+      }
+    } else if (note) {
+      problem.append(note);
     }
   }
 }
@@ -286,7 +348,8 @@ function wireSentence() {
   const sendNow = (again) => {
     clearTimeout(typingTimer);
     const text = input.value.trim();
-    if (text && (again || text !== state.text)) submit(text);
+    if (!text) clearSentence();
+    else if (again || text !== state.text) submit(text);
   };
   input.addEventListener("input", () => {
     clearTimeout(typingTimer);
@@ -296,9 +359,27 @@ function wireSentence() {
     if (event.key === "Enter") {
       event.preventDefault();
       sendNow(true);
+      leaveSentence(); // ← → and space step through the pass right away
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      leaveSentence();
     }
   });
   state.text = input.value.trim();
+}
+
+/** Focus leaves the sentence box for the stepper (which takes ← → and space). */
+function leaveSentence() {
+  document.getElementById("bptt").focus({ preventScroll: true });
+}
+
+/** An emptied box: no predictions, no pass, no error from an earlier sentence. */
+function clearSentence() {
+  state.text = "";
+  requests.predict = requests.bptt = null;
+  state.predict = state.pass = state.error = null;
+  state.selected = null;
+  render("predict", "pass", "error");
 }
 
 function wireKeys() {
@@ -339,7 +420,7 @@ function start() {
   });
   wireSentence();
   wireKeys();
-  setLanguage("en");
+  setLanguage(rememberedLanguage());
   connect();
 }
 

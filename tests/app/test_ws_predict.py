@@ -108,3 +108,22 @@ def test_too_many_tokens_and_empty_text_are_errors_and_the_session_goes_on(ws):
     assert unknown["code"] == "unknown_model"
     ok = ws.ask({"type": "predict", "text": "we like apples"})
     assert ok["type"] == "predict"
+
+
+def test_a_sentence_over_the_limit_says_its_numbers_and_can_be_cut(ws):
+    long = " ".join(["we like apples ."] * 20)  # 80 tokens
+    refused = ws.ask({"type": "predict", "text": long})
+    assert refused["code"] == "too_long" and refused["params"] == {"tokens": 80, "limit": 64}
+    cut = ws.ask({"type": "predict", "text": long, "cut": True})
+    assert cut["type"] == "predict" and len(cut["tokens"]) == 64
+    start = ws.ask({"type": "bptt", "text": long, "cut": True}, until="bptt_start")
+    assert start["T"] == 65  # <s> and the first 64 tokens
+
+
+def test_a_blank_model_needs_exactly_one_blank(ws):
+    two = ws.ask({"type": "predict", "model": "en-blank", "text": "i ___ a new ____ ."})
+    assert two["code"] == "no_blank" and two["params"] == {"blanks": 2}
+    none = ws.ask({"type": "predict", "model": "en-blank", "text": "i buy a new phone ."})
+    assert none["code"] == "no_blank" and none["params"] == {"blanks": 0}
+    three = ws.ask({"type": "predict", "model": "en-blank", "text": "i ___ a new phone ."})
+    assert three["type"] == "predict" and three["blank"]["index"] == 1

@@ -98,7 +98,9 @@ def session(client: TestClient) -> Iterator[Frames]:
 
 
 @contextmanager
-def serve(world: Settings, log_level: str = "warning", stderr=None, **settings: str) -> Iterator[str]:
+def serve(
+    world: Settings, log_level: str = "warning", stderr=None, **settings: str
+) -> Iterator[str]:
     """The real app under uvicorn on `world`'s models and corpus (settings as UNROLLED_* env)."""
     env = {"UNROLLED_MODELS_DIR": str(world.models_dir), "UNROLLED_DATA_DIR": str(world.data_dir)}
     env |= {f"UNROLLED_{name.upper()}": value for name, value in settings.items()}

@@ -47,9 +47,13 @@ def test_a_sentence_above_the_token_limit_shows_the_servers_reason(watched_page,
     type_sentence(page, " ".join(["school"] * 80))
     alert = page.get_by_role("alert")
     expect(alert).to_be_visible()
-    expect(alert).to_contain_text("too long")
+    expect(alert).to_contain_text("80 words")
+    expect(alert).to_contain_text("at most 64")
     expect(alert).to_have_attribute("data-code", "too_long")
     expect(page.locator("#predictions .pred-row")).to_have_count(0)
+    alert.get_by_role("button", name="Read the first 64 words").click()  # instead of a blank page
+    expect(page.locator("#predictions .pred-row")).to_have_count(65)
+    expect(alert).to_contain_text("Only the first 64 of the 80 words are read")
 
     type_sentence(page, "i was late")
     expect(page.locator("#predictions")).to_have_attribute("data-text", "i was late")
