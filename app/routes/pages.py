@@ -1,17 +1,20 @@
 """The page, the health check and the locally served Plotly.js."""
 
+from functools import partial
 from pathlib import Path
 
 import plotly
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app import __version__
+from app.assets import asset, asset_url
 from app.settings import get_settings
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(get_settings().templates_dir))
+templates.env.globals["asset_url"] = partial(asset_url, get_settings().static_dir)
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
@@ -28,6 +31,22 @@ def healthz() -> dict:
 
 
 @router.get("/vendor/plotly.min.js", include_in_schema=False)
-def plotly_js() -> FileResponse:
-    """Plotly.js from the installed plotly wheel: the page needs no internet."""
-    return FileResponse(PLOTLY_JS, media_type="text/javascript")
+def plotly_js(request: Request) -> Response:
+    """Plotly.js from the installed plotly wheel (the page needs no internet), gzipped once and
+    sent compressed to every browser that accepts it; 304 when the browser has it already."""
+    js = asset(PLOTLY_JS)
+    headers = {"ETag": js.etag, "Vary": "Accept-Encoding"}
+    if request.headers.get("if-none-match") == js.etag:
+        return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(js.gzipped, media_type="text/javascript", headers=headers)
+    return Response(js.raw, media_type="text/javascript", headers=headers)
+
+
+def plotly_url() -> str:
+    """/vendor/plotly.min.js?v=<hash>: the page's one URL for it."""
+    return f"/vendor/plotly.min.js?v={asset(PLOTLY_JS).version}"
+
+
+templates.env.globals["plotly_url"] = plotly_url

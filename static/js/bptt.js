@@ -27,7 +27,8 @@ export function createBptt(root, actions) {
     speedValue.textContent = speed.value;
     actions.setSpeed(Number(speed.value));
   });
-  // The slider scrubs while it is dragged (one jump per animation frame), not only on release.
+  // The slider scrubs while it is dragged (one jump per animation frame), and lands on release.
+  slider.addEventListener("change", () => actions.jump(Number(slider.value)));
   let scrub = null;
   slider.addEventListener("input", () => {
     if (scrub === null) {

@@ -4,7 +4,7 @@
 // Reads state.pass; sends nothing.
 
 import { t } from "./i18n.js";
-import { FONT_FAMILY, PLOT_CONFIG, el } from "./util.js";
+import { FONT_FAMILY, PLOT_CONFIG, el, plotly } from "./util.js";
 
 const COLORS = ["#c0392b", "#8e44ad", "#d35400", "#16a085"];
 const BOUND_COLOR = "#5b6b82";
@@ -32,14 +32,19 @@ export function createGradflow(root) {
     hint.textContent = t("gradflow_hint", state.lang);
     empty.textContent = t("gradflow_empty", state.lang);
     const traces = state.pass ? tracesOf(state.pass, state.lang) : [];
-    const hasPoints = traces.some((trace) => trace.x.length > 0);
+    // Drawn once the backward pass has visited a step (the bound alone is no chart yet), so
+    // Plotly.js is only fetched when there is something to plot.
+    const chains = state.pass ? state.pass.start.chains.length : 0;
+    const hasPoints = traces.slice(0, chains).some((trace) => trace.x.length > 0);
     empty.hidden = hasPoints;
     chart.hidden = !hasPoints;
     root.dataset.points = String(hasPoints ? traces[0].x.length : 0);
     if (!hasPoints) return;
-    window.Plotly.react(chart, traces, layout(state), PLOT_CONFIG);
-    drawn = true;
-    performance.measure("chart-render", { start: started, end: performance.now() });
+    plotly().then((Plotly) => {
+      Plotly.react(chart, traces, layout(state), PLOT_CONFIG);
+      drawn = true;
+      performance.measure("chart-render", { start: started, end: performance.now() });
+    });
   }
 
   window.addEventListener("resize", () => {

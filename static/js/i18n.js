@@ -100,6 +100,13 @@ const STRINGS = {
     cut_offer: (limit) => `Read the first ${limit} words`,
     cut_note: (limit, total) => `Only the first ${limit} of the ${total} words are read.`,
     example: "i was late for school yesterday , the teacher criticised",
+    presets: "Example sentences",
+    presets_pick: "Examples…",
+    presets_en: "English",
+    presets_zh: "中文",
+    copy_link: "Copy link",
+    copied: "Link copied: it opens this view.",
+    copy_failed: "Copy the address bar: it opens this view.",
   },
   zh: {
     lang_switch: "English",
@@ -193,7 +200,43 @@ const STRINGS = {
     cut_offer: (limit) => `只读前 ${limit} 个词`,
     cut_note: (limit, total) => `只读了 ${total} 个词中的前 ${limit} 个。`,
     example: "我昨天上学迟到了，老师批评了",
+    presets: "例句",
+    presets_pick: "例句…",
+    presets_en: "English",
+    presets_zh: "中文",
+    copy_link: "复制链接",
+    copied: "链接已复制：打开它就是现在这个画面。",
+    copy_failed: "请复制地址栏：打开它就是现在这个画面。",
   },
+};
+
+/** The example sentences of the menu beside the sentence box: the tutorial's two, then one for
+ *  each long-range family (the word the far-back cue decides comes next). */
+export const PRESETS = {
+  en: [
+    "i was late for school yesterday , the teacher criticised",
+    "my phone is broken , so i plan to buy a new",
+    "tom missed the bus this morning , and the teacher criticised",
+    "anna got full marks in the maths exam , so the teacher praised",
+    "our kettle stopped working , so my father repaired the",
+    "i lost my umbrella on the bus , but in the end my sister found the",
+    "it is snowing heavily outside , so you should wear your",
+    "after the long walk we were very thirsty , so we",
+    "my uncle works in tokyo , so every winter we fly to",
+    "my grandmother called me yesterday evening , and",
+  ],
+  zh: [
+    "我昨天上学迟到了，老师批评了",
+    "我的手机坏了，我打算买一部新",
+    "小红今天早上没赶上公交车，上课迟到了，老师批评了",
+    "小明期末考试考了一百分，老师表扬了",
+    "我家的冰箱坏了，爸爸周末把",
+    "我在公园里丢了钥匙，最后妈妈在沙发下面找到了",
+    "今天外面下着大雨，出门记得带",
+    "他踢完足球特别渴，一回到家就",
+    "我的外婆住在杭州，所以每年暑假我们都坐高铁去",
+    "我的奶奶昨天给我打了电话，",
+  ],
 };
 
 /** t(key, lang, ...args), label(key, lang) and apply(root, lang) over one table {en, zh}:

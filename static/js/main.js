@@ -6,7 +6,7 @@ import { createBptt } from "./bptt.js";
 import { createFormula } from "./formula.js";
 import { createGradflow } from "./gradflow.js";
 import { createGradsum } from "./gradsum.js";
-import { applyStatic, errorText, t } from "./i18n.js";
+import { PRESETS, applyStatic, errorText, t } from "./i18n.js";
 import { mountLabs } from "./labs/index.js";
 import { createNetwork } from "./net.js";
 import { createPredictions } from "./predictions.js";
@@ -404,7 +404,102 @@ function spaceMeansPlay(target) {
   return !target.closest("button") || Boolean(target.closest("#bptt"));
 }
 
+// ---------------------------------------------------------------- the view in the URL
+
+const URL_KEYS = { text: "s", lang: "lang", pos: "pos", lab: "lab" };
+const MAX_URL = 2000;
+let restoring = null; // the URL's state until the page has reached it
+
+/** What the address bar holds: the sentence, the language, the BPTT position, the open lab. */
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  const pos = Number.parseInt(params.get(URL_KEYS.pos) ?? "", 10);
+  const lang = params.get(URL_KEYS.lang);
+  return {
+    text: params.get(URL_KEYS.text) ?? null,
+    lang: lang === "en" || lang === "zh" ? lang : null,
+    pos: Number.isInteger(pos) && pos >= 0 ? pos : null,
+    lab: params.get(URL_KEYS.lab),
+  };
+}
+
+/** Put the current view in the address bar (history.replaceState: no new history entries). */
+function writeUrl() {
+  if (restoring) return;
+  const params = new URLSearchParams();
+  if (state.text) params.set(URL_KEYS.text, state.text);
+  params.set(URL_KEYS.lang, state.lang);
+  if (state.pass && state.pass.pos > 0) params.set(URL_KEYS.pos, String(state.pass.pos));
+  const lab = labsView?.shown;
+  if (lab) params.set(URL_KEYS.lab, lab);
+  let query = params.toString();
+  if (query.length > MAX_URL) {
+    params.delete(URL_KEYS.text); // a very long sentence is not worth a link that breaks
+    query = params.toString();
+  }
+  history.replaceState(null, "", `${location.pathname}?${query}`);
+}
+
+/** Once the pass of the URL's sentence has started, jump to the URL's position. */
+function restorePosition() {
+  if (!restoring || !state.pass || state.pass.text !== restoring.text) return;
+  const pos = restoring.pos;
+  restoring = null;
+  if (pos !== null && pos < state.pass.start.count) actions.jump(pos);
+  else writeUrl();
+}
+
+function wireShare() {
+  const button = document.getElementById("copy-link");
+  const note = document.getElementById("copied");
+  button.addEventListener("click", async () => {
+    writeUrl();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      note.textContent = t("copied", state.lang);
+    } catch {
+      note.textContent = t("copy_failed", state.lang);
+    }
+    note.dataset.href = location.href;
+  });
+}
+
+function wirePresets() {
+  const menu = document.getElementById("presets");
+  const fill = () => {
+    menu.replaceChildren(new Option(t("presets_pick", state.lang), ""));
+    for (const lang of ["en", "zh"]) {
+      const group = document.createElement("optgroup");
+      group.label = t(`presets_${lang}`, state.lang);
+      for (const text of PRESETS[lang]) group.append(new Option(text, text));
+      menu.append(group);
+    }
+  };
+  fill();
+  menu.addEventListener("change", () => {
+    if (!menu.value) return;
+    const input = document.getElementById("sentence");
+    input.value = menu.value;
+    submit(menu.value);
+    menu.value = "";
+  });
+  return fill;
+}
+
+let labsView = null;
+let refillPresets = null;
+
+/** The URL follows the view; the first pass of a restored link also jumps to its position. */
+function urlView(current, changed) {
+  if (changed.has("lang") && refillPresets) refillPresets();
+  if (changed.has("pass")) restorePosition();
+  if (["predict", "pos", "lang", "pass"].some((c) => changed.has(c))) writeUrl();
+}
+
 function start() {
+  const url = readUrl();
+  if (url.text) document.getElementById("sentence").value = url.text;
+  restoring = url.text ? url : null;
   views.push(
     { render: renderChrome },
     createPredictions(document.getElementById("predictions"), actions),
@@ -413,14 +508,21 @@ function start() {
     createFormula(document.getElementById("formula")),
     createGradflow(document.getElementById("gradflow")),
     createGradsum(document.getElementById("gradsum")),
-    mountLabs(document.getElementById("labs"), app),
+    (labsView = mountLabs(document.getElementById("labs"), app)),
+    { render: urlView },
   );
+  if (url.lab) labsView.open(url.lab);
+  document.getElementById("labs").addEventListener("click", (event) => {
+    if (event.target.closest("[role=tab]")) writeUrl();
+  });
   document.getElementById("lang-switch").addEventListener("click", () => {
     setLanguage(state.lang === "en" ? "zh" : "en");
   });
   wireSentence();
   wireKeys();
-  setLanguage(rememberedLanguage());
+  wireShare();
+  refillPresets = wirePresets();
+  setLanguage(url.lang ?? rememberedLanguage());
   connect();
 }
 

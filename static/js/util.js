@@ -6,6 +6,28 @@ export const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
 
 /** Plotly's config and font family for the page's chart and the labs' charts. */
 export const PLOT_CONFIG = { displayModeBar: false, responsive: true };
+
+let plotlyLoading = null;
+
+/** Plotly.js, loaded the first time a chart is drawn (it is 1.5 MB gzipped: the page and its
+ *  first prediction do not wait for it). Resolves to window.Plotly. */
+export function plotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyLoading) {
+    const src = document.querySelector("script[data-plotly]")?.dataset.plotly ?? "/vendor/plotly.min.js";
+    plotlyLoading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.addEventListener("load", () => resolve(window.Plotly));
+      script.addEventListener("error", () => {
+        plotlyLoading = null;
+        reject(new Error("Plotly.js could not be loaded"));
+      });
+      document.head.append(script);
+    });
+  }
+  return plotlyLoading;
+}
 export const FONT_FAMILY = "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif";
 
 /** An HTML element with attributes and children (strings become text nodes). */

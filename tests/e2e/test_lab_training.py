@@ -23,6 +23,7 @@ def test_after_training_the_loss_shown_has_fallen(watched_page, live_server):
     lab.get_by_label("Epochs").fill("1")
     lab.get_by_role("button", name="Start").click()
     expect(lab.locator(".lab-status")).to_contain_text("Done (finished)", timeout=60_000)
+    expect(lab.locator(".train-chart.js-plotly-plot")).to_be_visible()  # Plotly.js loads lazily
     losses = page.evaluate("document.querySelector('#labs .train-chart').data[0].y")
     assert len(losses) >= 3
     assert losses[-1] < losses[0] - 0.5
@@ -81,6 +82,7 @@ def test_a_run_started_by_an_http_corpus_upload_is_drawn(watched_page, live_serv
         assert json.loads(response.read())["training"] is True
     expect(lab.locator(".train-stats")).to_have_attribute("data-step", re.compile("."))
     expect(lab.locator(".lab-status")).to_contain_text("Done (finished)", timeout=60_000)
+    expect(lab.locator(".train-chart.js-plotly-plot")).to_be_visible()  # Plotly.js loads lazily
     losses = page.evaluate("document.querySelector('#labs .train-chart').data[0].y")
     assert len(losses) >= 1
     assert float(lab.locator(".train-stats").get_attribute("data-loss")) == losses[-1]

@@ -25,6 +25,7 @@ def test_default_tanh_vanishes_exactly_as_the_engine_says(watched_page, live_ser
     shown = float(reach.get_attribute("data-ratio"))
     assert shown == pytest.approx(engine_ratio(activation="tanh", radius=0.8, T=50, init="xavier"))
     assert shown < 1e-4
+    expect(page.locator("#labs .vg-chart.js-plotly-plot")).to_be_visible()  # Plotly.js loads lazily
     points = page.evaluate("document.querySelector('#labs .vg-chart').data[0].y.length")
     assert points == 50
     watch.assert_clean()

@@ -17,6 +17,7 @@ import { applyLabStrings } from "./strings.js";
 import { createTrainingLab } from "./training.js";
 import { createTruncatedLab } from "./truncated.js";
 import { createVanishingLab } from "./vanishing.js";
+import { plotly } from "../util.js";
 
 const LABS = {
   training: createTrainingLab,
@@ -50,6 +51,7 @@ export function mountLabs(root, app) {
   let shown = null;
 
   function select(name) {
+    if (!labs.has(name)) return;
     shown = name;
     for (const tab of tabs) {
       const on = tab.dataset.lab === name;
@@ -64,7 +66,9 @@ export function mountLabs(root, app) {
 
   root.querySelector("[role=tablist]").addEventListener("click", (event) => {
     const tab = event.target.closest("[role=tab]");
-    if (tab) select(tab.dataset.lab);
+    if (!tab) return;
+    plotly(); // a learner who opens a lab will see a chart soon: fetch Plotly.js now
+    select(tab.dataset.lab);
   });
   root.querySelector("[role=tablist]").addEventListener("keydown", (event) => {
     const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
@@ -84,5 +88,17 @@ export function mountLabs(root, app) {
 
   applyLabStrings(root, app.state.lang);
   select(tabs[0].dataset.lab);
-  return { render };
+  return {
+    render,
+    /** The lab shown now, and showing one by name (the link of a page restores it). */
+    get shown() {
+      return shown;
+    },
+    open(name) {
+      if (labs.has(name) && name !== shown) {
+        plotly();
+        select(name);
+      }
+    },
+  };
 }

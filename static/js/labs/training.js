@@ -4,7 +4,7 @@
 // norms, tokens/s, the progress bar and p(actual next word) for the page's sentence. "One SGD
 // step" sends `train {action: step}` and shows every weight before and after the update.
 
-import { PLOT_CONFIG, clear, el, weightSymbol } from "../util.js";
+import { PLOT_CONFIG, clear, el, plotly, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
 import { FONT, button, choice, failure, field, fixed, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
 
@@ -69,6 +69,8 @@ export function createTrainingLab(body, ctx) {
   let lastProgress = null;
   let lastStep = null;
   let curvesDrawn = false;
+  let curvesRun = 0;
+  let early = [];
 
   function setState(next) {
     runState = next;
@@ -195,8 +197,18 @@ export function createTrainingLab(body, ctx) {
       yaxis2: { title: { text: lt("ppl_trace", lang) }, overlaying: "y", side: "right", color: PPL_COLOR },
     };
     clear(curves);
-    window.Plotly.newPlot(curves, traces, layout, PLOT_CONFIG);
-    curvesDrawn = true;
+    curvesDrawn = false;
+    const run = ++curvesRun;
+    plotly().then((Plotly) => {
+      if (run !== curvesRun) return; // a newer run replaced this chart meanwhile
+      Plotly.newPlot(curves, traces, layout, PLOT_CONFIG);
+      curvesDrawn = true;
+      if (early.length) {
+        Plotly.extendTraces(curves, { x: [early.map((p) => p.step), early.map((p) => p.step)],
+          y: [early.map((p) => p.loss), early.map((p) => p.perplexity)] }, [0, 1]);
+      }
+      early = [];
+    });
   }
 
   function drawProgress(lang) {
@@ -206,8 +218,12 @@ export function createTrainingLab(body, ctx) {
     stats.textContent = lt("stats", lang, p);
     stats.dataset.loss = String(p.loss);
     stats.dataset.step = String(p.step);
-    if (curvesDrawn && p.loss !== null) {
-      window.Plotly.extendTraces(curves, { x: [[p.step], [p.step]], y: [[p.loss], [p.perplexity]] }, [0, 1]);
+    if (p.loss !== null) {
+      if (curvesDrawn) {
+        window.Plotly.extendTraces(curves, { x: [[p.step], [p.step]], y: [[p.loss], [p.perplexity]] }, [0, 1]);
+      } else {
+        early.push(p); // Plotly is still loading: these points join the chart when it is drawn
+      }
     }
     drawNorms(p.grad_norms);
     drawSample(p.sample, lang);

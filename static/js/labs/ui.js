@@ -1,7 +1,7 @@
 // Small building blocks the labs share: labelled controls whose text follows the language,
 // a status line for server answers, Plotly drawing, and number formatting. No state lives here.
 
-import { FONT_FAMILY, MINUS, PLOT_CONFIG, el } from "../util.js";
+import { FONT_FAMILY, MINUS, PLOT_CONFIG, el, plotly } from "../util.js";
 import { lt } from "./strings.js";
 
 export const FONT = { family: FONT_FAMILY, size: 12 };
@@ -88,7 +88,7 @@ export function plot(node, traces, layout) {
     plot_bgcolor: "#fbfbfd",
     legend: { orientation: "h", y: 1.12, x: 0 },
   };
-  return window.Plotly.react(node, traces, { ...base, ...layout }, PLOT_CONFIG);
+  return plotly().then((Plotly) => Plotly.react(node, traces, { ...base, ...layout }, PLOT_CONFIG));
 }
 
 /** Resize a chart that was drawn while its tab was hidden. */
