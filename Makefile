@@ -51,7 +51,7 @@ bench: $(VENV)/.installed-test
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 models: $(VENV)/.installed-run
-	$(BIN)/python -m rnn_core.make_models
+	$(BIN)/python scripts/make_models.py
 
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install -q pip-tools

@@ -19,15 +19,19 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
+from tqdm import tqdm
 
 from .activations import ACTIVATIONS
 from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusError, read_corpus, split_held_out
 from .fit import (
+    DEFAULT_RECIPE,
+    OnStep,
     Recipe,
     fill_blanks,
     fit,
@@ -39,7 +43,6 @@ from .fit import (
 from .generate import sample
 from .init import INIT_SCHEMES
 from .io import Checkpoint, ModelFormatError, load, save
-from .make_models import LM_RECIPE, MODELS_DIR, ROOT, progress_bar
 from .model import DTYPES, RNNLM
 from .optim import OPTIMIZERS
 from .text import BLANK, BOS_ID, EOS_ID, Language, Vocab, detect_language, tokenize
@@ -105,22 +108,35 @@ def model_language(checkpoint: Checkpoint, text: str) -> Language:
 
 
 def check_out_path(out: Path, force: bool) -> None:
-    """Refuse an --out that is not .npz, lies in a missing folder, or is a built-in model."""
+    """Refuse an --out that is not .npz, lies in a missing folder, or exists (without --force)."""
     if out.suffix != ".npz":
         raise CliError(f"--out must name a .npz file, not {out}")
     if not out.parent.is_dir():
         raise CliError(f"the folder of --out does not exist: {out.parent}")
-    if out.resolve().parent == MODELS_DIR.resolve() and out.exists() and not force:
-        raise CliError(f"{out} is a built-in model; add --force to overwrite it")
+    if out.exists() and not force:
+        raise CliError(f"{out} exists; add --force to overwrite it")
 
 
 def resolve_corpus(name: str) -> Path:
-    """A corpus path stored in a model's extra: relative to the repository, or absolute."""
-    path = Path(name)
-    return path if path.is_absolute() else ROOT / path
+    """A corpus path stored in a model's extra: absolute, or relative to the working folder
+    (the built-in models name data/<lang>/train.txt, read from the repository's root)."""
+    return Path(name)
 
 
 # ---------------------------------------------------------------- output
+
+
+@contextmanager
+def progress_bar(desc: str) -> Iterator[OnStep]:
+    """A tqdm bar on stderr (hidden when stderr is not a terminal) fed by fit()'s on_step."""
+    with tqdm(desc=desc, unit="step", leave=False, disable=None, file=sys.stderr) as bar:
+
+        def on_step(step: int, total: int, loss: float) -> None:
+            bar.total = total
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
+
+        yield on_step
 
 
 def emit(args: argparse.Namespace, result: dict, text: str) -> None:
@@ -383,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON object")
-    r = LM_RECIPE
+    r = DEFAULT_RECIPE
 
     train = commands.add_parser("train", parents=[common], help="train a model on a corpus")
     train.add_argument("corpus", type=Path, help="UTF-8 text, one sentence per line, ≤ 5 MB")
@@ -403,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--language", choices=["en", "zh"], help="default: detected")
     train.add_argument("--max-vocab", type=_positive_int(10, 1_000_000), default=20_000)
     train.add_argument("--dtype", choices=list(DTYPES), default=r.dtype)
-    train.add_argument("--force", action="store_true", help="overwrite a built-in model")
+    train.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     train.set_defaults(run=cmd_train)
 
     ev = commands.add_parser("eval", parents=[common], help="perplexity beside the n-grams'")

@@ -55,6 +55,11 @@ class Recipe:
         return asdict(self)
 
 
+# The command line's recipe when no flag says otherwise: the built-in models' (IRNN, 64 units,
+# Adam at 1e-3).
+DEFAULT_RECIPE = Recipe(hidden_size=64, activation="relu", init="identity", epochs=10, lr=0.001)
+
+
 @dataclass
 class Fitted:
     """A trained model with its optimizer and (unidirectional) trainer state, ready to save."""

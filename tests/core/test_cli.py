@@ -253,14 +253,12 @@ def test_every_bad_input_is_one_line_and_exit_code_2(tmp_path, corpus, trained, 
     assert trained.read_bytes() == before
 
 
-def test_train_refuses_to_overwrite_a_built_in_model_without_force(
-    tmp_path, corpus, capsys, monkeypatch
-):
+def test_train_refuses_to_overwrite_an_existing_file_without_force(tmp_path, corpus, capsys):
+    """A shipped model, or the learner's last one, is never overwritten by accident."""
     models = tmp_path / "models"
     models.mkdir()
     builtin = models / "en-lm.npz"
     builtin.write_bytes(b"the shipped model")
-    monkeypatch.setattr(cli, "MODELS_DIR", models)
     code, _, stderr = run(capsys, "train", corpus, "--out", builtin, *FAST)
     assert code == 2 and "--force" in stderr
     assert builtin.read_bytes() == b"the shipped model"
@@ -269,8 +267,11 @@ def test_train_refuses_to_overwrite_a_built_in_model_without_force(
     assert rnn_core.load(builtin).extra["kind"] == "lm"
 
 
-def test_the_built_in_models_folder_is_the_servers():
-    assert cli.MODELS_DIR == ROOT / "models"
+def test_the_engine_names_no_folder_of_the_repository():
+    """rnn_core is a library: the repository's paths live in scripts/ and app/ only."""
+    for path in (ROOT / "rnn_core").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "Path(__file__)" not in source and "ROOT" not in source, path.name
 
 
 def test_python_m_rnn_core_runs_as_a_program(tmp_path, trained):

@@ -14,6 +14,7 @@ import pytest
 from rnn_core.text import tokenize
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 LANGS = ("en", "zh")
 FAMILIES = {
     "late_criticised",
@@ -29,7 +30,7 @@ FAMILIES = {
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location("make_corpus", DATA / "make_corpus.py")
+    spec = importlib.util.spec_from_file_location("make_corpus", SCRIPTS / "make_corpus.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["make_corpus"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)

@@ -1,6 +1,6 @@
 """The hand-written generalisation sets: data/long_range_novel.tsv (next word) and
 data/blank_novel.tsv (fill a blank). They are tests, never templates: each row is a sentence
-shape that the grammar of data/make_corpus.py does not make, so a model that only memorised the
+shape that the grammar of scripts/make_corpus.py does not make, so a model that only memorised the
 training templates fails them. These checks hold the files to that promise."""
 
 import csv

@@ -13,11 +13,13 @@ LAYOUT_PROBLEMS = """() => {
   const problems = [];
   const doc = document.documentElement;
   if (doc.scrollWidth > window.innerWidth + 1) problems.push(`page ${doc.scrollWidth}px wide`);
-  const panels = [...document.querySelectorAll('.panel, .sentence-bar')].filter((p) => p.offsetParent);
+  const panels = [...document.querySelectorAll('.panel, .sentence-bar')]
+    .filter((p) => p.offsetParent);
   for (const panel of panels) {
     // the unrolled network scrolls sideways inside its card by design
     if (!panel.classList.contains('network') && panel.scrollWidth > panel.clientWidth + 1) {
-      problems.push(`${panel.id || panel.className} overflows: ${panel.scrollWidth} > ${panel.clientWidth}`);
+      const name = panel.id || panel.className;
+      problems.push(`${name} overflows: ${panel.scrollWidth} > ${panel.clientWidth}`);
     }
   }
   const boxes = panels.map((p) => [p.id || p.className, p.getBoundingClientRect()]);

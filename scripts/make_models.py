@@ -1,6 +1,6 @@
 """Retrain every built-in model from the corpora and write docs/models.md (`make models`).
 
-    python -m rnn_core.make_models [--only en-lm zh-lm ...] [--data-dir D] [--models-dir M]
+    python scripts/make_models.py [--only en-lm zh-lm ...] [--data-dir D] [--models-dir M]
 
 Reads data/<lang>/train.txt and valid.txt (one sentence per line) and data/long_range.tsv, trains
 each model of MODELS with its fixed recipe and seed, saves models/<name>.npz (weights, vocabulary,
@@ -18,19 +18,20 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
-from .fit import (
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the engine is the repository's
+
+from rnn_core.cli import progress_bar  # noqa: E402
+from rnn_core.fit import (  # noqa: E402
     Fitted,
-    OnStep,
     Recipe,
     dependent_hits,
     fill_blanks,
@@ -40,12 +41,11 @@ from .fit import (
     ngram_perplexity,
     perplexity,
 )
-from .io import load, save
-from .model import RNNLM
-from .ngram import NGramLM
-from .text import BLANK, Vocab, tokenize
+from rnn_core.io import load, save  # noqa: E402
+from rnn_core.model import RNNLM  # noqa: E402
+from rnn_core.ngram import NGramLM  # noqa: E402
+from rnn_core.text import BLANK, Vocab, tokenize  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 MODELS_DIR = ROOT / "models"
 DOCS_FILE = ROOT / "docs" / "models.md"
@@ -266,19 +266,6 @@ def blank_sides(
     }
 
 
-@contextmanager
-def progress_bar(desc: str) -> Iterator[OnStep]:
-    """A tqdm bar on stderr (hidden when stderr is not a terminal) fed by fit()'s on_step."""
-    with tqdm(desc=desc, unit="step", leave=False, disable=None, file=sys.stderr) as bar:
-
-        def on_step(step: int, total: int, loss: float) -> None:
-            bar.total = total
-            bar.update(1)
-            bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
-
-        yield on_step
-
-
 def train_and_measure(built_in: BuiltIn, corpus: Corpus) -> tuple[Fitted, Report]:
     """Train one model of MODELS (or ABLATIONS) and measure it; nothing is saved."""
     start = time.perf_counter()
@@ -356,7 +343,7 @@ def render_docs(
     lines = [
         "# Built-in models",
         "",
-        "Written by `make models` (`python -m rnn_core.make_models`), which retrains every model",
+        "Written by `make models` (`python scripts/make_models.py`), which retrains every model",
         "below from `data/<lang>/train.txt` with a fixed recipe and seed and rewrites this file.",
         "Do not edit it by hand. The command line is described in [cli.md](cli.md).",
         "",
@@ -604,7 +591,7 @@ def measure_blanks(reports: Sequence[Report], corpora: dict[str, Corpus], models
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Retrain the built-in models (all, or --only some), save them, rewrite docs/models.md."""
-    parser = argparse.ArgumentParser(prog="python -m rnn_core.make_models", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python scripts/make_models.py", description=__doc__)
     parser.add_argument("--only", nargs="+", choices=[m.name for m in MODELS], metavar="NAME")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR)

@@ -1,6 +1,6 @@
 """Generate Unrolled's built-in English and Chinese corpora from a small seeded grammar.
 
-Run `python data/make_corpus.py` from the repository root: it rewrites data/en/*.txt,
+Run `python scripts/make_corpus.py` from the repository root: it rewrites data/en/*.txt,
 data/zh/*.txt and data/long_range.tsv, byte for byte the same on every run (fixed seed).
 
 About a third of the sentences come from "long-range" families: the word at one position (the
@@ -34,7 +34,7 @@ LONG_RANGE_SHARE = 0.75
 DISTANCES = range(4, 26)  # tokens from a cue to its dependent word
 EVERYDAY_ASIDES = 0.0  # share of inserted clauses that are everyday sentences
 OPENINGS = 0.3  # share of long-range sentences that open with an adverbial
-DATA_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LANGS = ("en", "zh")
 
 TUTORIAL = {
