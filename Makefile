@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run run-cluster test test-fast lint format bench models browser clean
+.PHONY: run run-cluster test test-fast lint format bench models browser js-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,14 @@ NODES ?= 2
 run-cluster: $(VENV)/.installed-run browser
 	$(BIN)/python scripts/run_cluster.py --nodes $(NODES) --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test browser
+# Biome (JavaScript lint and format), pinned by package-lock.json; skipped where npm is missing.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "NOTE: npm is missing: the JavaScript lint test will be SKIPPED."; fi
+
+js-tools: node_modules/.installed
+
+test: $(VENV)/.installed-test browser js-tools
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.installed-test
@@ -38,14 +45,16 @@ test-fast: $(VENV)/.installed-test
 browser:
 	@scripts/ensure-browser.sh
 
-lint: $(VENV)/.installed-test
+lint: $(VENV)/.installed-test js-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	node_modules/.bin/biome check
 	$(BIN)/hadolint Dockerfile
 
-format: $(VENV)/.installed-test
+format: $(VENV)/.installed-test js-tools
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	node_modules/.bin/biome check --write
 
 bench: $(VENV)/.installed-test
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
@@ -59,4 +68,4 @@ lock: | $(BIN)/python
 	$(BIN)/pip-compile -q --strip-extras --allow-unsafe --no-header --extra test -o requirements-test.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

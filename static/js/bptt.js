@@ -81,10 +81,13 @@ function valueLines(frame, lang) {
   if (frame.type === "bptt_backward") {
     const truncated = Object.values(frame.chains).some((c) => c.truncated);
     const warning = truncated ? [el("p", { class: "hint" }, t("truncated", lang))] : [];
-    return [...warning, ...chainOrder(Object.keys(frame.chains)).map((key) => {
-      const c = frame.chains[key];
-      return vectorLine(sub(`δ${chainSuffix(key)}`, c.t), c.delta, lang, c.delta_norm);
-    })];
+    return [
+      ...warning,
+      ...chainOrder(Object.keys(frame.chains)).map((key) => {
+        const c = frame.chains[key];
+        return vectorLine(sub(`δ${chainSuffix(key)}`, c.t), c.delta, lang, c.delta_norm);
+      }),
+    ];
   }
   const notes = [frame.note, frame.nan_at === null ? null : t("nan_at", lang, frame.nan_at)];
   const warnings = notes.filter(Boolean).map((note) => el("p", { class: "warn" }, note));
@@ -114,4 +117,3 @@ function vectorLine(name, vector, lang, norm, kind = "delta") {
     norm === undefined ? null : el("span", { class: "norm" }, `‖${name}‖ = ${fmt(norm)}`),
   );
 }
-

@@ -20,8 +20,10 @@ const mi = (text) => m("mi", text);
 const mo = (text) => m("mo", text);
 const mn = (text) => m("mn", text);
 const row = (...children) => m("mrow", ...children);
-const msub = (base, index) => m("msub", typeof base === "string" ? mi(base) : base, typeof index === "string" ? mi(index) : index);
-const msup = (base, power) => m("msup", typeof base === "string" ? mi(base) : base, typeof power === "string" ? mi(power) : power);
+const msub = (base, index) =>
+  m("msub", typeof base === "string" ? mi(base) : base, typeof index === "string" ? mi(index) : index);
+const msup = (base, power) =>
+  m("msup", typeof base === "string" ? mi(base) : base, typeof power === "string" ? mi(power) : power);
 const text = (words) => m("mtext", words);
 
 /** A vector written out: [v1, v2, v3, v4, …] (H entries). */
@@ -101,8 +103,16 @@ function forwardLines(frame, model, lang) {
       line(
         "式2",
         row(
-          msub("net", "t"), mo("="), mi(n.U), input, mo("+"), mi(n.W), msub(n.s, prev()), ...bias,
-          mo("="), vec(c.net),
+          msub("net", "t"),
+          mo("="),
+          mi(n.U),
+          input,
+          mo("+"),
+          mi(n.W),
+          msub(n.s, prev()),
+          ...bias,
+          mo("="),
+          vec(c.net),
         ),
         n.layer === 1 ? t("input_note", lang, frame.x, frame.word) : null,
       ),
@@ -115,11 +125,24 @@ function forwardLines(frame, model, lang) {
     line(
       "式1",
       row(
-        msub("o", "t"), mo("="), mi("softmax"), row(mo("("), mi("V"), msub("s", "t"), ...cTerm, mo(")")),
+        msub("o", "t"),
+        mo("="),
+        mi("softmax"),
+        row(mo("("), mi("V"), msub("s", "t"), ...cTerm, mo(")")),
         mspace(),
-        msub("o", "t"), row(mo("["), msub("y", "t"), mo("]")), mo("="), mn(fmt(frame.p_label)),
+        msub("o", "t"),
+        row(mo("["), msub("y", "t"), mo("]")),
+        mo("="),
+        mn(fmt(frame.p_label)),
         mspace(),
-        msub("E", "t"), mo("="), mo("−"), mi("log"), msub("o", "t"), row(mo("["), msub("y", "t"), mo("]")), mo("="), mn(fmt(frame.loss_t)),
+        msub("E", "t"),
+        mo("="),
+        mo("−"),
+        mi("log"),
+        msub("o", "t"),
+        row(mo("["), msub("y", "t"), mo("]")),
+        mo("="),
+        mn(fmt(frame.loss_t)),
       ),
       t("label_note", lang, frame.y, frame.label),
     ),
@@ -149,7 +172,15 @@ function backwardLines(frame, pass, model, lang) {
       out.push(
         line(
           "",
-          row(msubsup("δ", "k", "out"), mo("="), fp(), msup("V", "T"), row(mo("("), msub("o", "k"), mo("−"), msub("y", "k"), mo(")")), mo("="), vec(c.delta_out)),
+          row(
+            msubsup("δ", "k", "out"),
+            mo("="),
+            fp(),
+            msup("V", "T"),
+            row(mo("("), msub("o", "k"), mo("−"), msub("y", "k"), mo(")")),
+            mo("="),
+            vec(c.delta_out),
+          ),
           t("output_share", lang),
         ),
       );
@@ -157,7 +188,13 @@ function backwardLines(frame, pass, model, lang) {
     out.push(
       line(
         "式3",
-        row(msubsup("δ", "k", "time"), mo("="), msup(row(mo("("), subT("δ", next), mi(n.W), fp(), mo(")")), "T"), mo("="), vec(c.delta_time)),
+        row(
+          msubsup("δ", "k", "time"),
+          mo("="),
+          msup(row(mo("("), subT("δ", next), mi(n.W), fp(), mo(")")), "T"),
+          mo("="),
+          vec(c.delta_time),
+        ),
         c.truncated ? t("truncated", lang) : last ? t("nothing_from_future", lang) : t("time_share", lang),
       ),
     );
@@ -165,7 +202,11 @@ function backwardLines(frame, pass, model, lang) {
       const above = `${n.layer + 1}${n.backward ? "'" : ""}`; // each direction reads its own layer below
       const fromAbove = row(mo("("), subT(`δ${chainSuffix(above)}`, mi("k")), mi(names(above).U), fp(), mo(")"));
       out.push(
-        line("式4", row(msubsup("δ", "k", "up"), mo("="), msup(fromAbove, "T"), mo("="), vec(c.delta_up)), t("up_share", lang)),
+        line(
+          "式4",
+          row(msubsup("δ", "k", "up"), mo("="), msup(fromAbove, "T"), mo("="), vec(c.delta_up)),
+          t("up_share", lang),
+        ),
       );
     }
     const sumParts = [msubsup("δ", "k", "out"), mo("+"), msubsup("δ", "k", "time")];
@@ -173,20 +214,57 @@ function backwardLines(frame, pass, model, lang) {
     out.push(
       line(
         "",
-        row(msub("δ", "k"), mo("="), ...sumParts, mo("="), vec(c.delta), mspace(), norm(msub("δ", "k")), mo("="), mn(fmt(c.delta_norm))),
+        row(
+          msub("δ", "k"),
+          mo("="),
+          ...sumParts,
+          mo("="),
+          vec(c.delta),
+          mspace(),
+          norm(msub("δ", "k")),
+          mo("="),
+          mn(fmt(c.delta_norm)),
+        ),
       ),
       line(
         "式5",
-        row(msub(`∇${n.W}`, "k"), mo("="), msub("δ", "k"), subT(n.s, n.backward ? row(mi("k"), mo("+"), mn("1")) : row(mi("k"), mo("−"), mn("1"))), mspace(), norm(msub(`∇${n.W}`, "k")), mo("="), mn(fmt(c.dW_norm))),
+        row(
+          msub(`∇${n.W}`, "k"),
+          mo("="),
+          msub("δ", "k"),
+          subT(n.s, n.backward ? row(mi("k"), mo("+"), mn("1")) : row(mi("k"), mo("−"), mn("1"))),
+          mspace(),
+          norm(msub(`∇${n.W}`, "k")),
+          mo("="),
+          mn(fmt(c.dW_norm)),
+        ),
       ),
       line(
         "式8",
-        row(msub(`∇${n.U}`, "k"), mo("="), msub("δ", "k"), subT(n.layer > 1 ? `s${chainSuffix(String(n.layer - 1))}` : "x", mi("k")), mspace(), norm(msub(`∇${n.U}`, "k")), mo("="), mn(fmt(c.dU_norm))),
+        row(
+          msub(`∇${n.U}`, "k"),
+          mo("="),
+          msub("δ", "k"),
+          subT(n.layer > 1 ? `s${chainSuffix(String(n.layer - 1))}` : "x", mi("k")),
+          mspace(),
+          norm(msub(`∇${n.U}`, "k")),
+          mo("="),
+          mn(fmt(c.dU_norm)),
+        ),
         c.dU_index === null ? null : t("only_column", lang, c.dU_index),
       ),
       line(
         "式6",
-        row(mi(`∇${n.W}`), mo("="), m("munderover", mo("∑"), row(mi("i"), mo("="), mi("k")), n.backward ? mi("1") : T_()), msub(`∇${n.W}`, "i"), mspace(), norm(mi(`∇${n.W}`)), mo("="), mn(fmt(c.dW_sum_norm))),
+        row(
+          mi(`∇${n.W}`),
+          mo("="),
+          m("munderover", mo("∑"), row(mi("i"), mo("="), mi("k")), n.backward ? mi("1") : T_()),
+          msub(`∇${n.W}`, "i"),
+          mspace(),
+          norm(mi(`∇${n.W}`)),
+          mo("="),
+          mn(fmt(c.dW_sum_norm)),
+        ),
         t("running_sum", lang),
       ),
     );
@@ -218,9 +296,18 @@ function totalLines(frame, pass, lang) {
       line(
         "",
         row(
-          norm(msub("δ", "k")), mo("≤"), norm(msub("δ", "T")), msup(row(mo("("), msub("β", "W"), msub("β", "f"), mo(")")), row(mi("T"), mo("−"), mi("k"))),
+          norm(msub("δ", "k")),
+          mo("≤"),
+          norm(msub("δ", "T")),
+          msup(row(mo("("), msub("β", "W"), msub("β", "f"), mo(")")), row(mi("T"), mo("−"), mi("k"))),
           mspace(),
-          msub("β", "W"), mo("="), mn(fmt(frame.beta_W[key])), mo(","), msub("β", "f"), mo("="), mn(fmt(frame.beta_f[key])),
+          msub("β", "W"),
+          mo("="),
+          mn(fmt(frame.beta_W[key])),
+          mo(","),
+          msub("β", "f"),
+          mo("="),
+          mn(fmt(frame.beta_f[key])),
         ),
         `${t("gradflow_bound", lang)} (T = ${pass.start.T})`,
       ),

@@ -4,7 +4,7 @@
 // Reads state.pass; sends nothing.
 
 import { t } from "./i18n.js";
-import { FONT_FAMILY, PLOT_CONFIG, el, plotly } from "./util.js";
+import { el, FONT_FAMILY, PLOT_CONFIG, plotly } from "./util.js";
 
 const COLORS = ["#c0392b", "#8e44ad", "#d35400", "#16a085"];
 const BOUND_COLOR = "#5b6b82";
@@ -113,7 +113,13 @@ function layout(state) {
     font: { family: FONT_FAMILY, size: 13, color: "#1d2330" },
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "#fbfbfa",
-    xaxis: { title: { text: "k" }, range: [0.5, T + 0.5], dtick: T > 20 ? 5 : 1, zeroline: false, gridcolor: "#e6e8ec" },
+    xaxis: {
+      title: { text: "k" },
+      range: [0.5, T + 0.5],
+      dtick: T > 20 ? 5 : 1,
+      zeroline: false,
+      gridcolor: "#e6e8ec",
+    },
     yaxis: { title: { text: "‖δ_k‖" }, type: "log", exponentformat: "power", gridcolor: "#e6e8ec" },
     legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", bgcolor: "rgba(0,0,0,0)" },
     showlegend: true,

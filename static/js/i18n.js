@@ -25,8 +25,7 @@ const STRINGS = {
     model_rnn: "RNN",
     model_bigram: "2-gram",
     model_trigram: "3-gram",
-    key_word_note:
-      "Click a row. The RNN reads every earlier word; the 2-gram sees one word, the 3-gram two.",
+    key_word_note: "Click a row. The RNN reads every earlier word; the 2-gram sees one word, the 3-gram two.",
     blank_title: "The blank",
     left_only: "left-only model",
     network: "Unrolled network",

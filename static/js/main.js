@@ -6,7 +6,7 @@ import { createBptt } from "./bptt.js";
 import { createFormula } from "./formula.js";
 import { createGradflow } from "./gradflow.js";
 import { createGradsum } from "./gradsum.js";
-import { PRESETS, applyStatic, errorText, t } from "./i18n.js";
+import { applyStatic, errorText, PRESETS, t } from "./i18n.js";
 import { mountLabs } from "./labs/index.js";
 import { createNetwork } from "./net.js";
 import { createPredictions } from "./predictions.js";
@@ -490,7 +490,7 @@ let labsView = null;
 let refillPresets = null;
 
 /** The URL follows the view; the first pass of a restored link also jumps to its position. */
-function urlView(current, changed) {
+function urlView(_state, changed) {
   if (changed.has("lang") && refillPresets) refillPresets();
   if (changed.has("pass")) restorePosition();
   if (["predict", "pos", "lang", "pass"].some((c) => changed.has(c))) writeUrl();
@@ -508,9 +508,9 @@ function start() {
     createFormula(document.getElementById("formula")),
     createGradflow(document.getElementById("gradflow")),
     createGradsum(document.getElementById("gradsum")),
-    (labsView = mountLabs(document.getElementById("labs"), app)),
-    { render: urlView },
   );
+  labsView = mountLabs(document.getElementById("labs"), app);
+  views.push(labsView, { render: urlView });
   if (url.lab) labsView.open(url.lab);
   document.getElementById("labs").addEventListener("click", (event) => {
     if (event.target.closest("[role=tab]")) writeUrl();

@@ -7,7 +7,7 @@
 // greyed (the truncated lab draws its own network this way; the page's state has no reach).
 
 import { label, t } from "./i18n.js";
-import { MINUS, chainOrder, chainSuffix, clear, diverging, el, fmt, pct, sub, svg } from "./util.js";
+import { chainOrder, chainSuffix, clear, diverging, el, fmt, MINUS, pct, sub, svg } from "./util.js";
 
 const COL_W = 78; // width of one time step
 const LEFT = 48; // room for the row labels
@@ -107,7 +107,9 @@ function draw(state, name) {
   const backgrounds = svg("g", { class: "backgrounds" });
   root.append(backgrounds, rowLabels(chains, chainTop, xTop));
   for (let i = 0; i < T; i += 1) {
-    backgrounds.append(svg("rect", { class: "col-bg", x: cx(i) - COL_W / 2 + 3, y: 2, width: COL_W - 6, height: height - 4, rx: 8 }));
+    backgrounds.append(
+      svg("rect", { class: "col-bg", x: cx(i) - COL_W / 2 + 3, y: 2, width: COL_W - 6, height: height - 4, rx: 8 }),
+    );
     const column = svg("g", { class: "column", "data-t": String(i + 1) });
     column.append(outputBox(frame, i, cx(i)));
     column.append(arrow(cx(i), chainTop(0), cx(i), BOX_H + 8, i === 0 ? vName(chains) : null, "v"));
@@ -141,17 +143,42 @@ function draw(state, name) {
   });
   root.append(deltaLabel);
   const chainRow = Object.fromEntries(chains.map((key, r) => [key, chainTop(r)]));
-  return { svg: root, scale, columns, backgrounds: [...backgrounds.children], deltas, chains, deltaLabel, chainRow, cx };
+  return {
+    svg: root,
+    scale,
+    columns,
+    backgrounds: [...backgrounds.children],
+    deltas,
+    chains,
+    deltaLabel,
+    chainRow,
+    cx,
+  };
 }
 
 function defs() {
   const marker = (id, cls) =>
     svg(
       "marker",
-      { id, viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" },
+      {
+        id,
+        viewBox: "0 0 10 10",
+        refX: 8,
+        refY: 5,
+        markerWidth: 10,
+        markerHeight: 10,
+        markerUnits: "userSpaceOnUse",
+        orient: "auto-start-reverse",
+      },
       svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: cls }),
     );
-  return svg("defs", {}, marker("arrow-head", "head"), marker("delta-head", "head delta"), marker("dropped-head", "head dropped"));
+  return svg(
+    "defs",
+    {},
+    marker("arrow-head", "head"),
+    marker("delta-head", "head delta"),
+    marker("dropped-head", "head dropped"),
+  );
 }
 
 /** The scale of unit values: [-1, 1] for tanh and sigmoid; else 95% of the |s| lie within it. */
@@ -254,7 +281,16 @@ function deltaArrow(xFrom, xTo, y, key, t) {
   const dir = Math.sign(xTo - xFrom);
   const x1 = xFrom + (dir * BLOCK) / 2 + dir * 2;
   const x2 = xTo - (dir * BLOCK) / 2 - dir * 6;
-  return svg("line", { class: "delta-arrow", x1, y1: y, x2, y2: y, "marker-end": "url(#delta-head)", "data-t": String(t), "data-chain": key });
+  return svg("line", {
+    class: "delta-arrow",
+    x1,
+    y1: y,
+    x2,
+    y2: y,
+    "marker-end": "url(#delta-head)",
+    "data-t": String(t),
+    "data-chain": key,
+  });
 }
 
 function vName(chains) {
@@ -332,7 +368,9 @@ function highlight(drawing, pass) {
  */
 function markReach(drawing, reach, lang) {
   const { from: j, k } = reach;
-  drawing.backgrounds.forEach((bg, i) => bg.classList.toggle("reach-source", i === j - 1));
+  drawing.backgrounds.forEach((bg, i) => {
+    bg.classList.toggle("reach-source", i === j - 1);
+  });
   for (const key of drawing.chains) {
     const backward = key.endsWith("'");
     drawing.deltas[key].forEach((path, i) => {

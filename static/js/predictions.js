@@ -96,16 +96,23 @@ function markStep(list, pass) {
 
 /** One position: the word just read, the RNN's top words, the actual next word's probability. */
 function row(frame, position, selected) {
-  const guesses = position.rnn.slice(0, LIST_TOP).map((g) =>
-    el(
-      "span",
-      { class: g.id === position.next?.id ? "guess hit" : "guess" },
-      el("span", { class: "word" }, g.word),
-      el("span", { class: "p" }, pct(g.p)),
-    ),
-  );
+  const guesses = position.rnn
+    .slice(0, LIST_TOP)
+    .map((g) =>
+      el(
+        "span",
+        { class: g.id === position.next?.id ? "guess hit" : "guess" },
+        el("span", { class: "word" }, g.word),
+        el("span", { class: "p" }, pct(g.p)),
+      ),
+    );
   const next = position.next
-    ? el("span", { class: "next" }, el("span", { class: "word" }, position.next.word), el("span", { class: "p" }, pct(position.next_p.rnn)))
+    ? el(
+        "span",
+        { class: "next" },
+        el("span", { class: "word" }, position.next.word),
+        el("span", { class: "p" }, pct(position.next_p.rnn)),
+      )
     : el("span", { class: "next" });
   const button = el(
     "button",
@@ -153,7 +160,7 @@ function contextGrid(frame, position, lang) {
   const grid = el("div", { class: "context-grid" });
   grid.style.gridTemplateColumns = `4.2rem repeat(${words.length}, max-content) auto`;
   grid.append(el("span", { class: "corner" })); // frozen like the model names: scrolled chips slide under it
-  words.forEach((word) => grid.append(el("span", { class: "chip" }, word)));
+  for (const word of words) grid.append(el("span", { class: "chip" }, word));
   grid.append(el("span", {}));
   MODELS.forEach((model, r) => {
     const span = position.context[model];

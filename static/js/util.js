@@ -73,8 +73,7 @@ export const MINUS = "\u2212"; // the typographic minus of every number shown
 export function fmt(value) {
   if (value === null || value === undefined) return "NaN";
   const size = Math.abs(value);
-  const text =
-    value === 0 || (size >= 1e-3 && size < 1e5) ? value.toFixed(4) : value.toExponential(2);
+  const text = value === 0 || (size >= 1e-3 && size < 1e5) ? value.toFixed(4) : value.toExponential(2);
   return text.replace(/-/g, MINUS);
 }
 

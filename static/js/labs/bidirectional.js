@@ -14,7 +14,12 @@ const UNIT_H = 4; // px per hidden unit
 const SHOW = { "<s>": "s", "</s>": "e", "<blank>": "____" };
 
 export function createBidirectionalLab(body, ctx) {
-  const input = el("input", { type: "text", class: "blank-input", value: lt("blank_default", "en"), "data-lab-label": "blank_sentence" });
+  const input = el("input", {
+    type: "text",
+    class: "blank-input",
+    value: lt("blank_default", "en"),
+    "data-lab-label": "blank_sentence",
+  });
   const fill = button("fill", { class: "lab-button primary" });
   const status = statusLine();
   const chains = el("div", { class: "bi-chains" });
@@ -28,7 +33,9 @@ export function createBidirectionalLab(body, ctx) {
     status.set(lt("working", lang), "busy");
     try {
       const models = await builtinModels();
-      const model = models.find((m) => m.kind === "blank" && m.language === languageOf(text)) ?? models.find((m) => m.kind === "blank");
+      const model =
+        models.find((m) => m.kind === "blank" && m.language === languageOf(text)) ??
+        models.find((m) => m.kind === "blank");
       if (!model) {
         status.set(lt("no_blank_model", lang), "error");
         return;
@@ -71,7 +78,12 @@ function chainsSvg(frame, lang) {
   const yFwd = yBack + stripH + 40;
   const yWord = yFwd + stripH + 34;
   const d = maxAbs([...forward, ...backward]);
-  const root = svg("svg", { class: "bi-svg", viewBox: `0 0 ${width} ${yWord + 16}`, role: "img", "aria-label": labLabel("both_chains", lang) });
+  const root = svg("svg", {
+    class: "bi-svg",
+    viewBox: `0 0 ${width} ${yWord + 16}`,
+    role: "img",
+    "aria-label": labLabel("both_chains", lang),
+  });
   root.append(
     svg("text", { x: 4, y: yBack - 8, class: "chain-label" }, lt("backward_chain", lang)),
     svg("text", { x: 4, y: yFwd - 8, class: "chain-label" }, lt("forward_chain", lang)),
@@ -81,7 +93,13 @@ function chainsSvg(frame, lang) {
     const blank = t - 1 === frame.blank.index;
     if (blank) root.append(svg("rect", { x: x - 6, y: 4, width: COL - 14, height: yWord + 8, class: "blank-col" }));
     root.append(strip(backward[t], x, yBack, d), strip(forward[t], x, yFwd, d));
-    root.append(svg("text", { x: x + 24, y: yWord, class: blank ? "word blank" : "word", "text-anchor": "middle" }, SHOW[word] ?? word));
+    root.append(
+      svg(
+        "text",
+        { x: x + 24, y: yWord, class: blank ? "word blank" : "word", "text-anchor": "middle" },
+        SHOW[word] ?? word,
+      ),
+    );
     if (t < T - 1) {
       root.append(arrow(x + 52, yFwd + stripH / 2, x + COL - 4, yFwd + stripH / 2, "fwd"));
       root.append(arrow(x + COL - 4, yBack + stripH / 2, x + 52, yBack + stripH / 2, "bwd"));
@@ -93,7 +111,13 @@ function chainsSvg(frame, lang) {
 function strip(values, x, y, d) {
   const group = svg("g", { class: "strip" });
   values.forEach((v, i) => {
-    group.append(svg("rect", { x, y: y + i * UNIT_H, width: 48, height: UNIT_H, fill: diverging(v, d) }, svg("title", {}, v === null ? "NaN" : v.toFixed(4))));
+    group.append(
+      svg(
+        "rect",
+        { x, y: y + i * UNIT_H, width: 48, height: UNIT_H, fill: diverging(v, d) },
+        svg("title", {}, v === null ? "NaN" : v.toFixed(4)),
+      ),
+    );
   });
   group.append(svg("rect", { x, y, width: 48, height: values.length * UNIT_H, class: "frame" }));
   return group;
@@ -118,7 +142,13 @@ function barList(title, guesses, kind) {
     ...guesses.map((g) => {
       const bar = el("span", { class: "bar" });
       bar.style.width = `${(100 * (g.p ?? 0)) / top}%`;
-      return el("div", { class: "norm-row", "data-word": g.word }, el("span", { class: "word" }, g.word), el("span", { class: "bar-track" }, bar), el("span", { class: "mono" }, g.p === null ? "NaN" : `${(100 * g.p).toFixed(1)}%`));
+      return el(
+        "div",
+        { class: "norm-row", "data-word": g.word },
+        el("span", { class: "word" }, g.word),
+        el("span", { class: "bar-track" }, bar),
+        el("span", { class: "mono" }, g.p === null ? "NaN" : `${(100 * g.p).toFixed(1)}%`),
+      );
     }),
   );
 }

@@ -14,14 +14,23 @@ export function createDataLab(body, ctx) {
   const status = statusLine();
   const table = el("div", { class: "pairs", role: "table" });
   const onehot = el("div", { class: "onehot", "aria-live": "polite" });
-  body.append(text("sentence_from_page", "p", { class: "hint" }), status.node, table, text("s_and_e", "p", { class: "hint" }), onehot);
+  body.append(
+    text("sentence_from_page", "p", { class: "hint" }),
+    status.node,
+    table,
+    text("s_and_e", "p", { class: "hint" }),
+    onehot,
+  );
   let special = null; // {"<s>": id, "</s>": id} from the vocab frame
   let picked = null; // {word, id}
   let drawnFor = null;
 
   async function loadSpecials() {
     const frame = await ctx.page.request({ type: "vocab", offset: 0, limit: 8 });
-    special = { [frame.special.bos]: frame.words.indexOf(frame.special.bos), [frame.special.eos]: frame.words.indexOf(frame.special.eos) };
+    special = {
+      [frame.special.bos]: frame.words.indexOf(frame.special.bos),
+      [frame.special.eos]: frame.words.indexOf(frame.special.eos),
+    };
     draw(ctx.state);
   }
 
@@ -41,8 +50,12 @@ export function createDataLab(body, ctx) {
     for (let t = 0; t < T; t += 1) {
       head.push(el("span", { class: "cell t" }, String(t + 1)));
       // inputs[t] is <s> then token t-1; labels[t] is token t, then </s>
-      inputs.push(wordCell(frame.inputs[t], t === 0 ? special["<s>"] : frame.ids[t - 1], t > 0 && frame.unknown[t - 1]));
-      labels.push(wordCell(frame.labels[t], t === T - 1 ? special["</s>"] : frame.ids[t], t < T - 1 && frame.unknown[t]));
+      inputs.push(
+        wordCell(frame.inputs[t], t === 0 ? special["<s>"] : frame.ids[t - 1], t > 0 && frame.unknown[t - 1]),
+      );
+      labels.push(
+        wordCell(frame.labels[t], t === T - 1 ? special["</s>"] : frame.ids[t], t < T - 1 && frame.unknown[t]),
+      );
     }
     table.style.gridTemplateColumns = `auto repeat(${T}, minmax(3rem, auto))`;
     table.append(...head, ...inputs, ...labels);
@@ -51,7 +64,12 @@ export function createDataLab(body, ctx) {
   }
 
   function wordCell(word, id, unknown) {
-    const cell = el("button", { type: "button", class: unknown ? "cell word unknown" : "cell word", "data-id": String(id), "data-word": word }, SHOW[word] ?? word, el("span", { class: "id" }, String(id)));
+    const cell = el(
+      "button",
+      { type: "button", class: unknown ? "cell word unknown" : "cell word", "data-id": String(id), "data-word": word },
+      SHOW[word] ?? word,
+      el("span", { class: "id" }, String(id)),
+    );
     if (picked && picked.id === id) cell.setAttribute("aria-pressed", "true");
     return cell;
   }
@@ -74,13 +92,24 @@ export function createDataLab(body, ctx) {
     if (from > 0) strip.append(el("span", { class: "gap" }, `… ${lt("zeros", lang, from)}`));
     for (let i = from; i < to; i += 1) {
       const hot = i === picked.id;
-      strip.append(el("span", { class: hot ? "bit hot" : "bit", title: `${i}` }, hot ? "1" : "0", el("span", { class: "index" }, String(i))));
+      strip.append(
+        el(
+          "span",
+          { class: hot ? "bit hot" : "bit", title: `${i}` },
+          hot ? "1" : "0",
+          el("span", { class: "index" }, String(i)),
+        ),
+      );
     }
     if (to < size) strip.append(el("span", { class: "gap" }, `${lt("zeros", lang, size - to)} …`));
     const where = el("span", { class: "marker" });
     where.style.left = `${(100 * picked.id) / Math.max(1, size - 1)}%`;
     onehot.append(
-      el("p", { class: "onehot-title", "data-index": String(picked.id), "data-size": String(size) }, lt("onehot_title", lang, SHOW[picked.word] ?? picked.word, picked.id, size)),
+      el(
+        "p",
+        { class: "onehot-title", "data-index": String(picked.id), "data-size": String(size) },
+        lt("onehot_title", lang, SHOW[picked.word] ?? picked.word, picked.id, size),
+      ),
       strip,
       el("div", { class: "onehot-map", "aria-hidden": "true" }, where),
     );
@@ -101,7 +130,8 @@ export function createDataLab(body, ctx) {
     render(state, changed, visible) {
       if (!visible) return;
       if (special === null && changed.has("connection") && state.connection === "open") loadSpecials();
-      else if (changed.has("lang") || changed.has("model") || (changed.has("predict") && state.predict !== drawnFor)) draw(state);
+      else if (changed.has("lang") || changed.has("model") || (changed.has("predict") && state.predict !== drawnFor))
+        draw(state);
     },
   };
 }

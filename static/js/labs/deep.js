@@ -23,7 +23,12 @@ export function createDeepLab(body, ctx) {
   body.append(
     el("div", { class: "lab-controls" }, field("deep_layers", layers), run),
     text("sentence_from_page", "p", { class: "hint" }),
-    el("p", { class: "legend-line" }, el("span", { class: "time-key" }, text("legend_time")), el("span", { class: "down-key" }, text("legend_down"))),
+    el(
+      "p",
+      { class: "legend-line" },
+      el("span", { class: "time-key" }, text("legend_time")),
+      el("span", { class: "down-key" }, text("legend_down")),
+    ),
     status.node,
     note,
     grid,
@@ -39,7 +44,13 @@ export function createDeepLab(body, ctx) {
     }
     const scratch = ctx.scratch();
     await busy(run, status, lang, async () => {
-      await scratch.request({ type: "configure", num_layers: Number(layers.value), hidden_size: HIDDEN, language: languageOf(sentence), seed: 0 });
+      await scratch.request({
+        type: "configure",
+        num_layers: Number(layers.value),
+        hidden_size: HIDDEN,
+        language: languageOf(sentence),
+        seed: 0,
+      });
       pass = await fullPass(scratch, { text: sentence });
       draw(ctx.state.lang);
     });
@@ -64,7 +75,12 @@ function sharesOf(pass) {
   for (const frame of pass.backward) {
     for (const [key, chain] of Object.entries(frame.chains)) {
       shares[key] ??= {};
-      shares[key][chain.t] = { delta: chain.delta_norm, out: norm(chain.delta_out), time: norm(chain.delta_time), up: norm(chain.delta_up) };
+      shares[key][chain.t] = {
+        delta: chain.delta_norm,
+        out: norm(chain.delta_out),
+        time: norm(chain.delta_time),
+        up: norm(chain.delta_up),
+      };
     }
   }
   return shares;
@@ -81,7 +97,12 @@ function flowSvg(pass, lang) {
   const x = (t) => 110 + (t - 1) * COL;
   const y = (layer) => 50 + (L - layer) * ROW;
   const height = y(1) + 70;
-  const root = svg("svg", { class: "deep-svg", viewBox: `0 0 ${x(T) + 60} ${height}`, role: "img", "aria-label": "Deep BPTT" });
+  const root = svg("svg", {
+    class: "deep-svg",
+    viewBox: `0 0 ${x(T) + 60} ${height}`,
+    role: "img",
+    "aria-label": "Deep BPTT",
+  });
   keys.forEach((key, i) => {
     const layer = i + 1;
     root.append(svg("text", { x: 6, y: y(layer) + 4, class: "layer-label" }, lt("layer_n", lang, layer)));
@@ -91,13 +112,27 @@ function flowSvg(pass, lang) {
       if (layer < L) root.append(arrow(x(t), y(layer + 1) + 16, x(t), y(layer) - 16, width(s.up), "down"));
       if (layer === L) root.append(arrow(x(t), y(layer) - 44, x(t), y(layer) - 16, width(s.out), "out"));
       root.append(
-        svg("circle", { cx: x(t), cy: y(layer), r: 15, class: "node", "data-chain": key, "data-t": String(t), "data-norm": String(s.delta) }, svg("title", {}, `‖δ_${t}‖ = ${sci(s.delta)}`)),
+        svg(
+          "circle",
+          {
+            cx: x(t),
+            cy: y(layer),
+            r: 15,
+            class: "node",
+            "data-chain": key,
+            "data-t": String(t),
+            "data-norm": String(s.delta),
+          },
+          svg("title", {}, `‖δ_${t}‖ = ${sci(s.delta)}`),
+        ),
         svg("text", { x: x(t) + 6, y: y(layer) + 32, class: "norm" }, sci(s.delta)),
       );
     }
   });
   pass.start.inputs.forEach((word, i) => {
-    root.append(svg("text", { x: x(i + 1), y: height - 8, class: "word", "text-anchor": "middle" }, SHOW[word] ?? word));
+    root.append(
+      svg("text", { x: x(i + 1), y: height - 8, class: "word", "text-anchor": "middle" }, SHOW[word] ?? word),
+    );
   });
   return root;
 }
@@ -110,6 +145,8 @@ function arrow(x1, y1, x2, y2, w, kind) {
     "g",
     { class: `flow ${kind}` },
     svg("line", { x1, y1, x2: x2 - dx * head, y2: y2 - dy * head, "stroke-width": w.toFixed(2) }),
-    svg("path", { d: `M${x2},${y2} L${x2 - dx * head - dy * head * 0.6},${y2 - dy * head - dx * head * 0.6} L${x2 - dx * head + dy * head * 0.6},${y2 - dy * head + dx * head * 0.6} z` }),
+    svg("path", {
+      d: `M${x2},${y2} L${x2 - dx * head - dy * head * 0.6},${y2 - dy * head - dx * head * 0.6} L${x2 - dx * head + dy * head * 0.6},${y2 - dy * head + dx * head * 0.6} z`,
+    }),
   );
 }

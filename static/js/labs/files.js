@@ -9,16 +9,31 @@ import { statusLine, text } from "./ui.js";
 
 export function createFilesLab(body, ctx) {
   const current = el("p", { class: "current-model" });
-  const download = el("a", { class: "lab-button download", href: "#", download: "model.npz", "data-lab-i18n": "download" }, lt("download", "en"));
+  const download = el(
+    "a",
+    { class: "lab-button download", href: "#", download: "model.npz", "data-lab-i18n": "download" },
+    lt("download", "en"),
+  );
   const modelFile = el("input", { type: "file", accept: ".npz", "aria-label": "Load a model file (.npz)" });
   const modelStatus = statusLine();
-  const corpusFile = el("input", { type: "file", accept: ".txt,text/plain", "aria-label": "Upload a corpus (.txt, UTF-8)" });
+  const corpusFile = el("input", {
+    type: "file",
+    accept: ".txt,text/plain",
+    "aria-label": "Upload a corpus (.txt, UTF-8)",
+  });
   const corpusStatus = statusLine();
   body.append(
     current,
     el("div", { class: "lab-controls" }, download),
     el("div", { class: "file-row" }, text("load_model", "h3"), filePicker("pick_model", modelFile), modelStatus.node),
-    el("div", { class: "file-row" }, text("upload_corpus", "h3"), filePicker("pick_corpus", corpusFile), corpusStatus.node, text("train_uploaded", "p", { class: "hint" })),
+    el(
+      "div",
+      { class: "file-row" },
+      text("upload_corpus", "h3"),
+      filePicker("pick_corpus", corpusFile),
+      corpusStatus.node,
+      text("train_uploaded", "p", { class: "hint" }),
+    ),
   );
 
   function base() {

@@ -105,7 +105,14 @@ export function createGradcheckLab(body, ctx) {
     table.append(el("tr", {}, el("th", {}, lt("col_weight", lang)), el("th", {}, lt("col_error", lang))));
     for (const [name, weight] of Object.entries(frame.weights)) {
       const bad = weight.max_rel_error === null || weight.max_rel_error >= PASS_BELOW;
-      table.append(el("tr", { class: bad ? "bad" : "" }, el("td", { class: "mono" }, weightSymbol(name)), el("td", { class: "mono" }, sci(weight.max_rel_error))));
+      table.append(
+        el(
+          "tr",
+          { class: bad ? "bad" : "" },
+          el("td", { class: "mono" }, weightSymbol(name)),
+          el("td", { class: "mono" }, sci(weight.max_rel_error)),
+        ),
+      );
     }
   }
 

@@ -5,8 +5,9 @@
 // loaded file change what the whole page shows. Passes that would replace the page's held bptt
 // pass (deep, truncated) go through a scratch session the labs open on first use.
 
-import { Channel, openScratchLink } from "./channel.js";
+import { plotly } from "../util.js";
 import { createBidirectionalLab } from "./bidirectional.js";
+import { Channel, openScratchLink } from "./channel.js";
 import { createDataLab } from "./data.js";
 import { createDeepLab } from "./deep.js";
 import { createFilesLab } from "./files.js";
@@ -17,7 +18,6 @@ import { applyLabStrings } from "./strings.js";
 import { createTrainingLab } from "./training.js";
 import { createTruncatedLab } from "./truncated.js";
 import { createVanishingLab } from "./vanishing.js";
-import { plotly } from "../util.js";
 
 const LABS = {
   training: createTrainingLab,

@@ -76,7 +76,15 @@ function errorBars(position, lang) {
   for (const entry of entries) {
     const bar = el("span", { class: entry.truth ? "ebar neg" : "ebar pos" });
     bar.style.width = `${entry.value === null ? 0 : Math.abs(entry.value) * 100}%`;
-    box.append(el("div", { class: "erow" }, el("span", { class: "eword" }, entry.word), el("span", { class: "etrack" }, bar), el("span", { class: "mono" }, fixed(entry.value, 2))));
+    box.append(
+      el(
+        "div",
+        { class: "erow" },
+        el("span", { class: "eword" }, entry.word),
+        el("span", { class: "etrack" }, bar),
+        el("span", { class: "mono" }, fixed(entry.value, 2)),
+      ),
+    );
   }
   return box;
 }

@@ -29,7 +29,12 @@ export function createSoftmaxLab(body, ctx) {
   const note = el("p", { class: "hint softmax-note" });
   const status = statusLine();
   body.append(
-    el("div", { class: "lab-controls" }, field("z_label", input), el("span", { class: "lab-field" }, labelHeading(), labels)),
+    el(
+      "div",
+      { class: "lab-controls" },
+      field("z_label", input),
+      el("span", { class: "lab-field" }, labelHeading(), labels),
+    ),
     status.node,
     table,
     loss,
@@ -70,7 +75,11 @@ export function createSoftmaxLab(body, ctx) {
     const n = frame.o.length;
     clear(labels);
     for (let i = 0; i < n && i < 12; i += 1) {
-      const pick = el("button", { type: "button", role: "radio", "aria-checked": String(i === frame.label), "data-label": String(i) }, String(i + 1));
+      const pick = el(
+        "button",
+        { type: "button", role: "radio", "aria-checked": String(i === frame.label), "data-label": String(i) },
+        String(i + 1),
+      );
       labels.append(pick);
     }
     clear(table);

@@ -201,8 +201,7 @@ const STRINGS = {
       `(2-gram ${fmt2(d.bigram_valid_perplexity)}, 3-gram ${fmt2(d.trigram_valid_perplexity)}).`,
     done_nan: (d) => `Stopped at NaN (step ${d.nan_at}). ${d.message ?? ""}`,
     step_title: (loss0, loss1, lr) =>
-      `One SGD step, W ← W − η∇W with η = ${lr}, for every weight: loss on this sentence ` +
-      `${loss0} → ${loss1}.`,
+      `One SGD step, W ← W − η∇W with η = ${lr}, for every weight: loss on this sentence ` + `${loss0} → ${loss1}.`,
     before: "before",
     after: "after",
     change: "after − before",
@@ -245,8 +244,7 @@ const STRINGS = {
     compare: "Compare",
     bars_full: "full BPTT ‖δ_t‖",
     bars_trunc: (k) => `truncated at k = ${k}`,
-    gap_line: (k, gap, full) =>
-      `‖∇W_truncated − ∇W_full‖ = ${gap} (‖∇W_full‖ = ${full}) with k = ${k}`,
+    gap_line: (k, gap, full) => `‖∇W_truncated − ∇W_full‖ = ${gap} (‖∇W_full‖ = ${full}) with k = ${k}`,
     no_truncation: (k, T) => `k = ${k} ≥ T = ${T}: nothing is dropped, the gradients are equal.`,
     dropped: "dropped by truncation",
     source_label: "Error entering at o_j, j =",
@@ -465,8 +463,7 @@ const STRINGS = {
     col_t: "t",
     row_input: "输入 x_t",
     row_label: "标签",
-    onehot_title: (word, index, size) =>
-      `“${word}”的 one-hot 向量：共 ${size} 维，下标 ${index} 处为 1，其余都是 0`,
+    onehot_title: (word, index, size) => `“${word}”的 one-hot 向量：共 ${size} 维，下标 ${index} 处为 1，其余都是 0`,
     onehot_pick: "点选表格中的一个词。",
     zeros: (n) => `${n} 个 0`,
     s_and_e: "s = 句子开始（<s>），e = 句子结束（</s>）。",
@@ -491,8 +488,7 @@ const STRINGS = {
     compare: "比较",
     bars_full: "完整 BPTT 的 ‖δ_t‖",
     bars_trunc: (k) => `截断于 k = ${k}`,
-    gap_line: (k, gap, full) =>
-      `‖∇W_截断 − ∇W_完整‖ = ${gap}（‖∇W_完整‖ = ${full}），k = ${k}`,
+    gap_line: (k, gap, full) => `‖∇W_截断 − ∇W_完整‖ = ${gap}（‖∇W_完整‖ = ${full}），k = ${k}`,
     no_truncation: (k, T) => `k = ${k} ≥ T = ${T}：什么都没丢，两个梯度相同。`,
     dropped: "被截断丢掉",
     source_label: "从 o_j 进入的误差，j =",
@@ -538,4 +534,8 @@ function fmt2(value) {
 
 /** The lab strings: lt(key, lang, ...args); labLabel(key, lang), an accessible name; and
  *  applyLabStrings(root, lang) for the partial's [data-lab-i18n] and [data-lab-label] nodes. */
-export const { t: lt, label: labLabel, apply: applyLabStrings } = translator(STRINGS, "data-lab-i18n", "data-lab-label");
+export const {
+  t: lt,
+  label: labLabel,
+  apply: applyLabStrings,
+} = translator(STRINGS, "data-lab-i18n", "data-lab-label");

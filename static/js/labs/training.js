@@ -4,9 +4,23 @@
 // norms, tokens/s, the progress bar and p(actual next word) for the page's sentence. "One SGD
 // step" sends `train {action: step}` and shows every weight before and after the update.
 
-import { PLOT_CONFIG, clear, el, plotly, weightSymbol } from "../util.js";
+import { clear, el, PLOT_CONFIG, plotly, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
-import { FONT, button, choice, failure, field, fixed, number, numberOf, plot, resize, sci, statusLine, text } from "./ui.js";
+import {
+  button,
+  choice,
+  FONT,
+  failure,
+  field,
+  fixed,
+  number,
+  numberOf,
+  plot,
+  resize,
+  sci,
+  statusLine,
+  text,
+} from "./ui.js";
 
 const ACTIVATIONS = ["tanh", "relu", "sigmoid", "identity"];
 const INITS = ["xavier", "orthogonal", "identity", "tutorial"];
@@ -57,11 +71,26 @@ export function createTrainingLab(body, ctx) {
       field("truncate", c.truncate),
       configure,
     ),
-    el("div", { class: "lab-controls" }, field("corpus", c.corpus), field("epochs", c.epochs), start, pause, resume, stop, stepButton),
+    el(
+      "div",
+      { class: "lab-controls" },
+      field("corpus", c.corpus),
+      field("epochs", c.epochs),
+      start,
+      pause,
+      resume,
+      stop,
+      stepButton,
+    ),
     status.node,
     bar,
     stats,
-    el("div", { class: "lab-grid" }, curves, el("div", {}, text("grad_norms", "h3"), norms, text("sample_title", "h3"), sample)),
+    el(
+      "div",
+      { class: "lab-grid" },
+      curves,
+      el("div", {}, text("grad_norms", "h3"), norms, text("sample_title", "h3"), sample),
+    ),
     stepView,
   );
 
@@ -183,7 +212,14 @@ export function createTrainingLab(body, ctx) {
   function newCurves(lang) {
     const traces = [
       { name: lt("loss_trace", lang), x: [], y: [], mode: "lines", line: { color: LOSS_COLOR, width: 2 } },
-      { name: lt("ppl_trace", lang), x: [], y: [], mode: "lines", yaxis: "y2", line: { color: PPL_COLOR, width: 1.5, dash: "dot" } },
+      {
+        name: lt("ppl_trace", lang),
+        x: [],
+        y: [],
+        mode: "lines",
+        yaxis: "y2",
+        line: { color: PPL_COLOR, width: 1.5, dash: "dot" },
+      },
     ];
     const layout = {
       height: 300,
@@ -204,8 +240,14 @@ export function createTrainingLab(body, ctx) {
       Plotly.newPlot(curves, traces, layout, PLOT_CONFIG);
       curvesDrawn = true;
       if (early.length) {
-        Plotly.extendTraces(curves, { x: [early.map((p) => p.step), early.map((p) => p.step)],
-          y: [early.map((p) => p.loss), early.map((p) => p.perplexity)] }, [0, 1]);
+        Plotly.extendTraces(
+          curves,
+          {
+            x: [early.map((p) => p.step), early.map((p) => p.step)],
+            y: [early.map((p) => p.loss), early.map((p) => p.perplexity)],
+          },
+          [0, 1],
+        );
       }
       early = [];
     });
@@ -236,7 +278,15 @@ export function createTrainingLab(body, ctx) {
     for (const [name, value] of Object.entries(gradNorms)) {
       const fill = el("span", { class: "bar" });
       fill.style.width = `${value === null ? 0 : (100 * value) / top}%`;
-      norms.append(el("div", { class: "norm-row" }, el("span", { class: "mono" }, weightSymbol(name)), el("span", { class: "bar-track" }, fill), el("span", { class: "mono" }, sci(value))));
+      norms.append(
+        el(
+          "div",
+          { class: "norm-row" },
+          el("span", { class: "mono" }, weightSymbol(name)),
+          el("span", { class: "bar-track" }, fill),
+          el("span", { class: "mono" }, sci(value)),
+        ),
+      );
     }
   }
 
@@ -252,7 +302,13 @@ export function createTrainingLab(body, ctx) {
       const fill = el("span", { class: "bar" });
       fill.style.height = `${p === null ? 0 : 100 * p}%`;
       sample.append(
-        el("div", { class: "sample-col", title: p === null ? "NaN" : p.toFixed(4) }, el("span", { class: "p" }, p === null ? "NaN" : `${Math.round(100 * p)}%`), el("span", { class: "vbar" }, fill), el("span", { class: "word" }, position.next.word)),
+        el(
+          "div",
+          { class: "sample-col", title: p === null ? "NaN" : p.toFixed(4) },
+          el("span", { class: "p" }, p === null ? "NaN" : `${Math.round(100 * p)}%`),
+          el("span", { class: "vbar" }, fill),
+          el("span", { class: "word" }, position.next.word),
+        ),
       );
     }
   }
@@ -261,14 +317,33 @@ export function createTrainingLab(body, ctx) {
     const s = lastStep;
     clear(stepView);
     if (!s) return;
-    stepView.append(el("h3", { "data-loss-before": String(s.loss_before), "data-loss-after": String(s.loss_after) }, lt("step_title", lang, fixed(s.loss_before, 4), fixed(s.loss_after, 4), s.lr)));
+    stepView.append(
+      el(
+        "h3",
+        { "data-loss-before": String(s.loss_before), "data-loss-after": String(s.loss_after) },
+        lt("step_title", lang, fixed(s.loss_before, 4), fixed(s.loss_after, 4), s.lr),
+      ),
+    );
     const table = el(
       "table",
       { class: "lab-table" },
-      el("tr", {}, ...["col_weight", "col_norm_before", "col_norm_after", "col_change", "col_grad"].map((k) => el("th", {}, lt(k, lang)))),
+      el(
+        "tr",
+        {},
+        ...["col_weight", "col_norm_before", "col_norm_after", "col_change", "col_grad"].map((k) =>
+          el("th", {}, lt(k, lang)),
+        ),
+      ),
     );
     for (const [name, w] of Object.entries(s.weights)) {
-      table.append(el("tr", {}, el("td", { class: "mono" }, `${weightSymbol(name)} [${w.shape.join("×")}]`), ...[w.norm_before, w.norm_after, w.change_norm, w.grad_norm].map((v) => el("td", { class: "mono" }, sci(v)))));
+      table.append(
+        el(
+          "tr",
+          {},
+          el("td", { class: "mono" }, `${weightSymbol(name)} [${w.shape.join("×")}]`),
+          ...[w.norm_before, w.norm_after, w.change_norm, w.grad_norm].map((v) => el("td", { class: "mono" }, sci(v))),
+        ),
+      );
     }
     stepView.append(table);
     const matrix = Object.entries(s.weights).find(([name, w]) => name.startsWith("W") && Array.isArray(w.before?.[0]));
@@ -316,7 +391,9 @@ export function createTrainingLab(body, ctx) {
 function heatmaps(parent, name, w, lang) {
   const holder = el("div", { class: "heatmaps", "data-weight": name });
   parent.append(holder);
-  const change = w.after.map((row, i) => row.map((v, j) => (v === null || w.before[i][j] === null ? null : v - w.before[i][j])));
+  const change = w.after.map((row, i) =>
+    row.map((v, j) => (v === null || w.before[i][j] === null ? null : v - w.before[i][j])),
+  );
   const panels = [
     [`${weightSymbol(name)} ${lt("before", lang)}`, w.before],
     [`${weightSymbol(name)} ${lt("after", lang)}`, w.after],

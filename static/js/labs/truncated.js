@@ -70,8 +70,22 @@ export function createTruncatedLab(body, ctx) {
       gap.append(el("p", { class: "gap-line", "data-gap": "0" }, lt("no_truncation", lang, passes.k, T)));
     } else {
       const name = "W1" in gaps ? "W1" : Object.keys(gaps)[0];
-      gap.append(el("p", { class: "gap-line mono", "data-gap": String(gaps[name]) }, lt("gap_line", lang, passes.k, sci(gaps[name]), sci(full.totals.grads[name].norm))));
-      gap.append(el("p", { class: "hint mono" }, Object.entries(gaps).map(([n, v]) => `${weightSymbol(n)}: ${sci(v)}`).join("   ")));
+      gap.append(
+        el(
+          "p",
+          { class: "gap-line mono", "data-gap": String(gaps[name]) },
+          lt("gap_line", lang, passes.k, sci(gaps[name]), sci(full.totals.grads[name].norm)),
+        ),
+      );
+      gap.append(
+        el(
+          "p",
+          { class: "hint mono" },
+          Object.entries(gaps)
+            .map(([n, v]) => `${weightSymbol(n)}: ${sci(v)}`)
+            .join("   "),
+        ),
+      );
     }
     drawNetwork(lang);
     clear(reach);
@@ -95,7 +109,12 @@ export function createTruncatedLab(body, ctx) {
   /** The truncated pass in the lab's own unrolled network, at its totals (every δ arrow on). */
   function drawNetwork(lang) {
     const { cut, predict, model } = passes;
-    const pass = { start: cut.start, frames: [...cut.forward, ...cut.backward, cut.totals], pos: cut.start.count - 1, playing: false };
+    const pass = {
+      start: cut.start,
+      frames: [...cut.forward, ...cut.backward, cut.totals],
+      pos: cut.start.count - 1,
+      playing: false,
+    };
     view = { lang, model, predict, pass, reach: reachOf(), error: null };
     network.render(view, new Set(["model", "predict", "pass", "lang"]));
     describeReach(lang);
@@ -138,16 +157,50 @@ function reachSvg(T, k, inputs, lang) {
   const left = 70;
   const topPad = 54;
   const size = left + T * CELL + 90; // room for the last words beside the diagonal
-  const root = svg("svg", { class: "reach-svg", viewBox: `0 0 ${size} ${topPad + T * CELL + 30}`, role: "img", "aria-label": labLabel("dropped_terms", lang) });
+  const root = svg("svg", {
+    class: "reach-svg",
+    viewBox: `0 0 ${size} ${topPad + T * CELL + 30}`,
+    role: "img",
+    "aria-label": labLabel("dropped_terms", lang),
+  });
   for (let t = 1; t <= T; t += 1) {
-    root.append(svg("text", { x: left + (t - 0.5) * CELL, y: topPad - 8, "text-anchor": "middle", class: "axis" }, String(t)));
+    root.append(
+      svg("text", { x: left + (t - 0.5) * CELL, y: topPad - 8, "text-anchor": "middle", class: "axis" }, String(t)),
+    );
   }
   for (let j = 1; j <= T; j += 1) {
-    root.append(svg("text", { x: left - 6, y: topPad + (j - 0.5) * CELL + 4, "text-anchor": "end", class: "axis row-pick", "data-j": String(j) }, `o${j}`));
-    root.append(svg("text", { x: left + j * CELL + 4, y: topPad + (j - 0.5) * CELL + 4, class: "word" }, inputs[j - 1]));
+    root.append(
+      svg(
+        "text",
+        {
+          x: left - 6,
+          y: topPad + (j - 0.5) * CELL + 4,
+          "text-anchor": "end",
+          class: "axis row-pick",
+          "data-j": String(j),
+        },
+        `o${j}`,
+      ),
+    );
+    root.append(
+      svg("text", { x: left + j * CELL + 4, y: topPad + (j - 0.5) * CELL + 4, class: "word" }, inputs[j - 1]),
+    );
     for (let t = 1; t <= j; t += 1) {
       const kept = j - t < k;
-      root.append(svg("rect", { x: left + (t - 1) * CELL + 1, y: topPad + (j - 1) * CELL + 1, width: CELL - 2, height: CELL - 2, class: kept ? "kept" : "dropped", "data-j": String(j) }, svg("title", {}, kept ? `o${j} → δ${t}` : lt("dropped", lang))));
+      root.append(
+        svg(
+          "rect",
+          {
+            x: left + (t - 1) * CELL + 1,
+            y: topPad + (j - 1) * CELL + 1,
+            width: CELL - 2,
+            height: CELL - 2,
+            class: kept ? "kept" : "dropped",
+            "data-j": String(j),
+          },
+          svg("title", {}, kept ? `o${j} → δ${t}` : lt("dropped", lang)),
+        ),
+      );
     }
   }
   root.append(

@@ -1,7 +1,7 @@
 // Small building blocks the labs share: labelled controls whose text follows the language,
 // a status line for server answers, Plotly drawing, and number formatting. No state lives here.
 
-import { FONT_FAMILY, MINUS, PLOT_CONFIG, el, plotly } from "../util.js";
+import { el, FONT_FAMILY, MINUS, PLOT_CONFIG, plotly } from "../util.js";
 import { lt } from "./strings.js";
 
 export const FONT = { family: FONT_FAMILY, size: 12 };

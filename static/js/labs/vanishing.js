@@ -21,7 +21,14 @@ const REMEDIES = {
 };
 
 export function createVanishingLab(body, ctx) {
-  const radius = el("input", { type: "range", min: "0.1", max: "10", step: "0.05", value: "0.8", "aria-label": "Spectral radius of W" });
+  const radius = el("input", {
+    type: "range",
+    min: "0.1",
+    max: "10",
+    step: "0.05",
+    value: "0.8",
+    "aria-label": "Spectral radius of W",
+  });
   const radiusValue = el("span", { class: "value" });
   const steps = el("input", { type: "range", min: "2", max: "200", step: "1", value: "50", "aria-label": "Steps T" });
   const stepsValue = el("span", { class: "value" });
@@ -89,15 +96,44 @@ export function createVanishingLab(body, ctx) {
     const distance = frame.ratio.map((_, i) => T - (i + 1));
     // ‖δ_T‖ = 1: the frame's bound ‖δ_T‖(β_W β_f)^{T−k} is the ratio's bound as it stands
     const traces = [
-      { name: lt("ratio_trace", lang), x: distance, y: frame.ratio, mode: "lines+markers", line: { color: "#d9480f", width: 2.5 }, marker: { size: 4 } },
-      { name: lt("bound_trace", lang), x: distance, y: frame.bound, mode: "lines", line: { color: "#5b6b82", dash: "dash", width: 1.8 } },
+      {
+        name: lt("ratio_trace", lang),
+        x: distance,
+        y: frame.ratio,
+        mode: "lines+markers",
+        line: { color: "#d9480f", width: 2.5 },
+        marker: { size: 4 },
+      },
+      {
+        name: lt("bound_trace", lang),
+        x: distance,
+        y: frame.bound,
+        mode: "lines",
+        line: { color: "#5b6b82", dash: "dash", width: 1.8 },
+      },
     ];
     const shapes = [];
     const annotations = [];
     const broken = frame.nan_at;
     if (broken !== null) {
-      shapes.push({ type: "line", x0: T - broken, x1: T - broken, yref: "paper", y0: 0, y1: 1, line: { color: "#8a1c1c", width: 2 } });
-      annotations.push({ x: T - broken, yref: "paper", y: 0.95, text: "NaN", showarrow: false, font: { color: "#8a1c1c" }, xanchor: "left" });
+      shapes.push({
+        type: "line",
+        x0: T - broken,
+        x1: T - broken,
+        yref: "paper",
+        y0: 0,
+        y1: 1,
+        line: { color: "#8a1c1c", width: 2 },
+      });
+      annotations.push({
+        x: T - broken,
+        yref: "paper",
+        y: 0.95,
+        text: "NaN",
+        showarrow: false,
+        font: { color: "#8a1c1c" },
+        xanchor: "left",
+      });
     }
     plot(chart, traces, {
       height: 330,
@@ -121,7 +157,10 @@ export function createVanishingLab(body, ctx) {
       el("p", { class: "mono" }, lt("grad_norm", lang, sci(frame.grad_norm))),
     ];
     if (clipOn.checked) {
-      const clipped = frame.clipped_grad_norm === null ? lt("grad_nonfinite", lang) : lt("clipped_to", lang, sci(frame.grad_norm), sci(frame.clipped_grad_norm));
+      const clipped =
+        frame.clipped_grad_norm === null
+          ? lt("grad_nonfinite", lang)
+          : lt("clipped_to", lang, sci(frame.grad_norm), sci(frame.clipped_grad_norm));
       lines.push(el("p", { class: "vg-clip", "data-clipped": String(frame.clipped_grad_norm) }, clipped));
     }
     readout.replaceChildren(...lines);
