@@ -44,6 +44,7 @@ def test_each_contract_name_finds_exactly_one_element_on_the_opened_page(watched
     page, watch = watched_page
     page.goto(live_server + "/")
     page.wait_for_selector("body[data-ready='1']", state="attached")
+    page.get_by_role("img", name="Unrolled network").wait_for()  # drawn with the first prediction
     counts = {name: page.get_by_role(role, name=name).count() for role, name in CONTRACT_NAMES}
     assert counts == {name: 1 for _, name in CONTRACT_NAMES}
     watch.assert_clean()
