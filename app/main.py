@@ -5,8 +5,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
-from app.routes import api, apidocs, pages, ws
 from app.assets import CacheHeaders
+from app.routes import api, apidocs, pages, ws
 from app.security import SecurityHeaders, keep_tokens_out_of_logs
 from app.service import lifespan
 from app.settings import get_settings
