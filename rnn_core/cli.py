@@ -32,6 +32,7 @@ from .corpus import MAX_CORPUS_BYTES, Corpus, CorpusError, read_corpus, split_he
 from .fit import (
     DEFAULT_RECIPE,
     OnStep,
+    Progress,
     Recipe,
     fill_blanks,
     fit,
@@ -131,10 +132,11 @@ def progress_bar(desc: str) -> Iterator[OnStep]:
     """A tqdm bar on stderr (hidden when stderr is not a terminal) fed by fit()'s on_step."""
     with tqdm(desc=desc, unit="step", leave=False, disable=None, file=sys.stderr) as bar:
 
-        def on_step(step: int, total: int, loss: float) -> None:
+        def on_step(progress: Progress, total: int) -> None:
             bar.total = total
             bar.update(1)
-            bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
+            tokens = f"{progress.tokens_per_s / 1000:.1f}k"
+            bar.set_postfix(loss=f"{progress.loss:.3f}", tokens_per_s=tokens, refresh=False)
 
         yield on_step
 
@@ -184,6 +186,8 @@ def recipe_from(args: argparse.Namespace) -> Recipe:
         batch_size=args.batch_size,
         seed=args.seed,
         dtype=args.dtype,
+        patience=args.patience,
+        minutes=args.minutes,
     )
 
 
@@ -217,10 +221,14 @@ def cmd_train(args: argparse.Namespace) -> None:
     corpus = read_corpus_file(args.corpus, args.language)
     language = corpus.language
     train, valid = split_held_out(corpus.sentences, held_out_every(args.valid_fraction))
-    vocab = Vocab.build(train, max_size=args.max_vocab)
+    vocab = Vocab.build(train, min_count=args.min_count, max_size=args.max_vocab)
     recipe = recipe_from(args)
+
+    def on_epoch(epoch: int, ppl: float) -> None:
+        tqdm.write(f"epoch {epoch}: held-out perplexity {ppl:.2f}", file=sys.stderr)
+
     with progress_bar("training") as on_step:
-        fitted = fit(recipe, vocab, train, on_step)
+        fitted = fit(recipe, vocab, train, on_step, valid or None, on_epoch)
     rows = perplexity_rows(fitted.model, vocab, train, valid)
     kind = model_kind(fitted.model)
     rnn = rows["RNN"]
@@ -418,6 +426,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--valid-fraction", type=_float_in(0, 0.5), default=0.1)
     train.add_argument("--language", choices=["en", "zh"], help="default: detected")
     train.add_argument("--max-vocab", type=_positive_int(10, 1_000_000), default=20_000)
+    train.add_argument(
+        "--min-count",
+        type=_positive_int(1, 1_000_000),
+        default=2,
+        help="words seen fewer times are <unk>, so <unk> is trained (default 2)",
+    )
+    train.add_argument(
+        "--patience",
+        type=_positive_int(0, 1000),
+        default=2,
+        help="stop after this many epochs without a better held-out perplexity (0: never); "
+        "the best epoch's weights are kept",
+    )
+    train.add_argument(
+        "--minutes", type=_float_in(0, 10_000, low_open=True), default=None, help="time budget"
+    )
     train.add_argument("--dtype", choices=list(DTYPES), default=r.dtype)
     train.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     train.set_defaults(run=cmd_train)

@@ -13,8 +13,10 @@ No file I/O here (that is cli.py's and make_models.py's job): sentences come in 
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -24,10 +26,11 @@ from .model import RNNLM
 from .ngram import NGramLM
 from .optim import Optimizer, make_optimizer
 from .text import BLANK, BLANK_ID, BOS, PAD_ID, Vocab, blank_pair, training_pair_ids
-from .train import Pair, Trainer, evaluate
+from .train import Pair, Progress, Trainer, evaluate
 
 Sentences = Sequence[Sequence[str]]
-OnStep = Callable[[int, int, float], None]  # (step, total steps, batch loss)
+OnStep = Callable[[Progress, int], None]  # (the step's Progress, total steps of the run)
+OnEpoch = Callable[[int, float], None]  # (epoch, 1-based; held-out perplexity after it)
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Recipe:
     blanks_per_sentence: int = 4  # bidirectional only: blanked positions drawn per sentence
     word_dropout: float = 0.0  # share of input words read as <unk> while training
     lr_final: float = 1.0  # the learning rate falls linearly to lr × lr_final by the last step
+    patience: int = 0  # stop after this many epochs without a better held-out perplexity (0: never)
+    minutes: float | None = None  # stop after this much training time (None: no budget)
 
     def to_dict(self) -> dict:
         """JSON-ready, for a model file's extra."""
@@ -62,12 +67,16 @@ DEFAULT_RECIPE = Recipe(hidden_size=64, activation="relu", init="identity", epoc
 
 @dataclass
 class Fitted:
-    """A trained model with its optimizer and (unidirectional) trainer state, ready to save."""
+    """A trained model with its optimizer and trainer state, ready to save; with held-out
+    sentences, the weights are those of the best epoch."""
 
     model: RNNLM
     optimizer: Optimizer
     trainer_state: dict | None
     steps: int
+    valid_perplexities: list[float] = field(default_factory=list)  # after each epoch
+    best_epoch: int | None = None  # 1-based, the epoch whose weights were kept
+    stopped: str = "epochs"  # epochs | patience | minutes
 
 
 def lm_pairs(sentences: Sentences, vocab: Vocab) -> list[Pair]:
@@ -106,8 +115,20 @@ def new_model(recipe: Recipe, vocab_size: int) -> RNNLM:
     )
 
 
-def fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None = None) -> Fitted:
+def fit(
+    recipe: Recipe,
+    vocab: Vocab,
+    train: Sentences,
+    on_step: OnStep | None = None,
+    valid: Sentences | None = None,
+    on_epoch: OnEpoch | None = None,
+) -> Fitted:
     """Train a new model on the training sentences as the recipe says.
+
+    With held-out sentences (`valid`), their perplexity is measured after every epoch
+    (on_epoch(epoch, perplexity) hears it), the weights of the best epoch are the ones kept,
+    and recipe.patience epochs without a better one stop the run early; recipe.minutes stops it
+    when the time is up (after the step under way).
 
     Runs with one BLAS thread whatever the caller's setting: OpenBLAS rounds a product split over
     two threads differently, and over thousands of steps that grows into other weights, so the
@@ -115,10 +136,17 @@ def fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None =
     not reproduce the shipped files). One thread was also the faster on the 2-core machine.
     """
     with blas_threads(1):
-        return _fit(recipe, vocab, train, on_step)
+        return _fit(recipe, vocab, train, on_step, valid, on_epoch)
 
 
-def _fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None) -> Fitted:
+def _fit(
+    recipe: Recipe,
+    vocab: Vocab,
+    train: Sentences,
+    on_step: OnStep | None,
+    valid: Sentences | None,
+    on_epoch: OnEpoch | None,
+) -> Fitted:
     model = new_model(recipe, len(vocab))
     optimizer = make_optimizer(recipe.optimizer, lr=recipe.lr)
     trainer = Trainer(
@@ -133,21 +161,47 @@ def _fit(recipe: Recipe, vocab: Vocab, train: Sentences, on_step: OnStep | None)
         bucket=bucket_for(model),
     )
     total = recipe.epochs * trainer.batches_per_epoch
+    per_epoch = trainer.batches_per_epoch
+    valid_pairs = training_pairs(model, vocab, valid, recipe.blanks_per_sentence, recipe.seed + 1)
+    deadline = None if recipe.minutes is None else time.monotonic() + 60 * recipe.minutes
+    fitted = Fitted(model, optimizer, None, 0)
+    best_ppl, best_params = math.inf, None
     for progress in trainer.run(epochs=recipe.epochs):
         if progress.nan_at is not None:
             raise FloatingPointError(f"training diverged at step {progress.nan_at}; lower --lr")
         optimizer.lr = scheduled_lr(recipe, progress.step, total)
         if on_step is not None:
-            on_step(progress.step, total, progress.loss)
-    return Fitted(model, optimizer, trainer.state_dict(), trainer.step_count)
+            on_step(progress, total)
+        out_of_time = deadline is not None and time.monotonic() > deadline
+        if valid_pairs and (progress.step % per_epoch == 0 or out_of_time):
+            ppl = evaluate(model, valid_pairs, batch_size=256, pad_id=PAD_ID).perplexity
+            fitted.valid_perplexities.append(ppl)
+            if on_epoch is not None:
+                on_epoch(len(fitted.valid_perplexities), ppl)
+            if ppl < best_ppl:
+                best_ppl, fitted.best_epoch = ppl, len(fitted.valid_perplexities)
+                best_params = {k: v.copy() for k, v in model.params.items()}
+            since_best = len(fitted.valid_perplexities) - (fitted.best_epoch or 0)
+            if recipe.patience and since_best >= recipe.patience:
+                fitted.stopped = "patience"
+                break
+        if out_of_time:
+            fitted.stopped = "minutes"
+            break
+    if best_params is not None:
+        model.params.update(best_params)
+    fitted.trainer_state, fitted.steps = trainer.state_dict(), trainer.step_count
+    return fitted
 
 
 def training_pairs(
-    model: RNNLM, vocab: Vocab, sentences: Sentences, blanks_per_sentence: int, seed: int
+    model: RNNLM, vocab: Vocab, sentences: Sentences | None, blanks_per_sentence: int, seed: int
 ) -> list[Pair]:
     """What a model of this kind learns from the sentences: the tutorial's next-word pairs, or
     for a bidirectional model blank-filling pairs (blanks_per_sentence per sentence, drawn with
     default_rng(seed))."""
+    if not sentences:
+        return []
     if not model.config.bidirectional:
         return lm_pairs(sentences, vocab)
     rng = np.random.default_rng(seed)

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,9 @@ EN_LINES = [
     "It is snowing, so wear your boots.",
     "I was late for class, and the teacher criticised me.",
 ]
+# a small, exact run: every epoch trained (no early stop) and every word of the corpus kept
 FAST = ["--hidden", "12", "--epochs", "40", "--lr", "0.01", "--batch-size", "4"]
+FAST += ["--patience", "0", "--min-count", "1"]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -235,6 +238,17 @@ def test_a_corpus_line_with_underscores_trains_with_them_as_a_word(tmp_path, cor
     out = tmp_path / "blank-word.npz"
     assert run(capsys, "train", with_blank, "--out", out, *FAST)[0] == 0
     assert "____" in rnn_core.load(out).vocab
+
+
+def test_by_default_rare_words_train_unk_and_the_best_epoch_is_kept(tmp_path, corpus, capsys):
+    out = tmp_path / "default.npz"
+    code, _, stderr = run(capsys, "train", corpus, "--out", out, "--hidden", "8", "--epochs", "30")
+    assert code == 0 and "held-out perplexity" in stderr  # measured after every epoch
+    ck = rnn_core.load(out)
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    counts = Counter(t for line in lines for t in rnn_core.tokenize(line, "en"))
+    assert all(counts[w] >= 2 for w in ck.vocab[5:])  # a word seen once is <unk>
+    assert ck.extra["recipe"]["patience"] == 2
 
 
 def test_every_bad_input_is_one_line_and_exit_code_2(tmp_path, corpus, trained, capsys):

@@ -552,3 +552,47 @@ def test_the_learning_rate_falls_linearly_to_its_final_share():
     assert scheduled_lr(recipe, 50, 100) == pytest.approx(0.0011)
     assert scheduled_lr(recipe, 100, 100) == pytest.approx(0.0002)
     assert scheduled_lr(Recipe(lr=0.01), 70, 100) == pytest.approx(0.01)
+
+
+# ---- held-out perplexity each epoch: the best weights kept, early stopping, a time budget
+
+TINY = [s.split() for s in ("the cat sat .", "a dog ran .", "the dog sat .", "a cat ran .") * 6]
+
+
+def _vocab():
+    return Vocab.build(TINY)
+
+
+def test_the_weights_of_the_best_epoch_are_kept_and_every_epoch_is_measured():
+    from rnn_core.fit import Recipe, fit, perplexity
+
+    heard = []
+    recipe = Recipe(hidden_size=6, epochs=6, lr=0.5, optimizer="sgd", batch_size=4)
+    fitted = fit(recipe, _vocab(), TINY, valid=TINY[:4], on_epoch=lambda e, p: heard.append((e, p)))
+    assert [e for e, _ in heard] == [1, 2, 3, 4, 5, 6]
+    assert fitted.valid_perplexities == [p for _, p in heard]
+    best = min(range(6), key=lambda i: fitted.valid_perplexities[i])
+    assert fitted.best_epoch == best + 1
+    assert perplexity(fitted.model, _vocab(), TINY[:4]) == pytest.approx(
+        fitted.valid_perplexities[best]
+    )
+
+
+def test_patience_stops_a_run_that_no_longer_improves():
+    from rnn_core.fit import Recipe, fit
+
+    recipe = Recipe(hidden_size=6, epochs=200, lr=5.0, optimizer="sgd", batch_size=4, patience=2)
+    fitted = fit(recipe, _vocab(), TINY, valid=TINY[:4])
+    assert fitted.stopped == "patience"
+    assert len(fitted.valid_perplexities) == fitted.best_epoch + 2 < 200
+
+
+def test_a_time_budget_stops_the_run_and_still_keeps_the_best_weights():
+    from rnn_core.fit import Recipe, fit
+
+    recipe = Recipe(
+        hidden_size=6, epochs=100_000, lr=0.5, optimizer="sgd", batch_size=4, minutes=0.01
+    )
+    fitted = fit(recipe, _vocab(), TINY, valid=TINY[:4])
+    assert fitted.stopped == "minutes" and fitted.best_epoch is not None
+    assert fitted.steps < 100_000 * 6
