@@ -141,7 +141,8 @@ class Configure(Message):
     bias: bool = True
     init: Annotated[str, Field(min_length=1, max_length=32)] = "xavier"
     radius: Annotated[float, Field(gt=0, le=100)] | None = None
-    optimizer: Annotated[str, Field(min_length=1, max_length=32)] = "sgd"
+    # None: SGD, and a run on an uploaded corpus picks its own (Settings.corpus_optimizer)
+    optimizer: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     lr: Annotated[float, Field(gt=0, le=100)] | None = None  # None: η for that kind of model
     clip: Annotated[float, Field(gt=0)] | None = 5.0
     truncate: Annotated[int, Field(ge=1, le=1000)] | None = None

@@ -68,6 +68,7 @@ class Hyper:
     lr: float = BUILTIN_LR
     clip: float | None = 5.0
     truncate: int | None = None
+    chosen: bool = False  # set by configure: the learner picked these, not the page's defaults
 
 
 @dataclass
@@ -448,9 +449,11 @@ class Service:
         else:
             lm = await self.pool.run(self._configured_lm, state, msg)
         lr = msg.lr if msg.lr is not None else BUILTIN_LR if msg.model is not None else FRESH_LR
-        optimizer = await self.pool.run(make_optimizer, msg.optimizer, lr)
+        name = msg.optimizer or "sgd"
+        optimizer = await self.pool.run(make_optimizer, name, lr)
         state.lm, state.optimizer = lm, optimizer
-        state.hyper = Hyper(msg.optimizer, lr, msg.clip, msg.truncate)
+        chosen = msg.optimizer is not None or msg.lr is not None
+        state.hyper = Hyper(name, lr, msg.clip, msg.truncate, chosen=chosen)
         self.send(session, Configured(model=self.model_info(state)), msg.id)
 
     def check_memory(self, session: Session, config: RNNConfig) -> None:

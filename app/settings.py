@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     gradcheck_max_T: int = 12
     vanishing_max_T: int = 200
     max_batch_cells: int = 20_000_000
+    # A run on an uploaded corpus trains a fresh model: unless the learner configured one, with
+    # Adam, which passes the 2-gram on such a corpus in a few epochs (SGD at the one-step η
+    # barely moves a fresh model).
+    corpus_optimizer: str = "adam"
+    corpus_lr: float = 0.01
 
     # scheduling
     workers: int = 4

@@ -138,10 +138,24 @@ def _pairs(lm: LM, sentences: list[list[str]], seed: int) -> list:
     return training_pairs(lm.model, lm.vocab, sentences, Recipe.blanks_per_sentence, seed)
 
 
+CORPUS_MIN_COUNT = 2  # a word seen once in an uploaded corpus is <unk>: <unk> gets trained
+
+
+def corpus_vocab(corpus: UserCorpus, max_vocab: int) -> Vocab:
+    """The vocabulary a model trained on an uploaded corpus reads."""
+    return Vocab.build(corpus.train, min_count=CORPUS_MIN_COUNT, max_size=max_vocab)
+
+
+def fitting_batch_size(requested: int, longest: int, vocab_size: int, max_cells: int) -> int:
+    """The largest batch size up to `requested` whose output (batch × steps × words) stays
+    within max_cells; 0 when not even one sentence fits."""
+    return min(requested, max_cells // max(longest * vocab_size, 1))
+
+
 def _corpus_model(service: Service, session: Session, corpus: UserCorpus) -> LM:
     """A fresh model with the session's settings on a vocabulary built from the corpus (its
     size checked against the memory budget before the weights exist)."""
-    vocab = Vocab.build(corpus.train, max_size=service.settings.max_vocab)
+    vocab = corpus_vocab(corpus, service.settings.max_vocab)
     config = replace(session.state.lm.model.config, vocab_size=len(vocab))
     service.check_memory(session, config)
     model = RNNLM(**config.to_dict())
@@ -243,7 +257,9 @@ def _new_run(
     train = [t[:max_tokens] for t in train]
     valid = [t[:max_tokens] for t in valid]
     optimizer = state.optimizer  # kept across runs, but a new model on an upload starts afresh
-    if optimizer is None or msg.corpus == "uploaded":
+    if msg.corpus == "uploaded" and not hyper.chosen:
+        optimizer = make_optimizer(s.corpus_optimizer, s.corpus_lr)
+    elif optimizer is None or msg.corpus == "uploaded":
         optimizer = make_optimizer(hyper.optimizer, hyper.lr)
     pairs = _pairs(lm, train, lm.model.config.seed)
     longest = max(len(x) for x, _ in pairs)

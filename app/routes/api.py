@@ -18,19 +18,26 @@ from app.protocol import BuiltinModel, Configured, ModelInfo, Train
 from app.security import origin_allowed
 from app.service import Hyper, Service
 from app.sessions import Busy, ProtocolError, Session, gone_message
-from app.training import UserCorpus, read_corpus
+from app.training import UserCorpus, corpus_vocab, fitting_batch_size, read_corpus
 from rnn_core.io import LoadLimits, ModelFormatError, ModelTooLarge, load, to_bytes
 from rnn_core.text import Vocab
 from rnn_core.views import all_finite
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-STATUS = {"too_large": 413, "not_text": 415, "empty": 422, "training": 409, "invalid": 422}
+STATUS = {
+    "too_large": 413,
+    "not_text": 415,
+    "empty": 422,
+    "training": 409,
+    "invalid": 422,
+    "limit": 422,
+}
 UPLOAD_TRAIN_ID = "upload"  # the `re` of frames of a training started by a corpus upload
 
 
 class CorpusSummary(BaseModel):
-    """What the server read from an uploaded corpus."""
+    """What the server read from an uploaded corpus (batch_size: of the run it started)."""
 
     bytes: int
     sentences: int
@@ -38,6 +45,7 @@ class CorpusSummary(BaseModel):
     language: str
     vocab_size: int
     training: bool
+    batch_size: int | None = None
 
 
 def _fail(code: str, message: str, status: int | None = None) -> HTTPException:
@@ -258,16 +266,34 @@ async def upload_corpus(
         except ProtocolError as exc:
             raise _fail(exc.code, exc.message) from None
         summary = await service.pool.run_heavy(_summary, corpus, s.max_vocab)
+        batch = None
+        if start:  # a run is only promised when it can start: its batch fits the output limit
+            longest = max(len(t) for t in corpus.train) + 1  # <s> w1 … wT
+            requested = Train.model_fields["batch_size"].default
+            batch = fitting_batch_size(requested, longest, summary["vocab_size"], s.max_batch_cells)
+            if batch < 1:
+                raise _fail(
+                    "limit",
+                    f"a sentence of {longest} tokens over {summary['vocab_size']} words needs "
+                    f"{longest * summary['vocab_size']:,} output cells even alone; the limit is "
+                    f"{s.max_batch_cells:,}: upload shorter lines or fewer distinct words",
+                )
         state.corpus = corpus
         state.uploads = count
         if start:
-            message = Train(type="train", id=UPLOAD_TRAIN_ID, action="start", corpus="uploaded")
+            message = Train(
+                type="train",
+                id=UPLOAD_TRAIN_ID,
+                action="start",
+                corpus="uploaded",
+                batch_size=batch,
+            )
             session.inbox.put_nowait((UPLOAD_TRAIN_ID, message))
-        return CorpusSummary(**summary, training=start)
+        return CorpusSummary(**summary, training=start, batch_size=batch)
 
     return await _in_turn(service, session, read_into_session)
 
 
 def _summary(corpus: UserCorpus, max_vocab: int) -> dict:
     """The corpus's summary with the size of the vocabulary a model trained on it would get."""
-    return corpus.summary(len(Vocab.build(corpus.train, max_size=max_vocab)))
+    return corpus.summary(len(corpus_vocab(corpus, max_vocab)))

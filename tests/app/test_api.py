@@ -6,12 +6,13 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from app.models import read_model
 from rnn_core import RNNLM
 from rnn_core.io import load, save
 from rnn_core.text import tokenize, training_pair_ids
-from tests.app.wsutil import Frames
+from tests.app.wsutil import Frames, make_app, session, tiny_world
 
 SENTENCE = "my phone is broken , i will buy a new phone ."
 
@@ -181,3 +182,45 @@ def test_a_one_kilobyte_model_declaring_gigabytes_is_refused_before_anything_is_
     }
     assert peak < 20_000_000  # the request's own bookkeeping, not 1e6 × 512 weights
     assert ws.ask({"type": "predict", "text": SENTENCE})["positions"] == before["positions"]
+
+
+def _real_like_corpus(lines: int = 800) -> bytes:
+    """Sentences with structure a 2-gram cannot see (the subject decides the verb's ending
+    three words later), from a seeded process: a stand-in for a learner's own text."""
+    rng = np.random.default_rng(7)
+    subjects = {"he": "runs", "she": "runs", "they": "run", "we": "run", "i": "run"}
+    places = ["to the park", "to the shop", "to school", "home", "along the river"]
+    middles = ["every day", "in the morning", "after lunch", "on sundays", "with friends"]
+    out = []
+    for _ in range(lines):
+        subject = rng.choice(list(subjects))
+        middle, place = rng.choice(middles), rng.choice(places)
+        out.append(f"{subject} often {middle} {subjects[subject]} {place} .")
+    return "\n".join(out).encode()
+
+
+def test_an_uploaded_corpus_trains_with_the_defaults_past_the_2_gram(client, ws):
+    """Issue: the session default (SGD, η 0.01) barely learned a user's corpus."""
+    page_model = {"hidden_size": 32, "activation": "relu", "init": "identity"}  # as the page's
+    ws.ask({"type": "configure", **page_model})
+    answer = client.post(f"/api/sessions/{ws.token}/corpus?start=true", content=_real_like_corpus())
+    assert answer.status_code == 200
+    summary = answer.json()
+    assert summary["training"] is True and summary["batch_size"] == 16
+    while (frame := ws.recv())["type"] != "train_done":
+        assert frame["type"] != "error", frame
+    assert frame["reason"] == "finished"
+    assert frame["valid_perplexity"] < frame["bigram_valid_perplexity"]
+
+
+def test_an_upload_whose_run_could_not_start_is_refused_at_once(tmp_path):
+    world = tiny_world(tmp_path)
+    app = make_app(world.model_copy(update={"max_batch_cells": 100}))
+    with TestClient(app) as client, session(client) as ws:
+        answer = client.post(
+            f"/api/sessions/{ws.token}/corpus?start=true", content=_real_like_corpus(20)
+        )
+        assert answer.status_code == 422
+        detail = answer.json()["detail"]
+        assert detail["code"] == "limit" and "the limit is 100" in detail["message"]
+        assert ws.ask({"type": "ping"})["type"] == "pong"  # nothing started, nothing lost
