@@ -45,10 +45,22 @@ _HAN_CHAR = re.compile(f"[{_HAN}]")
 # A blank marker, or a run of Chinese characters for jieba; everything between is "other" text.
 _SEGMENT = re.compile(f"(?P<blank>_{{3,}}|<blank>)|(?P<han>[{_HAN}]+)", re.IGNORECASE)
 _HAN_RUN = re.compile(f"[{_HAN}]+")
-# Other text: a run of underscores (a blank's marker read as a word, in a corpus), a decimal
-# number, a word (letters/digits, apostrophes inside kept: "don't"), or any other single
-# visible character (punctuation, Chinese punctuation).
-_OTHER_TOKEN = re.compile(r"_{3,}|\d+(?:[.,:]\d+)+|[^\W_]+(?:'[^\W_]+)*|\S")
+# Other text, in this order (docs/text-ngram.md): a URL, kept whole; a run of underscores (a
+# blank's marker read as a word, in a corpus); an abbreviation with dots ("u.s.", "e.g.",
+# "a.m."); a number (digits, with decimal points, commas and colons inside: "3.14", "8:30",
+# "1,000"), which becomes NUM; a contraction's or possessive's tail ("n't", "'s", "'re", "'ll",
+# "'ve", "'d", "'m", split off as the Penn Treebank does: "don't" = do + n't); a word (letters
+# and digits); a dash "--" and an ellipsis "..." kept whole; any other visible character.
+NUM = "<num>"  # every number is this one word: a corpus's numbers do not each take a word
+_OTHER_TOKEN = re.compile(
+    r"(?:https?://|www\.)\S*[^\s.,;:!?)\]'\"]"
+    r"|_{3,}"
+    r"|(?:[^\W\d_]\.){2,}"
+    r"|(?P<num>\d+(?:[.,:]\d+)*)(?![^\W\d_])"
+    r"|n't\b|'(?:s|re|ll|ve|d|m)\b"
+    r"|[^\W_]+?(?=n't\b)|[^\W_]+"
+    r"|--|\.\.\.|\S"
+)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 # The project's corrections to jieba's dictionary, applied to its own jieba.Tokenizer only.
@@ -104,15 +116,19 @@ def warm_up() -> None:
 
 
 def _other_tokens(text: str) -> list[str]:
-    return _OTHER_TOKEN.findall(text.translate(_APOSTROPHES).lower())
+    return [
+        NUM if match["num"] else match.group()
+        for match in _OTHER_TOKEN.finditer(text.translate(_APOSTROPHES).lower())
+    ]
 
 
 def tokenize(text: str, lang: Language | None = None, blanks: bool = True) -> list[str]:
     """Split text into word tokens.
 
-    English (and any Latin text inside Chinese) is lower-cased; a word keeps its inner
-    apostrophes ("don't", "teacher's" are one token); decimal numbers stay whole ("3.14");
-    every punctuation mark, Chinese ones included, is its own token; whitespace is dropped.
+    English (and any Latin text inside Chinese) is lower-cased; contractions and possessives
+    split as in the Penn Treebank ("don't" = do n't, "teacher's" = teacher 's); a number is
+    the word <num>; abbreviations ("u.s."), URLs, "--" and "..." stay whole; every other
+    punctuation mark, Chinese ones included, is its own token; whitespace is dropped.
     Chinese characters are segmented with jieba when lang is "zh" (detected when None), and
     one character per token when lang is "en". Three or more underscores, or the literal
     ``<blank>``, become the ``<blank>`` token; with blanks=False (a corpus of whole sentences)
