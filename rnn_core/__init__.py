@@ -1,7 +1,7 @@
 """rnn_core: the exact NumPy RNN language model behind Unrolled (see docs/engine.md)."""
 
 from .activations import ACTIVATIONS, Activation, get_activation
-from .generate import adjust_distribution, next_word_distribution, sample
+from .generate import Draw, adjust_distribution, next_word_distribution, not_drawn, sample
 from .gradcheck import (
     GradCheckResult,
     gradient_check,
@@ -45,6 +45,7 @@ __all__ = [
     "Trace",
     "Trainer",
     "Vocab",
+    "Draw",
     "adjust_distribution",
     "blank_pair",
     "blank_pairs",
@@ -58,6 +59,7 @@ __all__ = [
     "load",
     "make_optimizer",
     "next_word_distribution",
+    "not_drawn",
     "next_word_pairs",
     "nonlinear_gradient_check",
     "pad_batch",

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -41,15 +40,23 @@ from .fit import (
     ngram_perplexity,
     perplexity,
 )
-from .generate import sample
+from .generate import not_drawn, sample
 from .init import INIT_SCHEMES
 from .io import Checkpoint, ModelFormatError, load, save
 from .model import DTYPES, RNNLM
 from .optim import OPTIMIZERS
-from .text import BLANK, BOS_ID, EOS_ID, Language, Vocab, detect_language, tokenize
+from .text import (
+    BLANK,
+    BOS_ID,
+    EOS_ID,
+    Language,
+    Vocab,
+    detect_language,
+    join_tokens,
+    tokenize,
+)
 
 EXIT_USAGE = 2
-_SPACE_BEFORE_MARK = re.compile(r" ([,.!?;:%)])")
 
 
 class CliError(Exception):
@@ -158,14 +165,6 @@ def perplexity_table(rows: dict[str, dict[str, float | None]]) -> str:
         cells = ("-" if v is None else f"{v:.2f}" for v in values.values())
         lines.append(name.ljust(10) + "".join(c.rjust(10) for c in cells))
     return "\n".join(lines)
-
-
-def join_tokens(tokens: Sequence[str], language: Language) -> str:
-    """Tokens back to text: without spaces in Chinese; in English with spaces between words and
-    none before a punctuation mark."""
-    if language == "zh":
-        return "".join(tokens)
-    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(tokens))
 
 
 # ---------------------------------------------------------------- subcommands
@@ -357,7 +356,7 @@ def cmd_generate(args: argparse.Namespace) -> None:
     checkpoint, vocab = read_model(args.model)
     language = model_language(checkpoint, args.prompt)
     prompt = _tokens(args.prompt, language) if args.prompt.strip() else []
-    ids = sample(
+    draws = sample(
         checkpoint.model,
         [BOS_ID, *vocab.encode(prompt).tolist()],
         args.length,
@@ -365,8 +364,9 @@ def cmd_generate(args: argparse.Namespace) -> None:
         temperature=args.temperature,
         top_k=args.top_k,
         stop_id=EOS_ID,
+        exclude=not_drawn(args.allow_unk),
     )
-    words = [w for w in vocab.decode(ids) if w != "</s>"]
+    words = [w for w in vocab.decode([d.id for d in draws]) if w != "</s>"]
     text = join_tokens([*prompt, *words], language)
     emit(args, {"prompt": prompt, "generated": words, "text": text}, text)
 
@@ -469,6 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--top-k", type=_positive_int(1, 1_000_000), default=None)
     ge.add_argument("--length", type=_positive_int(1, 1000), default=30, help="at most")
     ge.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=0)
+    ge.add_argument("--allow-unk", action="store_true", help="let <unk> be drawn (off: never)")
     ge.set_defaults(run=cmd_generate)
     return parser
 

@@ -122,6 +122,19 @@ def _other_tokens(text: str) -> list[str]:
     ]
 
 
+# English: no space before a punctuation mark or a contraction's tail ("do n't" -> "don't")
+_NO_SPACE_BEFORE = re.compile(r" ([,.!?;:%)\]]|\.\.\.|n't\b|'(?:s|re|ll|ve|d|m)\b)")
+
+
+def join_tokens(tokens: Sequence[str], language: Language) -> str:
+    """Tokens back to text, the inverse of tokenize up to case and spacing: Chinese without
+    spaces; English with a space between words and none before a punctuation mark or a
+    contraction's tail."""
+    if language == "zh":
+        return "".join(tokens)
+    return _NO_SPACE_BEFORE.sub(r"\1", " ".join(tokens))
+
+
 def tokenize(text: str, lang: Language | None = None, blanks: bool = True) -> list[str]:
     """Split text into word tokens.
 

@@ -181,13 +181,6 @@ def test_generate_is_reproducible_and_top_k_1_is_greedy(trained, capsys):
         ids.append(vocab.index(word))
 
 
-def test_generate_joins_english_without_space_before_punctuation():
-    assert cli.join_tokens(["it", "is", "raining", ",", "so", "go", "."], "en") == (
-        "it is raining, so go."
-    )
-    assert cli.join_tokens(["我", "的", "手机", "。"], "zh") == "我的手机。"
-
-
 def _bad_inputs(tmp_path: Path, corpus: Path) -> dict[str, tuple[list, str]]:
     """name -> (argv, a phrase the one-line error must contain)."""
     binary = tmp_path / "binary.txt"

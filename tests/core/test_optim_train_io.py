@@ -23,6 +23,7 @@ from rnn_core import (
     load,
     make_optimizer,
     next_word_pairs,
+    not_drawn,
     pad_batch,
     sample,
     save,
@@ -30,7 +31,7 @@ from rnn_core import (
 from rnn_core.io import LoadLimits, ModelTooLarge
 from rnn_core.model import RNNConfig
 from rnn_core.optim import grad_norm
-from rnn_core.text import SPECIALS
+from rnn_core.text import SPECIALS, UNK_ID
 
 # a tiny corpus: three sentences with <s> = 0 and </s> = 1
 CORPUS = [[0, 2, 3, 4, 5, 1], [0, 2, 6, 5, 1], [0, 7, 3, 4, 1], [0, 7, 6, 4, 5, 1]]
@@ -357,9 +358,28 @@ def test_sample_is_seeded_and_stops_at_end_token():
     list(Trainer(m, Adam(lr=0.05), pairs, batch_size=4).run(steps=80))
     a = sample(m, [0], 20, np.random.default_rng(0), stop_id=1)
     b = sample(m, [0], 20, np.random.default_rng(0), stop_id=1)
-    assert a == b and a[-1] == 1 and len(a) <= 20
+    assert a == b and a[-1].id == 1 and len(a) <= 20
     greedy = sample(m, [0], 20, np.random.default_rng(9), temperature=1e-3, stop_id=1)
-    assert [0] + greedy in CORPUS
+    assert [0] + [d.id for d in greedy] in CORPUS
+    # each draw carries o_t[word] of the prefix it followed, and the drawn-from probability
+    ids = [0]
+    for d in a:
+        o = m.forward(np.array(ids))[0][-1]
+        assert d.p_model == pytest.approx(float(o[d.id]), rel=1e-6)
+        assert d.p == pytest.approx(float(adjust_distribution(o)[d.id]), rel=1e-6)
+        ids.append(d.id)
+
+
+def test_excluded_words_are_never_drawn():
+    o = np.array([0.5, 0.3, 0.1, 0.1])
+    np.testing.assert_allclose(adjust_distribution(o, exclude=[0]), [0, 0.6, 0.2, 0.2])
+    np.testing.assert_allclose(adjust_distribution(o, top_k=1, exclude=[0]), [0, 1, 0, 0])
+    with pytest.raises(ValueError, match="no word is left"):
+        adjust_distribution(o, exclude=[0, 1, 2, 3])
+    m = RNNLM(6, 4, seed=2)
+    drawn = sample(m, [2], 200, np.random.default_rng(0), exclude=not_drawn())
+    assert drawn and not {d.id for d in drawn} & set(not_drawn())
+    assert UNK_ID in not_drawn() and UNK_ID not in not_drawn(allow_unk=True)
     with pytest.raises(ValueError, match="unidirectional"):
         sample(RNNLM(10, 4, bidirectional=True), [0], 3, np.random.default_rng(0))
 

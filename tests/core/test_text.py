@@ -18,6 +18,7 @@ from rnn_core.text import (
     blank_pair,
     blank_pairs,
     detect_language,
+    join_tokens,
     tokenize,
     training_pair_ids,
     training_pairs,
@@ -215,3 +216,27 @@ def test_blank_pairs_stack_one_row_per_word_and_reject_bad_positions():
     np.testing.assert_array_equal(np.diagonal(y[:, 1:4]), vocab.encode(tokens))
     with pytest.raises(ValueError):
         blank_pair(tokens, 3, vocab)
+
+
+def test_join_tokens_undoes_the_split():
+    assert join_tokens(["it", "is", "raining", ",", "so", "go", "."], "en") == (
+        "it is raining, so go."
+    )
+    assert join_tokens(["i", "do", "n't", "know", "my", "friend", "'s", "name", "..."], "en") == (
+        "i don't know my friend's name..."
+    )
+    assert join_tokens(["我", "的", "手机", "。"], "zh") == "我的手机。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i can't go, it's late; we'll see... (maybe) -- yes!",
+        "my friend's bike was broken, so he didn't ride it.",
+        "我的手机坏了，我打算买一部新手机。",
+    ],
+)
+def test_tokens_of_joined_tokens_are_the_same(text):
+    lang = detect_language(text)
+    tokens = tokenize(text, lang)
+    assert tokenize(join_tokens(tokens, lang), lang) == tokens
