@@ -20,8 +20,11 @@ from app.protocol import (
     BpttTotals,
     BuiltinModel,
     CheckedWeight,
+    Drawn,
     ForwardChain,
     Frame,
+    Generate,
+    GenerateFrame,
     Grad,
     Gradcheck,
     GradcheckFrame,
@@ -34,6 +37,7 @@ from app.protocol import (
     WeightChange,
 )
 from app.sessions import ProtocolError
+from rnn_core.generate import continuation
 from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutorial_gradient_check
 from rnn_core.losses import cross_entropy, softmax
 from rnn_core.model import RNNLM, ChainTrace, Trace
@@ -47,6 +51,7 @@ from rnn_core.text import (
     UNK,
     UNK_ID,
     Vocab,
+    join_tokens,
     tokenize,
     training_pair_ids,
 )
@@ -224,6 +229,50 @@ def predict_frame(
         full=vec(o) if full else None,
         blank=None,
         nonfinite=not all_finite(o, *states.values()),
+    )
+
+
+def drawn_words(lm: LM, prompt: list[str], rng: np.random.Generator, **options) -> list[Drawn]:
+    """Words the model draws after the prompt (rnn_core.generate.continuation's options)."""
+    draws = continuation(lm.model, lm.vocab, prompt, rng=rng, **options)
+    return [Drawn(word=lm.vocab.word(d.id), id=d.id, p_model=d.p_model, p=d.p) for d in draws]
+
+
+def drawn_text(lm: LM, seed: int, length: int = 30) -> str:
+    """A sentence the model draws from <s> (training's live sample line, min-char-rnn's habit)."""
+    words = [w.word for w in drawn_words(lm, [], np.random.default_rng(seed), length=length)]
+    return join_tokens([w for w in words if w != EOS], lm.language)
+
+
+def generate_frame(lm: LM, msg: Generate, seed: int, max_tokens: int) -> GenerateFrame:
+    """The `generate` answer: up to msg.length words after the prompt."""
+    prompt = [] if msg.text is None else read_tokens(msg.text, lm.language, max_tokens, msg.cut)
+    if BLANK in prompt:
+        raise ProtocolError(
+            "blank_prompt", "a prompt to continue cannot hold a blank (____)", "text"
+        )
+    words = drawn_words(
+        lm,
+        prompt,
+        np.random.default_rng(seed),
+        length=msg.length,
+        temperature=msg.temperature,
+        top_k=msg.top_k,
+        allow_unk=msg.allow_unk,
+    )
+    ended = bool(words) and words[-1].word == EOS
+    text = join_tokens(prompt + [w.word for w in words[: len(words) - ended]], lm.language)
+    return GenerateFrame(
+        model=lm.name,
+        language=lm.language,
+        prompt=prompt,
+        words=words,
+        ended=ended,
+        text=text,
+        prompt_text=join_tokens(prompt, lm.language),
+        seed=seed,
+        temperature=msg.temperature,
+        top_k=msg.top_k,
     )
 
 

@@ -183,6 +183,20 @@ class Softmax(Message):
     label: Annotated[int, Field(ge=0)] | None = None
 
 
+class Generate(Message):
+    """Sample words after `text` (none: a sentence from <s>) until </s> or `length` words."""
+
+    type: Literal["generate"]
+    text: Sentence | None = None
+    temperature: Annotated[float, Field(ge=0.05, le=5.0)] = 1.0
+    top_k: Annotated[int, Field(ge=1)] | None = None  # null: every word
+    length: Annotated[int, Field(ge=1)] = 30  # at most limits.max_tokens
+    allow_unk: bool = False  # <unk> names no word, so it is never drawn unless asked
+    seed: Seed | None = None  # null: a new seed, sent back in the frame
+    model: ModelName | None = None
+    cut: bool = False
+
+
 class VocabRequest(Message):
     """A page of the session model's vocabulary (id → word)."""
 
@@ -204,12 +218,14 @@ ClientMessage = Annotated[
     | Gradcheck
     | Vanishing
     | Softmax
+    | Generate
     | VocabRequest,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE = TypeAdapter(ClientMessage)
 MESSAGE_TYPES = (
-    "resume ping predict bptt step play pause train configure gradcheck vanishing softmax vocab"
+    "resume ping predict bptt step play pause train configure gradcheck vanishing softmax generate"
+    " vocab"
 ).split()
 
 
@@ -287,6 +303,16 @@ class Guess(Part):
 
     word: str
     id: int
+    p: Number
+
+
+class Drawn(Part):
+    """One generated word: its probability under the model (o_t) and as drawn from (after
+    temperature, top-k and the words never drawn)."""
+
+    word: str
+    id: int
+    p_model: Number
     p: Number
 
 
@@ -544,6 +570,7 @@ class Progress(Frame):
     tokens_per_s: float
     elapsed: float
     sample: list[Position] | None
+    generated: str | None  # a sentence the model draws from <s> (renewed every few seconds)
     nan_at: int | None
     nonfinite: bool
 
@@ -624,6 +651,22 @@ class SoftmaxFrame(Frame):
     loss: Number
 
 
+class GenerateFrame(Frame):
+    """Answer to `generate`: the prompt's tokens, the drawn words, and the text they make."""
+
+    type: Literal["generate"] = "generate"
+    model: str
+    language: str
+    prompt: list[str]
+    words: list[Drawn]
+    ended: bool  # the last draw was </s>
+    text: str  # prompt and words joined as the language writes them (</s> left out)
+    prompt_text: str  # the prompt's part of `text`: the drawn words are text[len(prompt_text):]
+    seed: int
+    temperature: float
+    top_k: int | None
+
+
 class VocabFrame(Frame):
     """Answer to `vocab`."""
 
@@ -661,6 +704,7 @@ ServerFrame = Annotated[
     | GradcheckFrame
     | VanishingFrame
     | SoftmaxFrame
+    | GenerateFrame
     | VocabFrame
     | Error,
     Field(discriminator="type"),
@@ -676,6 +720,7 @@ ERROR_CODES = {
     "empty": "the sentence (or corpus) has no tokens",
     "not_text": "an uploaded corpus is binary or not UTF-8",
     "no_blank": "a bidirectional model needs exactly one ____ in the sentence",
+    "blank_prompt": "a prompt to continue (generate) cannot hold a blank",
     "limit": "a number is above one of the limits",
     "invalid": "the engine refused the settings (its message says why)",
     "unknown_model": "no built-in model with that name",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ from app.protocol import (
     Configure,
     Configured,
     Frame,
+    Generate,
     Gradcheck,
     Hello,
     Limits,
@@ -157,7 +159,9 @@ def _check_sentences(message: Message, limits: Settings, re: Any) -> None:
 def _at_most(name: str, value: int, limit: int) -> None:
     """A `limit` error naming the field when a message's size field is above its setting."""
     if value > limit:
-        raise ProtocolError("limit", f"{name} must be 1..{limit}", name)
+        raise ProtocolError(
+            "limit", f"{name} must be 1..{limit}", name, params={"field": name, "limit": limit}
+        )
 
 
 class Service:
@@ -528,6 +532,22 @@ class Service:
         """softmax → o = softmax(z) and −log o[label]."""
         session.send(await self.compute(session, msg.id, bridge.softmax_frame, msg.z, msg.label))
 
+    async def on_generate(self, session: Session, msg: Generate) -> None:
+        """generate → words drawn after the prompt by the session's model (a blank-filling
+        model sees the future, so its language's built-in LM draws instead)."""
+        state: SessionState = session.state
+        lm = self.reader(state, msg.model, msg.text or "")
+        _at_most("length", msg.length, self.settings.max_tokens)
+        if lm.model.config.bidirectional:
+            lm = self.models.find("lm", lm.language) or lm
+        if lm.model.config.bidirectional:
+            raise ProtocolError("invalid", "generation needs a unidirectional model", "model")
+        seed = secrets.randbelow(2**32) if msg.seed is None else msg.seed
+        max_tokens = self.settings.max_tokens
+        session.send(
+            await self.compute(session, msg.id, bridge.generate_frame, lm, msg, seed, max_tokens)
+        )
+
     async def on_vocab(self, session: Session, msg: VocabRequest) -> None:
         """vocab → a page of the session model's vocabulary."""
         vocab = session.state.lm.vocab
@@ -547,6 +567,7 @@ class Service:
         Gradcheck: on_gradcheck,
         Vanishing: on_vanishing,
         Softmax: on_softmax,
+        Generate: on_generate,
         VocabRequest: on_vocab,
     }
 

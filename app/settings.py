@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     heavy_workers: int = 1  # gradcheck, vanishing, bptt passes, reading uploads
     blas_threads: int = 1
     train_slice_s: float = 0.05
+    generated_every_s: float = 2.0  # a training run's progress frames renew their drawn sentence
     reap_every_s: float = 30.0
     switch_interval_s: float = 0.001
 

@@ -97,6 +97,8 @@ class TrainingRun:
     clip_count: int = 0
     last: Any = None
     last_sent: float = 0.0
+    generated: str | None = None  # the last sentence drawn from <s>, and when (monotonic)
+    generated_at: float = -float("inf")
     nan_at: int | None = None
     finished: bool = False
 
@@ -370,6 +372,10 @@ def _progress(service: Service, session: Session, run: TrainingRun) -> Progress:
     if run.sample is not None:
         sample = bridge.predictions(lm, run.sample, run.ngrams, SAMPLE_TOP_K)[0]
     finite = bool(np.isfinite(p.loss)) and all(np.isfinite(list(p.grad_norms.values())))
+    now = time.monotonic()
+    if finite and not lm.model.config.bidirectional:
+        if now - run.generated_at >= service.settings.generated_every_s:
+            run.generated, run.generated_at = bridge.drawn_text(lm, p.step), now
     return Progress.model_construct(
         step=p.step,
         epoch=p.epoch + 1,
@@ -383,6 +389,7 @@ def _progress(service: Service, session: Session, run: TrainingRun) -> Progress:
         tokens_per_s=run.tokens / max(run.elapsed, 1e-9),
         elapsed=run.elapsed,
         sample=sample,
+        generated=run.generated,
         nan_at=run.nan_at,
         nonfinite=not finite,
     )

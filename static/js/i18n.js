@@ -92,8 +92,9 @@ const STRINGS = {
       busy: "The server is busy; try again in a moment.",
       frame_too_large: "The answer would be too large.",
       internal: "The server hit an error; your session is unchanged.",
-      limit: "A number is above the server's limit.",
+      limit: (p) => (p ? `${p.field} must be at most ${p.limit}.` : "A number is above the server's limit."),
       unknown_session: "The session was not found; this is a new one.",
+      blank_prompt: "A prompt to continue cannot hold a blank (____).",
     },
     error_generic: "The server refused the request.",
     cut_offer: (limit) => `Read the first ${limit} words`,
@@ -192,8 +193,9 @@ const STRINGS = {
       busy: "服务器繁忙，请稍后再试。",
       frame_too_large: "结果太大，无法发送。",
       internal: "服务器出错；你的会话没有改变。",
-      limit: "有一个数超过了服务器的上限。",
+      limit: (p) => (p ? `${p.field} 最大只能是 ${p.limit}。` : "有一个数超过了服务器的上限。"),
       unknown_session: "没有找到原来的会话；这是一个新的会话。",
+      blank_prompt: "要续写的开头里不能有空格 ____。",
     },
     error_generic: "服务器拒绝了这个请求。",
     cut_offer: (limit) => `只读前 ${limit} 个词`,
@@ -270,4 +272,18 @@ export function errorText(code, lang, params = null) {
   const value = STRINGS[lang].errors[code];
   if (value === undefined) return null;
   return typeof value === "function" ? value(params) : value;
+}
+
+// Codes whose page words say only what kind of number was refused: in English the server's own
+// sentence (which names it) follows them when the frame carries no params.
+const SERVER_DETAIL = new Set(["limit", "frame_too_large", "internal"]);
+
+/** An error frame ({code, message, params}) as a sentence in `lang`: the page's words for its
+ *  code (the server speaks English, for API users); the server's words for a code the page does
+ *  not know, and in English after a generic one. */
+export function errorSentence(error, lang) {
+  const own = errorText(error.code, lang, error.params);
+  const server = `${t("error_prefix", lang)} ${error.message}`;
+  if (own === null) return `${t("error_generic", lang)} ${server}`;
+  return lang === "en" && !error.params && SERVER_DETAIL.has(error.code) ? `${own} ${server}` : own;
 }

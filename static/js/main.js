@@ -6,7 +6,7 @@ import { createBptt } from "./bptt.js";
 import { createFormula } from "./formula.js";
 import { createGradflow } from "./gradflow.js";
 import { createGradsum } from "./gradsum.js";
-import { applyStatic, errorText, PRESETS, t } from "./i18n.js";
+import { applyStatic, errorSentence, PRESETS, t } from "./i18n.js";
 import { mountLabs } from "./labs/index.js";
 import { createNetwork } from "./net.js";
 import { createPredictions } from "./predictions.js";
@@ -318,15 +318,7 @@ function renderChrome(current, changed) {
     problem.replaceChildren();
     problem.dataset.code = error ? error.code : "cut";
     if (error) {
-      const own = errorText(error.code, current.lang, error.params);
-      // In English the server's own words follow; in Chinese the page's words stand alone
-      // (the server speaks English for API users).
-      const text =
-        own === null
-          ? `${t("error_generic", current.lang)} ${t("error_prefix", current.lang)} ${error.message}`
-          : current.lang === "en" && !error.params
-            ? `${own} ${t("error_prefix", current.lang)} ${error.message}`
-            : own;
+      const text = errorSentence(error, current.lang);
       problem.append(text);
       if (error.code === "too_long" && error.params) {
         const offer = document.createElement("button");

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from app.models import read_model
 from rnn_core.optim import SGD, clip_grad_norm
-from rnn_core.text import training_pair_ids
+from rnn_core.text import tokenize, training_pair_ids
 from tests.app.wsutil import Frames, make_app, np_list
 
 SENTENCE = "my phone is broken , i will buy a new phone ."
@@ -71,9 +71,14 @@ def test_training_reports_progress_and_ends_beside_the_baselines(ws):
     assert done["steps"] == 20 * 5  # 10 sentences in batches of 2
     assert done["valid_perplexity"] > 1 and done["trigram_valid_perplexity"] > 1
     assert done["model"]["origin"] == "trained"
+    vocab = set(ws.ask({"type": "vocab"})["words"])
     for p in progress:
         assert set(p["grad_norms"]) == {"U1", "W1", "b1", "V", "c"}
         assert 0 < p["fraction"] <= 1
+        # the live sample line: a sentence of known words drawn by the model being trained
+        assert isinstance(p["generated"], str)
+        words = tokenize(p["generated"], "en") if p["generated"] else []
+        assert set(words) <= vocab - {"<unk>", "<s>", "</s>", "<pad>", "<blank>"}
     assert len(progress) <= 1 + 10 * done["elapsed"] + 1
 
 

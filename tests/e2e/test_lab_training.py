@@ -32,6 +32,11 @@ def test_after_training_the_loss_shown_has_fallen(watched_page, live_server):
     assert "tokens/s" in lab.locator(".train-stats").inner_text()
     assert lab.locator(".grad-norms .norm-row").count() == 5  # U1 W1 b1 V c
     assert lab.locator(".train-sample .sample-col").count() > 3
+    # the live sample line: words of the model's vocabulary, the specials never drawn
+    writes = lab.locator(".train-writes")
+    expect(writes).to_be_visible()
+    assert "The model writes:" in writes.inner_text()
+    assert not re.search(r"<unk>|<s>|<pad>|<blank>", writes.get_attribute("data-text"))
     watch.assert_clean()
 
 

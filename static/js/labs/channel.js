@@ -21,6 +21,7 @@ const FRAME_TYPES = [
   "gradcheck",
   "vanishing",
   "softmax",
+  "generate",
 ];
 
 const RECONNECT_MS = 1000;
@@ -31,6 +32,7 @@ export class LabError extends Error {
     super(frame.message);
     this.code = frame.code;
     this.field = frame.field ?? null;
+    this.params = frame.params ?? null;
   }
 }
 

@@ -11,6 +11,7 @@ import { Channel, openScratchLink } from "./channel.js";
 import { createDataLab } from "./data.js";
 import { createDeepLab } from "./deep.js";
 import { createFilesLab } from "./files.js";
+import { createGenerateLab } from "./generate.js";
 import { createGradcheckLab } from "./gradcheck.js";
 import { createLossLab } from "./loss.js";
 import { createSoftmaxLab } from "./softmax.js";
@@ -30,6 +31,7 @@ const LABS = {
   truncated: createTruncatedLab,
   loss: createLossLab,
   files: createFilesLab,
+  generate: createGenerateLab,
 };
 
 export function mountLabs(root, app) {

@@ -27,7 +27,14 @@ const STRINGS = {
     tab_truncated: "Truncated BPTT",
     tab_loss: "Per-token loss",
     tab_files: "Model files",
+    tab_generate: "Generate",
 
+    intro_generate:
+      "The model writes: after <s> and the prompt it draws one word from o_t, reads it, draws " +
+      "the next, until </s>. Temperature reshapes o_t (below 1 the likely words gain, above 1 " +
+      "the unlikely ones), top-k keeps only the k most likely words, and <unk> is never drawn " +
+      "unless you allow it. Under each word: the probability it was drawn with, and o_t of the " +
+      "model itself. Train the model in the Training lab, then come back: the text improves.",
     intro_training:
       "Train the page's model on a corpus and watch the two curves: loss and perplexity should " +
       "fall; a curve that jumps up or stops at NaN means the learning rate is too high or " +
@@ -81,6 +88,19 @@ const STRINGS = {
     not_connected: "Waiting for the server…",
     working: "Computing…",
     server_error: (message) => `The server refused: ${message}`,
+    train_writes: "The model writes:",
+    gen_prompt: "Prompt",
+    gen_follow: "use the page's sentence",
+    gen_temperature: "Temperature",
+    gen_top_k: "Top-k (empty: all)",
+    gen_length: "At most words",
+    gen_seed: "Seed (empty: new)",
+    gen_allow_unk: "allow <unk>",
+    gen_go: "Generate",
+    gen_p_title: "probability it was drawn with (after temperature and top-k)",
+    gen_p_model_title: "o_t of the model for this word",
+    gen_note: (model, seed, ended) =>
+      `Drawn by ${model}, seed ${seed}; ${ended ? "it ended with </s>." : "it reached the length limit."}`,
     nan: "NaN",
     activation: "Activation f",
     hidden: "Hidden size",
@@ -296,7 +316,13 @@ const STRINGS = {
     tab_truncated: "截断 BPTT",
     tab_loss: "逐词损失",
     tab_files: "模型文件",
+    tab_generate: "生成文本",
 
+    intro_generate:
+      "让模型自己写：在 <s> 和开头之后，它从 o_t 中抽一个词，读进去，再抽下一个，直到 </s>。" +
+      "温度改变 o_t 的形状（小于 1 时高概率的词更占优，大于 1 时低概率的词机会变大），top-k 只留下" +
+      "最可能的 k 个词；除非你允许，<unk> 永远不会被抽到。每个词下面是它被抽中时的概率，以及模型" +
+      "本身的 o_t。去“训练”实验里训练一下模型再回来，生成的句子会变好。",
     intro_training:
       "在语料上训练本页的模型，看两条曲线：损失和困惑度应当下降；曲线突然上跳或变成 NaN，" +
       "说明学习速率太大或没有开梯度裁剪。右侧是模型给你的句子中每个实际下一个词的概率：" +
@@ -338,6 +364,19 @@ const STRINGS = {
     not_connected: "正在等待服务器…",
     working: "计算中…",
     server_error: (message) => `服务器拒绝了请求：${message}`,
+    train_writes: "模型现在写出：",
+    gen_prompt: "开头",
+    gen_follow: "用页面上的句子",
+    gen_temperature: "温度",
+    gen_top_k: "top-k（空：全部）",
+    gen_length: "最多词数",
+    gen_seed: "随机种子（空：新的）",
+    gen_allow_unk: "允许 <unk>",
+    gen_go: "生成",
+    gen_p_title: "它被抽中时的概率（经过温度和 top-k 之后）",
+    gen_p_model_title: "模型给这个词的 o_t",
+    gen_note: (model, seed, ended) =>
+      `由 ${model} 生成，随机种子 ${seed}；${ended ? "以 </s> 结束。" : "到达了长度上限。"}`,
     nan: "NaN",
     activation: "激活函数 f",
     hidden: "隐藏层大小",

@@ -51,6 +51,7 @@ export function createTrainingLab(body, ctx) {
   const status = statusLine();
   const bar = el("progress", { class: "train-progress", max: "1", value: "0", "data-lab-label": "train_progress" });
   const stats = el("p", { class: "train-stats mono" });
+  const writes = el("p", { class: "train-writes", "aria-live": "off" });
   const curves = el("div", { class: "lab-chart train-chart" }, text("curves_empty", "p", { class: "hint empty" }));
   const norms = el("div", { class: "grad-norms" }, text("norms_empty", "p", { class: "hint" }));
   const sample = el("div", { class: "train-sample" }, text("sample_empty", "p", { class: "hint" }));
@@ -85,6 +86,7 @@ export function createTrainingLab(body, ctx) {
     status.node,
     bar,
     stats,
+    writes,
     el(
       "div",
       { class: "lab-grid" },
@@ -269,6 +271,14 @@ export function createTrainingLab(body, ctx) {
     }
     drawNorms(p.grad_norms);
     drawSample(p.sample, lang);
+    drawWrites(p.generated, lang);
+  }
+
+  /** The sentence the model being trained draws from <s>, renewed every few seconds. */
+  function drawWrites(generated, lang) {
+    writes.hidden = generated === null || generated === undefined;
+    writes.replaceChildren(el("span", { class: "label" }, lt("train_writes", lang)), " ", el("q", {}, generated ?? ""));
+    writes.dataset.text = generated ?? "";
   }
 
   function drawNorms(gradNorms) {

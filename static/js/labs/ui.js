@@ -1,6 +1,7 @@
 // Small building blocks the labs share: labelled controls whose text follows the language,
 // a status line for server answers, Plotly drawing, and number formatting. No state lives here.
 
+import { errorSentence } from "../i18n.js";
 import { el, FONT_FAMILY, MINUS, PLOT_CONFIG, plotly } from "../util.js";
 import { lt } from "./strings.js";
 
@@ -60,9 +61,10 @@ export function statusLine() {
   };
 }
 
-/** What to tell the learner about a failed request (LabError from the server, or anything). */
+/** What to tell the learner about a failed request: a LabError from the server in the
+ *  learner's language (i18n.errorSentence), anything else with its message. */
 export function failure(error, lang) {
-  return lt("server_error", lang, error.message);
+  return error.code ? errorSentence(error, lang) : lt("server_error", lang, error.message);
 }
 
 /** Run `work` with `button` disabled and `status` saying so; a failure is shown in `status`. */
