@@ -1,7 +1,14 @@
 """rnn_core: the exact NumPy RNN language model behind Unrolled (see docs/engine.md)."""
 
 from .activations import ACTIVATIONS, Activation, get_activation
-from .generate import Draw, adjust_distribution, next_word_distribution, not_drawn, sample
+from .generate import (
+    Draw,
+    adjust_distribution,
+    continuation,
+    next_word_distribution,
+    not_drawn,
+    sample,
+)
 from .gradcheck import (
     GradCheckResult,
     gradient_check,
@@ -47,6 +54,7 @@ __all__ = [
     "Vocab",
     "Draw",
     "adjust_distribution",
+    "continuation",
     "blank_pair",
     "blank_pairs",
     "clip_grad_norm",

@@ -40,15 +40,13 @@ from .fit import (
     ngram_perplexity,
     perplexity,
 )
-from .generate import not_drawn, sample
+from .generate import continuation
 from .init import INIT_SCHEMES
 from .io import Checkpoint, ModelFormatError, load, save
 from .model import DTYPES, RNNLM
 from .optim import OPTIMIZERS
 from .text import (
     BLANK,
-    BOS_ID,
-    EOS_ID,
     Language,
     Vocab,
     detect_language,
@@ -356,15 +354,15 @@ def cmd_generate(args: argparse.Namespace) -> None:
     checkpoint, vocab = read_model(args.model)
     language = model_language(checkpoint, args.prompt)
     prompt = _tokens(args.prompt, language) if args.prompt.strip() else []
-    draws = sample(
+    draws = continuation(
         checkpoint.model,
-        [BOS_ID, *vocab.encode(prompt).tolist()],
+        vocab,
+        prompt,
         args.length,
         np.random.default_rng(args.seed),
-        temperature=args.temperature,
-        top_k=args.top_k,
-        stop_id=EOS_ID,
-        exclude=not_drawn(args.allow_unk),
+        args.temperature,
+        args.top_k,
+        args.allow_unk,
     )
     words = [w for w in vocab.decode([d.id for d in draws]) if w != "</s>"]
     text = join_tokens([*prompt, *words], language)

@@ -6,7 +6,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .model import RNNLM
-from .text import BLANK_ID, BOS_ID, PAD_ID, UNK_ID
+from .text import BLANK_ID, BOS_ID, EOS_ID, PAD_ID, UNK_ID, Vocab
 
 
 class Draw(NamedTuple):
@@ -92,6 +92,22 @@ def sample(
         if word == stop_id:
             break
     return out
+
+
+def continuation(
+    model: RNNLM,
+    vocab: Vocab,
+    prompt: Sequence[str],
+    length: int,
+    rng: np.random.Generator,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    allow_unk: bool = False,
+) -> list[Draw]:
+    """The words drawn after <s> and the prompt's tokens, until </s> (its draw included) or
+    `length` words; never a special token, nor <unk> unless allow_unk."""
+    ids = [BOS_ID, *vocab.encode(list(prompt)).tolist()]
+    return sample(model, ids, length, rng, temperature, top_k, EOS_ID, not_drawn(allow_unk))
 
 
 def _check_unidirectional(model: RNNLM) -> None:
