@@ -91,6 +91,7 @@ class ModelRegistry:
         self._corpora: dict[tuple[str, str], list[list[str]]] = {}
         self._ngrams: OrderedDict[tuple, tuple[NGramLM, NGramLM]] = OrderedDict()
         self._lock = threading.Lock()
+        self.warm = threading.Event()  # set once every built-in model's baselines are fitted
         self._key_locks: dict[tuple, threading.Lock] = {}
 
     def load(self) -> None:
@@ -183,3 +184,4 @@ class ModelRegistry:
         """Tokenize the corpora and fit every built-in model's baselines (a background thread)."""
         for lm in list(self.builtins.values()):
             self.ngrams(lm.vocab, lm.language)
+        self.warm.set()

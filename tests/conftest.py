@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: a real server on loopback and a headless Chromium page."""
 
+import json
 import os
 import socket
 import subprocess
@@ -87,10 +88,23 @@ def running_server(
             proc.kill()
 
 
+def wait_for_baselines(url: str, seconds: float = 120) -> None:
+    """Wait until the server has fitted the n-grams of every built-in model (/healthz), so no
+    browser test's first sentence in a language waits for its language's tokenized corpus."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with urlopen(url + "/healthz", timeout=5) as response:
+            if json.loads(response.read())["baselines"] == "ready":
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"the server did not fit its baselines in {seconds} s")
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    """Base URL of the real app served by uvicorn on a free loopback port."""
+    """Base URL of the real app served by uvicorn on a free loopback port, baselines fitted."""
     with running_server() as (_, url):
+        wait_for_baselines(url)
         yield url
 
 

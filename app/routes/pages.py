@@ -25,9 +25,12 @@ def index(request: Request) -> HTMLResponse:
 
 
 @router.get("/healthz")
-def healthz() -> dict:
-    """Liveness probe for Docker and the tests."""
-    return {"status": "ok", "version": __version__}
+def healthz(request: Request) -> dict:
+    """Liveness probe for Docker and the tests; `baselines` is "ready" once the n-grams of every
+    built-in model are fitted (until then a first sentence in a language waits for its own)."""
+    service = getattr(request.app.state, "service", None)
+    ready = service is not None and service.models.warm.is_set()
+    return {"status": "ok", "version": __version__, "baselines": "ready" if ready else "fitting"}
 
 
 @router.get("/vendor/plotly.min.js", include_in_schema=False)

@@ -16,9 +16,21 @@ export function createPredictions(root, actions) {
   const detail = el("div", { class: "pred-detail" });
   const empty = el("p", { class: "hint" });
   root.append(empty, list, detail);
+  let focusAfter = null; // the row to focus once the list is rebuilt (arrow keys)
   list.addEventListener("click", (event) => {
     const row = event.target.closest("button[data-t]");
     if (row) actions.select(Number(row.dataset.t));
+  });
+  // The rows are one tab stop (the chosen row); ↑ ↓ Home End choose another and keep the focus.
+  list.addEventListener("keydown", (event) => {
+    const row = event.target.closest("button[data-t]");
+    const rows = [...list.querySelectorAll("button[data-t]")];
+    const at = rows.indexOf(row);
+    const to = { ArrowUp: at - 1, ArrowDown: at + 1, Home: 0, End: rows.length - 1 }[event.key];
+    if (!row || to === undefined || to < 0 || to >= rows.length) return;
+    event.preventDefault();
+    focusAfter = Number(rows[to].dataset.t);
+    actions.select(focusAfter);
   });
 
   function render(state, changed) {
@@ -49,6 +61,8 @@ export function createPredictions(root, actions) {
       list.append(row(frame, position, position.t === selected));
     }
     fitRows(list);
+    if (focusAfter !== null) list.querySelector(`button[data-t="${focusAfter}"]`)?.focus();
+    focusAfter = null;
     const chosen = frame.positions[selected];
     if (chosen) detail.append(comparison(frame, chosen, state.lang));
     const words = detail.querySelector(".context-scroll");
@@ -116,7 +130,13 @@ function row(frame, position, selected) {
     : el("span", { class: "next" });
   const button = el(
     "button",
-    { type: "button", class: "pred-row", "data-t": String(position.t), "aria-pressed": String(selected) },
+    {
+      type: "button",
+      class: "pred-row",
+      "data-t": String(position.t),
+      "aria-pressed": String(selected),
+      tabindex: selected ? "0" : "-1",
+    },
     el("span", { class: "t" }, String(position.t + 1)),
     el("span", { class: "read" }, frame.inputs[position.t]),
     el("span", { class: "guesses" }, guesses),

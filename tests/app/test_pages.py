@@ -1,11 +1,13 @@
 """The page, the health check, Plotly.js and the security headers over HTTP."""
 
 import re
+import time
 
 from fastapi.testclient import TestClient
 
 from app import __version__
 from app.main import app, create_app
+from tests.app.wsutil import make_app, tiny_world
 
 client = TestClient(app)
 
@@ -13,7 +15,15 @@ client = TestClient(app)
 def test_healthz_reports_ok_and_version():
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "version": __version__}
+    assert response.json() == {"status": "ok", "version": __version__, "baselines": "fitting"}
+
+
+def test_healthz_says_when_the_baselines_are_fitted(tmp_path):
+    with TestClient(make_app(tiny_world(tmp_path))) as served:
+        deadline = time.monotonic() + 30
+        while served.get("/healthz").json()["baselines"] != "ready":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
 
 
 def test_index_renders_the_page_with_the_sentence_box():

@@ -188,3 +188,25 @@ def test_the_list_shows_whole_rows_none_half_hidden_under_its_header(watched_pag
     chosen = page.locator("#predictions .pred-row[aria-pressed=true]")
     expect(chosen).to_be_in_viewport()
     watch.assert_clean()
+
+
+def test_the_rows_are_one_tab_stop_and_arrow_keys_choose_a_row(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    send_sentence(page, "my phone is broken , so i will buy a new")
+    rows = page.locator("#predictions .pred-row")
+    assert page.locator("#predictions .pred-row[tabindex='0']").count() == 1
+    last = rows.count() - 1
+    chosen = page.locator("#predictions .pred-row[aria-pressed=true]")
+    chosen.focus()
+    expect(chosen).to_have_attribute("data-t", str(last))  # the last position is chosen first
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(chosen).to_have_attribute("data-t", str(last - 2))
+    focused = page.evaluate("document.activeElement.dataset.t")
+    assert focused == str(last - 2)  # the focus follows the chosen row
+    page.keyboard.press("Home")
+    expect(chosen).to_have_attribute("data-t", "0")
+    page.keyboard.press("Tab")  # one Tab leaves the list, not the next row
+    assert page.evaluate("document.activeElement.closest('.pred-list') === null")
+    watch.assert_clean()
