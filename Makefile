@@ -29,7 +29,8 @@ NODES ?= 2
 run-cluster: $(VENV)/.installed-run browser
 	$(BIN)/python scripts/run_cluster.py --nodes $(NODES) --host $(HOST) --port $(PORT)
 
-# Biome (JavaScript lint and format), pinned by package-lock.json; skipped where npm is missing.
+# Biome (JavaScript lint and format) and axe-core (the accessibility tests), pinned by
+# package-lock.json; skipped where npm is missing.
 node_modules/.installed: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
 	else echo "NOTE: npm is missing: the JavaScript lint test will be SKIPPED."; fi

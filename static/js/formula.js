@@ -47,7 +47,7 @@ function line(number, formula, note) {
     "div",
     { class: "formula-line" },
     el("span", { class: "eq-no" }, number ?? ""),
-    el("span", { class: "math-holder" }, m("math", formula)),
+    el("span", { class: "math-holder", tabindex: "0" }, m("math", formula)),
     note ? el("span", { class: "note" }, note) : null,
   );
 }

@@ -9,7 +9,7 @@ import { el, fmt, maxAbs, paintMatrix, sub, weightSymbol } from "./util.js";
 export function createGradsum(root) {
   const hint = el("p", { class: "hint" });
   const empty = el("p", { class: "empty" });
-  const strip = el("div", { class: "cards" });
+  const strip = el("div", { class: "cards", tabindex: "0" });
   root.append(hint, empty, strip);
   let cache = { pass: null, lang: null, cards: new Map() }; // frame position → card
 

@@ -23,7 +23,7 @@ const DELTA_SPAN = 9; // … plus this much at the largest ‖δ‖ of the pass
  */
 export function createNetwork(root, options = {}) {
   const name = options.name ?? ((lang) => label("network", lang));
-  const holder = el("div", { class: "net-scroll" });
+  const holder = el("div", { class: "net-scroll", tabindex: "0" });
   const tooltip = el("div", { class: "tooltip", role: "status", hidden: "" });
   const legend = el("div", { class: "legend" });
   const hint = el("p", { class: "hint" });

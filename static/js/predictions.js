@@ -196,7 +196,7 @@ function contextGrid(frame, position, lang) {
     back.style.gridColumn = String(words.length + 2);
     grid.append(name, bar, back);
   });
-  return el("div", { class: "context-scroll" }, grid);
+  return el("div", { class: "context-scroll", tabindex: "0" }, grid);
 }
 
 /**

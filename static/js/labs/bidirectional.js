@@ -22,7 +22,7 @@ export function createBidirectionalLab(body, ctx) {
   });
   const fill = button("fill", { class: "lab-button primary" });
   const status = statusLine();
-  const chains = el("div", { class: "bi-chains" });
+  const chains = el("div", { class: "bi-chains", tabindex: "0" });
   const bars = el("div", { class: "bi-bars" });
   body.append(el("div", { class: "lab-controls" }, field("blank_sentence", input), fill), status.node, chains, bars);
   let frame = null;

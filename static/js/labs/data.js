@@ -44,11 +44,11 @@ export function createDataLab(body, ctx) {
     }
     status.set("", "");
     const T = frame.inputs.length;
-    const head = [el("span", { class: "cell head" }, lt("col_t", lang))];
-    const inputs = [el("span", { class: "cell head" }, lt("row_input", lang))];
-    const labels = [el("span", { class: "cell head" }, lt("row_label", lang))];
+    const head = [el("span", { class: "cell head", role: "columnheader" }, lt("col_t", lang))];
+    const inputs = [el("span", { class: "cell head", role: "rowheader" }, lt("row_input", lang))];
+    const labels = [el("span", { class: "cell head", role: "rowheader" }, lt("row_label", lang))];
     for (let t = 0; t < T; t += 1) {
-      head.push(el("span", { class: "cell t" }, String(t + 1)));
+      head.push(el("span", { class: "cell t", role: "columnheader" }, String(t + 1)));
       // inputs[t] is <s> then token t-1; labels[t] is token t, then </s>
       inputs.push(
         wordCell(frame.inputs[t], t === 0 ? special["<s>"] : frame.ids[t - 1], t > 0 && frame.unknown[t - 1]),
@@ -58,20 +58,20 @@ export function createDataLab(body, ctx) {
       );
     }
     table.style.gridTemplateColumns = `auto repeat(${T}, minmax(3rem, auto))`;
-    table.append(...head, ...inputs, ...labels);
+    table.append(...[head, inputs, labels].map((cells) => el("div", { class: "pairs-row", role: "row" }, ...cells)));
     drawnFor = frame;
     drawOnehot(state);
   }
 
   function wordCell(word, id, unknown) {
-    const cell = el(
+    const button = el(
       "button",
       { type: "button", class: unknown ? "cell word unknown" : "cell word", "data-id": String(id), "data-word": word },
       SHOW[word] ?? word,
       el("span", { class: "id" }, String(id)),
     );
-    if (picked && picked.id === id) cell.setAttribute("aria-pressed", "true");
-    return cell;
+    if (picked && picked.id === id) button.setAttribute("aria-pressed", "true");
+    return el("span", { class: "pairs-cell", role: "cell" }, button);
   }
 
   function vocabSize(state) {

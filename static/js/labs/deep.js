@@ -19,7 +19,7 @@ export function createDeepLab(body, ctx) {
   const run = button("show_flow", { class: "lab-button primary" });
   const status = statusLine();
   const note = el("p", { class: "hint deep-note" });
-  const grid = el("div", { class: "deep-grid" });
+  const grid = el("div", { class: "deep-grid", tabindex: "0" });
   body.append(
     el("div", { class: "lab-controls" }, field("deep_layers", layers), run),
     text("sentence_from_page", "p", { class: "hint" }),

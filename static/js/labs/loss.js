@@ -12,7 +12,7 @@ const ERROR_WORDS = 4; // top guesses shown beside the label in o_t − y_t
 
 export function createLossLab(body, _ctx) {
   const summary = el("p", { class: "loss-summary mono" });
-  const strip = el("div", { class: "loss-strip" });
+  const strip = el("div", { class: "loss-strip", tabindex: "0" });
   body.append(text("sentence_from_page", "p", { class: "hint" }), summary, strip);
 
   function draw(state) {

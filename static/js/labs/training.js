@@ -54,7 +54,7 @@ export function createTrainingLab(body, ctx) {
   const writes = el("p", { class: "train-writes", "aria-live": "off" });
   const curves = el("div", { class: "lab-chart train-chart" }, text("curves_empty", "p", { class: "hint empty" }));
   const norms = el("div", { class: "grad-norms" }, text("norms_empty", "p", { class: "hint" }));
-  const sample = el("div", { class: "train-sample" }, text("sample_empty", "p", { class: "hint" }));
+  const sample = el("div", { class: "train-sample", tabindex: "0" }, text("sample_empty", "p", { class: "hint" }));
   const stepView = el("div", { class: "sgd-step" });
   body.append(
     el(

@@ -1,0 +1,70 @@
+"""axe-core (npm, pinned in package-lock.json) on the page and on every lab, English and Chinese,
+at a laptop and a phone size: no serious or critical violation."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_lab_helpers import open_lab
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+LABS = [
+    "data",
+    "softmax",
+    "loss",
+    "training",
+    "generate",
+    "vanishing",
+    "truncated",
+    "gradcheck",
+    "bidirectional",
+    "deep",
+    "files",
+]
+SENTENCES = {"en": "my phone is broken , so i will buy a new", "zh": "我的手机坏了，我打算买一部新"}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run npm ci (make test does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def violations(page, axe_source: str) -> list[str]:
+    """Serious and critical axe violations of the page as it is now, one line each."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    found = page.evaluate(
+        """async () => {
+          const result = await axe.run(document, {
+            runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+          });
+          return result.violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+        }"""
+    )
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+def test_the_page_and_every_lab_have_no_serious_violation(browser, live_server, axe_source, lang, size):
+    # bypass_csp: the page allows only its own scripts; axe is injected by the test
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/?lang={lang}&s={SENTENCES[lang]}")
+        page.wait_for_selector("#predictions .pred-row", state="attached")
+        page.wait_for_selector("#network svg", state="attached")
+        found = {"page": violations(page, axe_source)}
+        for lab in LABS:
+            page.locator(f"#lab-tab-{lab}").click()
+            page.wait_for_selector(f"#lab-{lab}:not([hidden])")
+            page.wait_for_timeout(300)  # a lab's first answer
+            found[lab] = violations(page, axe_source)
+        bad = {k: v for k, v in found.items() if v}
+        assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
+    finally:
+        context.close()
