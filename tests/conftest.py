@@ -116,8 +116,11 @@ def browser():
             "end-to-end test skipped: /usr/bin/chromium is not installed "
             "(make test installs it with apt-get where it can)"
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A shared CI machine can be slow to answer a first frame while baselines or models load;
+    # a waited-for state is still required, only not within Playwright's default 5 s.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance

@@ -49,5 +49,5 @@ def test_a_sentence_without_a_blank_gets_the_servers_explanation(watched_page, l
     expect(lab.locator(".bar-list")).to_have_count(2)
     lab.get_by_role("textbox", name="Sentence with a blank").fill("我 的 手机 坏 了")
     lab.get_by_role("button", name="Fill the blank").click()
-    expect(lab.locator(".lab-status")).to_contain_text("The server refused")
+    expect(lab.locator(".lab-status")).to_contain_text("write ____ where the missing word goes")
     watch.assert_clean()
