@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_lab_helpers import open_lab
-
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 LABS = [
     "data",
@@ -38,11 +36,17 @@ def violations(page, axe_source: str) -> list[str]:
     found = page.evaluate(
         """async () => {
           const result = await axe.run(document, {
-            runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+            runOnly: {
+              type: "tag",
+              values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+            },
           });
           return result.violations
             .filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+            .map((v) => {
+              const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ");
+              return `${v.id} (${v.impact}): ${where}`;
+            });
         }"""
     )
     return found
@@ -50,7 +54,9 @@ def violations(page, axe_source: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
-def test_the_page_and_every_lab_have_no_serious_violation(browser, live_server, axe_source, lang, size):
+def test_the_page_and_every_lab_have_no_serious_violation(
+    browser, live_server, axe_source, lang, size
+):
     # bypass_csp: the page allows only its own scripts; axe is injected by the test
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
     page = context.new_page()
