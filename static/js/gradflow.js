@@ -3,6 +3,7 @@
 // step). Plotly (served from /vendor) draws it.
 // Reads state.pass; sends nothing.
 
+import { exportBar, plotted } from "./export.js";
 import { t } from "./i18n.js";
 import { el, FONT_FAMILY, PLOT_CONFIG, plotly } from "./util.js";
 
@@ -13,7 +14,8 @@ export function createGradflow(root) {
   const hint = el("p", { class: "hint" });
   const empty = el("p", { class: "empty" });
   const chart = el("div", { class: "chart" });
-  root.append(hint, empty, chart);
+  const exporter = exportBar({ name: "gradient-flow", chart });
+  root.append(hint, empty, chart, exporter.node);
   let drawn = false;
   let pending = null; // the newest state to draw; Plotly runs once per animation frame
 
@@ -38,10 +40,11 @@ export function createGradflow(root) {
     const hasPoints = traces.slice(0, chains).some((trace) => trace.x.length > 0);
     empty.hidden = hasPoints;
     chart.hidden = !hasPoints;
+    exporter.refresh();
     root.dataset.points = String(hasPoints ? traces[0].x.length : 0);
     if (!hasPoints) return;
     plotly().then((Plotly) => {
-      Plotly.react(chart, traces, layout(state), PLOT_CONFIG);
+      Plotly.react(chart, traces, layout(state), PLOT_CONFIG).then(() => plotted(chart));
       drawn = true;
       performance.measure("chart-render", { start: started, end: performance.now() });
     });

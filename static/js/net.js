@@ -6,6 +6,7 @@
 // entering at step j are kept, those truncated BPTT drops for it (more than k−1 steps back) are
 // greyed (the truncated lab draws its own network this way; the page's state has no reach).
 
+import { exportBar } from "./export.js";
 import { label, t } from "./i18n.js";
 import { chainOrder, chainSuffix, clear, diverging, el, fmt, MINUS, pct, sub, svg } from "./util.js";
 
@@ -27,8 +28,26 @@ export function createNetwork(root, options = {}) {
   const tooltip = el("div", { class: "tooltip", role: "status", hidden: "" });
   const legend = el("div", { class: "legend" });
   const hint = el("p", { class: "hint" });
-  root.append(hint, holder, legend, tooltip);
+  // The text alternative of the drawing: s_t per column and, once the backward pass has
+  // visited them, δ_t; drawn only while open (a 64-unit model is 64 rows per chain).
+  const tableTitle = el("summary", {});
+  const tableHolder = el("div", { class: "net-table-scroll", tabindex: "0" });
+  const details = el("details", { class: "net-table" }, tableTitle, tableHolder);
+  let last = null; // the state last rendered, for the table and the CSV
   let drawing = null; // {svg, columns, deltas: {key: [path]}, chains, inputs}
+  const exporter = exportBar({
+    name: options.file ?? "network",
+    svg: () => drawing?.svg ?? null,
+    csv: () => (last?.predict ? networkRows(last, false) : null),
+  });
+  root.append(hint, holder, legend, exporter.node, details, tooltip);
+  details.addEventListener("toggle", () => drawTable());
+
+  function drawTable() {
+    clear(tableHolder);
+    if (!details.open || !last?.predict) return;
+    tableHolder.append(networkTable(networkRows(last, true), t("net_table_caption", last.lang)));
+  }
 
   holder.addEventListener("mouseover", (event) => {
     const tip = event.target.dataset?.tip;
@@ -45,8 +64,10 @@ export function createNetwork(root, options = {}) {
   });
 
   function render(state, changed) {
+    last = state;
     if (changed.has("lang") || changed.has("model")) {
       hint.textContent = t("network_hint", state.lang);
+      tableTitle.textContent = t("net_table", state.lang);
     }
     if (["predict", "pass", "lang", "error"].some((c) => changed.has(c))) {
       drawing = state.predict ? draw(state, name(state.lang)) : null;
@@ -62,9 +83,96 @@ export function createNetwork(root, options = {}) {
       if (state.reach) markReach(drawing, state.reach, state.lang);
       if (current >= 0) reveal(holder, drawing.columns[current]);
     }
+    if (["predict", "pass", "pos", "lang", "error"].some((c) => changed.has(c))) {
+      exporter.refresh();
+      drawTable();
+    }
   }
 
   return { render };
+}
+
+/**
+ * The numbers the drawing shows, one row per quantity and one column per step t = 1..T: x_t,
+ * o_t's top word and its p, every unit of every chain's s_t, and, for the steps the backward
+ * pass has visited, ‖δ_t‖ and δ_t's units. `rounded` gives the table's 4 decimals; the CSV
+ * keeps the frame's numbers as they are.
+ */
+export function networkRows(state, rounded) {
+  const frame = state.predict;
+  const T = frame.inputs.length;
+  const num = (v) => (rounded ? fmt(v) : v === null ? "NaN" : v);
+  const rows = [["", ...Array.from({ length: T }, (_, i) => `t = ${i + 1}`)]];
+  rows.push(["x_t", ...frame.inputs]);
+  const guesses = frame.inputs.map((_, i) => {
+    const atBlank = frame.blank && frame.blank.index + 1 === i;
+    return frame.positions[i]?.rnn[0] ?? (atBlank ? frame.blank.rnn[0] : null);
+  });
+  rows.push([`o_t ${t("net_table_top", state.lang)}`, ...guesses.map((g) => g?.word ?? "")]);
+  rows.push([`o_t[${t("net_table_top", state.lang)}]`, ...guesses.map((g) => (g ? num(g.p) : ""))]);
+  const deltas = passDeltas(state.pass);
+  for (const key of chainOrder(Object.keys(frame.states))) {
+    const s = `s${chainSuffix(key)}`;
+    const H = frame.states[key][0]?.length ?? 0;
+    for (let j = 0; j < H; j += 1) {
+      rows.push([`${s}_t[${j + 1}]`, ...frame.states[key].map((units) => num(units[j]))]);
+    }
+    const seen = deltas[key];
+    if (!seen) continue;
+    const d = `δ${chainSuffix(key)}`;
+    rows.push([
+      `‖${d}_t‖`,
+      ...Array.from({ length: T }, (_, i) => (seen.norm[i] === undefined ? "" : num(seen.norm[i]))),
+    ]);
+    for (let j = 0; j < H; j += 1) {
+      rows.push([
+        `${d}_t[${j + 1}]`,
+        ...Array.from({ length: T }, (_, i) => (seen.units[i] ? num(seen.units[i][j]) : "")),
+      ]);
+    }
+  }
+  return rows;
+}
+
+/** δ_t of every chain the held pass has visited so far: {key: {norm: [t-1 → ‖δ_t‖], units: [t-1 → δ_t]}}. */
+function passDeltas(pass) {
+  const out = {};
+  if (!pass || pass.pos < 0) return out;
+  for (const frame of visitedBackward(pass)) {
+    for (const [key, chain] of Object.entries(frame.chains)) {
+      out[key] ??= { norm: [], units: [] };
+      out[key].norm[chain.t - 1] = chain.delta_norm;
+      if (chain.delta) out[key].units[chain.t - 1] = chain.delta;
+    }
+  }
+  const current = pass.frames[pass.pos];
+  if (current?.type === "bptt_totals") {
+    for (const [key, norms] of Object.entries(current.delta_norm)) {
+      out[key] ??= { norm: [], units: [] };
+      norms.forEach((norm, i) => {
+        out[key].norm[i] = norm;
+      });
+    }
+  }
+  return out;
+}
+
+/** Rows as an HTML table: the first row and the first column are headers (text only). */
+function networkTable(rows, caption) {
+  const [head, ...body] = rows;
+  return el(
+    "table",
+    { class: "net-values" },
+    el("caption", {}, caption),
+    el("thead", {}, el("tr", {}, ...head.map((cell, i) => el("th", { scope: i ? "col" : null }, cell)))),
+    el(
+      "tbody",
+      {},
+      ...body.map(([name, ...cells]) =>
+        el("tr", {}, el("th", { scope: "row" }, name), ...cells.map((cell) => el("td", {}, String(cell)))),
+      ),
+    ),
+  );
 }
 
 /** The colour scale of the units, −d … +d, and the key of the δ arrows. */
@@ -252,7 +360,7 @@ function stateBlock(values, key, i, x, top, scale) {
         width: cell - 0.5,
         height: cell - 0.5,
         fill: diverging(v, scale),
-        "data-tip": `${name}[${j}] = ${v === null ? "NaN" : v}`,
+        "data-tip": `${name}[${j + 1}] = ${v === null ? "NaN" : v}`, // 1-based, as the table
       }),
     );
   });

@@ -151,7 +151,7 @@ def test_hovering_a_hidden_unit_shows_its_exact_value(watched_page, live_server)
     tooltip = page.locator("#network .tooltip")
     expect(tooltip).to_be_visible()
     name, value = tooltip.inner_text().split(" = ")
-    assert name == "s₃[5]"
+    assert name == "s₃[6]"  # 1-based, as the table
     assert float(value) == states["1"][2, 5]
     watch.assert_clean()
 

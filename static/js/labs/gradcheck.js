@@ -4,6 +4,7 @@
 // own check — identity activation, error = sum of the last state — on a correct and on its
 // buggy implementation: the identity check passes on both (the blind spot), tanh catches it.
 
+import { exportBar } from "../export.js";
 import { clear, el, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
 import { busy, button, choice, field, lazyLab, number, numberOf, plot, sci, statusLine, text } from "./ui.js";
@@ -42,7 +43,12 @@ export function createGradcheckLab(body, ctx) {
     el("label", { class: "lab-field inline" }, tutorial, text("tutorial_toggle")),
     status.node,
     worst,
-    el("div", { class: "lab-grid" }, chart, el("div", {}, table, tutorialBox)),
+    el(
+      "div",
+      { class: "lab-grid" },
+      el("div", {}, chart, exportBar({ name: "gradient-check", chart }).node),
+      el("div", {}, table, tutorialBox),
+    ),
   );
   let frame = null;
 

@@ -4,6 +4,7 @@
 // norms, tokens/s, the progress bar and p(actual next word) for the page's sentence. "One SGD
 // step" sends `train {action: step}` and shows every weight before and after the update.
 
+import { exportBar, plotted } from "../export.js";
 import { clear, el, PLOT_CONFIG, plotly, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
 import {
@@ -53,6 +54,7 @@ export function createTrainingLab(body, ctx) {
   const stats = el("p", { class: "train-stats mono" });
   const writes = el("p", { class: "train-writes", "aria-live": "off" });
   const curves = el("div", { class: "lab-chart train-chart" }, text("curves_empty", "p", { class: "hint empty" }));
+  const curvesExport = exportBar({ name: "training-curves", chart: curves });
   const norms = el("div", { class: "grad-norms" }, text("norms_empty", "p", { class: "hint" }));
   const sample = el("div", { class: "train-sample", tabindex: "0" }, text("sample_empty", "p", { class: "hint" }));
   const stepView = el("div", { class: "sgd-step" });
@@ -90,7 +92,7 @@ export function createTrainingLab(body, ctx) {
     el(
       "div",
       { class: "lab-grid" },
-      curves,
+      el("div", {}, curves, curvesExport.node),
       el("div", {}, text("grad_norms", "h3"), norms, text("sample_title", "h3"), sample),
     ),
     stepView,
@@ -239,7 +241,7 @@ export function createTrainingLab(body, ctx) {
     const run = ++curvesRun;
     plotly().then((Plotly) => {
       if (run !== curvesRun) return; // a newer run replaced this chart meanwhile
-      Plotly.newPlot(curves, traces, layout, PLOT_CONFIG);
+      Plotly.newPlot(curves, traces, layout, PLOT_CONFIG).then(() => plotted(curves));
       curvesDrawn = true;
       if (early.length) {
         Plotly.extendTraces(

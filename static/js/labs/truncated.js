@@ -5,6 +5,7 @@
 // The grid shows the same for every output; bars compare ‖δ_t‖ of the two passes; the totals
 // frame gives ‖∇_truncated − ∇_full‖ for every weight (truncation_gap).
 
+import { exportBar } from "../export.js";
 import { createNetwork } from "../net.js";
 import { clear, el, svg, weightSymbol } from "../util.js";
 import { builtinModels, fullPass, languageOf } from "./channel.js";
@@ -32,7 +33,7 @@ export function createTruncatedLab(body, ctx) {
     el("div", { class: "lab-controls" }, field("source_label", source)),
     caption,
     netRoot,
-    el("div", { class: "lab-grid" }, reach, chart),
+    el("div", { class: "lab-grid" }, reach, el("div", {}, chart, exportBar({ name: "truncated-bptt", chart }).node)),
   );
   let passes = null; // {full, cut, k, predict, model}
   let view = null; // what the lab's network reads: {lang, model, predict, pass, reach}

@@ -1,6 +1,7 @@
 // Small building blocks the labs share: labelled controls whose text follows the language,
 // a status line for server answers, Plotly drawing, and number formatting. No state lives here.
 
+import { plotted } from "../export.js";
 import { errorSentence } from "../i18n.js";
 import { el, FONT_FAMILY, MINUS, PLOT_CONFIG, plotly } from "../util.js";
 import { lt } from "./strings.js";
@@ -90,7 +91,9 @@ export function plot(node, traces, layout) {
     plot_bgcolor: "#fbfbfd",
     legend: { orientation: "h", y: 1.12, x: 0 },
   };
-  return plotly().then((Plotly) => Plotly.react(node, traces, { ...base, ...layout }, PLOT_CONFIG));
+  return plotly()
+    .then((Plotly) => Plotly.react(node, traces, { ...base, ...layout }, PLOT_CONFIG))
+    .then(() => plotted(node));
 }
 
 /** Resize a chart that was drawn while its tab was hidden. */

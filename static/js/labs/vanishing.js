@@ -4,6 +4,7 @@
 // Drawn as ‖δ_k‖/‖δ_T‖ against T−k on a log scale, with where NaN appears, what clipping does
 // to the gradient, and the tutorial's three remedies one click away.
 
+import { exportBar } from "../export.js";
 import { el } from "../util.js";
 import { lt } from "./strings.js";
 import { button, choice, failure, field, fixed, lazyLab, plot, sci, statusLine, text } from "./ui.js";
@@ -54,7 +55,12 @@ export function createVanishingLab(body, ctx) {
     el("div", { class: "lab-controls remedies" }, text("remedies"), ...remedyButtons),
     said,
     status.node,
-    el("div", { class: "lab-grid vg-grid" }, chart, readout),
+    el(
+      "div",
+      { class: "lab-grid vg-grid" },
+      el("div", {}, chart, exportBar({ name: "vanishing-gradients", chart }).node),
+      readout,
+    ),
   );
   let frame = null;
   let timer = null;
