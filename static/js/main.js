@@ -379,7 +379,8 @@ function wireKeys() {
     const target = event.target;
     if (target.closest("input, textarea, select, [contenteditable], #labs")) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.key === "ArrowLeft") actions.step("backward");
+    if (event.key === "Escape" && presenting()) setPresent(false);
+    else if (event.key === "ArrowLeft") actions.step("backward");
     else if (event.key === "ArrowRight") actions.step("forward");
     else if (event.key === " " && spaceMeansPlay(target)) actions.togglePlay();
     else return;
@@ -398,7 +399,7 @@ function spaceMeansPlay(target) {
 
 // ---------------------------------------------------------------- the view in the URL
 
-const URL_KEYS = { text: "s", lang: "lang", pos: "pos", lab: "lab" };
+const URL_KEYS = { text: "s", lang: "lang", pos: "pos", lab: "lab", present: "present" };
 const MAX_URL = 2000;
 let restoring = null; // the URL's state until the page has reached it
 
@@ -412,6 +413,7 @@ function readUrl() {
     lang: lang === "en" || lang === "zh" ? lang : null,
     pos: Number.isInteger(pos) && pos >= 0 ? pos : null,
     lab: params.get(URL_KEYS.lab),
+    present: params.get(URL_KEYS.present) === "1",
   };
 }
 
@@ -424,6 +426,7 @@ function writeUrl() {
   if (state.pass && state.pass.pos > 0) params.set(URL_KEYS.pos, String(state.pass.pos));
   const lab = labsView?.shown;
   if (lab) params.set(URL_KEYS.lab, lab);
+  if (presenting()) params.set(URL_KEYS.present, "1");
   let query = params.toString();
   if (query.length > MAX_URL) {
     params.delete(URL_KEYS.text); // a very long sentence is not worth a link that breaks
@@ -454,6 +457,43 @@ function wireShare() {
     }
     note.dataset.href = location.href;
   });
+}
+
+// ---------------------------------------------------------------- present mode
+
+/** Whether the page is in present mode: large type, the network, the stepper and the charts
+ *  only (no labs, no hints), driven by the keyboard: ← → step, space plays, Esc leaves. */
+function presenting() {
+  return document.documentElement.classList.contains("present");
+}
+
+function setPresent(on) {
+  const root = document.documentElement;
+  root.classList.toggle("present", on);
+  const button = document.getElementById("present");
+  button.setAttribute("aria-pressed", String(on));
+  button.textContent = t(on ? "present_exit" : "present", state.lang);
+  button.dataset.i18n = on ? "present_exit" : "present";
+  if (on) leaveSentence(); // the keys step the pass at once
+  if (!on && document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  // the charts measure their cards again at the new type size
+  window.dispatchEvent(new Event("resize"));
+  writeUrl();
+}
+
+function wirePresent(initially) {
+  const button = document.getElementById("present");
+  button.addEventListener("click", () => {
+    const on = !presenting();
+    setPresent(on);
+    // full screen where the browser allows it (a projector); present mode works without it
+    if (on && document.fullscreenEnabled) document.documentElement.requestFullscreen().catch(() => {});
+  });
+  // the browser's own Esc leaves full screen first: present mode follows it out
+  document.addEventListener("fullscreenchange", () => {
+    if (!document.fullscreenElement && presenting()) setPresent(false);
+  });
+  if (initially) setPresent(true);
 }
 
 function wirePresets() {
@@ -515,6 +555,7 @@ function start() {
   wireShare();
   refillPresets = wirePresets();
   setLanguage(url.lang ?? rememberedLanguage());
+  wirePresent(url.present);
   connect();
 }
 

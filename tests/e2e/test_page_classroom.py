@@ -130,3 +130,41 @@ def test_escape_leaves_the_sentence_box_and_an_emptied_box_clears_the_views(
     expect(page.locator("#predictions .pred-row")).to_have_count(0)
     expect(page.locator("#bptt")).to_have_attribute("data-text", "")
     watch.assert_clean()
+
+
+def test_present_mode_enlarges_the_type_hides_the_labs_and_the_keyboard_drives_it(
+    browser, live_server
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(f"{live_server}/?lang=en")
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+    expect(page.locator("#bptt")).to_have_attribute("data-pos", "0")
+    size = "() => parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    before = page.evaluate(size)
+    page.get_by_role("button", name="Present").click()
+    expect(page.locator("html")).to_have_class("present")
+    assert page.evaluate(size) >= 1.25 * before
+    expect(page.locator("#labs")).to_be_hidden()
+    expect(page.locator("#sentence-hint")).to_be_hidden()
+    assert "present=1" in page.url
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+    page.keyboard.press("ArrowRight")  # no click needed: the stepper has the keys
+    expect(page.locator("#bptt")).to_have_attribute("data-pos", "1")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#bptt")).to_have_attribute("data-pos", "0")
+    page.keyboard.press(" ")
+    expect(page.locator("#bptt")).to_have_attribute("data-playing", "1")
+    page.keyboard.press(" ")
+    expect(page.locator("#bptt")).to_have_attribute("data-playing", "0")
+    page.keyboard.press("Escape")
+    expect(page.locator("html")).not_to_have_class("present")
+    expect(page.locator("#labs")).to_be_visible()
+    assert "present=1" not in page.url
+
+    # a link in present mode opens in present mode, in Chinese too
+    page.goto(f"{live_server}/?lang=zh&present=1")
+    expect(page.locator("html")).to_have_class("present")
+    expect(page.locator("#present")).to_have_text("退出演示模式（Esc）")
+    expect(page.locator("#labs")).to_be_hidden()
+    context.close()
