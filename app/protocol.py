@@ -117,6 +117,9 @@ class Train(Message):
     epochs: Annotated[int, Field(ge=1, le=1000)] = 5
     batch_size: Annotated[int, Field(ge=1, le=512)] = 16
     max_seconds: Annotated[float, Field(gt=0)] | None = None
+    # the least wall-clock seconds the run takes (its steps spread evenly over them, so a class
+    # can watch it); 0 or null: as fast as the server can
+    pace_s: Annotated[float, Field(ge=0, le=300)] | None = None
     text: Sentence | None = None
     sample: Sentence | None = None
 
@@ -141,7 +144,8 @@ class Configure(Message):
     bias: bool = True
     init: Annotated[str, Field(min_length=1, max_length=32)] = "xavier"
     radius: Annotated[float, Field(gt=0, le=100)] | None = None
-    # None: SGD, and a run on an uploaded corpus picks its own (Settings.corpus_optimizer)
+    # None: Adam for a fresh model, SGD for a built-in one; a run on an uploaded corpus then
+    # picks its own (Settings.corpus_optimizer)
     optimizer: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     lr: Annotated[float, Field(gt=0, le=100)] | None = None  # None: η for that kind of model
     clip: Annotated[float, Field(gt=0)] | None = 5.0

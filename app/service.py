@@ -59,7 +59,11 @@ log = logging.getLogger("unrolled.service")
 # are large: at η = 0.1 the tutorial's single SGD step raises their loss, at 0.01 (clipped at 5)
 # it lowers it. A fresh model (small tanh states) learns at the tutorial's larger rate.
 BUILTIN_LR = 0.01
-FRESH_LR = 0.1
+# A fresh model learns with Adam at η 0.01: on the built-in English corpus (hidden 32, tanh,
+# Xavier, batch 16) it is below the 2-gram's held-out perplexity after a quarter epoch
+# (4.8 against 8.7), where SGD at η 0.1 is still at 186 (measured 2026-12-01).
+FRESH_OPTIMIZER = "adam"
+FRESH_LR = 0.01
 
 
 @dataclass
@@ -453,7 +457,7 @@ class Service:
         else:
             lm = await self.pool.run(self._configured_lm, state, msg)
         lr = msg.lr if msg.lr is not None else BUILTIN_LR if msg.model is not None else FRESH_LR
-        name = msg.optimizer or "sgd"
+        name = msg.optimizer or ("sgd" if msg.model is not None else FRESH_OPTIMIZER)
         optimizer = await self.pool.run(make_optimizer, name, lr)
         state.lm, state.optimizer = lm, optimizer
         chosen = msg.optimizer is not None or msg.lr is not None

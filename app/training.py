@@ -1,5 +1,6 @@
 """A session's training run: rnn_core's Trainer driven in short slices on the training workers,
-progress frames at most `progress_hz` per second, a done frame beside the n-gram baselines; and
+paced when asked (Train.pace_s), progress frames at most `progress_hz` per second but at least
+PROGRESS_POINTS per run, a done frame beside the n-gram baselines; and
 users' corpora (checked UTF-8 text, split into train and held-out sentences).
 """
 
@@ -33,6 +34,8 @@ log = logging.getLogger("unrolled.training")
 VALID_EVERY = 10  # every 10th line of an uploaded corpus is held out
 EVAL_PAIRS = 2000  # most training pairs scored for the final training perplexity
 SAMPLE_TOP_K = 3
+PACE_NAP_S = 0.1  # the longest wait of a paced run between slices
+PROGRESS_POINTS = 60  # a run reports at least this many progress frames (curve points)
 NAN_MESSAGE = (
     "the loss or a gradient became NaN/inf at step {step}; that update was not applied. "
     "Turn on gradient clipping (e.g. clip 5) or lower the learning rate or W's radius."
@@ -87,6 +90,7 @@ class TrainingRun:
     valid_pairs: list
     valid_ids: list
     sample: list[str] | None
+    pace_s: float = 0.0  # the least wall-clock seconds of the run (Train.pace_s)
     state: str = "running"
     stop_requested: bool = False
     paused_by_drop: bool = False  # paused because the connection went away
@@ -97,10 +101,25 @@ class TrainingRun:
     clip_count: int = 0
     last: Any = None
     last_sent: float = 0.0
+    last_sent_step: int = 0
+    clock: float = 0.0  # seconds while running, slices and pacing waits
     generated: str | None = None  # the last sentence drawn from <s>, and when (monotonic)
     generated_at: float = -float("inf")
     nan_at: int | None = None
     finished: bool = False
+
+    @property
+    def every(self) -> int:
+        """Steps between progress frames that are due whatever the time (PROGRESS_POINTS)."""
+        return max(1, self.total_steps // PROGRESS_POINTS)
+
+    def ahead(self, running: float = 0.0) -> float:
+        """Seconds the run is ahead of its pace (0 without one) after `running` more seconds:
+        step n is due at n / total_steps × pace_s."""
+        if self.pace_s <= 0:
+            return 0.0
+        due = self.trainer.step_count / max(self.total_steps, 1) * self.pace_s
+        return due - self.clock - running
 
     def stop(self) -> None:
         """Ask the loop to stop after its slice (waking it if paused)."""
@@ -299,6 +318,7 @@ def _new_run(
         valid_pairs=_pairs(lm, valid, lm.model.config.seed + 1),
         valid_ids=[lm.vocab.encode(t) for t in valid],
         sample=sample,
+        pace_s=msg.pace_s or 0.0,
     )
 
 
@@ -327,6 +347,7 @@ async def _train(service: Service, session: Session, run: TrainingRun) -> str:
         start = time.monotonic()
         body = await service.pool.train(_slice, service, session, run)
         run.wall += time.monotonic() - start
+        run.clock += time.monotonic() - start
         if body is not None:
             session.outbox.put_progress(body)
         if run.nan_at is not None:
@@ -335,7 +356,12 @@ async def _train(service: Service, session: Session, run: TrainingRun) -> str:
             return "finished"
         if run.wall >= run.max_seconds:
             return "time_limit"
-        await asyncio.sleep(0)
+        # a paced run waits (no worker held) until its next steps are due, in short naps so
+        # that pause and stop act at once
+        wait = min(run.ahead(), PACE_NAP_S)
+        start = time.monotonic()
+        await asyncio.sleep(max(wait, 0.0))
+        run.clock += time.monotonic() - start
 
 
 def _slice(service: Service, session: Session, run: TrainingRun) -> bytes | None:
@@ -343,7 +369,7 @@ def _slice(service: Service, session: Session, run: TrainingRun) -> bytes | None
     s = service.settings
     with session.lock:
         start = time.perf_counter()
-        while time.perf_counter() - start < s.train_slice_s:
+        while (took := time.perf_counter() - start) < s.train_slice_s and run.ahead(took) <= 0:
             try:
                 progress = next(run.steps)
             except StopIteration:
@@ -355,11 +381,16 @@ def _slice(service: Service, session: Session, run: TrainingRun) -> bytes | None
             if progress.nan_at is not None:
                 run.nan_at = progress.nan_at
                 break
+            if progress.step % run.every == 0:
+                break  # a curve point is due at every `every` steps
         run.elapsed += time.perf_counter() - start
         now = time.monotonic()
-        if run.last is None or now - run.last_sent < 1.0 / s.progress_hz:
+        if run.last is None or run.last.step == run.last_sent_step:
             return None
-        run.last_sent = now
+        point_due = run.last.step - run.last_sent_step >= run.every
+        if not point_due and not run.finished and now - run.last_sent < 1.0 / s.progress_hz:
+            return None
+        run.last_sent, run.last_sent_step = now, run.last.step
         frame = _progress(service, session, run)
     frame.re = run.re
     return encode(frame, s.max_frame_bytes)

@@ -28,16 +28,18 @@ def test_one_sgd_step_at_default_settings_lowers_the_loss_of_a_built_in_model(mo
         assert frame["loss_after"] < frame["loss_before"]
 
 
-def test_configure_defaults_eta_by_kind_of_model_and_keeps_an_explicit_one():
+def test_configure_defaults_the_optimizer_by_kind_of_model_and_keeps_an_explicit_one():
+    # a built-in model goes on with SGD; a fresh one learns with Adam (it beats the 2-gram soon)
     with TestClient(app) as client, client.websocket_connect("/ws") as ws:
         assert ws.receive_json()["model"]["lr"] == 0.01
-        lrs = []
+        chosen = []
         for i, message in enumerate(
             [{"model": "en-lm"}, {"hidden_size": 8}, {"model": "zh-lm", "lr": 0.2}], start=1
         ):
             ws.send_text(json.dumps({"type": "configure", "id": i, **message}))
-            lrs.append(ws.receive_json()["model"]["lr"])
-        assert lrs == [0.01, 0.1, 0.2]
+            model = ws.receive_json()["model"]
+            chosen.append((model["optimizer"], model["lr"]))
+        assert chosen == [("sgd", 0.01), ("adam", 0.01), ("sgd", 0.2)]
 
 
 BLANKS = {

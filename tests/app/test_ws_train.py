@@ -1,11 +1,14 @@
 """train over the WebSocket: one SGD step (W before/after, equal to the engine's update),
 training runs with progress, pause/resume/stop, NaN reported, configure."""
 
+import time
+
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from app.models import read_model
+from app.training import PROGRESS_POINTS
 from rnn_core.optim import SGD, clip_grad_norm
 from rnn_core.text import tokenize, training_pair_ids
 from tests.app.wsutil import Frames, make_app, np_list
@@ -79,7 +82,28 @@ def test_training_reports_progress_and_ends_beside_the_baselines(ws):
         assert isinstance(p["generated"], str)
         words = tokenize(p["generated"], "en") if p["generated"] else []
         assert set(words) <= vocab - {"<unk>", "<s>", "</s>", "<pad>", "<blank>"}
-    assert len(progress) <= 1 + 10 * done["elapsed"] + 1
+    # a curve a learner can watch: a point at least every total/60 steps, more only at 10 Hz
+    every = max(1, done["steps"] // PROGRESS_POINTS)
+    assert len(progress) >= min(done["steps"], PROGRESS_POINTS) // 2  # (coalesced if unread)
+    assert len(progress) <= done["steps"] // every + 10 * done["elapsed"] + 2
+    assert [p["step"] for p in progress] == sorted({p["step"] for p in progress})
+
+
+def test_a_paced_run_takes_at_least_its_seconds_and_reports_its_points(ws):
+    started = time.monotonic()
+    start = ws.ask(
+        {"type": "train", "action": "start", "epochs": 20, "batch_size": 2, "pace_s": 1.5}
+    )
+    arrivals = []  # (seconds since the start, step) of every progress frame
+    while (frame := ws.recv())["type"] != "train_done":
+        if frame["type"] == "progress":
+            arrivals.append((time.monotonic() - started, frame["step"]))
+    took = time.monotonic() - started
+    assert frame["reason"] == "finished" and frame["steps"] == 100 and frame["re"] == start["re"]
+    assert took >= 1.5 * 0.95
+    assert len(arrivals) >= 30
+    # the steps are spread over the run: step 50 is not reached before about half of it
+    assert min(t for t, step in arrivals if step >= 50) >= 0.4 * 1.5
 
 
 def test_pause_resume_and_stop(ws):
@@ -109,6 +133,7 @@ def test_divergent_training_reports_nan_at_and_suggests_clipping(ws):
         {
             "type": "configure",
             "hidden_size": 8,
+            "optimizer": "sgd",
             "lr": 100,
             "clip": None,
             "radius": 50,

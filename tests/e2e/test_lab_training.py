@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from urllib.request import Request, urlopen
 
 from playwright.sync_api import expect
@@ -9,11 +10,61 @@ from playwright.sync_api import expect
 from tests.e2e.test_lab_helpers import open_lab
 
 
-def fresh_small_model(lab) -> None:
+def fresh_small_model(lab, optimizer: str = "sgd", lr: str = "0.5") -> None:
+    """A fresh 8-unit model that trains as fast as the server can."""
     lab.get_by_label("Hidden size").fill("8")
-    lab.get_by_label("Learning rate").fill("0.5")
+    lab.get_by_label("Optimizer").select_option(optimizer)
+    lab.get_by_label("Learning rate").fill(lr)
+    lab.get_by_label("Speed").select_option("fast")
     lab.get_by_role("button", name="New model with these settings").click()
     expect(lab.locator(".lab-status")).to_contain_text("New untrained model: hidden 8")
+
+
+def test_a_fresh_model_with_the_defaults_trains_watchably_and_beats_the_2_gram(
+    watched_page, live_server
+):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Training")
+    assert lab.get_by_label("Optimizer").input_value() == "adam"
+    assert lab.get_by_label("Learning rate").input_value() == "0.01"
+    assert lab.get_by_label("Speed").input_value() == "watch"
+    lab.get_by_label("Hidden size").fill("16")
+    lab.get_by_role("button", name="New model with these settings").click()
+    expect(lab.locator(".lab-status")).to_contain_text("New untrained model: hidden 16")
+    started = time.monotonic()
+    lab.get_by_role("button", name="Start").click()
+    step = lab.get_by_role("button", name="One SGD step on this sentence")
+    expect(step).to_be_disabled()  # it would change the weights mid-run
+    expect(lab.get_by_role("button", name="New model with these settings")).to_be_disabled()
+    status = lab.locator(".lab-status")
+    expect(status).to_contain_text("Done (finished)", timeout=120_000)
+    assert time.monotonic() - started >= 10  # watchable: at least 20 s at this speed
+    expect(step).to_be_enabled()
+    assert status.get_attribute("data-worse") == "false"
+    text = status.inner_text()
+    valid = float(re.search(r"valid ([\d.]+)", text).group(1))
+    bigram = float(re.search(r"2-gram ([\d.]+)", text).group(1))
+    assert valid < bigram
+    # the counters agree: the stats line ends where the done line says
+    steps = re.search(r"after (\d+) steps", text).group(1)
+    assert lab.locator(".train-stats").get_attribute("data-step") == steps
+    assert f"step {steps} " in lab.locator(".train-stats").inner_text()
+    points = page.evaluate("document.querySelector('#labs .train-chart').data[0].x.length")
+    assert points >= 50
+    watch.assert_clean()
+
+
+def test_a_run_that_ends_worse_than_the_2_gram_says_what_to_change(watched_page, live_server):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Training")
+    fresh_small_model(lab, optimizer="sgd", lr="0.01")  # plain SGD, small η: barely learns
+    lab.get_by_role("button", name="Start").click()
+    status = lab.locator(".lab-status")
+    expect(status).to_contain_text("Done (finished)", timeout=120_000)
+    assert status.get_attribute("data-worse") == "true"
+    expect(status).to_contain_text("worse than the 2-gram")
+    expect(status).to_contain_text("Adam")
+    watch.assert_clean()
 
 
 def test_after_training_the_loss_shown_has_fallen(watched_page, live_server):

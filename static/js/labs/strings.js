@@ -192,6 +192,14 @@ const STRINGS = {
     corpus_builtin: "built-in corpus",
     corpus_uploaded: "uploaded corpus",
     epochs: "Epochs",
+    pace: "Speed",
+    pace_watch: "watchable (at least 20 s)",
+    pace_slow: "slow (at least 60 s)",
+    pace_fast: "as fast as possible",
+    worse_than_bigram: (d) =>
+      `The held-out perplexity ${fmt2(d.valid_perplexity)} is still worse than the 2-gram's ` +
+      `${fmt2(d.bigram_valid_perplexity)}: train for more epochs, or make a new model with Adam ` +
+      "and η 0.01 (plain SGD learns this slowly).",
     new_model: "New model with these settings",
     start: "Start",
     pause_training: "Pause",
@@ -460,6 +468,13 @@ const STRINGS = {
     corpus_builtin: "内置语料",
     corpus_uploaded: "上传的语料",
     epochs: "轮数",
+    pace: "速度",
+    pace_watch: "便于观看（至少 20 秒）",
+    pace_slow: "慢速（至少 60 秒）",
+    pace_fast: "尽可能快",
+    worse_than_bigram: (d) =>
+      `验证集困惑度 ${fmt2(d.valid_perplexity)} 仍比 2-gram 的 ${fmt2(d.bigram_valid_perplexity)} 差：` +
+      "多训练几轮，或者用 Adam、η 0.01 新建一个模型（普通 SGD 在这里学得很慢）。",
     new_model: "按这些设置新建模型",
     start: "开始",
     pause_training: "暂停",

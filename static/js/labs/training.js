@@ -26,6 +26,8 @@ import {
 const ACTIVATIONS = ["tanh", "relu", "sigmoid", "identity"];
 const INITS = ["xavier", "orthogonal", "identity", "tutorial"];
 const OPTIMIZERS = ["sgd", "momentum", "adagrad", "adam"];
+// The speed control: the least seconds a run takes (Train.pace_s; 0 = as fast as the server can).
+const PACES = { watch: 20, slow: 60, fast: 0 };
 const LOSS_COLOR = "#d9480f";
 const PPL_COLOR = "#2f5fb3";
 
@@ -36,12 +38,14 @@ export function createTrainingLab(body, ctx) {
     bidirectional: el("input", { type: "checkbox" }),
     activation: choice(ACTIVATIONS, "tanh"),
     init: choice(INITS, "xavier", {}, { tutorial: "init_tutorial" }),
-    lr: number(0.1, 0.0001, 100, "any"),
-    optimizer: choice(OPTIMIZERS, "sgd"),
+    // a fresh model's defaults: Adam at η 0.01 is below the 2-gram within a quarter epoch
+    lr: number(0.01, 0.0001, 100, "any"),
+    optimizer: choice(OPTIMIZERS, "adam"),
     clip: number(5, 0.01, 1e6, "any"),
     truncate: number("", 1, 1000),
     corpus: choice(["builtin", "uploaded"], "builtin", {}, { builtin: "corpus_builtin", uploaded: "corpus_uploaded" }),
-    epochs: number(2, 1, 1000),
+    epochs: number(1, 1, 1000),
+    pace: choice(Object.keys(PACES), "watch", {}, { watch: "pace_watch", slow: "pace_slow", fast: "pace_fast" }),
   };
   const configure = button("new_model");
   const start = button("start", { class: "lab-button primary" });
@@ -79,6 +83,7 @@ export function createTrainingLab(body, ctx) {
       { class: "lab-controls" },
       field("corpus", c.corpus),
       field("epochs", c.epochs),
+      field("pace", c.pace),
       start,
       pause,
       resume,
@@ -100,6 +105,7 @@ export function createTrainingLab(body, ctx) {
 
   let runState = "idle";
   let lastProgress = null;
+  let lastDone = null;
   let lastStep = null;
   let curvesDrawn = false;
   let curvesRun = 0;
@@ -112,6 +118,8 @@ export function createTrainingLab(body, ctx) {
     pause.disabled = next !== "running";
     resume.disabled = next !== "paused";
     stop.disabled = next === "idle";
+    stepButton.disabled = next !== "idle"; // one step would change the weights mid-run
+    c.pace.disabled = c.corpus.disabled = c.epochs.disabled = next !== "idle";
     body.dataset.state = next;
   }
 
@@ -126,7 +134,7 @@ export function createTrainingLab(body, ctx) {
         activation: c.activation.value,
         init: c.init.value,
         optimizer: c.optimizer.value,
-        lr: numberOf(c.lr) ?? 0.1,
+        lr: numberOf(c.lr) ?? 0.01,
         clip: numberOf(c.clip),
         truncate: numberOf(c.truncate),
         seed: 0,
@@ -140,10 +148,16 @@ export function createTrainingLab(body, ctx) {
   async function startTraining() {
     const lang = ctx.state.lang;
     newCurves(lang);
-    lastProgress = null;
+    lastProgress = lastDone = null;
     setState("running");
     status.set(lt("state_running", lang), "busy");
-    const message = { type: "train", action: "start", corpus: c.corpus.value, epochs: numberOf(c.epochs) ?? 2 };
+    const message = {
+      type: "train",
+      action: "start",
+      corpus: c.corpus.value,
+      epochs: numberOf(c.epochs) ?? 1,
+      pace_s: PACES[c.pace.value],
+    };
     if (ctx.state.text) message.sample = ctx.state.text;
     try {
       finish(await ctx.page.request(message, onTrainFrame));
@@ -155,9 +169,27 @@ export function createTrainingLab(body, ctx) {
 
   function finish(done) {
     if (done.reason === "finished") bar.value = 1; // the last progress frame may be coalesced away
-    const key = done.reason === "nan" ? "done_nan" : "done";
-    status.set(lt(key, ctx.state.lang, done), done.reason === "nan" ? "error" : "ok");
+    lastDone = done;
+    drawDone(ctx.state.lang);
     setState("idle");
+  }
+
+  /** The run's end: its perplexities beside the baselines, a hint when it lost to the 2-gram,
+   *  and the counters as the done frame has them (the last progress may have been coalesced). */
+  function drawDone(lang) {
+    const done = lastDone;
+    if (!done) return;
+    const nan = done.reason === "nan";
+    const worse = !nan && done.valid_perplexity !== null && done.valid_perplexity > done.bigram_valid_perplexity;
+    const words = lt(nan ? "done_nan" : "done", lang, done) + (worse ? ` ${lt("worse_than_bigram", lang, done)}` : "");
+    status.set(words, nan ? "error" : worse ? "warn" : "ok");
+    status.node.dataset.worse = String(worse);
+    if (lastProgress) {
+      const final = { ...lastProgress, step: done.steps, elapsed: done.elapsed };
+      final.epoch = Math.min(done.epochs, lastProgress.epochs);
+      stats.textContent = lt("stats", lang, final);
+      stats.dataset.step = String(done.steps);
+    }
   }
 
   /**
@@ -234,7 +266,8 @@ export function createTrainingLab(body, ctx) {
       legend: { orientation: "h", y: 1.14, x: 0 },
       xaxis: { title: { text: lt("axis_step", lang) } },
       yaxis: { title: { text: lt("loss_trace", lang) }, color: LOSS_COLOR },
-      yaxis2: { title: { text: lt("ppl_trace", lang) }, overlaying: "y", side: "right", color: PPL_COLOR },
+      // log scale: one early spike (perplexity 10⁸) would flatten the rest of the curve
+      yaxis2: { title: { text: lt("ppl_trace", lang) }, overlaying: "y", side: "right", color: PPL_COLOR, type: "log" },
     };
     clear(curves);
     curvesDrawn = false;
@@ -257,14 +290,15 @@ export function createTrainingLab(body, ctx) {
     });
   }
 
-  function drawProgress(lang) {
+  /** The last progress frame in the lab; `extend`: it is new, so its point joins the curves. */
+  function drawProgress(lang, extend = true) {
     const p = lastProgress;
     if (!p) return;
     bar.value = p.fraction;
     stats.textContent = lt("stats", lang, p);
     stats.dataset.loss = String(p.loss);
     stats.dataset.step = String(p.step);
-    if (p.loss !== null) {
+    if (extend && p.loss !== null) {
       if (curvesDrawn) {
         window.Plotly.extendTraces(curves, { x: [[p.step], [p.step]], y: [[p.loss], [p.perplexity]] }, [0, 1]);
       } else {
@@ -379,8 +413,12 @@ export function createTrainingLab(body, ctx) {
     c.bidirectional.checked = model.bidirectional;
     c.activation.value = model.activation;
     if (INITS.includes(model.init)) c.init.value = model.init;
-    if (OPTIMIZERS.includes(model.optimizer)) c.optimizer.value = model.optimizer;
-    c.lr.value = String(model.lr);
+    // a built-in model goes on with SGD at a small η; the fields make a *new* model, which
+    // keeps the fresh defaults (Adam, η 0.01) unless the learner configured other ones
+    if (model.origin !== "builtin") {
+      if (OPTIMIZERS.includes(model.optimizer)) c.optimizer.value = model.optimizer;
+      c.lr.value = String(model.lr);
+    }
     c.clip.value = model.clip === null ? "" : String(model.clip);
     c.truncate.value = model.truncate === null ? "" : String(model.truncate);
   }
@@ -392,7 +430,8 @@ export function createTrainingLab(body, ctx) {
     render(state, changed) {
       if (changed.has("model")) syncModel(state.model);
       if (changed.has("lang")) {
-        drawProgress(state.lang);
+        drawProgress(state.lang, false);
+        drawDone(state.lang);
         drawStep(state.lang);
       }
     },
