@@ -24,6 +24,7 @@ from .activations import ACTIVATIONS, Activation, get_activation
 from .blas import blas_threads
 from .init import INIT_SCHEMES, init_matrix, init_W
 from .losses import IGNORE_INDEX, softmax_cross_entropy
+from .optim import row_norms
 
 MAX_VOCAB = 1_000_000
 MAX_HIDDEN = 512
@@ -467,8 +468,8 @@ class RNNLM:
         delta = rec.delta[:, 0]  # (T, H)
         zeros = np.zeros_like(delta)  # (T, H)
         a_in = chain.a_in[:, 0] if chain.a_in is not None else None  # (T, H_in)
-        delta_norm = np.linalg.norm(delta, axis=1)  # (T,)
-        in_norm = np.ones(delta.shape[0]) if a_in is None else np.linalg.norm(a_in, axis=1)  # (T,)
+        delta_norm = row_norms(delta)  # (T,) finite while δ's entries are
+        in_norm = np.ones(delta.shape[0]) if a_in is None else row_norms(a_in)  # (T,)
         beta_W = _spectral_norm(W)
         beta_f = self.activation.beta
         T = delta.shape[0]
@@ -488,7 +489,7 @@ class RNNLM:
             delta_time=rec.delta_time[:, 0],
             delta_up=zeros if top else rec.delta_inj[:, 0],
             delta_norm=delta_norm,
-            dW_norm=delta_norm * np.linalg.norm(chain.s_prev[:, 0], axis=1),
+            dW_norm=delta_norm * row_norms(chain.s_prev[:, 0]),
             dU_norm=delta_norm * in_norm,
             bound=delta_norm[last] * (beta_W * beta_f) ** distance,
             beta_W=beta_W,

@@ -159,6 +159,21 @@ def norm(g: np.ndarray) -> float:
         return scale * float(np.sqrt(np.vdot(unit, unit)))
 
 
+def row_norms(a: np.ndarray) -> np.ndarray:
+    """‖a[i]‖ of every row of a (T, H) in float64, overflow-safe like norm(): a row whose
+    entries are all finite has a finite norm (up to float64's largest, 1.8e308) even when their
+    squares overflow; a row holding inf or NaN has an inf or NaN norm."""
+    a = np.asarray(a, dtype=np.float64)  # (T, H)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        plain = np.sqrt(np.einsum("th,th->t", a, a))  # (T,)
+        redo = ~np.isfinite(plain) & np.isfinite(a).all(axis=1)  # (T,) squares overflowed
+        if redo.any():
+            scale = np.abs(a[redo]).max(axis=1, keepdims=True)  # (R, 1)
+            unit = a[redo] / scale  # (R, H) entries in [-1, 1]
+            plain[redo] = scale[:, 0] * np.sqrt(np.einsum("rh,rh->r", unit, unit))
+    return plain
+
+
 def grad_norm(grads: Params) -> float:
     """‖∇‖ over every gradient entry together (Frobenius), overflow-safe like norm()."""
     return math.hypot(*(norm(g) for g in grads.values()))

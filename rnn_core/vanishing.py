@@ -20,6 +20,7 @@ import numpy as np
 
 from .losses import IGNORE_INDEX
 from .model import RNNLM
+from .optim import row_norms
 
 
 def unit_delta(rng: np.random.Generator, hidden_size: int) -> np.ndarray:
@@ -84,7 +85,7 @@ def carried_delta(model: RNNLM, inputs: np.ndarray, delta_T: np.ndarray) -> Carr
     delta = carry_back(model.params["W1"], chain.fprime, delta_T)  # (T, H)
     T = delta.shape[0]
     with np.errstate(over="ignore", invalid="ignore"):
-        delta_norm = np.linalg.norm(delta, axis=1)  # (T,) sqrt(Σ δ²), may overflow
+        delta_norm = row_norms(delta)  # (T,) finite while δ's entries are
         ratio = delta_norm / delta_norm[-1]  # (T,)
         distance = np.arange(T - 1, -1, -1)  # (T,) T - k for k = 1..T
         bound = delta_norm[-1] * (chain.beta_W * chain.beta_f) ** distance  # (T,)

@@ -10,6 +10,7 @@ import numpy as np
 
 from .model import RNNLM
 from .optim import SGD, clip_grad_norm
+from .optim import norm as optim_norm
 
 
 def top_k(p: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -26,9 +27,9 @@ def top_k(p: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def norm(a: np.ndarray) -> float:
-    """Frobenius (Euclidean for a vector) norm; inf or nan when a holds a non-finite entry."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return float(np.linalg.norm(np.asarray(a, dtype=np.float64)))
+    """Frobenius (Euclidean for a vector) norm in float64, optim.norm's rule: finite while
+    every entry is, inf or nan when a holds a non-finite entry."""
+    return optim_norm(np.asarray(a, dtype=np.float64))
 
 
 def change_norm(before: np.ndarray, after: np.ndarray) -> float:

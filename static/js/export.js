@@ -93,6 +93,7 @@ export function exportBar({ name, svg = null, chart = null, csv = null }) {
     const there = drawn() !== null;
     png.disabled = vector.disabled = !there;
     table.disabled = !there;
+    node.hidden = !there; // no buttons under an empty card
   }
   refresh();
   chart?.addEventListener(PLOTTED, refresh);
@@ -126,11 +127,20 @@ export function chartRows(chart) {
       const xs = trace.x ?? [];
       const ys = trace.y ?? [];
       for (let i = 0; i < Math.max(xs.length, ys.length); i += 1) {
-        out.push([trace.name ?? "", xs[i] ?? "", ys[i] ?? ""]);
+        out.push([plain(trace.name ?? ""), xs[i] ?? "", ys[i] ?? ""]);
       }
     }
   }
   return out;
+}
+
+/** A Plotly label as plain text: its <sub>/<sup> tags dropped, its entities read back. */
+function plain(label) {
+  return String(label)
+    .replace(/<[^>]*>/g, "")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
 }
 
 /** RFC 4180 CSV; a text cell a spreadsheet would run as a formula (= + − @) is prefixed with '. */

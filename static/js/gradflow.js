@@ -5,7 +5,7 @@
 
 import { exportBar, plotted } from "./export.js";
 import { t } from "./i18n.js";
-import { el, FONT_FAMILY, PLOT_CONFIG, plotly } from "./util.js";
+import { el, FONT_FAMILY, notation, PLOT_CONFIG, plotly, plotNotation } from "./util.js";
 
 const COLORS = ["#c0392b", "#8e44ad", "#d35400", "#16a085"];
 const BOUND_COLOR = "#5b6b82";
@@ -31,8 +31,8 @@ export function createGradflow(root) {
     const state = pending;
     pending = null;
     const started = performance.now();
-    hint.textContent = t("gradflow_hint", state.lang);
-    empty.textContent = t("gradflow_empty", state.lang);
+    hint.replaceChildren(...notation(t("gradflow_hint", state.lang)));
+    empty.replaceChildren(...notation(t("gradflow_empty", state.lang)));
     const traces = state.pass ? tracesOf(state.pass, state.lang) : [];
     // Drawn once the backward pass has visited a step (the bound alone is no chart yet), so
     // Plotly.js is only fetched when there is something to plot.
@@ -79,7 +79,7 @@ function tracesOf(pass, lang) {
       ? { x: totals.delta_norm[key].map((_, i) => i + 1), y: totals.delta_norm[key] }
       : { x: visited[key]?.x ?? [], y: visited[key]?.y ?? [] };
   const traces = keys.map((key, i) => ({
-    name: `${t("gradflow_norm", lang)}${keys.length > 1 ? ` (${key})` : ""}`,
+    name: plotNotation(`${t("gradflow_norm", lang)}${keys.length > 1 ? ` (${key})` : ""}`),
     ...line(key),
     mode: "lines+markers",
     line: { color: COLORS[i % COLORS.length], width: 2.5 },
@@ -88,7 +88,7 @@ function tracesOf(pass, lang) {
   keys.forEach((key) => {
     const bound = pass.start.bound[key];
     traces.push({
-      name: `${t("gradflow_bound", lang)}${keys.length > 1 ? ` (${key})` : ""}`,
+      name: plotNotation(`${t("gradflow_bound", lang)}${keys.length > 1 ? ` (${key})` : ""}`),
       x: bound.map((_, i) => i + 1),
       y: bound,
       mode: "lines",
@@ -98,7 +98,7 @@ function tracesOf(pass, lang) {
   if (current) {
     const chains = Object.values(current.chains);
     traces.push({
-      name: t("gradflow_current", lang),
+      name: plotNotation(t("gradflow_current", lang)),
       x: chains.map((c) => c.t),
       y: chains.map((c) => c.delta_norm),
       mode: "markers",
@@ -117,13 +117,13 @@ function layout(state) {
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "#fbfbfa",
     xaxis: {
-      title: { text: "k" },
+      title: { text: plotNotation(t("gradflow_axis_k", state.lang)) },
       range: [0.5, T + 0.5],
       dtick: T > 20 ? 5 : 1,
       zeroline: false,
       gridcolor: "#e6e8ec",
     },
-    yaxis: { title: { text: "‖δ_k‖" }, type: "log", exponentformat: "power", gridcolor: "#e6e8ec" },
+    yaxis: { title: { text: plotNotation("‖δ_k‖") }, type: "log", exponentformat: "power", gridcolor: "#e6e8ec" },
     legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", bgcolor: "rgba(0,0,0,0)" },
     showlegend: true,
   };

@@ -4,7 +4,7 @@
 // A card is built once per frame and repainted only when the shared scale changes.
 
 import { t } from "./i18n.js";
-import { el, fmt, maxAbs, paintMatrix, sub, weightSymbol } from "./util.js";
+import { el, fmt, maxAbs, notation, paintMatrix, sub, weightSymbol } from "./util.js";
 
 export function createGradsum(root) {
   const hint = el("p", { class: "hint" });
@@ -15,8 +15,8 @@ export function createGradsum(root) {
 
   function render(state, changed) {
     if (!["pass", "pos", "lang", "error"].some((c) => changed.has(c))) return;
-    hint.textContent = t("gradsum_hint", state.lang);
-    empty.textContent = t("gradsum_empty", state.lang);
+    hint.replaceChildren(...notation(t("gradsum_hint", state.lang)));
+    empty.replaceChildren(...notation(t("gradsum_empty", state.lang)));
     const pass = state.pass;
     if (cache.pass !== pass || cache.lang !== state.lang) {
       cache = { pass, lang: state.lang, cards: new Map() };

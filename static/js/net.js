@@ -8,7 +8,7 @@
 
 import { exportBar } from "./export.js";
 import { label, t } from "./i18n.js";
-import { chainOrder, chainSuffix, clear, diverging, el, fmt, MINUS, pct, sub, svg } from "./util.js";
+import { chainOrder, chainSuffix, clear, diverging, el, fmt, MINUS, notation, pct, sub, svg } from "./util.js";
 
 const COL_W = 78; // width of one time step
 const LEFT = 48; // room for the row labels
@@ -30,7 +30,8 @@ export function createNetwork(root, options = {}) {
   const hint = el("p", { class: "hint" });
   // The text alternative of the drawing: s_t per column and, once the backward pass has
   // visited them, δ_t; drawn only while open (a 64-unit model is 64 rows per chain).
-  const tableTitle = el("summary", {});
+  const startLang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
+  const tableTitle = el("summary", { "data-i18n": "net_table" }, t("net_table", startLang));
   const tableHolder = el("div", { class: "net-table-scroll", tabindex: "0" });
   const details = el("details", { class: "net-table" }, tableTitle, tableHolder);
   let last = null; // the state last rendered, for the table and the CSV
@@ -46,7 +47,7 @@ export function createNetwork(root, options = {}) {
   function drawTable() {
     clear(tableHolder);
     if (!details.open || !last?.predict) return;
-    tableHolder.append(networkTable(networkRows(last, true), t("net_table_caption", last.lang)));
+    tableHolder.append(networkTable(networkRows(last, true), notation(t("net_table_caption", last.lang))));
   }
 
   holder.addEventListener("mouseover", (event) => {
@@ -182,7 +183,7 @@ function renderLegend(legend, scale, lang) {
     el("span", { class: "tick" }, fmtScale(-scale)),
     el("span", { class: "scale" }),
     el("span", { class: "tick" }, `+${fmtScale(scale)}`),
-    el("span", { class: "delta-key" }, t("legend_delta", lang)),
+    el("span", { class: "delta-key" }, notation(t("legend_delta", lang))),
   );
 }
 

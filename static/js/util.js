@@ -176,3 +176,47 @@ export function weightSymbol(name) {
   const [, letter, key] = match;
   return letter + (key && /^\d/.test(key) ? chainSuffix(key) : key.replace("'", "′"));
 }
+
+// The tutorial's notation in prose and chart legends, written as plain text in the strings
+// (δ_k, s_{k−1}ᵀ, (β_W β_f)^{T−k}), drawn as the formula panel draws it: subscripts and
+// superscripts. A subscript follows a symbol of 1–3 letters at the start of a word and is one
+// character or a {group}; a superscript is a {group} or a (group). Identifiers such as
+// hidden_size are left alone.
+const NOTATION =
+  /(?<![A-Za-z_])([A-Za-zα-ωΑ-Ω∇]{1,3}[′']?)_(\{[^}]*\}|[A-Za-z0-9](?![A-Za-z0-9_]))|\^(\{[^}]*\}|\([^)]*\))/gu;
+
+function notationParts(text) {
+  const parts = []; // [kind, text]: "text" | "sub" | "sup"
+  let last = 0;
+  for (const match of text.matchAll(NOTATION)) {
+    const [whole, base, lower, upper] = match;
+    if (match.index > last) parts.push(["text", text.slice(last, match.index)]);
+    if (lower !== undefined) {
+      parts.push(["text", base], ["sub", unwrap(lower)]);
+    } else {
+      parts.push(["sup", unwrap(upper)]);
+    }
+    last = match.index + whole.length;
+  }
+  if (last < text.length) parts.push(["text", text.slice(last)]);
+  return parts;
+}
+
+function unwrap(group) {
+  return group.startsWith("{") ? group.slice(1, -1) : group.startsWith("(") ? group.slice(1, -1) : group;
+}
+
+/** `text` as DOM nodes, its subscripts and superscripts as <sub>/<sup> (text nodes only). */
+export function notation(text) {
+  return notationParts(String(text)).map(([kind, part]) =>
+    kind === "text" ? document.createTextNode(part) : el(kind, {}, part),
+  );
+}
+
+/** `text` for a Plotly label: Plotly's own <sub>/<sup>, every other character escaped. */
+export function plotNotation(text) {
+  const safe = (s) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return notationParts(String(text))
+    .map(([kind, part]) => (kind === "text" ? safe(part) : `<${kind}>${safe(part)}</${kind}>`))
+    .join("");
+}

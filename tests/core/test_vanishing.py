@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from rnn_core import RNNLM
+from rnn_core.optim import row_norms
 from rnn_core.vanishing import carried_delta, carry_back, first_nonfinite_from_end, unit_delta
 
 TOL = 1e-12  # relative: the same products in another order
@@ -70,14 +71,29 @@ def test_saturated_identity_network_still_has_a_real_exploding_curve():
     assert run.nan_at is None
 
 
-def test_nan_at_is_the_first_step_from_the_end_whose_norm_overflows():
+def test_a_norm_whose_squares_overflow_is_still_finite_and_nan_at_marks_real_overflow():
     model = RNNLM(16, 4, activation="identity", bias=False, seed=0, init="identity", radius=10)
+    # 200 steps of W = 10 I: ‖δ_1‖ = 10^199, its square 10^398 overflows float64, the norm does not
     run = carried_delta(model, np.zeros(200, dtype=int), np.array([0.6, 0.8, 0.0, 0.0]))
+    assert run.nan_at is None and np.isfinite(run.delta_norm).all()
+    np.testing.assert_allclose(run.ratio[:3], 10.0 ** np.array([199, 198, 197]), rtol=1e-9)
+    # 400 steps: δ's own entries pass 1.8e308; nan_at is the first step from the end where they do
+    run = carried_delta(model, np.zeros(400, dtype=int), np.array([0.6, 0.8, 0.0, 0.0]))
     finite_entries = np.isfinite(run.delta).all(axis=1)  # (T,)
     k = run.nan_at
-    assert k is not None and finite_entries[k - 1]  # δ_k itself is finite, ‖δ_k‖ is not
+    assert k is not None and not finite_entries[k - 1] and finite_entries[k:].all()
     assert not np.isfinite(run.delta_norm[k - 1]) and np.isfinite(run.delta_norm[k:]).all()
     assert first_nonfinite_from_end(np.array([np.nan, 1.0, np.inf, 2.0, 1.0])) == 3
+
+
+def test_row_norms_agree_with_numpy_and_survive_overflowing_squares():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(7, 5))
+    np.testing.assert_allclose(row_norms(a), np.linalg.norm(a, axis=1), rtol=1e-14)
+    big = np.array([[3e200, 4e200], [np.inf, 1.0], [np.nan, 0.0], [0.0, 0.0]])
+    out = row_norms(big)
+    np.testing.assert_allclose(out[0], 5e200, rtol=1e-14)
+    assert np.isinf(out[1]) and np.isnan(out[2]) and out[3] == 0.0
     assert first_nonfinite_from_end(np.ones(4)) is None
 
 

@@ -18,8 +18,9 @@ def test_tanh_check_shows_a_worst_relative_error_below_1e_6(watched_page, live_s
     assert float(worst.get_attribute("data-worst")) < 1e-6
     assert "passed" in worst.inner_text()
     assert lab.locator(".gc-table tr").count() == 1 + 5  # header + U1 W1 b1 V c
-    # Plotly.js loads on first use, so the chart may be drawn a moment after the verdict
-    page.wait_for_function("document.querySelector('#labs .gc-chart').data !== undefined")
+    # Plotly.js loads on first use, so the chart may be drawn a moment after the verdict; its
+    # export buttons appear once it is
+    expect(lab.locator(".export-bar")).to_be_visible()
     dots = page.evaluate(
         "document.querySelector('#labs .gc-chart').data.slice(1).map(t => t.x.length)"
     )

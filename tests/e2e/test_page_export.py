@@ -59,7 +59,7 @@ def test_the_table_alternative_shows_s_t_and_delta_once_the_backward_pass_reache
     x, trace = pass_with_trace(page, live_server)
     T = len(x)
     page.locator("#network details.net-table summary").click()
-    table = page.get_by_role("table", name="s_t of every unit")
+    table = page.get_by_role("table", name=re.compile("of every unit per time step"))
     expect(table).to_be_visible()
     header = table.locator("thead th").all_inner_texts()
     assert header[1:] == [f"t = {t}" for t in range(1, T + 1)]

@@ -42,9 +42,9 @@ const STRINGS = {
       "your sentence: taller bars mean it has learned that sentence better.",
     intro_vanishing:
       "A fixed error δ_T of norm 1 enters at the last step and 式3 carries it back, " +
-      "δ_k = δ_{k+1} W diag[f′(net_k)]. Each point is how much of it still reaches k steps back, on a log " +
-      "scale: a line falling steeply means the gradient vanishes (early words stop learning), a " +
-      "line rising steeply means it explodes. The dashed line is the bound (β_W β_f)^{T−k} of " +
+      "δ_k = δ_{k+1} W diag[f′(net_k)]. Each point is how much of it still reaches step k (T − k steps back), on a log " +
+      "scale: a line falling steeply from right to left means the gradient vanishes (early words stop " +
+      "learning), a line rising steeply to the left means it explodes. The dashed line is the bound (β_W β_f)^{T−k} of " +
       "式3; the real curve stays under it.",
     intro_softmax:
       "Edit the scores z and pick the true label. Each bar is softmax's probability o_i; they " +
@@ -151,14 +151,20 @@ const STRINGS = {
     radius: "Spectral radius of W",
     clip_on: "Clip the gradient at",
     init: "Initialisation",
-    axis_distance: "T − k (steps back from the last word)",
+    axis_k: "k (δ_T enters at the last step, on the right, and flows left)",
+    overflow_mark: "overflow",
     axis_ratio: "‖δ_k‖ / ‖δ_T‖ (log scale)",
     ratio_trace: "‖δ_k‖ / ‖δ_T‖",
     bound_trace: "bound (β_W β_f)^{T−k}",
     betas: (bw, bf, prod) => `β_W = ${bw}, β_f = ${bf}, β_W β_f = ${prod}`,
+    radius_vs_norm: (rho, bw) =>
+      `The slider sets ρ(W) = ${rho}, W's spectral radius (its largest |eigenvalue|); β_W = ‖W‖₂ = ${bw} ` +
+      "is its largest singular value, never below ρ(W). The bound multiplies β_W at every step, so it can " +
+      "rise even when ρ(W) < 1; over many steps ‖δ_k‖ follows ρ(W).",
     reach: (r) => `‖δ_1‖ / ‖δ_T‖ = ${r}`,
-    nan_at: (k) => `From k = ${k} back, δ is NaN or infinite: the numbers overflowed.`,
-    no_nan: "No NaN: every δ_k is a finite number.",
+    nan_at: (k) =>
+      `From k = ${k} back, δ overflowed: its numbers passed float64's largest (1.8·10³⁰⁸) and became inf, then NaN.`,
+    no_nan: "No overflow: every δ_k is a finite number.",
     given_delta:
       "δ_T: a fixed unit vector (‖δ_T‖ = 1, drawn with seed 0), carried back along the forward pass's net_k.",
     grad_norm: (g) => `gradient norm ‖∇‖ = ${g}`,
@@ -337,8 +343,8 @@ const STRINGS = {
       "柱子越高，说明这句话学得越好。",
     intro_vanishing:
       "一个固定的、范数为 1 的误差 δ_T 在最后一步进入，由式3 往回传：δ_k = δ_{k+1} W diag[f′(net_k)]。" +
-      "每个点表示它还剩多少能传到 k 步之前（对数坐标）：曲线陡降说明梯度消失" +
-      "（前面的词学不到东西），陡升说明梯度爆炸。虚线是式3 给出的上界 (β_W β_f)^{T−k}，" +
+      "每个点表示它还剩多少能传到第 k 步（往回 T − k 步，对数坐标）：曲线从右往左陡降说明梯度消失" +
+      "（前面的词学不到东西），从右往左陡升说明梯度爆炸。虚线是式3 给出的上界 (β_W β_f)^{T−k}，" +
       "真实曲线总在它下方。",
     intro_softmax:
       "修改得分 z 并选定真实标签。每根柱子是 softmax 的概率 o_i；它们的和总是 1，z_i 越大，" +
@@ -431,14 +437,18 @@ const STRINGS = {
     radius: "W 的谱半径",
     clip_on: "梯度裁剪阈值",
     init: "初始化",
-    axis_distance: "T − k（从最后一个词往前数的步数）",
+    axis_k: "k（δ_T 从最右边的最后一步进入，向左传）",
+    overflow_mark: "溢出",
     axis_ratio: "‖δ_k‖ / ‖δ_T‖（对数坐标）",
     ratio_trace: "‖δ_k‖ / ‖δ_T‖",
     bound_trace: "上界 (β_W β_f)^{T−k}",
     betas: (bw, bf, prod) => `β_W = ${bw}，β_f = ${bf}，β_W β_f = ${prod}`,
+    radius_vs_norm: (rho, bw) =>
+      `滑块设定的是 ρ(W) = ${rho}，即 W 的谱半径（特征值绝对值的最大者）；β_W = ‖W‖₂ = ${bw} 是它最大的奇异值，` +
+      "不会小于 ρ(W)。上界每一步都乘以 β_W，所以即使 ρ(W) < 1 它也可能上升；步数多了，‖δ_k‖ 跟着 ρ(W) 走。",
     reach: (r) => `‖δ_1‖ / ‖δ_T‖ = ${r}`,
-    nan_at: (k) => `从 k = ${k} 往前，δ 是 NaN 或无穷大：数值溢出了。`,
-    no_nan: "没有 NaN：每个 δ_k 都是有限的数。",
+    nan_at: (k) => `从 k = ${k} 往前，δ 溢出了：数值超过了 float64 的上限（1.8·10³⁰⁸），变成 inf，随后变成 NaN。`,
+    no_nan: "没有溢出：每个 δ_k 都是有限的数。",
     given_delta: "δ_T：一个固定的单位向量（‖δ_T‖ = 1，用种子 0 抽取），沿前向传播的 net_k 往回传。",
     grad_norm: (g) => `梯度范数 ‖∇‖ = ${g}`,
     clipped_to: (g, c) => `裁剪把它从 ${g} 缩放到 ${c}`,

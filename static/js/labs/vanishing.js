@@ -5,7 +5,7 @@
 // to the gradient, and the tutorial's three remedies one click away.
 
 import { exportBar } from "../export.js";
-import { el } from "../util.js";
+import { el, notation, plotNotation } from "../util.js";
 import { lt } from "./strings.js";
 import { button, choice, failure, field, fixed, lazyLab, plot, sci, statusLine, text } from "./ui.js";
 
@@ -99,20 +99,20 @@ export function createVanishingLab(body, ctx) {
   function draw(lang) {
     if (!frame) return;
     const T = frame.T;
-    const distance = frame.ratio.map((_, i) => T - (i + 1));
+    const steps = frame.ratio.map((_, i) => i + 1); // k = 1..T left to right, as in Gradient flow
     // ‖δ_T‖ = 1: the frame's bound ‖δ_T‖(β_W β_f)^{T−k} is the ratio's bound as it stands
     const traces = [
       {
-        name: lt("ratio_trace", lang),
-        x: distance,
+        name: plotNotation(lt("ratio_trace", lang)),
+        x: steps,
         y: frame.ratio,
         mode: "lines+markers",
         line: { color: "#d9480f", width: 2.5 },
         marker: { size: 4 },
       },
       {
-        name: lt("bound_trace", lang),
-        x: distance,
+        name: plotNotation(lt("bound_trace", lang)),
+        x: steps,
         y: frame.bound,
         mode: "lines",
         line: { color: "#5b6b82", dash: "dash", width: 1.8 },
@@ -124,27 +124,27 @@ export function createVanishingLab(body, ctx) {
     if (broken !== null) {
       shapes.push({
         type: "line",
-        x0: T - broken,
-        x1: T - broken,
+        x0: broken,
+        x1: broken,
         yref: "paper",
         y0: 0,
         y1: 1,
         line: { color: "#8a1c1c", width: 2 },
       });
       annotations.push({
-        x: T - broken,
+        x: broken,
         yref: "paper",
         y: 0.95,
-        text: "NaN",
+        text: lt("overflow_mark", lang),
         showarrow: false,
         font: { color: "#8a1c1c" },
-        xanchor: "left",
+        xanchor: "right",
       });
     }
     plot(chart, traces, {
       height: 330,
-      xaxis: { title: { text: lt("axis_distance", lang) } },
-      yaxis: { title: { text: lt("axis_ratio", lang) }, type: "log", exponentformat: "power" },
+      xaxis: { title: { text: plotNotation(lt("axis_k", lang)) }, dtick: T > 20 ? undefined : 1 },
+      yaxis: { title: { text: plotNotation(lt("axis_ratio", lang)) }, type: "log", exponentformat: "power" },
       shapes,
       annotations,
     });
@@ -156,11 +156,24 @@ export function createVanishingLab(body, ctx) {
     const broken = frame.nan_at;
     const nan = broken === null ? lt("no_nan", lang) : lt("nan_at", lang, broken);
     const lines = [
-      el("p", { class: "mono" }, lt("betas", lang, fixed(frame.beta_W, 3), fixed(frame.beta_f, 3), fixed(product, 3))),
-      el("p", { class: "vg-given" }, lt("given_delta", lang)),
-      el("p", { class: "vg-reach mono", "data-ratio": String(frame.ratio[0]) }, lt("reach", lang, sci(frame.ratio[0]))),
-      el("p", { class: broken === null ? "vg-nan" : "vg-nan bad", "data-nan-at": String(broken) }, nan),
-      el("p", { class: "mono" }, lt("grad_norm", lang, sci(frame.grad_norm))),
+      el(
+        "p",
+        { class: "mono" },
+        notation(lt("betas", lang, fixed(frame.beta_W, 3), fixed(frame.beta_f, 3), fixed(product, 3))),
+      ),
+      el(
+        "p",
+        { class: "vg-radius" },
+        notation(lt("radius_vs_norm", lang, fixed(Number(radius.value), 2), fixed(frame.beta_W, 3))),
+      ),
+      el("p", { class: "vg-given" }, notation(lt("given_delta", lang))),
+      el(
+        "p",
+        { class: "vg-reach mono", "data-ratio": String(frame.ratio[0]) },
+        notation(lt("reach", lang, sci(frame.ratio[0]))),
+      ),
+      el("p", { class: broken === null ? "vg-nan" : "vg-nan bad", "data-nan-at": String(broken) }, notation(nan)),
+      el("p", { class: "mono" }, notation(lt("grad_norm", lang, sci(frame.grad_norm)))),
     ];
     if (clipOn.checked) {
       const clipped =
