@@ -35,16 +35,16 @@ def healthz(request: Request) -> dict:
 
 @router.get("/vendor/plotly.min.js", include_in_schema=False)
 def plotly_js(request: Request) -> Response:
-    """Plotly.js from the installed plotly wheel (the page needs no internet), gzipped once and
-    sent compressed to every browser that accepts it; 304 when the browser has it already."""
+    """Plotly.js from the installed plotly wheel (the page needs no internet), compressed once
+    and sent as Brotli or gzip to every browser that accepts one; 304 when the browser has it."""
     js = asset(PLOTLY_JS)
     headers = {"ETag": js.etag, "Vary": "Accept-Encoding"}
     if request.headers.get("if-none-match") == js.etag:
         return Response(status_code=304, headers=headers)
-    if "gzip" in request.headers.get("accept-encoding", ""):
-        headers["Content-Encoding"] = "gzip"
-        return Response(js.gzipped, media_type="text/javascript", headers=headers)
-    return Response(js.raw, media_type="text/javascript", headers=headers)
+    body, encoding = js.encoded(request.headers.get("accept-encoding", ""))
+    if encoding is not None:
+        headers["Content-Encoding"] = encoding
+    return Response(body, media_type="text/javascript", headers=headers)
 
 
 def plotly_url() -> str:

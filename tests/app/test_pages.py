@@ -54,6 +54,12 @@ def test_assets_travel_compressed_content_addressed_and_cached():
     assert raw.headers["content-encoding"] == "gzip"
     assert int(raw.headers["content-length"]) < 1_600_000
     assert raw.headers["cache-control"] == "public, max-age=31536000, immutable"
+    br = client.get(plotly_url, headers={"accept-encoding": "gzip, deflate, br, zstd"})
+    assert br.headers["content-encoding"] == "br"
+    assert int(br.headers["content-length"]) < 1_300_000
+    plain = client.get("/vendor/plotly.min.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert br.content == plain.content  # httpx decoded the Brotli body: the same file
     again = client.get(plotly_url, headers={"if-none-match": raw.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     css = client.get(css_url, headers={"accept-encoding": "gzip"})
