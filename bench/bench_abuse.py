@@ -92,7 +92,9 @@ async def under_attack(url: str, http: str, attackers: int, n: int) -> tuple[lis
     return times, count[0]
 
 
-async def flood(url: str, pid: int) -> tuple[float, float, int | None]:
+async def flood(url: str, pid: int) -> tuple[float, float, int | str | None]:
+    """RSS before and at peak while a client sends 300 full predicts and reads nothing, then
+    how its connection ended (the close code, or "silent" when nothing came for 10 s)."""
     before = rss_mb(pid)
     peak = before
     async with websockets.connect(url, max_size=2**26, max_queue=1) as ws:
@@ -105,18 +107,25 @@ async def flood(url: str, pid: int) -> tuple[float, float, int | None]:
         for _ in range(30):
             await asyncio.sleep(0.1)
             peak = max(peak, rss_mb(pid))
+        code: int | str | None = None
         try:
             while True:
                 await asyncio.wait_for(ws.recv(), 10)
         except websockets.ConnectionClosed as closed:
             code = closed.rcvd.code if closed.rcvd else None
+        except TimeoutError:
+            code = ws.close_code if ws.close_code is not None else "silent"
     return before, peak, code
 
 
 async def drops_then_visitor(url: str, drops: int) -> float:
+    """Seconds until a new visitor gets a session after `drops` connections started training
+    and dropped (the server full of them: max_sessions is 100)."""
+    await asyncio.sleep(6)  # the earlier measurements' sessions pass their 5 s grace first
     for i in range(drops):
         async with websockets.connect(url) as ws:
-            await hello(ws)
+            if (await hello(ws))["type"] != "hello":
+                break  # the server is full already
             await ws.send(orjson.dumps({"type": "train", "id": i, "action": "start"}).decode())
     dropped = time.perf_counter()
     while True:
@@ -153,6 +162,9 @@ def main() -> None:
         "UNROLLED_IDLE_TIMEOUT_S": "5",
         "UNROLLED_REAP_EVERY_S": "1",
         "UNROLLED_MAX_INBOX": "1000",
+        # the drops come from one address here; 100 attackers would come from many (a single
+        # one is refused after max_sessions_per_client, 40)
+        "UNROLLED_MAX_SESSIONS_PER_CLIENT": "1000",
     }
     with running_server(env) as (proc, http):
         ws = http.replace("http://", "ws://") + "/ws"
