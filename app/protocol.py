@@ -17,6 +17,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from rnn_core import ACTIVATIONS
+
 # strict: an id is echoed back as `re` exactly as sent, so true or 1.0 is refused, not made 1
 RequestId = (
     Annotated[str, Field(min_length=1, max_length=64, strict=True)]
@@ -25,7 +27,7 @@ RequestId = (
 Number = float | None
 Vector = list[Number]
 Matrix = list[Vector]
-Activation = Literal["tanh", "relu", "sigmoid", "identity"]
+Activation = Literal[tuple(ACTIVATIONS)]  # the engine's list (rnn_core.options())
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 ModelName = Annotated[str, Field(min_length=1, max_length=64)]
 # at most limits.max_text_chars characters (checked by app.service.parse, with the code too_long)

@@ -31,6 +31,20 @@ from .text import (
 )
 from .train import EvalResult, Progress, Trainer, evaluate, next_word_pairs, pad_batch
 
+
+def options() -> dict[str, list[str]]:
+    """The engine's choices, the one list every menu and check uses: activations f, W's
+    initialisations and optimizers."""
+    from .init import INIT_SCHEMES
+    from .optim import OPTIMIZERS
+
+    return {
+        "activations": list(ACTIVATIONS),
+        "inits": list(INIT_SCHEMES),
+        "optimizers": list(OPTIMIZERS),
+    }
+
+
 __all__ = [
     "ACTIVATIONS",
     "IGNORE_INDEX",
@@ -51,6 +65,7 @@ __all__ = [
     "RNNConfig",
     "Trace",
     "Trainer",
+    "options",
     "Vocab",
     "Draw",
     "adjust_distribution",

@@ -1,5 +1,6 @@
 """The page, the health check and the locally served Plotly.js."""
 
+import json
 from functools import partial
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+import rnn_core
 from app import __version__
 from app.assets import asset, asset_url
 from app.settings import get_settings
@@ -21,7 +23,11 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def index(request: Request) -> HTMLResponse:
     """The single page of the app."""
-    return templates.TemplateResponse(request, "index.html", {"version": __version__})
+    # the labs' menus list the engine's own choices (rnn_core.options: one owner)
+    options = json.dumps(rnn_core.options(), separators=(",", ":"))
+    return templates.TemplateResponse(
+        request, "index.html", {"version": __version__, "options": options}
+    )
 
 
 @router.get("/healthz")

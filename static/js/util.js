@@ -220,3 +220,9 @@ export function plotNotation(text) {
     .map(([kind, part]) => (kind === "text" ? safe(part) : `<${kind}>${safe(part)}</${kind}>`))
     .join("");
 }
+
+/** The engine's choices (rnn_core.options(), written into the page by the server): the labs'
+ *  menus of activations, initialisations and optimizers. */
+export function engineOptions() {
+  return JSON.parse(document.body.dataset.options ?? "{}");
+}

@@ -1,10 +1,13 @@
 """The page, the health check, Plotly.js and the security headers over HTTP."""
 
+import html
+import json
 import re
 import time
 
 from fastapi.testclient import TestClient
 
+import rnn_core
 from app import __version__
 from app.main import app, create_app
 from tests.app.wsutil import make_app, tiny_world
@@ -109,3 +112,9 @@ def test_pages_hold_no_inline_script():
     for path in ("/", "/docs"):
         scripts = re.findall(r"<script\b[^>]*>", client.get(path).text)
         assert scripts and all(" src=" in tag for tag in scripts)
+
+
+def test_the_page_carries_the_engines_option_lists_for_the_labs_menus():
+    page = client.get("/").text
+    raw = re.search(r'data-options="([^"]+)"', page).group(1)
+    assert json.loads(html.unescape(raw)) == rnn_core.options()

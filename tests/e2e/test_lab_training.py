@@ -7,6 +7,7 @@ from urllib.request import Request, urlopen
 
 from playwright.sync_api import expect
 
+import rnn_core
 from tests.e2e.test_lab_helpers import open_lab
 
 
@@ -143,4 +144,14 @@ def test_a_run_started_by_an_http_corpus_upload_is_drawn(watched_page, live_serv
     assert len(losses) >= 1
     assert float(lab.locator(".train-stats").get_attribute("data-loss")) == losses[-1]
     expect(lab.get_by_role("button", name="Start")).to_be_enabled()
+    watch.assert_clean()
+
+
+def test_the_menus_list_the_engines_choices(watched_page, live_server):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Training")
+    choices = rnn_core.options()
+    for name, key in (("Activation f", "activations"), ("Optimizer", "optimizers")):
+        values = lab.get_by_label(name).locator("option").evaluate_all("os => os.map(o => o.value)")
+        assert values == choices[key]
     watch.assert_clean()

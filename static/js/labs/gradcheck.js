@@ -5,11 +5,11 @@
 // buggy implementation: the identity check passes on both (the blind spot), tanh catches it.
 
 import { exportBar } from "../export.js";
-import { clear, el, weightSymbol } from "../util.js";
+import { clear, el, engineOptions, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
 import { busy, button, choice, field, lazyLab, number, numberOf, plot, sci, statusLine, text } from "./ui.js";
 
-const ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"];
+const { activations: ACTIVATIONS } = engineOptions();
 const COLORS = ["#2f5fb3", "#d9480f", "#1e7a4c", "#8e44ad", "#b7791f", "#0b7285", "#c2255c", "#5c7cfa"];
 const TUTORIAL_ORDER = ["identity_correct", "identity_buggy", "tanh_correct", "tanh_buggy"];
 const PASS_BELOW = 1e-6;

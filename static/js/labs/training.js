@@ -5,7 +5,7 @@
 // step" sends `train {action: step}` and shows every weight before and after the update.
 
 import { exportBar, plotted } from "../export.js";
-import { clear, el, PLOT_CONFIG, plotly, weightSymbol } from "../util.js";
+import { clear, el, engineOptions, PLOT_CONFIG, plotly, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
 import {
   button,
@@ -23,9 +23,7 @@ import {
   text,
 } from "./ui.js";
 
-const ACTIVATIONS = ["tanh", "relu", "sigmoid", "identity"];
-const INITS = ["xavier", "orthogonal", "identity", "tutorial"];
-const OPTIMIZERS = ["sgd", "momentum", "adagrad", "adam"];
+const { activations: ACTIVATIONS, inits: INITS, optimizers: OPTIMIZERS } = engineOptions();
 // The speed control: the least seconds a run takes (Train.pace_s; 0 = as fast as the server can).
 const PACES = { watch: 20, slow: 60, fast: 0 };
 const LOSS_COLOR = "#d9480f";

@@ -5,12 +5,11 @@
 // to the gradient, and the tutorial's three remedies one click away.
 
 import { exportBar } from "../export.js";
-import { el, notation, plotNotation } from "../util.js";
+import { el, engineOptions, notation, plotNotation } from "../util.js";
 import { lt } from "./strings.js";
 import { button, choice, failure, field, fixed, lazyLab, plot, sci, statusLine, text } from "./ui.js";
 
-const ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"];
-const INITS = ["xavier", "orthogonal", "identity", "tutorial"];
+const { activations: ACTIVATIONS, inits: INITS } = engineOptions();
 const HIDDEN = 32;
 const SLIDE_PAUSE_MS = 150;
 
