@@ -40,7 +40,11 @@ UNSCORED = IGNORE_INDEX  # -100, a target that the loss skips
 
 Language = Literal["zh", "en"]
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Chinese (Han) characters, as code point ranges: CJK Extension A, the Unified Ideographs,
+# the Compatibility Ideographs and the supplementary planes' Extensions B–H. The one rule of
+# "is this Chinese" (detect_language here; the page gets the same ranges through options()).
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+_HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 # A blank marker, or a run of Chinese characters for jieba; everything between is "other" text.
 _SEGMENT = re.compile(f"(?P<blank>_{{3,}}|<blank>)|(?P<han>[{_HAN}]+)", re.IGNORECASE)

@@ -10,6 +10,7 @@ import { applyStatic, errorSentence, PRESETS, t } from "./i18n.js";
 import { mountLabs } from "./labs/index.js";
 import { createNetwork } from "./net.js";
 import { createPredictions } from "./predictions.js";
+import { languageOf } from "./util.js";
 
 const TYPING_PAUSE_MS = 600;
 const RECONNECT_MS = 1000;
@@ -196,15 +197,13 @@ function submit(text, cut = null) {
   passOfRequest.set(requests.bptt, requests.bptt);
 }
 
-const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
-
 /**
  * A sentence in the other language than the session's model is read by the built-in language
  * model of its language (when there is one), so a Chinese sentence is segmented and predicted
  * in Chinese; undefined keeps the session's model.
  */
 function builtinFor(text) {
-  const language = HAN.test(text) ? "zh" : "en";
+  const language = languageOf(text);
   if (!state.model || state.model.language === language) return undefined;
   return state.models.find((m) => m.language === language && m.kind === "lm")?.name;
 }

@@ -226,3 +226,16 @@ export function plotNotation(text) {
 export function engineOptions() {
   return JSON.parse(document.body.dataset.options ?? "{}");
 }
+
+let han = null;
+
+/** "zh" when the text holds a Chinese character, else "en": rnn_core's detect_language, by the
+ *  same code point ranges (engineOptions().han_ranges). */
+export function languageOf(text) {
+  if (!han) {
+    const ranges = engineOptions().han_ranges ?? [[0x4e00, 0x9fff]];
+    const hex = (c) => `\\u{${c.toString(16)}}`;
+    han = new RegExp(`[${ranges.map(([lo, hi]) => `${hex(lo)}-${hex(hi)}`).join("")}]`, "u");
+  }
+  return han.test(text) ? "zh" : "en";
+}

@@ -1,5 +1,7 @@
 """The page loads cleanly in a real browser and never reaches beyond this machine."""
 
+from rnn_core.text import detect_language
+
 
 def test_page_loads_without_console_errors_or_external_requests(watched_page, live_server):
     page, watch = watched_page
@@ -47,4 +49,17 @@ def test_each_contract_name_finds_exactly_one_element_on_the_opened_page(watched
     page.get_by_role("img", name="Unrolled network").wait_for()  # drawn with the first prediction
     counts = {name: page.get_by_role(role, name=name).count() for role, name in CONTRACT_NAMES}
     assert counts == {name: 1 for _, name in CONTRACT_NAMES}
+    watch.assert_clean()
+
+
+def test_the_page_tells_chinese_from_english_by_the_engines_rule(watched_page, live_server):
+    page, watch = watched_page
+    page.goto(live_server + "/")
+    texts = ["my phone", "我的手机", "㐀", "\U00020000 x", "ｱｲｳ", "한국어", "café", "豈", ""]
+    shown = page.evaluate(
+        "async (texts) => { const u = await import('/static/js/util.js');"
+        " return texts.map((t) => u.languageOf(t)); }",
+        texts,
+    )
+    assert shown == [detect_language(t) for t in texts]
     watch.assert_clean()

@@ -3,8 +3,8 @@
 // of hidden units per input; beside them the blank's distribution and the left-only model's
 // guess (the frame's blank.rnn and blank.left_only).
 
-import { clear, diverging, el, maxAbs, svg } from "../util.js";
-import { builtinModels, languageOf } from "./channel.js";
+import { clear, diverging, el, languageOf, maxAbs, svg } from "../util.js";
+import { builtinModels } from "./channel.js";
 import { labLabel, lt } from "./strings.js";
 import { button, failure, field, lazyLab, statusLine } from "./ui.js";
 

@@ -141,9 +141,6 @@ export function builtinModels() {
 }
 
 /** "zh" when the text has Chinese characters, else "en" (the server segments either way). */
-export function languageOf(text) {
-  return /[\u3400-\u9fff]/.test(text) ? "zh" : "en";
-}
 
 /** A whole bptt pass streamed at full speed: {start, forward: [t=1..T], backward: [k=T..1], totals}. */
 export async function fullPass(channel, message) {

@@ -3,8 +3,8 @@
 // delta_out (from o_t, top layer), delta_time (式3, from t+1) and delta_up (式4, from the layer
 // above). Drawn as a grid, layers up, time across: arrow widths ∝ the norms of those shares.
 
-import { clear, el, svg } from "../util.js";
-import { fullPass, languageOf, norm } from "./channel.js";
+import { clear, el, languageOf, svg } from "../util.js";
+import { fullPass, norm } from "./channel.js";
 import { lt } from "./strings.js";
 import { busy, button, choice, field, lazyLab, sci, statusLine, text } from "./ui.js";
 

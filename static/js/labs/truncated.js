@@ -7,8 +7,8 @@
 
 import { exportBar } from "../export.js";
 import { createNetwork } from "../net.js";
-import { clear, el, svg, weightSymbol } from "../util.js";
-import { builtinModels, fullPass, languageOf } from "./channel.js";
+import { clear, el, languageOf, svg, weightSymbol } from "../util.js";
+import { builtinModels, fullPass } from "./channel.js";
 import { labLabel, lt } from "./strings.js";
 import { busy, button, field, lazyLab, number, numberOf, plot, sci, statusLine, text } from "./ui.js";
 
