@@ -1,0 +1,164 @@
+"""The RNN against Kneser-Ney on real text nobody wrote for this project.
+
+    apt-get install debian-reference-en debian-reference-zh-cn   # once
+    python bench/bench_realtext.py [--minutes 3] [--recipes default,tuned] [--languages en,zh]
+
+Extracts the Debian Reference (HTML in /usr/share/debian-reference) into one sentence per line,
+under /tmp/unrolled-realtext (never into the repository), then trains each recipe with the
+project's own CLI (`python -m rnn_core train --json`, a time budget per run) and prints, side by
+side, the held-out perplexity of the RNN and of the project's 2-gram and Kneser-Ney 3-gram on the
+same split, vocabulary and <unk> rule. Issue 11 keeps the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html.parser
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = Path("/usr/share/debian-reference")
+WORK = Path("/tmp/unrolled-realtext")
+MAX_BYTES = 4_800_000  # the CLI reads a corpus of at most 5 MB
+RECIPES = {
+    # the CLI's defaults (what a new user gets)
+    "default": [],
+    # larger, tanh, Adam: what issue 11's "tuned" run used
+    "tuned": ["--hidden", "128", "--activation", "tanh", "--init", "xavier", "--optimizer", "adam"],
+}
+
+
+class _Text(html.parser.HTMLParser):
+    """The visible text of an HTML page, block by block (no scripts, styles or code listings)."""
+
+    SKIP = {"script", "style", "pre", "code", "tt", "kbd", "samp"}
+    BLOCK = {"p", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "div", "br", "tr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[str] = []
+        self._now: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in self.SKIP:
+            self._skip += 1
+        if tag in self.BLOCK:
+            self._flush()
+
+    def handle_endtag(self, tag) -> None:
+        if tag in self.SKIP and self._skip:
+            self._skip -= 1
+        if tag in self.BLOCK:
+            self._flush()
+
+    def handle_data(self, data) -> None:
+        if not self._skip:
+            self._now.append(data)
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._now).split())
+        if text:
+            self.blocks.append(text)
+        self._now = []
+
+
+def sentences(language: str) -> list[str]:
+    """The Debian Reference in `language` ("en" or "zh"), one sentence per item."""
+    suffix = "en" if language == "en" else "zh-cn"
+    out: list[str] = []
+    for page in sorted(SOURCE.glob(f"*.{suffix}.html")):
+        parser = _Text()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        parser.close()
+        for block in parser.blocks:
+            if language == "en":
+                parts = re.split(r"(?<=[.!?])\s+(?=[A-Z])", block)
+                keep = [p for p in parts if len(p.split()) >= 4]
+            else:
+                parts = re.split(r"(?<=[。！？；])", block)
+                keep = [p for p in parts if len(re.findall(r"[\u4e00-\u9fff]", p)) >= 4]
+            out.extend(keep)
+    return out
+
+
+def corpus_file(language: str) -> Path:
+    """Write the language's sentences (at most MAX_BYTES) to WORK and return the path."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"debian-reference-{language}.txt"
+    lines, size = [], 0
+    for line in sentences(language):
+        size += len(line.encode("utf-8")) + 1
+        if size > MAX_BYTES:
+            break
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def train(corpus: Path, language: str, recipe: str, minutes: float) -> dict:
+    """One CLI run with a time budget; its JSON report, with the run's wall-clock seconds."""
+    out = WORK / f"{language}-{recipe}.npz"
+    command = [
+        sys.executable,
+        "-m",
+        "rnn_core",
+        "train",
+        str(corpus),
+        "--json",
+        "--force",
+        "--out",
+        str(out),
+        "--language",
+        language,
+        "--minutes",
+        str(minutes),
+        "--patience",
+        "2",
+        "--epochs",
+        "50",
+        *RECIPES[recipe],
+    ]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report["seconds"] = time.perf_counter() - started
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=3.0, help="time budget of each run")
+    parser.add_argument("--recipes", default="default,tuned")
+    parser.add_argument("--languages", default="en,zh")
+    args = parser.parse_args()
+    if not SOURCE.is_dir():
+        raise SystemExit(
+            f"{SOURCE} is missing: apt-get install debian-reference-en debian-reference-zh-cn"
+        )
+    rows = []
+    for language in args.languages.split(","):
+        corpus = corpus_file(language)
+        n = len(corpus.read_text(encoding="utf-8").splitlines())
+        print(f"{language}: {n} sentences, {corpus.stat().st_size / 1e6:.1f} MB in {corpus}")
+        for recipe in args.recipes.split(","):
+            report = train(corpus, language, recipe, args.minutes)
+            rows.append((language, recipe, report))
+    print()
+    print("lang recipe     vocab   held-out perplexity: RNN   2-gram  KN 3-gram  RNN/KN  seconds")
+    for language, recipe, r in rows:
+        ppl = r["perplexity"]
+        rnn, bigram, trigram = ppl["RNN"]["valid"], ppl["2-gram"]["valid"], ppl["3-gram"]["valid"]
+        print(
+            f"{language:4s} {recipe:9s} {r['vocab_size']:6d} {rnn:26.1f} {bigram:8.1f} "
+            f"{trigram:10.1f} {rnn / trigram:7.2f} {r['seconds']:8.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
