@@ -60,13 +60,13 @@ from rnn_core.vanishing import carried_delta, unit_delta
 from rnn_core.views import (
     all_finite,
     change_norm,
-    first_nonfinite,
     label_loss,
     net_parts,
     norm,
     running_product,
     sgd_step,
     top_k,
+    trace_nan_at,
 )
 
 TOP_WORDS = 10  # o_t's top words in a bptt forward frame
@@ -482,13 +482,7 @@ class HeldPass:
 
     def nan_at(self) -> int | None:
         """First time step (1-based) where the forward pass or the δs stop being finite."""
-        tr = self.trace
-        forward = [first_nonfinite(r) for r in (tr.o, *(c.s for c in tr.chains.values()))]
-        forward = [i for i in forward if i is not None]
-        if forward:
-            return min(forward) + 1
-        backward = [_first_nonfinite_step(c) for c in tr.chains.values()]
-        return next((t for t in backward if t is not None), None)
+        return trace_nan_at(self.trace)
 
     def _totals(self) -> BpttTotals:
         """The last frame: loss, every gradient, ‖δ_t‖ per step and where NaN began."""
@@ -667,16 +661,6 @@ def vanishing_frame(msg: Vanishing) -> VanishingFrame:
         grad_norm=total,
         clipped_grad_norm=clipped,
     )
-
-
-def _first_nonfinite_step(chain: ChainTrace) -> int | None:
-    """The first step (1-based t) BPTT reaches whose δ, or ‖δ‖, is not finite, in visiting order.
-
-    ‖δ‖ counts too: δ's entries can still be finite when its norm overflows float64.
-    """
-    order = chain.visit_order()
-    i = first_nonfinite(chain.delta_norm[order])
-    return None if i is None else order[i] + 1
 
 
 # ---------------------------------------------------------------- one SGD step

@@ -21,6 +21,7 @@ import numpy as np
 from .losses import IGNORE_INDEX
 from .model import RNNLM
 from .optim import row_norms
+from .views import first_nonfinite
 
 
 def unit_delta(rng: np.random.Generator, hidden_size: int) -> np.ndarray:
@@ -47,11 +48,10 @@ def carry_back(W: np.ndarray, fprime: np.ndarray, delta_T: np.ndarray) -> np.nda
 def first_nonfinite_from_end(norms: np.ndarray) -> int | None:
     """The first step k (1-based), going from T down, whose ‖δ_k‖ is NaN or inf; None if none.
 
-    norms (T,). A norm overflows float64 (sqrt of Σ δ², squares beyond 1e308) before δ's own
-    entries do, so this also marks a δ whose entries are still finite but whose norm is not.
+    norms (T,), overflow-safe (optim.row_norms): inf or NaN only where δ_k itself overflowed.
     """
-    bad = ~np.isfinite(norms[::-1])  # (T,) in visiting order T..1
-    return None if not bad.any() else len(norms) - int(np.argmax(bad))
+    i = first_nonfinite(norms[::-1])  # in visiting order T..1
+    return None if i is None else len(norms) - i
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import RNNLM
+from .model import RNNLM, ChainTrace, Trace
 from .optim import SGD, clip_grad_norm
 from .optim import norm as optim_norm
 
@@ -50,6 +50,25 @@ def first_nonfinite(rows: np.ndarray) -> int | None:
     """
     bad = ~np.isfinite(rows.reshape(rows.shape[0], -1)).all(axis=1)  # (T,)
     return int(np.argmax(bad)) if bad.any() else None
+
+
+def first_nonfinite_step(chain: ChainTrace) -> int | None:
+    """The first step (1-based t) BPTT reaches, in its visiting order, whose δ is not finite
+    (its ‖δ‖ is inf or NaN exactly then: optim.row_norms); None if every δ is finite."""
+    order = chain.visit_order()
+    i = first_nonfinite(chain.delta_norm[order])
+    return None if i is None else order[i] + 1
+
+
+def trace_nan_at(trace: Trace) -> int | None:
+    """The first time step (1-based) where a pass stops being finite: the forward pass first
+    (o_t or any s_t), then the backward pass in the order it visits the steps."""
+    rows = (trace.o, *(c.s for c in trace.chains.values()))
+    forward = [i for i in (first_nonfinite(r) for r in rows) if i is not None]
+    if forward:
+        return min(forward) + 1
+    backward = (first_nonfinite_step(c) for c in trace.chains.values())
+    return next((t for t in backward if t is not None), None)
 
 
 def net_parts(

@@ -87,9 +87,15 @@ def test_exploding_norms_report_where_nan_appears_and_clipping(ws):
     assert ws.ask({"type": "vanishing", "T": 201})["code"] == "limit"
 
 
-def test_nan_at_marks_the_first_step_whose_norm_overflows_even_if_delta_is_finite(ws):
+def test_a_huge_finite_delta_is_no_overflow_and_nan_at_marks_where_delta_overflows(ws):
+    # W = 10·I over 200 steps: ‖δ_1‖ ≈ 10^199, finite although its square is not
     frame = ws.ask(
         {"type": "vanishing", "activation": "identity", "radius": 10, "T": 200, "hidden": 8}
+    )
+    assert frame["nan_at"] is None and None not in frame["delta_norm"]
+    # W = 100·I: δ's own entries pass 1.8e308 about 154 steps back
+    frame = ws.ask(
+        {"type": "vanishing", "activation": "identity", "radius": 100, "T": 200, "hidden": 8}
     )
     norms = frame["delta_norm"]
     first_null = max(k for k, n in enumerate(norms) if n is None) + 1  # BPTT visits T..1
