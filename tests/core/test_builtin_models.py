@@ -49,7 +49,7 @@ def _three_gram(vocab: Vocab, train: list[list[str]]) -> NGramLM:
 @pytest.mark.parametrize("name", NAMES)
 def test_model_file_is_small_and_says_what_it_is(name):
     path = MODELS / f"{name}.npz"
-    assert path.stat().st_size < 3 * 2**20
+    assert path.stat().st_size < 6 * 2**20  # 64 units; a blank model holds two chains
     ck = rnn_core.load(path)
     language, kind = name.split("-")
     assert ck.extra["language"] == language
@@ -61,9 +61,9 @@ def test_model_file_is_small_and_says_what_it_is(name):
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_page_model_has_32_units_and_reads_the_corpus_vocabulary(models, corpora, language):
+def test_page_model_has_64_units_and_reads_the_corpus_vocabulary(models, corpora, language):
     ck = models[f"{language}-lm"]
-    assert ck.model.config.hidden_size == 32
+    assert ck.model.config.hidden_size == 64
     assert ck.model.config.num_layers == 1
     assert Vocab.from_list(ck.vocab) == Vocab.build(corpora[language]["train"])
 
@@ -151,6 +151,37 @@ def test_rnn_knows_the_far_back_word_that_a_3_gram_cannot(models, corpora, name)
     ngram = _accuracy(_three_gram(vocab, corpora[language]["train"]).distributions, vocab, cases)
     assert rnn > ngram + 0.1
     assert rnn == pytest.approx(ck.extra["long_range_accuracy"])
+
+
+def _novel_cases(language: str) -> list[tuple[list[str], int]]:
+    """data/long_range_novel.tsv: hand-written sentences of shapes the grammar cannot make."""
+    cases = []
+    with (DATA / "long_range_novel.tsv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["lang"] == language:
+                cases.append((tokenize(row["sentence"], language), int(row["dep_index"])))
+    return cases
+
+
+# Measured on the shipped models (make models, 2026-12-01): en 67.6 % of 71, zh 65.3 % of 75,
+# the 3-gram 15.5 % / 16.0 %. Issue 10 asks for 85 %: not reached; these bounds guard against
+# a retrained model that generalises worse.
+NOVEL_AT_LEAST = {"en": 0.6, "zh": 0.6}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_on_sentences_the_grammar_cannot_make_the_rnn_finds_the_far_back_word(
+    models, corpora, language
+):
+    ck = models[f"{language}-lm"]
+    vocab = Vocab.from_list(ck.vocab)
+    cases = _novel_cases(language)
+    assert len(cases) >= 60
+    rnn = _accuracy(lambda x: ck.model.forward(x)[0], vocab, cases)
+    ngram = _accuracy(_three_gram(vocab, corpora[language]["train"]).distributions, vocab, cases)
+    assert rnn >= NOVEL_AT_LEAST[language]
+    assert rnn > ngram + 0.3
+    assert rnn == pytest.approx(ck.extra["novel_accuracy"])
 
 
 def _tiny_data(root: Path) -> Path:
