@@ -4,7 +4,7 @@
 // Reads state.pass and state.model; computes nothing: every number is a frame field.
 
 import { t } from "./i18n.js";
-import { chainOrder, chainSuffix, clear, el, fmt, MATHML_NS, weightSymbol } from "./util.js";
+import { chainOrder, chainSuffix, clear, el, fmt, MATHML_NS, notation, weightSymbol } from "./util.js";
 
 const SHOWN = 4; // vector entries written out in a formula
 
@@ -48,7 +48,7 @@ function line(number, formula, note) {
     { class: "formula-line" },
     el("span", { class: "eq-no" }, number ?? ""),
     el("span", { class: "math-holder", tabindex: "0" }, m("math", formula)),
-    note ? el("span", { class: "note" }, note) : null,
+    note ? el("span", { class: "note" }, notation(note)) : null,
   );
 }
 
