@@ -149,7 +149,10 @@ class Report:
 
     @property
     def novel_accuracy(self) -> float | None:
-        return None if self.novel_hits is None else float(self.novel_hits.mean())
+        # None without a novel set (a data/ folder without long_range_novel.tsv rows)
+        if self.novel_hits is None or self.novel_hits.size == 0:
+            return None
+        return float(self.novel_hits.mean())
 
 
 def read_lines(path: Path, language: str) -> list[list[str]]:
