@@ -1,0 +1,89 @@
+"""Retakes the screenshots docs/page.md and docs/labs.md show, from the running app with the
+built-in models: the views of the page (predictions, the network forward and backward, the
+formula panel, gradient flow, the gradient cards) and every lab at 1280 wide.
+
+Run from the project root with the venv's Python (run as a module so `tests` imports):
+    .venv/bin/python -m scripts.docs_screenshots      (needs Debian's /usr/bin/chromium)
+
+The screenshots of the whole page at four sizes come from tests/e2e/test_page_classroom.py, the
+README's from scripts/readme_screenshot.py.
+"""
+
+import time
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, running_server
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SENTENCE = "i was late for school yesterday , and the teacher criticised me ."
+LABS = {
+    "data": "lab-data.png",
+    "softmax": "lab-softmax.png",
+    "loss": "lab-loss.png",
+    "vanishing": "lab-vanishing.png",
+    "truncated": "lab-truncated.png",
+    "gradcheck": "lab-gradcheck.png",
+    "bidirectional": "lab-bidirectional.png",
+    "deep": "lab-deep.png",
+    "files": "lab-files.png",
+    "training": "lab-training.png",
+}
+CHINESE_LABS = {"softmax": "lab-softmax-zh.png", "vanishing": "lab-vanishing-zh.png"}
+
+
+def step_to(page, pos: int) -> None:
+    """Step the page's pass to position `pos` with the stepper's button."""
+    forward = page.get_by_role("region", name="BPTT").get_by_role("button", name="Step forward")
+    while int(page.locator("#bptt").get_attribute("data-pos")) < pos:
+        forward.click()
+        time.sleep(0.05)
+
+
+def views(page, url: str) -> None:
+    page.goto(f"{url}/?lang=en&s={SENTENCE}")
+    expect(page.locator("#bptt")).to_have_attribute("data-pos", "0")
+    page.locator("#predictions .pred-row").nth(11).click()  # "criticised" → ?
+    time.sleep(0.5)
+    page.locator("#predictions").screenshot(path=str(OUT / "predictions.png"))
+    step_to(page, 6)
+    page.locator("#network").screenshot(path=str(OUT / "network-forward.png"))
+    page.locator("#bptt").screenshot(path=str(OUT / "bptt-formula-forward.png"))
+    step_to(page, 14 + 5)  # 14 forward frames, then k = 14 .. 9
+    time.sleep(1)  # the chart draws in the next animation frame
+    page.locator("#network").screenshot(path=str(OUT / "network-backward.png"))
+    page.locator("#bptt").screenshot(path=str(OUT / "bptt-formula-backward.png"))
+    page.locator("#gradflow").screenshot(path=str(OUT / "gradient-flow.png"))
+    page.locator("#gradsum").screenshot(path=str(OUT / "gradient-cards.png"))
+    page.locator("#bptt input.position").evaluate(
+        "(s) => { s.value = s.max; s.dispatchEvent(new Event('change')); }"
+    )
+    expect(page.locator("#bptt .phase")).to_contain_text("Totals")
+    time.sleep(1)
+    page.locator("#bptt").screenshot(path=str(OUT / "bptt-formula-totals.png"))
+
+
+def lab(page, url: str, name: str, lang: str, out: str) -> None:
+    page.goto(f"{url}/?lang={lang}&s={SENTENCE}&lab={name}")
+    panel = page.locator(f"#lab-{name}")
+    expect(panel).to_be_visible()
+    time.sleep(3)  # the lab's first answer and its chart
+    panel.screenshot(path=str(OUT / out))
+
+
+def main() -> None:
+    with running_server() as (_, url):
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            views(page, url)
+            for name, out in LABS.items():
+                lab(page, url, name, "en", out)
+            for name, out in CHINESE_LABS.items():
+                lab(page, url, name, "zh", out)
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
