@@ -326,6 +326,19 @@ function renderChrome(current, changed) {
         offer.textContent = t("cut_offer", current.lang, error.params.limit);
         offer.addEventListener("click", () => submit(current.text, error.params));
         problem.append(" ", offer);
+      } else if (error.code === "no_blank" && error.params?.blanks === 0 && current.text) {
+        // a blank-filling model and a sentence without ____: offer the blank at its end (the
+        // bidirectional model then guesses the next word from both sides: left and </s>)
+        const offer = document.createElement("button");
+        offer.type = "button";
+        offer.className = "cut-offer";
+        offer.textContent = t("blank_offer", current.lang);
+        offer.addEventListener("click", () => {
+          const text = `${current.text} ____`;
+          document.getElementById("sentence").value = text;
+          submit(text);
+        });
+        problem.append(" ", offer);
       }
     } else if (note) {
       problem.append(note);

@@ -155,3 +155,22 @@ def test_the_menus_list_the_engines_choices(watched_page, live_server):
         values = lab.get_by_label(name).locator("option").evaluate_all("os => os.map(o => o.value)")
         assert values == choices[key]
     watch.assert_clean()
+
+
+def test_a_new_bidirectional_model_offers_a_blank_instead_of_an_empty_page(
+    watched_page, live_server
+):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Training")
+    lab.get_by_label("Hidden size").fill("8")
+    lab.get_by_label("Bidirectional").check()
+    lab.get_by_role("button", name="New model with these settings").click()
+    expect(lab.locator(".lab-status")).to_contain_text("bidirectional")
+    problem = page.locator("#problem")
+    expect(problem).to_contain_text("This model fills a blank")
+    problem.get_by_role("button", name="Put a ____ at the end").click()
+    expect(problem).to_be_hidden()
+    expect(page.get_by_role("textbox", name="Sentence")).to_have_value(re.compile(r" ____$"))
+    expect(page.locator("#predictions figure.bars")).to_have_count(2)  # the blank, left-only
+    expect(page.locator("#network svg")).to_have_count(1)
+    watch.assert_clean()
