@@ -575,6 +575,7 @@ class Progress(Frame):
     clip_count: int
     tokens_per_s: float
     elapsed: float
+    eta_s: float | None  # seconds the run still needs at its rate and pace (null at step 0)
     sample: list[Position] | None
     generated: str | None  # a sentence the model draws from <s> (renewed every few seconds)
     nan_at: int | None

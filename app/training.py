@@ -121,6 +121,15 @@ class TrainingRun:
         due = self.trainer.step_count / max(self.total_steps, 1) * self.pace_s
         return due - self.clock - running
 
+    def eta(self) -> float | None:
+        """Seconds until the last step: at the rate so far (wall-clock while running), or, when
+        the pace is slower, what is left of pace_s."""
+        done = self.trainer.step_count
+        if done <= 0:
+            return None
+        left = self.clock / done * max(self.total_steps - done, 0)
+        return max(left, self.pace_s - self.clock, 0.0)
+
     def stop(self) -> None:
         """Ask the loop to stop after its slice (waking it if paused)."""
         self.stop_requested = True
@@ -419,6 +428,7 @@ def _progress(service: Service, session: Session, run: TrainingRun) -> Progress:
         clip_count=run.clip_count,
         tokens_per_s=run.tokens / max(run.elapsed, 1e-9),
         elapsed=run.elapsed,
+        eta_s=run.eta(),
         sample=sample,
         generated=run.generated,
         nan_at=run.nan_at,

@@ -95,15 +95,19 @@ def test_a_paced_run_takes_at_least_its_seconds_and_reports_its_points(ws):
         {"type": "train", "action": "start", "epochs": 20, "batch_size": 2, "pace_s": 1.5}
     )
     arrivals = []  # (seconds since the start, step) of every progress frame
+    etas = []
     while (frame := ws.recv())["type"] != "train_done":
         if frame["type"] == "progress":
             arrivals.append((time.monotonic() - started, frame["step"]))
+            etas.append(frame["eta_s"])
     took = time.monotonic() - started
     assert frame["reason"] == "finished" and frame["steps"] == 100 and frame["re"] == start["re"]
     assert took >= 1.5 * 0.95
     assert len(arrivals) >= 30
     # the steps are spread over the run: step 50 is not reached before about half of it
     assert min(t for t, step in arrivals if step >= 50) >= 0.4 * 1.5
+    # the time left counts down the pace: about 1.5 s at the start, about 0 at the end
+    assert 0.8 <= etas[0] <= 1.6 and etas[-1] <= 0.3
 
 
 def test_pause_resume_and_stop(ws):

@@ -222,7 +222,8 @@ const STRINGS = {
     ppl_trace: "perplexity",
     stats: (p) =>
       `step ${p.step} · epoch ${p.epoch}/${p.epochs} · ${Math.round(p.tokens_per_s)} tokens/s · ` +
-      `${p.elapsed.toFixed(1)} s · clipped ${p.clip_count}×`,
+      `${p.elapsed.toFixed(1)} s · clipped ${p.clip_count}×` +
+      (p.eta_s ? ` · about ${Math.ceil(p.eta_s)} s left` : ""),
     grad_norms: "Gradient norm per weight",
     init_tutorial: "tutorial",
     curves_empty: "Press Start: the loss and perplexity curves grow here while the model trains.",
@@ -501,7 +502,8 @@ const STRINGS = {
     ppl_trace: "困惑度",
     stats: (p) =>
       `第 ${p.step} 步 · 第 ${p.epoch}/${p.epochs} 轮 · 每秒 ${Math.round(p.tokens_per_s)} 个词 · ` +
-      `${p.elapsed.toFixed(1)} 秒 · 裁剪 ${p.clip_count} 次`,
+      `${p.elapsed.toFixed(1)} 秒 · 裁剪 ${p.clip_count} 次` +
+      (p.eta_s ? ` · 还需约 ${Math.ceil(p.eta_s)} 秒` : ""),
     grad_norms: "每个权重的梯度范数",
     init_tutorial: "教程的方法",
     curves_empty: "按“开始”：训练时损失和困惑度曲线会在这里逐渐画出。",

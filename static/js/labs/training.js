@@ -183,7 +183,7 @@ export function createTrainingLab(body, ctx) {
     status.set(words, nan ? "error" : worse ? "warn" : "ok");
     status.node.dataset.worse = String(worse);
     if (lastProgress) {
-      const final = { ...lastProgress, step: done.steps, elapsed: done.elapsed };
+      const final = { ...lastProgress, step: done.steps, elapsed: done.elapsed, eta_s: null };
       final.epoch = Math.min(done.epochs, lastProgress.epochs);
       stats.textContent = lt("stats", lang, final);
       stats.dataset.step = String(done.steps);
