@@ -7,7 +7,8 @@ Extracts the Debian Reference (HTML in /usr/share/debian-reference) into one sen
 under /tmp/unrolled-realtext (never into the repository), then trains each recipe with the
 project's own CLI (`python -m rnn_core train --json`, a time budget per run) and prints, side by
 side, the held-out perplexity of the RNN and of the project's 2-gram and Kneser-Ney 3-gram on the
-same split, vocabulary and <unk> rule. Issue 11 keeps the figures.
+same split, vocabulary and <unk> rule, and of the two mixed half and half word by word
+(rnn_core.fit.interpolated_perplexity, Mikolov et al. 2010). docs/performance.md keeps the figures.
 """
 
 from __future__ import annotations
@@ -150,13 +151,18 @@ def main() -> None:
             report = train(corpus, language, recipe, args.minutes)
             rows.append((language, recipe, report))
     print()
-    print("lang recipe     vocab   held-out perplexity: RNN   2-gram  KN 3-gram  RNN/KN  seconds")
+    print(
+        "lang recipe     vocab   held-out perplexity: RNN   2-gram  KN 3-gram  RNN+KN  "
+        "RNN/KN  RNN+KN/KN  seconds"
+    )
     for language, recipe, r in rows:
         ppl = r["perplexity"]
         rnn, bigram, trigram = ppl["RNN"]["valid"], ppl["2-gram"]["valid"], ppl["3-gram"]["valid"]
+        mixed = ppl["RNN + 3-gram"]["valid"]
         print(
             f"{language:4s} {recipe:9s} {r['vocab_size']:6d} {rnn:26.1f} {bigram:8.1f} "
-            f"{trigram:10.1f} {rnn / trigram:7.2f} {r['seconds']:8.0f}"
+            f"{trigram:10.1f} {mixed:7.1f} {rnn / trigram:7.2f} {mixed / trigram:10.2f} "
+            f"{r['seconds']:8.0f}"
         )
 
 

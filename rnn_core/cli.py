@@ -35,6 +35,7 @@ from .fit import (
     Recipe,
     fill_blanks,
     fit,
+    interpolated_perplexity,
     next_words_everywhere,
     ngram_models,
     ngram_perplexity,
@@ -158,10 +159,11 @@ def _rounded(x: float | None) -> float | None:
 def perplexity_table(rows: dict[str, dict[str, float | None]]) -> str:
     """Rows model → {split: perplexity} as an aligned text table."""
     splits = list(next(iter(rows.values())))
-    lines = ["".ljust(10) + "".join(s.rjust(10) for s in splits)]
+    width = max(10, *(len(name) + 2 for name in rows))
+    lines = ["".ljust(width) + "".join(s.rjust(10) for s in splits)]
     for name, values in rows.items():
         cells = ("-" if v is None else f"{v:.2f}" for v in values.values())
-        lines.append(name.ljust(10) + "".join(c.rjust(10) for c in cells))
+        lines.append(name.ljust(width) + "".join(c.rjust(10) for c in cells))
     return "\n".join(lines)
 
 
@@ -204,11 +206,18 @@ def perplexity_rows(
         rows["RNN"]["valid"] = perplexity(model, vocab, valid)
     if model.config.bidirectional:
         return rows
-    for order, ngram in ngram_models(vocab, train).items():
+    ngrams = ngram_models(vocab, train)
+    for order, ngram in ngrams.items():
         rows[f"{order}-gram"] = {
             "train": ngram_perplexity(ngram, vocab, train),
             "valid": ngram_perplexity(ngram, vocab, valid) if valid else None,
         }
+
+    # Mikolov et al. (2010): the RNN and Kneser-Ney, half each, word by word
+    def mixed(sentences: list[list[str]]) -> float:
+        return interpolated_perplexity(model, ngrams[3], vocab, sentences)
+
+    rows["RNN + 3-gram"] = {"train": mixed(train), "valid": mixed(valid) if valid else None}
     return rows
 
 
@@ -281,8 +290,11 @@ def cmd_eval(args: argparse.Namespace) -> None:
         if train is None:
             note = "no n-gram baselines: the training corpus is unknown (give --train)\n"
         else:
-            for order, ngram in ngram_models(vocab, train).items():
+            ngrams = ngram_models(vocab, train)
+            for order, ngram in ngrams.items():
                 rows[f"{order}-gram"] = {"perplexity": ngram_perplexity(ngram, vocab, sentences)}
+            mixed = interpolated_perplexity(model, ngrams[3], vocab, sentences)
+            rows["RNN + 3-gram"] = {"perplexity": mixed}
     unknown = sum(token not in vocab for tokens in sentences for token in tokens)
     result = {
         "model": str(args.model),
@@ -408,7 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = DEFAULT_RECIPE
 
     train = commands.add_parser("train", parents=[common], help="train a model on a corpus")
-    train.add_argument("corpus", type=Path, help="UTF-8 text, one sentence per line, ≤ 5 MB")
+    train.add_argument("corpus", type=Path, help="UTF-8 text, one sentence per line, ≤ 8 MB")
     train.add_argument("--out", type=Path, required=True, help="the .npz file to write")
     train.add_argument("--hidden", type=_positive_int(1, 512), default=r.hidden_size)
     train.add_argument("--layers", type=_positive_int(1, 4), default=r.num_layers)

@@ -61,7 +61,7 @@ def test_train_saves_a_model_and_reports_it_beside_the_n_grams(tmp_path, corpus,
     assert code == 0
     result = json.loads(stdout)
     assert result["sentences"] == {"train": 9, "valid": 1}  # every 10th line held out
-    assert set(result["perplexity"]) == {"RNN", "2-gram", "3-gram"}
+    assert set(result["perplexity"]) == {"RNN", "2-gram", "3-gram", "RNN + 3-gram"}
     ck = rnn_core.load(out)
     assert ck.extra["language"] == "en" and ck.extra["kind"] == "lm"
     assert ck.extra["corpus"] == str(corpus.resolve())
@@ -83,7 +83,12 @@ def test_train_prints_a_table_for_people(tmp_path, corpus, capsys):
     assert code == 0
     lines = stdout.splitlines()
     assert lines[0].startswith(f"trained {tmp_path / 'm.npz'} (en, lm): 9 sentences, 1 held out")
-    assert [line.split()[0] for line in lines[-3:]] == ["RNN", "2-gram", "3-gram"]
+    assert [line.split("  ")[0] for line in lines[-4:]] == [
+        "RNN",
+        "2-gram",
+        "3-gram",
+        "RNN + 3-gram",
+    ]
 
 
 def test_train_with_the_same_seed_gives_the_same_weights(tmp_path, corpus, capsys):
@@ -143,7 +148,7 @@ def test_eval_without_the_training_corpus_has_no_baselines(trained, corpus, caps
     assert code == 0
     assert "no n-gram baselines" in stdout
     code, stdout, _ = run(capsys, "eval", trained, other, "--train", other, "--json")
-    assert set(json.loads(stdout)["perplexity"]) == {"RNN", "2-gram", "3-gram"}
+    assert set(json.loads(stdout)["perplexity"]) == {"RNN", "2-gram", "3-gram", "RNN + 3-gram"}
 
 
 def test_predict_gives_top_k_next_words_at_every_position(trained, capsys):
