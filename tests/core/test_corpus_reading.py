@@ -40,7 +40,7 @@ def test_a_bad_corpus_is_refused_naming_the_problem_and_the_line(raw, code, line
 
 
 def test_the_limit_is_checked_before_anything_is_decoded():
-    with pytest.raises(CorpusError, match="the limit is 5,000,000 bytes") as err:
+    with pytest.raises(CorpusError, match=f"the limit is {MAX_CORPUS_BYTES:,} bytes") as err:
         read_corpus(b"a" * (MAX_CORPUS_BYTES + 1))
     assert err.value.code == "too_large"
 
