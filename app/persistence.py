@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from app.models import LM, model_language
 from rnn_core.io import LoadLimits, ModelFormatError, load, save
+from rnn_core.optim import Optimizer
 from rnn_core.text import Vocab
 
 if TYPE_CHECKING:
@@ -56,11 +57,9 @@ def save_sessions(service: Service) -> int:
     return saved
 
 
-def load_sessions(service: Service) -> list[tuple[str, object]]:
-    """The saved sessions as (token, SessionState), each file deleted once read (in a worker
-    thread; the lifespan registers them on the event loop)."""
-    from app.service import SessionState
-
+def load_sessions(service: Service) -> list[tuple[str, LM, Optimizer | None]]:
+    """The saved sessions as (token, model, optimizer), each file deleted once read (in a worker
+    thread; the lifespan makes their states and registers them on the event loop)."""
     folder, s = service.settings.persist_dir, service.settings
     if not folder.is_dir():
         return []
@@ -85,6 +84,6 @@ def load_sessions(service: Service) -> list[tuple[str, object]]:
             checkpoint.model,
             vocab,
         )
-        restored.append((token, SessionState(lm=lm, optimizer=checkpoint.optimizer)))
+        restored.append((token, lm, checkpoint.optimizer))
     log.info("restored %d sessions from %s", len(restored), folder)
     return restored

@@ -594,8 +594,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         asyncio.ensure_future(service.sessions.reaper(settings.reap_every_s)),
     ]
     if settings.persist_dir is not None:
-        for token, state in await pool.run(persistence.load_sessions, service):
-            service.sessions.restore(token, state)
+        for token, lm, optimizer in await pool.run(persistence.load_sessions, service):
+            service.sessions.restore(token, SessionState(lm=lm, optimizer=optimizer))
     try:
         yield
     finally:

@@ -1,0 +1,74 @@
+"""The layers hold their shape: app/ imports nothing in a cycle (TYPE_CHECKING-only imports,
+which never run, aside) and rnn_core imports nothing from app/ or the repository's scripts."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _imports(path: Path, package: str) -> set[str]:
+    """The modules of `package` that `path` imports when it runs (any depth, not under
+    `if TYPE_CHECKING:`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(n) for child in node.body for n in ast.walk(child)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == package:  # from app import training, persistence
+                found |= {f"{package}.{a.name}" for a in node.names}
+            elif node.module.startswith(f"{package}."):
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith(f"{package}.")}
+    return found
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_app_has_no_import_cycle():
+    files = sorted((ROOT / "app").rglob("*.py"))
+    graph = {_module(f): _imports(f, "app") for f in files}
+    graph = {m: {d for d in deps if d in graph and d != m} for m, deps in graph.items()}
+
+    def cycle_from(start: str) -> list[str] | None:
+        path, seen = [start], set()
+
+        def walk(node: str) -> list[str] | None:
+            for nxt in sorted(graph[node]):
+                if nxt == start:
+                    return [*path, start]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    path.append(nxt)
+                    if found := walk(nxt):
+                        return found
+                    path.pop()
+            return None
+
+        return walk(start)
+
+    cycles = [c for m in graph if (c := cycle_from(m))]
+    assert cycles == [], " ; ".join(" → ".join(c) for c in cycles)
+
+
+def test_rnn_core_imports_neither_the_app_nor_the_scripts():
+    for path in sorted((ROOT / "rnn_core").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                assert not name.startswith(("app", "scripts", "tests", "bench")), (path, name)
