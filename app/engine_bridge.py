@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from pydantic import BaseModel
 
+from app.errors import ProtocolError
 from app.models import LM
 from app.protocol import (
     BackwardChain,
@@ -36,7 +37,6 @@ from app.protocol import (
     VocabFrame,
     WeightChange,
 )
-from app.sessions import ProtocolError
 from rnn_core.generate import continuation
 from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutorial_gradient_check
 from rnn_core.losses import cross_entropy, softmax

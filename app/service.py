@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from app import __version__, persistence, training
 from app import engine_bridge as bridge
+from app.errors import ProtocolError
 from app.models import LM, ModelRegistry
 from app.protocol import (
     CLIENT_MESSAGE,
@@ -45,7 +46,7 @@ from app.protocol import (
     Vanishing,
     VocabRequest,
 )
-from app.sessions import Job, Pool, ProtocolError, Session, SessionRegistry, encode
+from app.sessions import Job, Pool, Session, SessionRegistry, encode
 from app.settings import Settings, get_settings
 from rnn_core import RNNLM
 from rnn_core.model import RNNConfig, weight_bytes

@@ -25,6 +25,7 @@ import orjson
 from anyio.to_thread import run_sync
 from pydantic import BaseModel
 
+from app.errors import Busy, ProtocolError
 from app.protocol import Error, Frame
 from rnn_core.blas import blas_threads
 
@@ -34,33 +35,6 @@ log = logging.getLogger("unrolled.sessions")
 # told from an expired one: "the server restarted" rather than "your session expired". In a
 # cluster a token starts with its process's node name, which the proxy routes by (docs/deploy.md).
 BOOT_ID = secrets.token_urlsafe(6)
-
-
-class ProtocolError(Exception):
-    """A request the server refuses; becomes an `error` frame (never a traceback)."""
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        field: str | None = None,
-        re: Any = None,
-        params: dict | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.re = re
-        self.params = params
-
-
-class Busy(Exception):
-    """No room for another session (for everyone, or for this client)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _fields(obj: object) -> dict:

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app import engine_bridge as bridge
+from app.errors import ProtocolError
 from app.models import LM
 from app.protocol import Progress, TrainDone, TrainState
-from app.sessions import ProtocolError, Session, encode, error_body
+from app.sessions import Session, encode, error_body
 from rnn_core import RNNLM
 from rnn_core import corpus as rnn_corpus
 from rnn_core.fit import Recipe, bucket_for, training_pairs

@@ -13,11 +13,12 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import engine_bridge as bridge
+from app.errors import Busy, ProtocolError
 from app.models import LM, model_language
 from app.protocol import BuiltinModel, Configured, ModelInfo, Train
 from app.security import origin_allowed
 from app.service import Hyper, Service
-from app.sessions import Busy, ProtocolError, Session, gone_message
+from app.sessions import Session, gone_message
 from app.training import UserCorpus, corpus_vocab, fitting_batch_size, read_corpus
 from rnn_core.io import LoadLimits, ModelFormatError, ModelTooLarge, load, to_bytes
 from rnn_core.text import Vocab

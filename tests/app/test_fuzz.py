@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.errors import ProtocolError
 from app.protocol import MESSAGE_TYPES
 from app.service import parse
-from app.sessions import ProtocolError
 from app.settings import Settings
 from tests.app.wsutil import make_app, session
 
