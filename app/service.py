@@ -515,7 +515,7 @@ class Service:
     def _configured_lm(self, state: SessionState, msg: Configure) -> LM:
         """A fresh model with the message's settings on the current or a language's vocabulary."""
         language, vocab, corpus_key = self._vocab_for(state, msg)
-        model = RNNLM(**self._configured_config(state, msg).to_dict())
+        model = RNNLM.new(self._configured_config(state, msg))
         return LM("custom", "configured", language, model, vocab, corpus_key=corpus_key)
 
     async def on_gradcheck(self, session: Session, msg: Gradcheck) -> None:

@@ -189,7 +189,7 @@ def _corpus_model(service: Service, session: Session, corpus: UserCorpus) -> LM:
     vocab = corpus_vocab(corpus, service.settings.max_vocab)
     config = replace(session.state.lm.model.config, vocab_size=len(vocab))
     service.check_memory(session, config)
-    model = RNNLM(**config.to_dict())
+    model = RNNLM.new(config)
     return LM("uploaded", "trained", corpus.language, model, vocab, corpus_key=corpus.key)
 
 

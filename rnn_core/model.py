@@ -165,6 +165,15 @@ class RNNLM:
         self.params = init_params(self.config, np.random.default_rng(seed))
 
     @classmethod
+    def new(cls, config: RNNConfig) -> RNNLM:
+        """A fresh model of `config` (its weights drawn from config.seed): the way in for code
+        that already holds a config; the keyword form RNNLM(vocab_size=…, …) is shorthand."""
+        model = cls.__new__(cls)
+        model.config = config
+        model.params = init_params(config, np.random.default_rng(config.seed))
+        return model
+
+    @classmethod
     def from_config(cls, config: RNNConfig, params: dict[str, np.ndarray]) -> RNNLM:
         """A model with `config` and a copy of `params` (names, shapes and kinds checked; no
         random weights are drawn first)."""

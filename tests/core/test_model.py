@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnn_core import RNNLM, is_finite, softmax
+from rnn_core import RNNLM, RNNConfig, is_finite, softmax
 from rnn_core.losses import cross_entropy, softmax_cross_entropy
 
 
@@ -372,3 +372,13 @@ def test_truncated_bptt_sends_each_output_error_at_most_k_steps():
     one = m.trace(x, y, truncate=1).chains["1"]
     np.testing.assert_allclose(one.delta, one.delta_out)
     assert not one.delta_time.any()
+
+
+def test_new_from_a_config_is_the_keyword_form():
+    config = RNNConfig(
+        12, 5, num_layers=2, bidirectional=True, activation="relu", seed=3, init="orthogonal"
+    )
+    a = RNNLM.new(config)
+    b = RNNLM(**config.to_dict())
+    assert a.config == b.config
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in b.params)
