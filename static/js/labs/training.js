@@ -5,7 +5,7 @@
 // step" sends `train {action: step}` and shows every weight before and after the update.
 
 import { exportBar, plotted } from "../export.js";
-import { clear, el, engineOptions, PLOT_CONFIG, plotly, weightSymbol } from "../util.js";
+import { clear, el, engineOptions, languageOf, PLOT_CONFIG, plotly, weightSymbol } from "../util.js";
 import { lt } from "./strings.js";
 import {
   button,
@@ -126,6 +126,8 @@ export function createTrainingLab(body, ctx) {
     try {
       const frame = await ctx.page.request({
         type: "configure",
+        // the new model reads the language of the page's sentence (else of the page)
+        language: ctx.state.text ? languageOf(ctx.state.text) : ctx.state.lang,
         hidden_size: numberOf(c.hidden) ?? 32,
         num_layers: numberOf(c.layers) ?? 1,
         bidirectional: c.bidirectional.checked,
@@ -257,7 +259,7 @@ export function createTrainingLab(body, ctx) {
     ];
     const layout = {
       height: 300,
-      margin: { l: 56, r: 56, t: 10, b: 44 },
+      margin: { l: 56, r: 84, t: 10, b: 44 }, // room for the log axis's labels (1000)
       font: FONT,
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "#fbfbfd",
@@ -265,7 +267,15 @@ export function createTrainingLab(body, ctx) {
       xaxis: { title: { text: lt("axis_step", lang) } },
       yaxis: { title: { text: lt("loss_trace", lang) }, color: LOSS_COLOR },
       // log scale: one early spike (perplexity 10⁸) would flatten the rest of the curve
-      yaxis2: { title: { text: lt("ppl_trace", lang) }, overlaying: "y", side: "right", color: PPL_COLOR, type: "log" },
+      yaxis2: {
+        title: { text: lt("ppl_trace", lang) },
+        overlaying: "y",
+        side: "right",
+        color: PPL_COLOR,
+        type: "log",
+        dtick: 1, // 1, 10, 100, 1 000: one label per power of ten
+        tickformat: ",.0f",
+      },
     };
     clear(curves);
     curvesDrawn = false;
