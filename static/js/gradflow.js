@@ -5,9 +5,9 @@
 
 import { exportBar, plotted } from "./export.js";
 import { t } from "./i18n.js";
-import { el, FONT_FAMILY, notation, PLOT_CONFIG, plotly, plotNotation } from "./util.js";
+import { chainSuffix, el, FONT_FAMILY, notation, PLOT_CONFIG, plotly, plotNotation } from "./util.js";
 
-const COLORS = ["#c0392b", "#8e44ad", "#d35400", "#16a085"];
+const COLORS = ["#c0392b", "#8e44ad", "#d35400", "#16a085", "#7f5539", "#1f6f8b", "#b5179e", "#4d7c0f"]; // up to 4 layers × 2 chains
 const BOUND_COLOR = "#5b6b82";
 
 export function createGradflow(root) {
@@ -78,18 +78,22 @@ function tracesOf(pass, lang) {
     atTotals
       ? { x: totals.delta_norm[key].map((_, i) => i + 1), y: totals.delta_norm[key] }
       : { x: visited[key]?.x ?? [], y: visited[key]?.y ?? [] };
+  // one legend entry per chain, named as the network names it (s, s′, s⁽²⁾ …)
   const traces = keys.map((key, i) => ({
-    name: plotNotation(`${t("gradflow_norm", lang)}${keys.length > 1 ? ` (${key})` : ""}`),
+    name: plotNotation(`${t("gradflow_norm", lang)}${keys.length > 1 ? ` (s${chainSuffix(key)})` : ""}`),
     ...line(key),
     mode: "lines+markers",
     line: { color: COLORS[i % COLORS.length], width: 2.5 },
     marker: { size: 7 },
   }));
-  keys.forEach((key) => {
+  // the bounds of every chain share one legend entry (one click hides them all)
+  keys.forEach((key, i) => {
     const bound = pass.start.bound[key];
     traces.push({
-      name: plotNotation(`${t("gradflow_bound", lang)}${keys.length > 1 ? ` (${key})` : ""}`),
-      x: bound.map((_, i) => i + 1),
+      name: plotNotation(t("gradflow_bound", lang)),
+      legendgroup: "bound",
+      showlegend: i === 0,
+      x: bound.map((_, j) => j + 1),
       y: bound,
       mode: "lines",
       line: { color: BOUND_COLOR, dash: "dash", width: 1.8 },
@@ -111,7 +115,8 @@ function tracesOf(pass, lang) {
 function layout(state) {
   const T = state.pass.start.T;
   return {
-    height: 250,
+    // a deep or bidirectional model's legend takes rows of its own: the plot keeps its height
+    height: 250 + 22 * Math.max(0, Math.ceil((state.pass.start.chains.length + 2) / 3) - 1),
     margin: { l: 60, r: 12, t: 8, b: 42 },
     font: { family: FONT_FAMILY, size: 13, color: "#1d2330" },
     paper_bgcolor: "rgba(0,0,0,0)",

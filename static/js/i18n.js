@@ -78,7 +78,7 @@ const STRINGS = {
       "‖δ_T‖(β_W β_f)^{T−k} (drawn from the first backward step): it bounds what 式3 carries back from δ_T alone, so the line " +
       "can rise above it where a word's own output error adds in. A steep fall means vanishing gradients.",
     gradflow_norm: "‖δ_k‖",
-    gradflow_axis_k: "k (δ_T enters at the last step, on the right, and flows left)",
+    gradflow_axis_k: "k (δ_T enters at k = T, on the right)",
     gradflow_bound: "bound ‖δ_T‖(β_W β_f)^(T−k)",
     gradflow_current: "current k",
     gradflow_empty: "Step into the backward pass to draw ‖δ_k‖.",
@@ -193,7 +193,7 @@ const STRINGS = {
       "‖δ_T‖(β_W β_f)^{T−k}（从反向第一步起就画出）：它只约束式3从 δ_T 往回传的部分，某个词自己的输出误差加进来时，" +
       "实线可以高过它。下降得很陡，说明梯度消失。",
     gradflow_norm: "‖δ_k‖",
-    gradflow_axis_k: "k（δ_T 从最右边的最后一步进入，向左传）",
+    gradflow_axis_k: "k（δ_T 从最右边的 k = T 进入）",
     gradflow_bound: "上界 ‖δ_T‖(β_W β_f)^(T−k)",
     gradflow_current: "当前 k",
     gradflow_empty: "进入反向传播后，这里画出 ‖δ_k‖。",

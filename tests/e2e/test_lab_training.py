@@ -174,3 +174,23 @@ def test_a_new_bidirectional_model_offers_a_blank_instead_of_an_empty_page(
     expect(page.locator("#predictions figure.bars")).to_have_count(2)  # the blank, left-only
     expect(page.locator("#network svg")).to_have_count(1)
     watch.assert_clean()
+
+
+def test_the_gradient_flow_of_six_chains_keeps_a_legible_plot(watched_page, live_server):
+    page, watch = watched_page
+    lab = open_lab(page, live_server, "Training")
+    lab.get_by_label("Hidden size").fill("8")
+    lab.get_by_label("Layers").fill("3")
+    lab.get_by_label("Bidirectional").check()
+    lab.get_by_role("button", name="New model with these settings").click()
+    page.locator("#problem").get_by_role("button", name="Put a ____ at the end").click()
+    expect(page.locator("#bptt")).to_have_attribute("data-pos", "0")
+    T = int(page.locator("#network svg").get_attribute("data-columns"))
+    forward = page.get_by_role("region", name="BPTT").get_by_role("button", name="Step forward")
+    for pos in range(1, T + 3):  # into the backward pass
+        forward.click()
+        expect(page.locator("#bptt")).to_have_attribute("data-pos", str(pos))
+    expect(page.locator("#gradflow .export-bar")).to_be_visible()  # the chart is drawn
+    plot = page.locator("#gradflow .chart .nsewdrag").first.bounding_box()
+    assert plot["height"] >= 150  # six chains' legend rows did not squash it (it was ~70 px)
+    watch.assert_clean()
