@@ -9,10 +9,12 @@ The screenshots of the whole page at four sizes come from tests/e2e/test_page_cl
 README's from scripts/readme_screenshot.py.
 """
 
+import json
 import time
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
+from websockets.sync.client import connect
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, running_server
 
@@ -64,6 +66,38 @@ def views(page, url: str) -> None:
     page.locator("#bptt").screenshot(path=str(OUT / "bptt-formula-totals.png"))
 
 
+def _configure(url: str, token: str, model: str) -> None:
+    """Give the page's session a built-in model over a second connection: it takes the
+    session over, and the page, reconnecting with its token, takes it back with that model."""
+    ws_url = url.replace("http://", "ws://") + f"/ws?session={token}"
+    with connect(ws_url, origin=url) as ws:
+        ws.recv()  # hello
+        ws.send(json.dumps({"type": "configure", "id": 1, "model": model}))
+        while json.loads(ws.recv()).get("re") != 1:
+            pass
+
+
+MODEL_VIEWS = (
+    ("en-deep", "my phone is broken , so i will buy a new", "network-deep.png"),
+    ("en-blank", "my phone is broken , so i will ____ a new phone", "network-bidirectional.png"),
+)
+
+
+def model_views(page, url: str) -> None:
+    """The network of the deep and of the bidirectional built-in model."""
+    for model, text, out in MODEL_VIEWS:
+        page.goto(f"{url}/?lang=en")
+        expect(page.locator("body")).to_have_attribute("data-ready", "1")
+        _configure(url, page.locator("body").get_attribute("data-session"), model)
+        expect(page.locator("body")).to_have_attribute("data-model", model, timeout=20_000)
+        box = page.get_by_role("textbox", name="Sentence")
+        box.fill(text)
+        box.press("Enter")
+        expect(page.locator("#bptt")).to_have_attribute("data-text", text)
+        step_to(page, 3)
+        page.locator("#network").screenshot(path=str(OUT / out))
+
+
 def lab(page, url: str, name: str, lang: str, out: str) -> None:
     page.goto(f"{url}/?lang={lang}&s={SENTENCE}&lab={name}")
     panel = page.locator(f"#lab-{name}")
@@ -78,6 +112,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             views(page, url)
+            model_views(page, url)
             for name, out in LABS.items():
                 lab(page, url, name, "en", out)
             for name, out in CHINESE_LABS.items():
