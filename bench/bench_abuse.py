@@ -30,7 +30,14 @@ import websockets
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_server import SENTENCE, ask, hello, percentile, rss_mb  # noqa: E402
+from bench.bench_server import (  # noqa: E402
+    SENTENCE,
+    ask,
+    hello,
+    percentile,
+    predict_latencies,
+    rss_mb,
+)
 from tests.conftest import running_server  # noqa: E402
 
 spec = importlib.util.spec_from_file_location("run_cluster", ROOT / "scripts" / "run_cluster.py")
@@ -39,17 +46,6 @@ spec.loader.exec_module(run_cluster)
 
 LONG = " ".join(["my phone is broken , so i plan to buy a new phone ."] * 5)[:300]
 CORPUS = ("my phone is broken , so i plan to buy a new phone .\n" * 100_000)[:4_900_000].encode()
-
-
-async def latencies(url: str, n: int) -> list[float]:
-    async with websockets.connect(url, max_size=2**24) as ws:
-        await hello(ws)
-        times = []
-        for i in range(n):
-            start = time.perf_counter()
-            await ask(ws, {"type": "predict", "id": i, "text": SENTENCE}, "predict")
-            times.append((time.perf_counter() - start) * 1000)
-        return times
 
 
 async def attacker(url: str, http: str, stop: asyncio.Event, count: list[int]) -> None:
@@ -86,7 +82,7 @@ async def under_attack(url: str, http: str, attackers: int, n: int) -> tuple[lis
     stop, count = asyncio.Event(), [0]
     tasks = [asyncio.ensure_future(attacker(url, http, stop, count)) for _ in range(attackers)]
     await asyncio.sleep(2)
-    times = await latencies(url, n)
+    times = await predict_latencies(url, n)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     return times, count[0]
@@ -168,7 +164,7 @@ def main() -> None:
     }
     with running_server(env) as (proc, http):
         ws = http.replace("http://", "ws://") + "/ws"
-        alone = asyncio.run(latencies(ws, args.predicts))
+        alone = asyncio.run(predict_latencies(ws, args.predicts))
         attacked, sent = asyncio.run(under_attack(ws, http, args.attackers, args.predicts))
         print("predict round trip (ms)        p50     p95     p99")
         for name, times in (("alone", alone), (f"{args.attackers} attackers", attacked)):

@@ -112,6 +112,23 @@ def nginx_conf(prefix: Path, host: str, port: int, app_ports: list[int]) -> str:
     )
 
 
+def uvicorn_command(port: int, log_level: str = "warning") -> list[str]:
+    """The app under uvicorn on 127.0.0.1:port: a node of the cluster, and the server the tests
+    and benches start (tests/conftest.py)."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        log_level,
+    ]
+
+
 def wait_healthy(url: str, procs: list[subprocess.Popen], seconds: float = 60) -> None:
     """Until GET url/healthz answers 200 (RuntimeError if a process died or time ran out)."""
     deadline = time.monotonic() + seconds
@@ -146,24 +163,7 @@ def cluster(
         try:
             for i, app_port in enumerate(app_ports, 1):
                 node_env = {**os.environ, **(env or {}), "UNROLLED_NODE": f"n{i}"}
-                procs.append(
-                    subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "uvicorn",
-                            "app.main:app",
-                            "--host",
-                            "127.0.0.1",
-                            "--port",
-                            str(app_port),
-                            "--log-level",
-                            "warning",
-                        ],
-                        cwd=ROOT,
-                        env=node_env,
-                    )
-                )
+                procs.append(subprocess.Popen(uvicorn_command(app_port), cwd=ROOT, env=node_env))
             for app_port in app_ports:
                 wait_healthy(f"http://127.0.0.1:{app_port}", procs)
             conf = prefix / "nginx.conf"

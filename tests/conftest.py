@@ -2,17 +2,16 @@
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.error import URLError
 from urllib.request import urlopen
 
 import pytest
+
+from scripts.run_cluster import free_port, uvicorn_command, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,49 +26,25 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(
     env: dict[str, str] | None = None, log_level: str = "warning", stderr=None
 ) -> tuple[subprocess.Popen, str]:
     """Start uvicorn with the real app in a subprocess; return it and its base URL once healthy."""
     port = free_port()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            log_level,
-        ],
+        uvicorn_command(port, log_level),
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdout=stderr,
         stderr=stderr,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with code {proc.returncode}")
-        try:
-            with urlopen(url + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return proc, url
-        except (URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not become healthy in 30 s")
+    try:
+        wait_healthy(url, [proc], seconds=30)
+    except RuntimeError:
+        proc.kill()
+        raise
+    return proc, url
 
 
 @contextmanager

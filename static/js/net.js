@@ -139,20 +139,14 @@ export function networkRows(state, rounded) {
 function passDeltas(pass) {
   const out = {};
   if (!pass || pass.pos < 0) return out;
+  const entry = (key) => {
+    out[key] ??= { norm: [], units: [] };
+    return out[key];
+  };
+  for (const { key, t, norm } of deltaNorms(pass)) entry(key).norm[t - 1] = norm;
   for (const frame of visitedBackward(pass)) {
     for (const [key, chain] of Object.entries(frame.chains)) {
-      out[key] ??= { norm: [], units: [] };
-      out[key].norm[chain.t - 1] = chain.delta_norm;
-      if (chain.delta) out[key].units[chain.t - 1] = chain.delta;
-    }
-  }
-  const current = pass.frames[pass.pos];
-  if (current?.type === "bptt_totals") {
-    for (const [key, norms] of Object.entries(current.delta_norm)) {
-      out[key] ??= { norm: [], units: [] };
-      norms.forEach((norm, i) => {
-        out[key].norm[i] = norm;
-      });
+      if (chain.delta) entry(key).units[chain.t - 1] = chain.delta;
     }
   }
   return out;
@@ -446,7 +440,7 @@ function highlight(drawing, pass) {
     drawing.backgrounds[i].classList.toggle("current-forward", phase === "forward" && i === current);
     drawing.backgrounds[i].classList.toggle("current-backward", phase === "backward" && i === current);
   }
-  const visited = phase === "totals" ? totalsNorms(frame) : phase === "backward" ? visitedNorms(pass) : [];
+  const visited = phase === "idle" ? [] : deltaNorms(pass);
   const largest = Math.max(1e-300, ...visited.map((v) => v.norm ?? 0));
   for (const key of drawing.chains) {
     for (const path of drawing.deltas[key]) path?.classList.remove("on");
@@ -496,6 +490,13 @@ function markReach(drawing, reach, lang) {
       else if (kind === "kept") path.dataset.tip = t("reach_kept", lang, j, target, k);
     });
   }
+}
+
+/** The ‖δ_t‖ the held pass knows at its position: every one at the totals (also after a jump
+ *  past the backward steps), else those the backward pass has visited: [{key, t, norm}]. */
+function deltaNorms(pass) {
+  const frame = pass.frames[pass.pos];
+  return frame?.type === "bptt_totals" ? totalsNorms(frame) : visitedNorms(pass);
 }
 
 /** ‖δ_t‖ of every chain and step the backward pass has visited so far: [{key, t, norm}]. */
