@@ -151,7 +151,7 @@ const STRINGS = {
     radius: "Spectral radius of W",
     clip_on: "Clip the gradient at",
     init: "Initialisation",
-    axis_k: "k (δ_T enters at the last step, on the right, and flows left)",
+    axis_k: "k (δ_T enters at k = T, on the right)",
     overflow_mark: "overflow",
     axis_ratio: "‖δ_k‖ / ‖δ_T‖ (log scale)",
     ratio_trace: "‖δ_k‖ / ‖δ_T‖",
@@ -204,8 +204,10 @@ const STRINGS = {
     pace_fast: "as fast as possible",
     worse_than_bigram: (d) =>
       `The held-out perplexity ${fmt2(d.valid_perplexity)} is still worse than the 2-gram's ` +
-      `${fmt2(d.bigram_valid_perplexity)}: train for more epochs, or make a new model with Adam ` +
-      "and η 0.01 (plain SGD learns this slowly).",
+      `${fmt2(d.bigram_valid_perplexity)}: ` +
+      (d.model?.optimizer === "adam"
+        ? "train for more epochs, or make a new model with a larger hidden size."
+        : "train for more epochs, or make a new model with Adam and η 0.01 (plain SGD learns this slowly)."),
     new_model: "New model with these settings",
     start: "Start",
     pause_training: "Pause",
@@ -438,7 +440,7 @@ const STRINGS = {
     radius: "W 的谱半径",
     clip_on: "梯度裁剪阈值",
     init: "初始化",
-    axis_k: "k（δ_T 从最右边的最后一步进入，向左传）",
+    axis_k: "k（δ_T 从最右边的 k = T 进入）",
     overflow_mark: "溢出",
     axis_ratio: "‖δ_k‖ / ‖δ_T‖（对数坐标）",
     ratio_trace: "‖δ_k‖ / ‖δ_T‖",
@@ -485,7 +487,9 @@ const STRINGS = {
     pace_fast: "尽可能快",
     worse_than_bigram: (d) =>
       `验证集困惑度 ${fmt2(d.valid_perplexity)} 仍比 2-gram 的 ${fmt2(d.bigram_valid_perplexity)} 差：` +
-      "多训练几轮，或者用 Adam、η 0.01 新建一个模型（普通 SGD 在这里学得很慢）。",
+      (d.model?.optimizer === "adam"
+        ? "多训练几轮，或者新建一个隐藏层更大的模型。"
+        : "多训练几轮，或者用 Adam、η 0.01 新建一个模型（普通 SGD 在这里学得很慢）。"),
     new_model: "按这些设置新建模型",
     start: "开始",
     pause_training: "暂停",
