@@ -51,7 +51,6 @@ from rnn_core.text import (
     UNK,
     UNK_ID,
     Vocab,
-    join_tokens,
     tokenize,
     training_pair_ids,
 )
@@ -88,11 +87,11 @@ def small(a: np.ndarray, limit: int) -> list | None:
     return vec(a) if max(a.shape) <= limit else None
 
 
-def read_tokens(text: str, language: str, max_tokens: int, cut: bool = False) -> list[str]:
-    """The server's tokenization of a sentence, within the token limit (a longer one is an
-    error, or cut to its first max_tokens tokens when asked)."""
+def read_tokens(text: str, lm: LM, max_tokens: int, cut: bool = False) -> list[str]:
+    """A sentence as lm reads it (its language and unit), within the token limit (a longer
+    one is an error, or cut to its first max_tokens tokens when asked)."""
     try:
-        tokens = tokenize(text, language)
+        tokens = tokenize(text, lm.language, unit=lm.unit)
     except ValueError as exc:
         raise ProtocolError("empty", str(exc), "text") from None
     if len(tokens) > max_tokens and not cut:
@@ -100,7 +99,7 @@ def read_tokens(text: str, language: str, max_tokens: int, cut: bool = False) ->
             "too_long",
             f"the sentence has {len(tokens)} tokens; the limit is {max_tokens}",
             "text",
-            params={"tokens": len(tokens), "limit": max_tokens},
+            params={"tokens": len(tokens), "limit": max_tokens, "unit": lm.unit},
         )
     blanks = tokens.count(BLANK)
     if blanks > 1:
@@ -207,11 +206,12 @@ def predict_frame(
     cut: bool = False,
 ) -> PredictFrame:
     """The `predict` answer for a unidirectional model (ngrams) or a bidirectional one (blank)."""
-    tokens = read_tokens(text, lm.language, max_tokens, cut)
+    tokens = read_tokens(text, lm, max_tokens, cut)
     ids = lm.vocab.encode(tokens)
     common = {
         "model": lm.name,
         "language": lm.language,
+        "unit": lm.unit,
         "tokens": tokens,
         "ids": vec(ids),
         "unknown": [i == UNK_ID and t != UNK for i, t in zip(ids.tolist(), tokens, strict=True)],
@@ -241,12 +241,12 @@ def drawn_words(lm: LM, prompt: list[str], rng: np.random.Generator, **options) 
 def drawn_text(lm: LM, seed: int, length: int = 30) -> str:
     """A sentence the model draws from <s> (training's live sample line, min-char-rnn's habit)."""
     words = [w.word for w in drawn_words(lm, [], np.random.default_rng(seed), length=length)]
-    return join_tokens([w for w in words if w != EOS], lm.language)
+    return lm.join([w for w in words if w != EOS])
 
 
 def generate_frame(lm: LM, msg: Generate, seed: int, max_tokens: int) -> GenerateFrame:
     """The `generate` answer: up to msg.length words after the prompt."""
-    prompt = [] if msg.text is None else read_tokens(msg.text, lm.language, max_tokens, msg.cut)
+    prompt = [] if msg.text is None else read_tokens(msg.text, lm, max_tokens, msg.cut)
     if BLANK in prompt:
         raise ProtocolError(
             "blank_prompt", "a prompt to continue cannot hold a blank (____)", "text"
@@ -261,7 +261,7 @@ def generate_frame(lm: LM, msg: Generate, seed: int, max_tokens: int) -> Generat
         allow_unk=msg.allow_unk,
     )
     ended = bool(words) and words[-1].word == EOS
-    text = join_tokens(prompt + [w.word for w in words[: len(words) - ended]], lm.language)
+    text = lm.join(prompt + [w.word for w in words[: len(words) - ended]])
     return GenerateFrame(
         model=lm.name,
         language=lm.language,
@@ -269,7 +269,7 @@ def generate_frame(lm: LM, msg: Generate, seed: int, max_tokens: int) -> Generat
         words=words,
         ended=ended,
         text=text,
-        prompt_text=join_tokens(prompt, lm.language),
+        prompt_text=lm.join(prompt),
         seed=seed,
         temperature=msg.temperature,
         top_k=msg.top_k,
@@ -526,7 +526,7 @@ def bptt_pass(
 
     The parts of net_t and the biases are kept with the trace: the weights may change later.
     """
-    tokens = read_tokens(text, lm.language, max_tokens, cut)
+    tokens = read_tokens(text, lm, max_tokens, cut)
     inputs, labels = tutorial_pairs(tokens)
     x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T,), (T,)
     params = lm.model.params
@@ -676,7 +676,7 @@ def train_step_frame(
     limit: int,
 ) -> TrainStep:
     """The tutorial's update W ← W − η ∇W E (every weight) on one sentence, before and after."""
-    tokens = read_tokens(text, lm.language, max_tokens)
+    tokens = read_tokens(text, lm, max_tokens)
     x, y = training_pair_ids(tokens, lm.vocab)  # (T,), (T,)
     params = lm.model.params
     before = {name: p.copy() for name, p in params.items()}

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rnn_core import RNNLM
-from rnn_core.io import ModelFormatError, load
+from rnn_core.io import Checkpoint, ModelFormatError, load
 from rnn_core.ngram import NGramLM
-from rnn_core.text import Vocab, detect_language, tokenize
+from rnn_core.text import MIN_COUNT, Unit, Vocab, detect_language, join_tokens, tokenize, unit_of
 
 log = logging.getLogger("unrolled.models")
 
@@ -36,6 +36,7 @@ class LM:
     vocab: Vocab
     shared: bool = False
     corpus_key: str | None = None
+    unit: Unit = "word"  # what one token is: a word or a character (rnn_core.text.UNITS)
 
     @property
     def kind(self) -> str:
@@ -44,6 +45,14 @@ class LM:
         if config.bidirectional:
             return "blank"
         return "deep" if config.num_layers > 1 else "lm"
+
+    def file_extra(self) -> dict:
+        """What a model file of this LM records beside its weights (read by checkpoint_lm)."""
+        return {"name": self.name, "language": self.language, "unit": self.unit}
+
+    def join(self, tokens: list[str]) -> str:
+        """Tokens back to text as this model's language and unit write them."""
+        return join_tokens(tokens, self.language, self.unit)
 
     def own(self) -> LM:
         """This LM with weights of its own (a copy if they were shared)."""
@@ -60,9 +69,17 @@ def read_model(path: Path, default_language: str) -> LM:
     checkpoint = load(path)
     if checkpoint.vocab is None:
         raise ModelFormatError(f"{path.name} holds no vocabulary")
+    return checkpoint_lm(checkpoint, path.stem, "builtin", default_language, shared=True)
+
+
+def checkpoint_lm(
+    checkpoint: Checkpoint, name: str, origin: str, default_language: str, shared: bool = False
+) -> LM:
+    """A loaded model file (with a vocabulary) as an LM: its language and unit from its extra."""
     vocab = Vocab.from_list(checkpoint.vocab)
     language = model_language(checkpoint.extra, vocab, default_language)
-    return LM(path.stem, "builtin", language, checkpoint.model, vocab, shared=True)
+    unit = unit_of(checkpoint.extra)
+    return LM(name, origin, language, checkpoint.model, vocab, shared=shared, unit=unit)
 
 
 def model_language(extra: dict, vocab: Vocab, default_language: str) -> str:
@@ -74,10 +91,10 @@ def model_language(extra: dict, vocab: Vocab, default_language: str) -> str:
     return detect_language(words) if words.strip() else default_language
 
 
-def read_sentences(path: Path, language: str) -> list[list[str]]:
-    """One tokenized sentence per non-empty line of a UTF-8 text file."""
+def read_sentences(path: Path, language: str, unit: Unit = "word") -> list[list[str]]:
+    """One tokenized sentence (words or characters) per non-empty line of a UTF-8 text file."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [tokenize(line, language) for line in lines if line.strip()]
+    return [tokenize(line, language, unit=unit) for line in lines if line.strip()]
 
 
 class ModelRegistry:
@@ -88,7 +105,7 @@ class ModelRegistry:
         self.data_dir = data_dir
         self.default_language = default_language
         self.builtins: dict[str, LM] = {}
-        self._corpora: dict[tuple[str, str], list[list[str]]] = {}
+        self._corpora: dict[tuple[str, str, str], list[list[str]]] = {}
         self._ngrams: OrderedDict[tuple, tuple[NGramLM, NGramLM]] = OrderedDict()
         self._lock = threading.Lock()
         self.warm = threading.Event()  # set once every built-in model's baselines are fitted
@@ -112,11 +129,11 @@ class ModelRegistry:
         """The built-in model called name (shared weights), or None."""
         return self.builtins.get(name)
 
-    def find(self, kind: str, language: str) -> LM | None:
-        """The first built-in model of this kind and language (by name), or None."""
+    def find(self, kind: str, language: str, unit: Unit = "word") -> LM | None:
+        """The first built-in model of this kind, language and unit (by name), or None."""
         for name in sorted(self.builtins):
             lm = self.builtins[name]
-            if lm.kind == kind and lm.language == language:
+            if lm.kind == kind and lm.language == language and lm.unit == unit:
                 return lm
         return None
 
@@ -134,32 +151,39 @@ class ModelRegistry:
         model = RNNLM(len(vocab), hidden_size)
         return LM("untrained", "configured", language, model, vocab)
 
-    def vocab(self, language: str) -> Vocab:
-        """The vocabulary for a configured model: the built-in LM's, else the corpus's."""
-        lm = self.find("lm", language)
-        return lm.vocab if lm is not None else Vocab.build(self.corpus(language, "train"))
+    def vocab(self, language: str, unit: Unit = "word") -> Vocab:
+        """The vocabulary for a configured model: the built-in word LM's, else the corpus's
+        (its characters, for a character model: those seen at least MIN_COUNT times)."""
+        lm = self.find("lm", language) if unit == "word" else None
+        if lm is not None:
+            return lm.vocab
+        return Vocab.build(self.corpus(language, "train", unit), min_count=MIN_COUNT)
 
-    def corpus(self, language: str, split: str) -> list[list[str]]:
+    def corpus(self, language: str, split: str, unit: Unit = "word") -> list[list[str]]:
         """Tokenized sentences of data/<language>/<split>.txt ([] when the file is missing)."""
-        key = (language, split)
+        key = (language, split, unit)
         with self._lock:
             if key in self._corpora:
                 return self._corpora[key]
         path = self.data_dir / language / f"{split}.txt"
-        sentences = read_sentences(path, language) if path.is_file() else []
+        sentences = read_sentences(path, language, unit) if path.is_file() else []
         with self._lock:
             self._corpora[key] = sentences
         return sentences
 
     def ngrams(
-        self, vocab: Vocab, corpus_key: str, sentences: list[list[str]] | None = None
+        self,
+        vocab: Vocab,
+        corpus_key: str,
+        sentences: list[list[str]] | None = None,
+        unit: Unit = "word",
     ) -> tuple[NGramLM, NGramLM]:
         """2-gram and 3-gram fitted on a corpus with this vocabulary (cached, built once).
 
-        corpus_key is a language ("en", "zh": the built-in train split) or a session's
-        uploaded-corpus key, in which case `sentences` are its training sentences.
+        corpus_key is a language ("en", "zh": the built-in train split, read in `unit`s) or a
+        session's uploaded-corpus key, in which case `sentences` are its training sentences.
         """
-        key = (corpus_key, vocab)
+        key = (corpus_key, unit, vocab)
         with self._lock:
             if key in self._ngrams:
                 self._ngrams.move_to_end(key)
@@ -170,7 +194,7 @@ class ModelRegistry:
                 if key in self._ngrams:
                     return self._ngrams[key]
             if sentences is None:
-                sentences = self.corpus(corpus_key, "train")
+                sentences = self.corpus(corpus_key, "train", unit)
             ids = [vocab.encode(s) for s in sentences]
             pair = (NGramLM(len(vocab), 2).fit(ids), NGramLM(len(vocab), 3).fit(ids))
             with self._lock:
@@ -183,5 +207,5 @@ class ModelRegistry:
     def warm_up(self) -> None:
         """Tokenize the corpora and fit every built-in model's baselines (a background thread)."""
         for lm in list(self.builtins.values()):
-            self.ngrams(lm.vocab, lm.language)
+            self.ngrams(lm.vocab, lm.language, unit=lm.unit)
         self.warm.set()

@@ -13,10 +13,9 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING
 
-from app.models import LM, model_language
+from app.models import LM, checkpoint_lm
 from rnn_core.io import LoadLimits, ModelFormatError, load, save
 from rnn_core.optim import Optimizer
-from rnn_core.text import Vocab
 
 if TYPE_CHECKING:
     from app.service import Service
@@ -38,12 +37,7 @@ def save_sessions(service: Service) -> int:
         state = session.state
         if state.lm.shared:
             continue
-        extra = {
-            "token": session.token,
-            "name": state.lm.name,
-            "origin": state.lm.origin,
-            "language": state.lm.language,
-        }
+        extra = {**state.lm.file_extra(), "token": session.token, "origin": state.lm.origin}
         with session.lock:
             save(
                 folder / _file_name(session.token),
@@ -69,21 +63,15 @@ def load_sessions(service: Service) -> list[tuple[str, LM, Optimizer | None]]:
         try:
             checkpoint = load(path, limits)
             token = str(checkpoint.extra["token"])
-            vocab = Vocab.from_list(checkpoint.vocab)
+            extra = checkpoint.extra
+            name = str(extra.get("name", "restored"))[:64]
+            origin = str(extra.get("origin", "restored"))
+            lm = checkpoint_lm(checkpoint, name, origin, s.default_language)
         except (ModelFormatError, KeyError, TypeError, ValueError) as exc:
             log.error("saved session %s not restored: %s", path.name, exc)
             continue
         finally:
             path.unlink(missing_ok=True)
-        extra = checkpoint.extra
-        language = model_language(extra, vocab, s.default_language)
-        lm = LM(
-            str(extra.get("name", "restored"))[:64],
-            str(extra.get("origin", "restored")),
-            language,
-            checkpoint.model,
-            vocab,
-        )
         restored.append((token, lm, checkpoint.optimizer))
     log.info("restored %d sessions from %s", len(restored), folder)
     return restored

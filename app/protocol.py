@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from rnn_core import ACTIVATIONS
+from rnn_core.text import UNITS
 
 # strict: an id is echoed back as `re` exactly as sent, so true or 1.0 is refused, not made 1
 RequestId = (
@@ -28,6 +29,7 @@ Number = float | None
 Vector = list[Number]
 Matrix = list[Vector]
 Activation = Literal[tuple(ACTIVATIONS)]  # the engine's list (rnn_core.options())
+Unit = Literal[tuple(UNITS)]  # a token is a word or a character (rnn_core.options())
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 ModelName = Annotated[str, Field(min_length=1, max_length=64)]
 # at most limits.max_text_chars characters (checked by app.service.parse, with the code too_long)
@@ -139,6 +141,7 @@ class Configure(Message):
     type: Literal["configure"]
     model: ModelName | None = None
     language: Literal["en", "zh"] | None = None
+    unit: Unit = "word"  # a fresh model reads words or characters of the built-in corpus
     hidden_size: Annotated[int, Field(ge=1)] = 32
     num_layers: Annotated[int, Field(ge=1)] = 1
     bidirectional: bool = False
@@ -250,6 +253,7 @@ class ModelInfo(Part):
     name: str
     origin: Literal["builtin", "configured", "uploaded", "trained"]
     language: str
+    unit: Unit
     vocab_size: int
     hidden_size: int
     num_layers: int
@@ -286,6 +290,7 @@ class Limits(Part):
     max_message_bytes: int
     max_frame_bytes: int
     max_tokens: int
+    max_char_tokens: int
     max_text_chars: int
     max_hidden: int
     max_layers: int
@@ -464,6 +469,7 @@ class PredictFrame(Frame):
     type: Literal["predict"] = "predict"
     model: str
     language: str
+    unit: Unit  # what one token is: a word or a character
     tokens: list[str]
     ids: list[int]
     unknown: list[bool]

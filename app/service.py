@@ -212,6 +212,7 @@ class Service:
             name=lm.name,
             origin=lm.origin,
             language=lm.language,
+            unit=lm.unit,
             chains=lm.model.config.chain_keys,
             params={name: list(p.shape) for name, p in lm.model.params.items()},
             **bridge.schema_fields(lm.model.config, ModelInfo),
@@ -309,14 +310,14 @@ class Service:
         lm = state.lm
         language = detect_language(text)
         if lm.origin == "builtin" and language != lm.language:
-            return self.models.find(lm.kind, language) or lm
+            return self.models.find(lm.kind, language, lm.unit) or lm
         return lm
 
     def ngrams(self, state: SessionState, lm: LM):
         """The 2-gram and 3-gram baselines on lm's vocabulary and corpus."""
         if state.corpus is not None and lm.corpus_key == state.corpus.key:
             return self.models.ngrams(lm.vocab, lm.corpus_key, state.corpus.train)
-        return self.models.ngrams(lm.vocab, lm.language)
+        return self.models.ngrams(lm.vocab, lm.language, unit=lm.unit)
 
     # ------------------------------------------------------------ handlers
 
@@ -335,12 +336,11 @@ class Service:
             left = None
             ngrams = None
             if lm.model.config.bidirectional:
-                left = self.models.find("lm", lm.language)
+                left = self.models.find("lm", lm.language, lm.unit)
             else:
                 ngrams = self.ngrams(state, lm)
-            return bridge.predict_frame(
-                lm, msg.text, top_k, msg.full, ngrams, left, self.settings.max_tokens, msg.cut
-            )
+            limit = self.settings.token_limit(lm.unit)
+            return bridge.predict_frame(lm, msg.text, top_k, msg.full, ngrams, left, limit, msg.cut)
 
         session.send(await self.compute(session, msg.id, build))
 
@@ -357,7 +357,7 @@ class Service:
             lm,
             msg.text,
             msg.truncate,
-            s.max_tokens,
+            s.token_limit(lm.unit),
             s.matrix_max_hidden,
             msg.cut,
             heavy=True,
@@ -449,8 +449,8 @@ class Service:
             raise ProtocolError("training", "stop training before changing the model")
         _at_most("hidden_size", msg.hidden_size, s.max_hidden)
         _at_most("num_layers", msg.num_layers, s.max_layers)
-        if msg.model is None:
-            self.check_memory(session, self._configured_config(state, msg))
+        if msg.model is None:  # (a first character model tokenizes its corpus: off the loop)
+            self.check_memory(session, await self.pool.run(self._configured_config, state, msg))
         if msg.model is not None:
             lm = self.models.get(msg.model)
             if lm is None:
@@ -490,11 +490,12 @@ class Service:
 
     def _vocab_for(self, state: SessionState, msg: Configure) -> tuple[str, Vocab, str | None]:
         """Language, vocabulary and corpus of a configured model: the current one's, or the
-        built-in vocabulary of another language."""
+        built-in corpus's vocabulary of another language or unit."""
         current = state.lm
-        if msg.language is None or msg.language == current.language:
+        language = msg.language or current.language
+        if language == current.language and msg.unit == current.unit:
             return current.language, current.vocab, current.corpus_key
-        return msg.language, self.models.vocab(msg.language), None
+        return language, self.models.vocab(language, msg.unit), None
 
     def _configured_config(self, state: SessionState, msg: Configure) -> RNNConfig:
         """The RNNConfig a configure message asks for (validated by RNNConfig itself)."""
@@ -516,7 +517,9 @@ class Service:
         """A fresh model with the message's settings on the current or a language's vocabulary."""
         language, vocab, corpus_key = self._vocab_for(state, msg)
         model = RNNLM.new(self._configured_config(state, msg))
-        return LM("custom", "configured", language, model, vocab, corpus_key=corpus_key)
+        return LM(
+            "custom", "configured", language, model, vocab, corpus_key=corpus_key, unit=msg.unit
+        )
 
     async def on_gradcheck(self, session: Session, msg: Gradcheck) -> None:
         """gradcheck → BPTT against central differences on a small random model."""
@@ -542,13 +545,13 @@ class Service:
         model sees the future, so its language's built-in LM draws instead)."""
         state: SessionState = session.state
         lm = self.reader(state, msg.model, msg.text or "")
-        _at_most("length", msg.length, self.settings.max_tokens)
+        _at_most("length", msg.length, self.settings.token_limit(lm.unit))
         if lm.model.config.bidirectional:
-            lm = self.models.find("lm", lm.language) or lm
+            lm = self.models.find("lm", lm.language, lm.unit) or lm
         if lm.model.config.bidirectional:
             raise ProtocolError("invalid", "generation needs a unidirectional model", "model")
         seed = secrets.randbelow(2**32) if msg.seed is None else msg.seed
-        max_tokens = self.settings.max_tokens
+        max_tokens = self.settings.token_limit(lm.unit)
         session.send(
             await self.compute(session, msg.id, bridge.generate_frame, lm, msg, seed, max_tokens)
         )

@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     # limits (docs/protocol.md lists them; hello.limits sends them to the page)
     max_message_bytes: int = 65536
     max_frame_bytes: int = 8_000_000
-    max_tokens: int = 64
+    max_tokens: int = 64  # a sentence's words
+    max_char_tokens: int = 256  # a sentence's characters, for a character model
     max_text_chars: int = 4000
     max_hidden: int = 512
     max_layers: int = 4
@@ -61,6 +62,10 @@ class Settings(BaseSettings):
     generated_every_s: float = 2.0  # a training run's progress frames renew their drawn sentence
     reap_every_s: float = 30.0
     switch_interval_s: float = 0.001
+
+    def token_limit(self, unit: str) -> int:
+        """A sentence's most tokens for a model of this unit (words or characters)."""
+        return self.max_char_tokens if unit == "char" else self.max_tokens
 
 
 @lru_cache

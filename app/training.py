@@ -23,7 +23,7 @@ from rnn_core import RNNLM
 from rnn_core import corpus as rnn_corpus
 from rnn_core.fit import Recipe, bucket_for, training_pairs
 from rnn_core.optim import make_optimizer
-from rnn_core.text import Vocab
+from rnn_core.text import MIN_COUNT, Unit, Vocab
 from rnn_core.train import Trainer, evaluate
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ class UserCorpus:
     train: list[list[str]]
     valid: list[list[str]]
     bytes: int
+    unit: Unit = "word"
 
     def summary(self, vocab_size: int) -> dict:
         """The `CorpusSummary` fields (but `training`) of this corpus."""
@@ -61,19 +62,23 @@ class UserCorpus:
             "sentences": len(self.train) + len(self.valid),
             "tokens": tokens,
             "language": self.language,
+            "unit": self.unit,
             "vocab_size": vocab_size,
         }
 
 
-def read_corpus(raw: bytes, key: str, max_bytes: int, max_tokens: int) -> UserCorpus:
-    """Check and tokenize an uploaded corpus (rnn_core.corpus: the CLI's rule too), every
-    VALID_EVERY-th sentence held out. Raises ProtocolError: too_large, not_text, empty."""
+def read_corpus(
+    raw: bytes, key: str, max_bytes: int, max_tokens: int, unit: Unit = "word"
+) -> UserCorpus:
+    """Check and tokenize an uploaded corpus into words or characters (rnn_core.corpus: the
+    CLI's rule too), every VALID_EVERY-th sentence held out. Raises ProtocolError: too_large,
+    not_text, empty."""
     try:
-        corpus = rnn_corpus.read_corpus(raw, max_tokens, max_bytes)
+        corpus = rnn_corpus.read_corpus(raw, max_tokens, max_bytes, unit=unit)
     except rnn_corpus.CorpusError as exc:
         raise ProtocolError(exc.code, exc.message) from None
     train, valid = rnn_corpus.split_held_out(corpus.sentences, VALID_EVERY)
-    return UserCorpus(key, corpus.language, train, valid, len(raw))
+    return UserCorpus(key, corpus.language, train, valid, len(raw), unit)
 
 
 @dataclass
@@ -169,12 +174,9 @@ def _pairs(lm: LM, sentences: list[list[str]], seed: int) -> list:
     return training_pairs(lm.model, lm.vocab, sentences, Recipe.blanks_per_sentence, seed)
 
 
-CORPUS_MIN_COUNT = 2  # a word seen once in an uploaded corpus is <unk>: <unk> gets trained
-
-
 def corpus_vocab(corpus: UserCorpus, max_vocab: int) -> Vocab:
     """The vocabulary a model trained on an uploaded corpus reads."""
-    return Vocab.build(corpus.train, min_count=CORPUS_MIN_COUNT, max_size=max_vocab)
+    return Vocab.build(corpus.train, min_count=MIN_COUNT, max_size=max_vocab)
 
 
 def fitting_batch_size(requested: int, longest: int, vocab_size: int, max_cells: int) -> int:
@@ -190,7 +192,8 @@ def _corpus_model(service: Service, session: Session, corpus: UserCorpus) -> LM:
     config = replace(session.state.lm.model.config, vocab_size=len(vocab))
     service.check_memory(session, config)
     model = RNNLM.new(config)
-    return LM("uploaded", "trained", corpus.language, model, vocab, corpus_key=corpus.key)
+    language, key, unit = corpus.language, corpus.key, corpus.unit
+    return LM("uploaded", "trained", language, model, vocab, corpus_key=key, unit=unit)
 
 
 def _trained(lm: LM) -> LM:
@@ -240,7 +243,7 @@ async def _one_step(service: Service, session: Session, msg: Train) -> None:
             hyper.lr,
             hyper.clip,
             hyper.truncate,
-            s.max_tokens,
+            s.token_limit(lm.unit),
             s.matrix_max_hidden,
         )
     )
@@ -257,13 +260,13 @@ async def _start(service: Service, session: Session, msg: Train) -> None:
         train, valid = corpus.train, corpus.valid
     else:
         lm = await service.pool.run(_trained, state.lm)
-        train = await service.pool.run(service.models.corpus, lm.language, "train")
-        valid = await service.pool.run(service.models.corpus, lm.language, "valid")
+        train = await service.pool.run(service.models.corpus, lm.language, "train", lm.unit)
+        valid = await service.pool.run(service.models.corpus, lm.language, "valid", lm.unit)
         if not train:
             raise ProtocolError("no_corpus", f"there is no built-in {lm.language} corpus")
     sample = None
     if msg.sample is not None:
-        sample = await service.pool.run(bridge.read_tokens, msg.sample, lm.language, s.max_tokens)
+        sample = await service.pool.run(bridge.read_tokens, msg.sample, lm, s.token_limit(lm.unit))
     elif state.held is not None:
         sample = state.held.tokens
     valid = valid or train[-1:]
@@ -284,7 +287,7 @@ def _new_run(
 ) -> TrainingRun:
     """Pairs, trainer and baselines for a run (in a worker thread)."""
     s, hyper = service.settings, state.hyper
-    max_tokens = s.max_tokens
+    max_tokens = s.token_limit(lm.unit)
     train = [t[:max_tokens] for t in train]
     valid = [t[:max_tokens] for t in valid]
     optimizer = state.optimizer  # kept across runs, but a new model on an upload starts afresh

@@ -34,15 +34,18 @@ from .train import EvalResult, Progress, Trainer, evaluate, next_word_pairs, pad
 
 def options() -> dict[str, list[str]]:
     """The engine's choices, the one list every menu and check uses: activations f, W's
-    initialisations and optimizers; and the code point ranges that make a text Chinese."""
+    initialisations and optimizers; the units a token can be (word, char) and the character
+    model's space; and the code point ranges that make a text Chinese."""
     from .init import INIT_SCHEMES
     from .optim import OPTIMIZERS
-    from .text import HAN_RANGES
+    from .text import HAN_RANGES, SPACE, UNITS
 
     return {
         "activations": list(ACTIVATIONS),
         "inits": list(INIT_SCHEMES),
         "optimizers": list(OPTIMIZERS),
+        "units": list(UNITS),
+        "space": SPACE,
         "han_ranges": [list(r) for r in HAN_RANGES],
     }
 

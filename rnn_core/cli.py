@@ -1,8 +1,9 @@
 """The command line: python -m rnn_core {train, eval, predict, generate} (docs/cli.md).
 
-    train CORPUS.txt --out model.npz [--hidden --layers --bidirectional --activation --init
-          --epochs --lr --optimizer --clip --batch-size --seed --valid-fraction --language
-          --max-vocab --force]        train/held-out perplexity beside the 2-gram and 3-gram
+    train CORPUS.txt --out model.npz [--unit --hidden --layers --bidirectional --activation
+          --init --epochs --lr --optimizer --clip --batch-size --seed --valid-fraction
+          --language --max-vocab --min-count --patience --minutes --force]
+                          train/held-out perplexity beside the 2-gram and 3-gram
     eval MODEL.npz CORPUS.txt [--train TRAIN.txt]    the RNN's perplexity beside the n-grams'
     predict MODEL.npz "a sentence" [--top-k]         top-k next words at every position
                                                      (fillers of each ____ for a blank model)
@@ -48,14 +49,19 @@ from .model import DTYPES, RNNLM
 from .optim import OPTIMIZERS
 from .text import (
     BLANK,
+    MIN_COUNT,
+    UNITS,
     Language,
+    Unit,
     Vocab,
     detect_language,
     join_tokens,
     tokenize,
+    unit_of,
 )
 
 EXIT_USAGE = 2
+GENERATE_LENGTH = {"word": 30, "char": 120}  # generate's default --length, by the model's unit
 
 
 class CliError(Exception):
@@ -72,7 +78,7 @@ class _Parser(argparse.ArgumentParser):
 # ---------------------------------------------------------------- reading the user's files
 
 
-def read_corpus_file(path: Path, language: Language | None) -> Corpus:
+def read_corpus_file(path: Path, language: Language | None, unit: Unit = "word") -> Corpus:
     """A corpus file read by rnn_core.corpus's rule (the server's too); CliError naming the
     problem and the line (missing, a folder, too large, binary, not UTF-8, empty) otherwise."""
     if not path.exists():
@@ -86,7 +92,7 @@ def read_corpus_file(path: Path, language: Language | None) -> Corpus:
             f"{MAX_CORPUS_BYTES / 1e6:g} MB)"
         )
     try:
-        return read_corpus(path.read_bytes(), language=language)
+        return read_corpus(path.read_bytes(), language=language, unit=unit)
     except CorpusError as err:
         raise CliError(f"{path}: {err.message}") from None
 
@@ -224,7 +230,7 @@ def perplexity_rows(
 def cmd_train(args: argparse.Namespace) -> None:
     """Train a model on a corpus, save it, report its perplexity beside the n-grams'."""
     check_out_path(args.out, args.force)
-    corpus = read_corpus_file(args.corpus, args.language)
+    corpus = read_corpus_file(args.corpus, args.language, args.unit)
     language = corpus.language
     train, valid = split_held_out(corpus.sentences, held_out_every(args.valid_fraction))
     vocab = Vocab.build(train, min_count=args.min_count, max_size=args.max_vocab)
@@ -240,6 +246,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     rnn = rows["RNN"]
     extra = {
         "language": language,
+        "unit": args.unit,
         "kind": kind,
         "corpus": str(args.corpus.resolve()),
         "valid_fraction": args.valid_fraction,
@@ -259,6 +266,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     result = {
         "out": str(args.out),
         "language": language,
+        "unit": args.unit,
         "kind": kind,
         "vocab_size": len(vocab),
         "sentences": {"train": len(train), "valid": len(valid)},
@@ -277,7 +285,8 @@ def cmd_eval(args: argparse.Namespace) -> None:
     """The model's perplexity on a corpus beside the 2-gram's and 3-gram's."""
     checkpoint, vocab = read_model(args.model)
     language = checkpoint.extra.get("language")
-    corpus = read_corpus_file(args.corpus, language if language in ("en", "zh") else None)
+    unit = unit_of(checkpoint.extra)
+    corpus = read_corpus_file(args.corpus, language if language in ("en", "zh") else None, unit)
     language, sentences = corpus.language, corpus.sentences
     model = checkpoint.model
     rnn = perplexity(model, vocab, sentences)
@@ -286,7 +295,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
     if model.config.bidirectional:
         note = "blank-filling model: perplexity at the blank, every word blanked once\n"
     else:
-        train = _baseline_sentences(checkpoint, args.train, language)
+        train = _baseline_sentences(checkpoint, args.train, language, unit)
         if train is None:
             note = "no n-gram baselines: the training corpus is unknown (give --train)\n"
         else:
@@ -311,7 +320,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
 
 
 def _baseline_sentences(
-    checkpoint: Checkpoint, train_path: Path | None, language: Language
+    checkpoint: Checkpoint, train_path: Path | None, language: Language, unit: Unit
 ) -> list[list[str]] | None:
     """The n-grams' training sentences: all of --train, else the training part of the corpus
     named in the model's extra (split as `train` split it), None when that file is gone."""
@@ -322,7 +331,7 @@ def _baseline_sentences(
         if train_path is None or not train_path.is_file():
             return None
         valid_fraction = float(checkpoint.extra.get("valid_fraction", 0.0))
-    corpus = read_corpus_file(train_path, language)
+    corpus = read_corpus_file(train_path, language, unit)
     return split_held_out(corpus.sentences, held_out_every(valid_fraction))[0]
 
 
@@ -330,7 +339,7 @@ def cmd_predict(args: argparse.Namespace) -> None:
     """Top-k next words at every position, or each blank's top-k fillers (bidirectional)."""
     checkpoint, vocab = read_model(args.model)
     language = model_language(checkpoint, args.sentence)
-    tokens = _tokens(args.sentence, language)
+    tokens = _tokens(args.sentence, language, unit_of(checkpoint.extra))
     model = checkpoint.model
     if model.config.bidirectional:
         blanks = [i for i, t in enumerate(tokens) if t == BLANK]
@@ -354,9 +363,9 @@ def cmd_predict(args: argparse.Namespace) -> None:
     emit(args, {"model": str(args.model), "tokens": tokens, "predictions": rows}, text)
 
 
-def _tokens(text: str, language: Language) -> list[str]:
+def _tokens(text: str, language: Language, unit: Unit) -> list[str]:
     try:
-        return tokenize(text, language)
+        return tokenize(text, language, unit=unit)
     except ValueError as err:
         raise CliError(str(err)) from None
 
@@ -365,19 +374,21 @@ def cmd_generate(args: argparse.Namespace) -> None:
     """Sample a sentence word by word after a prompt."""
     checkpoint, vocab = read_model(args.model)
     language = model_language(checkpoint, args.prompt)
-    prompt = _tokens(args.prompt, language) if args.prompt.strip() else []
+    unit = unit_of(checkpoint.extra)
+    prompt = _tokens(args.prompt, language, unit) if args.prompt.strip() else []
+    length = args.length or GENERATE_LENGTH[unit]
     draws = continuation(
         checkpoint.model,
         vocab,
         prompt,
-        args.length,
+        length,
         np.random.default_rng(args.seed),
         args.temperature,
         args.top_k,
         args.allow_unk,
     )
     words = [w for w in vocab.decode([d.id for d in draws]) if w != "</s>"]
-    text = join_tokens([*prompt, *words], language)
+    text = join_tokens([*prompt, *words], language, unit)
     emit(args, {"prompt": prompt, "generated": words, "text": text}, text)
 
 
@@ -435,12 +446,15 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=0)
     train.add_argument("--valid-fraction", type=_float_in(0, 0.5), default=0.1)
     train.add_argument("--language", choices=["en", "zh"], help="default: detected")
+    train.add_argument(
+        "--unit", choices=list(UNITS), default="word", help="a token is a word or a character"
+    )
     train.add_argument("--max-vocab", type=_positive_int(10, 1_000_000), default=20_000)
     train.add_argument(
         "--min-count",
         type=_positive_int(1, 1_000_000),
-        default=2,
-        help="words seen fewer times are <unk>, so <unk> is trained (default 2)",
+        default=MIN_COUNT,
+        help=f"words seen fewer times are <unk>, so <unk> is trained (default {MIN_COUNT})",
     )
     train.add_argument(
         "--patience",
@@ -477,7 +491,12 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--prompt", default="", help="the beginning of the sentence")
     ge.add_argument("--temperature", type=_float_in(0, 100, low_open=True), default=1.0)
     ge.add_argument("--top-k", type=_positive_int(1, 1_000_000), default=None)
-    ge.add_argument("--length", type=_positive_int(1, 1000), default=30, help="at most")
+    ge.add_argument(
+        "--length",
+        type=_positive_int(1, 1000),
+        default=None,
+        help="tokens at most (default: 30 words, 120 characters)",
+    )
     ge.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=0)
     ge.add_argument("--allow-unk", action="store_true", help="let <unk> be drawn (off: never)")
     ge.set_defaults(run=cmd_generate)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .text import Language, detect_language, tokenize
+from .text import Language, Unit, detect_language, tokenize
 
 # 8 MB: the CLI's ceiling, room for the built-in corpora (data/en/train.txt is 5.4 MB), which
 # `eval` reads for its n-gram baselines; the server has its own (Settings.max_corpus_bytes, 5 MB)
@@ -41,6 +41,7 @@ class Corpus:
     lines: list[int]  # 1-based line number of each sentence
     cut: int  # sentences cut to max_tokens
     bytes: int
+    unit: Unit = "word"
 
     @property
     def tokens(self) -> int:
@@ -53,9 +54,11 @@ def read_corpus(
     max_tokens: int | None = None,
     max_bytes: int = MAX_CORPUS_BYTES,
     language: Language | None = None,
+    unit: Unit = "word",
 ) -> Corpus:
-    """Check and tokenize a corpus: UTF-8 text (a BOM allowed), one sentence per line; blank
-    lines are skipped; ____ is an ordinary word here (a corpus holds whole sentences).
+    """Check and tokenize a corpus: UTF-8 text (a BOM allowed), one sentence per line, into
+    words or characters (unit); blank lines are skipped; ____ is an ordinary word here (a
+    corpus holds whole sentences).
 
     Raises CorpusError: too_large (over max_bytes), not_text (a NUL byte, or not UTF-8: the
     message says how to convert a GBK file), empty (no line with a word).
@@ -83,7 +86,7 @@ def read_corpus(
             continue
         head = line if limit is None else line[:limit]
         try:
-            tokens = tokenize(head, language, blanks=False)
+            tokens = tokenize(head, language, blanks=False, unit=unit)
         except ValueError:
             continue  # nothing but spaces and control characters
         if max_tokens is not None and (len(tokens) > max_tokens or len(head) < len(line)):
@@ -92,7 +95,7 @@ def read_corpus(
         numbers.append(number)
     if not sentences:
         raise CorpusError("empty", "the corpus is empty: write one sentence per line")
-    return Corpus(language, sentences, numbers, cut, len(raw))
+    return Corpus(language, sentences, numbers, cut, len(raw), unit)
 
 
 def split_held_out(

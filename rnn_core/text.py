@@ -39,6 +39,14 @@ FIRST_WORD_ID = len(SPECIALS)  # ids from here on are real words
 UNSCORED = IGNORE_INDEX  # -100, a target that the loss skips
 
 Language = Literal["zh", "en"]
+# What one token is: a word (English words, jieba's Chinese words) or one character. A model
+# file records its unit (extra["unit"]; a file without one reads words).
+Unit = Literal["word", "char"]
+UNITS: tuple[Unit, ...] = ("word", "char")
+# A word (or character) seen fewer times in a corpus is <unk>, so <unk> itself gets trained:
+# the default of the CLI's --min-count and of the server's corpora
+MIN_COUNT = 2
+SPACE = "\u2423"  # ␣: a character model's space, a token drawn like any other
 
 # Chinese (Han) characters, as code point ranges: CJK Extension A, the Unified Ideographs,
 # the Compatibility Ideographs and the supplementary planes' Extensions B–H. The one rule of
@@ -126,21 +134,61 @@ def _other_tokens(text: str) -> list[str]:
     ]
 
 
+def unit_of(extra: dict) -> Unit:
+    """The unit a model file records (extra["unit"]), "word" for a file without one."""
+    unit = extra.get("unit", "word")
+    return unit if unit in UNITS else "word"
+
+
+_BLANK_MARK = re.compile(r"_{3,}|<blank>", re.IGNORECASE)
+
+
+def _characters(text: str, blanks: bool) -> list[str]:
+    """One token per visible character, lower-cased like words; a run of whitespace is one
+    SPACE, none at either end; a blank marker is one BLANK (with blanks)."""
+    tokens: list[str] = []
+    start = 0
+    for match in _BLANK_MARK.finditer(text) if blanks else ():
+        tokens += _chars(text[start : match.start()], tokens)
+        tokens.append(BLANK)
+        start = match.end()
+    tokens += _chars(text[start:], tokens)
+    if tokens and tokens[-1] == SPACE:
+        tokens.pop()
+    return tokens
+
+
+def _chars(text: str, before: list[str]) -> list[str]:
+    out: list[str] = []
+    for ch in text.translate(_APOSTROPHES).lower():
+        if ch.isspace():
+            last = out[-1] if out else (before[-1] if before else None)
+            if last is not None and last != SPACE:
+                out.append(SPACE)
+        elif ch.isprintable():
+            out.append(ch)
+    return out
+
+
 # English: no space before a punctuation mark or a contraction's tail ("do n't" -> "don't")
 _NO_SPACE_BEFORE = re.compile(r" ([,.!?;:%)\]]|\.\.\.|n't\b|'(?:s|re|ll|ve|d|m)\b)")
 
 
-def join_tokens(tokens: Sequence[str], language: Language) -> str:
-    """Tokens back to text, the inverse of tokenize up to case and spacing: Chinese without
-    spaces; English with a space between words and none before a punctuation mark or a
-    contraction's tail."""
+def join_tokens(tokens: Sequence[str], language: Language, unit: Unit = "word") -> str:
+    """Tokens back to text, the inverse of tokenize up to case and spacing: characters side by
+    side (SPACE a space); Chinese words without spaces; English words with a space between
+    them and none before a punctuation mark or a contraction's tail."""
+    if unit == "char":
+        return "".join(" " if t == SPACE else t for t in tokens)
     if language == "zh":
         return "".join(tokens)
     return _NO_SPACE_BEFORE.sub(r"\1", " ".join(tokens))
 
 
-def tokenize(text: str, lang: Language | None = None, blanks: bool = True) -> list[str]:
-    """Split text into word tokens.
+def tokenize(
+    text: str, lang: Language | None = None, blanks: bool = True, unit: Unit = "word"
+) -> list[str]:
+    """Split text into word tokens, or character tokens with unit="char".
 
     English (and any Latin text inside Chinese) is lower-cased; contractions and possessives
     split as in the Penn Treebank ("don't" = do n't, "teacher's" = teacher 's); a number is
@@ -150,7 +198,18 @@ def tokenize(text: str, lang: Language | None = None, blanks: bool = True) -> li
     one character per token when lang is "en". Three or more underscores, or the literal
     ``<blank>``, become the ``<blank>`` token; with blanks=False (a corpus of whole sentences)
     underscores are an ordinary word. Raises ValueError when nothing is left.
+
+    Characters (unit="char"): every visible character is a token, lower-cased as words are,
+    digits and Chinese characters included; a run of whitespace is one SPACE ("␣"), none at
+    either end; blank markers as for words.
     """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+    if unit == "char":
+        tokens = _characters(text, blanks)
+        if not tokens:
+            raise ValueError("text is empty: it holds no words or punctuation")
+        return tokens
     if lang is None:
         lang = detect_language(text)
     elif lang not in ("zh", "en"):

@@ -14,14 +14,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import engine_bridge as bridge
 from app.errors import Busy, ProtocolError
-from app.models import LM, model_language
-from app.protocol import BuiltinModel, Configured, ModelInfo, Train
+from app.models import LM, checkpoint_lm
+from app.protocol import BuiltinModel, Configured, ModelInfo, Train, Unit
 from app.security import origin_allowed
 from app.service import Hyper, Service
 from app.sessions import Session, gone_message
 from app.training import UserCorpus, corpus_vocab, fitting_batch_size, read_corpus
 from rnn_core.io import LoadLimits, ModelFormatError, ModelTooLarge, load, to_bytes
-from rnn_core.text import Vocab
 from rnn_core.views import all_finite
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -44,6 +43,7 @@ class CorpusSummary(BaseModel):
     sentences: int
     tokens: int
     language: str
+    unit: Unit
     vocab_size: int
     training: bool
     batch_size: int | None = None
@@ -145,12 +145,11 @@ async def download_model(request: Request, token: str) -> Response:
     def build() -> bytes:
         state = session.state
         with session.lock:
-            extra = {"language": state.lm.language, "name": state.lm.name}
             return to_bytes(
                 state.lm.model,
                 vocab=state.lm.vocab.to_list(),
                 optimizer=state.optimizer,
-                extra=extra,
+                extra=state.lm.file_extra(),
             )
 
     data = await service.pool.run(build)
@@ -230,21 +229,23 @@ def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
         raise _fail("invalid", f"the weights {names} hold NaN or inf; every weight must be finite")
     if checkpoint.vocab is None:
         raise _fail("invalid", "the model file has no vocabulary")
+    name = str(checkpoint.extra.get("name", "uploaded"))[:64]
     try:
-        vocab = Vocab.from_list(checkpoint.vocab)
+        lm = checkpoint_lm(checkpoint, name, "uploaded", s.default_language)
     except ValueError as exc:
         raise _fail("invalid", f"bad vocabulary: {exc}") from None
-    extra = checkpoint.extra
-    language = model_language(extra, vocab, s.default_language)
-    name = str(extra.get("name", "uploaded"))[:64]
-    return LM(name, "uploaded", language, checkpoint.model, vocab), checkpoint.optimizer
+    return lm, checkpoint.optimizer
 
 
 @router.post("/sessions/{token}/corpus", response_model=CorpusSummary)
 async def upload_corpus(
-    request: Request, token: str, start: Annotated[bool, Query()] = False
+    request: Request,
+    token: str,
+    start: Annotated[bool, Query()] = False,
+    unit: Annotated[Unit, Query()] = "word",
 ) -> CorpusSummary:
-    """A user's corpus: UTF-8 text, one sentence per line (raw body or multipart field `file`).
+    """A user's corpus: UTF-8 text, one sentence per line (raw body or multipart field `file`),
+    read as words or characters (unit).
 
     With start=true training on it starts at once; its frames go to the session's WebSocket
     with re = "upload".
@@ -262,7 +263,7 @@ async def upload_corpus(
         key = f"upload:{session.token}:{count}"
         try:
             corpus = await service.pool.run_heavy(
-                read_corpus, data, key, s.max_corpus_bytes, s.max_tokens
+                read_corpus, data, key, s.max_corpus_bytes, s.token_limit(unit), unit
             )
         except ProtocolError as exc:
             raise _fail(exc.code, exc.message) from None

@@ -4,6 +4,10 @@
 
 import { notation } from "./util.js";
 
+// A count's noun for a model's tokens (ModelInfo.unit, a too_long error's params.unit).
+const nounEn = (unit) => (unit === "char" ? "characters" : "words");
+const nounZh = (unit) => (unit === "char" ? "字符" : "词");
+
 const STRINGS = {
   en: {
     lang_switch: "中文",
@@ -14,7 +18,7 @@ const STRINGS = {
     connected: "Connected",
     reconnecting: "Connection lost; reconnecting…",
     model_line: (m) =>
-      `Model “${m.name}”: ${m.language}, ${m.vocab_size} words, hidden size ${m.hidden_size}, ` +
+      `Model “${m.name}”: ${m.language}, ${m.vocab_size} ${nounEn(m.unit)}, hidden size ${m.hidden_size}, ` +
       `${m.num_layers} layer${m.num_layers > 1 ? "s" : ""}` +
       `${m.bidirectional ? ", bidirectional" : ""}, f = ${m.activation}`,
     sentence_model: (name) => `· this sentence is read by the built-in model “${name}”`,
@@ -23,15 +27,18 @@ const STRINGS = {
     col_read: "just read",
     col_top: "RNN's top 3",
     col_next: "actual next",
-    words_back: (n) => `sees ${n} word${n === 1 ? "" : "s"} back`,
+    words_back: (n, unit) =>
+      unit === "char" ? `sees ${n} character${n === 1 ? "" : "s"} back` : `sees ${n} word${n === 1 ? "" : "s"} back`,
     model_rnn: "RNN",
     model_bigram: "2-gram",
     model_trigram: "3-gram",
     key_word_note: "Click a row. The RNN reads every earlier word; the 2-gram sees one word, the 3-gram two.",
+    key_char_note: "Click a row. The RNN reads every earlier character; the 2-gram sees one character, the 3-gram two.",
     blank_title: "The blank",
     left_only: "left-only model",
     network: "Unrolled network",
     network_hint: "One column per input word. Hover a unit to see its exact value.",
+    network_hint_char: "One column per input character (␣ is a space). Hover a unit to see its exact value.",
     legend_value: "unit value",
     legend_delta: "δ arrow width ∝ ‖δ_k‖",
     net_table: "The network's numbers as a table",
@@ -93,7 +100,9 @@ const STRINGS = {
     error_prefix: "Server says:",
     errors: {
       too_long: (p) =>
-        p ? `The sentence has ${p.tokens} words; the model reads at most ${p.limit}.` : "The sentence is too long.",
+        p
+          ? `The sentence has ${p.tokens} ${nounEn(p.unit)}; the model reads at most ${p.limit}.`
+          : "The sentence is too long.",
       empty: "The sentence has no words.",
       no_blank: (p) =>
         p && p.blanks > 1
@@ -107,8 +116,8 @@ const STRINGS = {
       blank_prompt: "A prompt to continue cannot hold a blank (____).",
     },
     error_generic: "The server refused the request.",
-    cut_offer: (limit) => `Read the first ${limit} words`,
-    cut_note: (limit, total) => `Only the first ${limit} of the ${total} words are read.`,
+    cut_offer: (limit, unit) => `Read the first ${limit} ${nounEn(unit)}`,
+    cut_note: (limit, total, unit) => `Only the first ${limit} of the ${total} ${nounEn(unit)} are read.`,
     example: "i was late for school yesterday , the teacher criticised",
     presets: "Example sentences",
     presets_pick: "Examples…",
@@ -130,7 +139,7 @@ const STRINGS = {
     connected: "已连接",
     reconnecting: "连接断开，正在重连…",
     model_line: (m) =>
-      `模型“${m.name}”：语言 ${m.language}，词表 ${m.vocab_size} 个词，隐藏层大小 ${m.hidden_size}，` +
+      `模型“${m.name}”：语言 ${m.language}，词表 ${m.vocab_size} 个${nounZh(m.unit)}，隐藏层大小 ${m.hidden_size}，` +
       `${m.num_layers} 层${m.bidirectional ? "，双向" : ""}，f = ${m.activation}`,
     sentence_model: (name) => `· 这句话由内置模型“${name}”来读`,
     predictions: "下一个词预测",
@@ -138,15 +147,17 @@ const STRINGS = {
     col_read: "刚读到",
     col_top: "RNN 的前三名",
     col_next: "实际下一个词",
-    words_back: (n) => `看到前 ${n} 个词`,
+    words_back: (n, unit) => `看到前 ${n} 个${nounZh(unit)}`,
     model_rnn: "RNN",
     model_bigram: "2-gram",
     model_trigram: "3-gram",
     key_word_note: "点选一行。RNN 读过前面的每一个词；2-gram 只看前一个词，3-gram 只看前两个。",
+    key_char_note: "点选一行。RNN 读过前面的每一个字符；2-gram 只看前一个字符，3-gram 只看前两个。",
     blank_title: "空格",
     left_only: "只看左边的模型",
     network: "展开的网络",
     network_hint: "每个输入词一列。把鼠标放在单元上可看到它的精确值。",
+    network_hint_char: "每个输入字符一列（␣ 表示空格）。把鼠标放在单元上可看到它的精确值。",
     legend_value: "单元的值",
     legend_delta: "δ 箭头粗细 ∝ ‖δ_k‖",
     net_table: "网络的数值（表格）",
@@ -207,7 +218,7 @@ const STRINGS = {
     no_matrices: "此隐藏层大小不发送矩阵，只显示范数",
     error_prefix: "服务器：",
     errors: {
-      too_long: (p) => (p ? `这句话有 ${p.tokens} 个词，模型最多读 ${p.limit} 个。` : "句子太长了。"),
+      too_long: (p) => (p ? `这句话有 ${p.tokens} 个${nounZh(p.unit)}，模型最多读 ${p.limit} 个。` : "句子太长了。"),
       empty: "句子里没有词。",
       no_blank: (p) =>
         p && p.blanks > 1 ? `只能有一个 ____：这句话有 ${p.blanks} 个。` : "这个模型是填空用的：请在缺词处写 ____。",
@@ -219,8 +230,8 @@ const STRINGS = {
       blank_prompt: "要续写的开头里不能有空格 ____。",
     },
     error_generic: "服务器拒绝了这个请求。",
-    cut_offer: (limit) => `只读前 ${limit} 个词`,
-    cut_note: (limit, total) => `只读了 ${total} 个词中的前 ${limit} 个。`,
+    cut_offer: (limit, unit) => `只读前 ${limit} 个${nounZh(unit)}`,
+    cut_note: (limit, total, unit) => `只读了 ${total} 个${nounZh(unit)}中的前 ${limit} 个。`,
     example: "我昨天上学迟到了，老师批评了",
     presets: "例句",
     presets_pick: "例句…",

@@ -312,7 +312,8 @@ function renderChrome(current, changed) {
   }
   if (changed.has("error") || changed.has("lang") || changed.has("predict")) {
     const error = current.error;
-    const note = !error && current.cut ? t("cut_note", current.lang, current.cut.limit, current.cut.tokens) : "";
+    const note =
+      !error && current.cut ? t("cut_note", current.lang, current.cut.limit, current.cut.tokens, current.cut.unit) : "";
     problem.hidden = !error && !note;
     problem.replaceChildren();
     problem.dataset.code = error ? error.code : "cut";
@@ -323,7 +324,7 @@ function renderChrome(current, changed) {
         const offer = document.createElement("button");
         offer.type = "button";
         offer.className = "cut-offer";
-        offer.textContent = t("cut_offer", current.lang, error.params.limit);
+        offer.textContent = t("cut_offer", current.lang, error.params.limit, error.params.unit);
         offer.addEventListener("click", () => submit(current.text, error.params));
         problem.append(" ", offer);
       } else if (error.code === "no_blank" && error.params?.blanks === 0 && current.text) {

@@ -67,7 +67,7 @@ export function createNetwork(root, options = {}) {
   function render(state, changed) {
     last = state;
     if (changed.has("lang") || changed.has("model")) {
-      hint.textContent = t("network_hint", state.lang);
+      hint.textContent = t(state.model?.unit === "char" ? "network_hint_char" : "network_hint", state.lang);
       tableTitle.textContent = t("net_table", state.lang);
     }
     if (["predict", "pass", "lang", "error"].some((c) => changed.has(c))) {

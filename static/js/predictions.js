@@ -165,7 +165,7 @@ function comparison(frame, position, lang) {
   return el(
     "div",
     {},
-    el("p", { class: "hint" }, t("key_word_note", lang)),
+    el("p", { class: "hint" }, t(frame.unit === "char" ? "key_char_note" : "key_word_note", lang)),
     contextGrid(frame, position, lang),
     charts,
   );
@@ -189,7 +189,7 @@ function contextGrid(frame, position, lang) {
     const last = span.end; // column of the last word seen
     const name = el("span", { class: "model-name" }, t(`model_${model}`, lang));
     const bar = el("span", { class: `seen-bar ${model}` });
-    const back = el("span", { class: "back" }, t("words_back", lang, span.end - span.start));
+    const back = el("span", { class: "back" }, t("words_back", lang, span.end - span.start, frame.unit));
     name.style.gridRow = bar.style.gridRow = back.style.gridRow = String(r + 2);
     name.style.gridColumn = "1";
     bar.style.gridColumn = `${first + 2} / ${last + 3}`;

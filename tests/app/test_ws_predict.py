@@ -113,7 +113,11 @@ def test_too_many_tokens_and_empty_text_are_errors_and_the_session_goes_on(ws):
 def test_a_sentence_over_the_limit_says_its_numbers_and_can_be_cut(ws):
     long = " ".join(["we like apples ."] * 20)  # 80 tokens
     refused = ws.ask({"type": "predict", "text": long})
-    assert refused["code"] == "too_long" and refused["params"] == {"tokens": 80, "limit": 64}
+    assert refused["code"] == "too_long" and refused["params"] == {
+        "tokens": 80,
+        "limit": 64,
+        "unit": "word",
+    }
     cut = ws.ask({"type": "predict", "text": long, "cut": True})
     assert cut["type"] == "predict" and len(cut["tokens"]) == 64
     start = ws.ask({"type": "bptt", "text": long, "cut": True}, until="bptt_start")

@@ -12,7 +12,7 @@ import pytest
 import rnn_core
 from rnn_core import cli
 from rnn_core.ngram import NGramLM
-from rnn_core.text import BOS, PAD_ID, Vocab, tokenize, training_pair_ids
+from rnn_core.text import BOS, PAD_ID, SPACE, Vocab, tokenize, training_pair_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -304,3 +304,29 @@ def test_python_m_rnn_core_runs_as_a_program(tmp_path, trained):
     )
     assert failed.returncode == 2
     assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
+
+
+def test_a_character_model_trains_predicts_and_generates_in_characters(tmp_path, corpus, capsys):
+    out = tmp_path / "char.npz"
+    code, stdout, err = run(
+        capsys, "train", corpus, "--out", out, "--unit", "char", *FAST, "--json"
+    )
+    assert code == 0, err
+    result = json.loads(stdout)
+    assert result["unit"] == "char"
+    ck = rnn_core.load(out)
+    assert ck.extra["unit"] == "char"
+    train = [tokenize(line, unit="char") for i, line in enumerate(EN_LINES) if i != 9]
+    assert set(ck.vocab[5:]) == {c for s in train for c in s}  # every character, ␣ included
+    vocab = Vocab.from_list(ck.vocab)
+    trigram = NGramLM(len(vocab), 3).fit([vocab.encode(s) for s in train])
+    expected = trigram.perplexity([vocab.encode(tokenize(EN_LINES[9], unit="char"))])
+    assert result["perplexity"]["3-gram"]["valid"] == pytest.approx(expected, abs=1e-4)
+    code, stdout, _ = run(capsys, "predict", out, "My phone", "--json")
+    rows = json.loads(stdout)["predictions"]
+    assert [r["read"] for r in rows] == ["<s>", "m", "y", SPACE, "p", "h", "o", "n", "e"]
+    code, stdout, _ = run(capsys, "generate", out, "--prompt", "My", "--seed", "1", "--json")
+    generated = json.loads(stdout)
+    assert all(len(c) == 1 or c.startswith("<") for c in generated["generated"])
+    assert generated["text"].startswith("my") and SPACE not in generated["text"]
+    assert len(generated["generated"]) <= cli.GENERATE_LENGTH["char"]

@@ -11,6 +11,7 @@ from rnn_core.text import (
     BOS_ID,
     EOS_ID,
     PAD_ID,
+    SPACE,
     SPECIALS,
     UNK_ID,
     UNSCORED,
@@ -22,6 +23,7 @@ from rnn_core.text import (
     tokenize,
     training_pair_ids,
     training_pairs,
+    unit_of,
     warm_up,
 )
 
@@ -240,3 +242,43 @@ def test_tokens_of_joined_tokens_are_the_same(text):
     lang = detect_language(text)
     tokens = tokenize(text, lang)
     assert tokenize(join_tokens(tokens, lang), lang) == tokens
+
+
+def test_characters_are_tokens_with_visible_spaces_and_blanks():
+    assert tokenize("  My  phone,\tdon't ", unit="char") == [
+        *"my",
+        SPACE,
+        *"phone,",
+        SPACE,
+        *"don't",
+    ]
+    assert tokenize(PHONE_ZH, unit="char") == list(PHONE_ZH)  # no segmentation: every 字
+    assert tokenize("so I ____ a new", unit="char") == [
+        *"so",
+        SPACE,
+        "i",
+        SPACE,
+        BLANK,
+        SPACE,
+        "a",
+        SPACE,
+        *"new",
+    ]
+    assert tokenize("a ____ b", unit="char", blanks=False) == ["a", SPACE, *"____", SPACE, "b"]
+    assert tokenize("3.14 and 8:30", unit="char") == [*"3.14", SPACE, *"and", SPACE, *"8:30"]
+    with pytest.raises(ValueError, match="empty"):
+        tokenize(" \n\t\u3000", unit="char")
+    with pytest.raises(ValueError, match="unit"):
+        tokenize("hello", unit="syllable")
+
+
+@pytest.mark.parametrize("text", ["i can't go, it's late!", "我的手机坏了，买 a new 手机。"])
+def test_characters_join_back_to_the_text(text):
+    tokens = tokenize(text, unit="char")
+    assert join_tokens(tokens, detect_language(text), "char") == text.lower()
+    assert tokenize(join_tokens(tokens, "en", "char"), unit="char") == tokens
+
+
+def test_a_file_without_a_unit_reads_words():
+    assert unit_of({}) == "word" and unit_of({"unit": "char"}) == "char"
+    assert unit_of({"unit": "nonsense"}) == "word"

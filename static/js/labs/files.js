@@ -3,9 +3,11 @@
 // are checked against the hello frame's limits and text is checked to be UTF-8 before anything
 // is sent; the server checks again and its message is shown as it is.
 
-import { el } from "../util.js";
+import { el, engineOptions } from "../util.js";
 import { lt } from "./strings.js";
-import { statusLine, text } from "./ui.js";
+import { choice, field, statusLine, text } from "./ui.js";
+
+const UNITS = engineOptions().units ?? ["word"];
 
 export function createFilesLab(body, ctx) {
   const current = el("p", { class: "current-model" });
@@ -22,6 +24,8 @@ export function createFilesLab(body, ctx) {
     "aria-label": "Upload a corpus (.txt, UTF-8)",
   });
   const corpusStatus = statusLine();
+  // what one token of the uploaded corpus is: a word, or a character (min-char-rnn's unit)
+  const corpusUnit = choice(UNITS, "word", {}, { word: "unit_word", char: "unit_char" });
   body.append(
     current,
     el("div", { class: "lab-controls" }, download),
@@ -30,6 +34,7 @@ export function createFilesLab(body, ctx) {
       "div",
       { class: "file-row" },
       text("upload_corpus", "h3"),
+      field("unit", corpusUnit),
       filePicker("pick_corpus", corpusFile),
       corpusStatus.node,
       text("train_uploaded", "p", { class: "hint" }),
@@ -81,7 +86,7 @@ export function createFilesLab(body, ctx) {
       return;
     }
     try {
-      const summary = await post("/corpus", file);
+      const summary = await post(`/corpus?unit=${encodeURIComponent(corpusUnit.value)}`, file);
       corpusStatus.set(lt("uploaded", lang, summary), "ok");
     } catch (error) {
       corpusStatus.set(lt("server_error", lang, error.message), "error");

@@ -9,6 +9,11 @@ const ORIGIN = {
   en: { builtin: "built-in", configured: "new, untrained", uploaded: "loaded from a file", trained: "trained" },
   zh: { builtin: "内置", configured: "新建，未训练", uploaded: "从文件载入", trained: "训练过" },
 };
+// What a model's tokens are (ModelInfo.unit, the corpus summary's unit), counted
+const UNIT_NOUN = {
+  en: { word: "words", char: "characters" },
+  zh: { word: "词", char: "字符" },
+};
 const REASON = {
   en: { finished: "finished", stopped: "stopped", time_limit: "time limit", nan: "NaN" },
   zh: { finished: "已完成", stopped: "已停止", time_limit: "到达时间上限", nan: "出现 NaN" },
@@ -195,6 +200,9 @@ const STRINGS = {
     clip: "Clip at (empty = off)",
     truncate: "Truncate BPTT at k (empty = full)",
     corpus: "Corpus",
+    unit: "Token",
+    unit_word: "word",
+    unit_char: "character",
     corpus_builtin: "built-in corpus",
     corpus_uploaded: "uploaded corpus",
     epochs: "Epochs",
@@ -217,7 +225,7 @@ const STRINGS = {
     state_running: "Training…",
     state_paused: "Paused.",
     configured: (m) =>
-      `New untrained model: hidden ${m.hidden_size}, ${m.num_layers} layer(s)` +
+      `New untrained model${m.unit === "char" ? " of characters" : ""}: hidden ${m.hidden_size}, ${m.num_layers} layer(s)` +
       `${m.bidirectional ? ", bidirectional" : ""}, f = ${m.activation}, init ${m.init}.`,
     axis_step: "training step",
     loss_trace: "loss (cross-entropy per word)",
@@ -305,14 +313,15 @@ const STRINGS = {
     load_model: "Load a model file (.npz)",
     upload_corpus: "Upload a corpus (.txt, UTF-8)",
     train_uploaded: "To train on it, choose “uploaded corpus” in the Training tab and press Start.",
-    loaded: (m) => `Loaded “${m.name}”: ${m.vocab_size} words, hidden ${m.hidden_size}.`,
+    loaded: (m) => `Loaded “${m.name}”: ${m.vocab_size} ${UNIT_NOUN.en[m.unit] ?? "words"}, hidden ${m.hidden_size}.`,
     uploaded: (r) =>
-      `Uploaded ${r.bytes} bytes: ${r.sentences} sentences, ${r.tokens} tokens, language ` +
+      `Uploaded ${r.bytes} bytes: ${r.sentences} sentences, ${r.tokens} ${UNIT_NOUN.en[r.unit] ?? "words"}, language ` +
       `${r.language}, vocabulary ${r.vocab_size}.`,
     too_big: (max) => `The file is larger than the server accepts (${max} bytes).`,
     not_utf8: "The file is not UTF-8 text.",
     empty_file: "The file is empty.",
-    current_model: (m) => `Current model: “${m.name}” (${ORIGIN.en[m.origin] ?? m.origin}), ${m.vocab_size} words.`,
+    current_model: (m) =>
+      `Current model: “${m.name}” (${ORIGIN.en[m.origin] ?? m.origin}), ${m.vocab_size} ${UNIT_NOUN.en[m.unit] ?? "words"}.`,
     pick_model: "Choose a .npz file…",
     pick_corpus: "Choose a .txt file…",
     not_npz: "This is not a model file: a .npz saved by Unrolled (or numpy.savez) is a zip archive.",
@@ -478,6 +487,9 @@ const STRINGS = {
     clip: "梯度裁剪阈值（空 = 不裁剪）",
     truncate: "BPTT 截断步数 k（空 = 不截断）",
     corpus: "语料",
+    unit: "单位",
+    unit_word: "词",
+    unit_char: "字符",
     corpus_builtin: "内置语料",
     corpus_uploaded: "上传的语料",
     epochs: "轮数",
@@ -499,7 +511,7 @@ const STRINGS = {
     state_running: "训练中…",
     state_paused: "已暂停。",
     configured: (m) =>
-      `新的未训练模型：隐藏层 ${m.hidden_size}，${m.num_layers} 层` +
+      `新的未训练${m.unit === "char" ? "字符" : ""}模型：隐藏层 ${m.hidden_size}，${m.num_layers} 层` +
       `${m.bidirectional ? "，双向" : ""}，f = ${m.activation}，初始化 ${m.init}。`,
     axis_step: "训练步数",
     loss_trace: "损失（每个词的交叉熵）",
@@ -579,14 +591,16 @@ const STRINGS = {
     load_model: "载入模型文件（.npz）",
     upload_corpus: "上传语料（.txt，UTF-8）",
     train_uploaded: "要在上面训练，请在“训练”标签页选择“上传的语料”，再按“开始”。",
-    loaded: (m) => `已载入“${m.name}”：词典 ${m.vocab_size} 个词，隐藏层 ${m.hidden_size}。`,
+    loaded: (m) =>
+      `已载入“${m.name}”：词典 ${m.vocab_size} 个${UNIT_NOUN.zh[m.unit] ?? "词"}，隐藏层 ${m.hidden_size}。`,
     uploaded: (r) =>
-      `已上传 ${r.bytes} 字节：${r.sentences} 句，${r.tokens} 个词，语言 ${r.language}，` +
-      `词典 ${r.vocab_size} 个词。`,
+      `已上传 ${r.bytes} 字节：${r.sentences} 句，${r.tokens} 个${UNIT_NOUN.zh[r.unit] ?? "词"}，语言 ${r.language}，` +
+      `词典 ${r.vocab_size} 个${UNIT_NOUN.zh[r.unit] ?? "词"}。`,
     too_big: (max) => `文件超过服务器允许的大小（${max} 字节）。`,
     not_utf8: "文件不是 UTF-8 文本。",
     empty_file: "文件是空的。",
-    current_model: (m) => `当前模型：“${m.name}”（${ORIGIN.zh[m.origin] ?? m.origin}），词典 ${m.vocab_size} 个词。`,
+    current_model: (m) =>
+      `当前模型：“${m.name}”（${ORIGIN.zh[m.origin] ?? m.origin}），词典 ${m.vocab_size} 个${UNIT_NOUN.zh[m.unit] ?? "词"}。`,
     pick_model: "选择 .npz 文件…",
     pick_corpus: "选择 .txt 文件…",
     not_npz: "这不是模型文件：Unrolled（或 numpy.savez）保存的 .npz 是一个 zip 压缩包。",

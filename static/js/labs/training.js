@@ -23,7 +23,7 @@ import {
   text,
 } from "./ui.js";
 
-const { activations: ACTIVATIONS, inits: INITS, optimizers: OPTIMIZERS } = engineOptions();
+const { activations: ACTIVATIONS, inits: INITS, optimizers: OPTIMIZERS, units: UNITS } = engineOptions();
 // The speed control: the least seconds a run takes (Train.pace_s; 0 = as fast as the server can).
 const PACES = { watch: 20, slow: 60, fast: 0 };
 const LOSS_COLOR = "#d9480f";
@@ -31,6 +31,7 @@ const PPL_COLOR = "#2f5fb3";
 
 export function createTrainingLab(body, ctx) {
   const c = {
+    unit: choice(UNITS ?? ["word"], "word", {}, { word: "unit_word", char: "unit_char" }),
     hidden: number(32, 1, 512),
     layers: number(1, 1, 4),
     bidirectional: el("input", { type: "checkbox" }),
@@ -65,6 +66,7 @@ export function createTrainingLab(body, ctx) {
       "fieldset",
       { class: "lab-controls" },
       el("legend", {}, text("settings")),
+      field("unit", c.unit),
       field("hidden_size", c.hidden),
       field("layers", c.layers),
       field("opt_bidirectional", c.bidirectional, { class: "lab-field inline" }),
@@ -128,6 +130,7 @@ export function createTrainingLab(body, ctx) {
         type: "configure",
         // the new model reads the language of the page's sentence (else of the page)
         language: ctx.state.text ? languageOf(ctx.state.text) : ctx.state.lang,
+        unit: c.unit.value,
         hidden_size: numberOf(c.hidden) ?? 32,
         num_layers: numberOf(c.layers) ?? 1,
         bidirectional: c.bidirectional.checked,
