@@ -2,13 +2,16 @@
 
     apt-get install debian-reference-en debian-reference-zh-cn   # once
     python bench/bench_realtext.py [--minutes 3] [--recipes default,tuned] [--languages en,zh]
+                                   [--units word,char]
 
 Extracts the Debian Reference (HTML in /usr/share/debian-reference) into one sentence per line,
 under /tmp/unrolled-realtext (never into the repository), then trains each recipe with the
 project's own CLI (`python -m rnn_core train --json`, a time budget per run) and prints, side by
 side, the held-out perplexity of the RNN and of the project's 2-gram and Kneser-Ney 3-gram on the
-same split, vocabulary and <unk> rule, and of the two mixed half and half word by word
-(rnn_core.fit.interpolated_perplexity, Mikolov et al. 2010). docs/performance.md keeps the figures.
+same split, vocabulary and <unk> rule, and of the two mixed half and half token by token
+(rnn_core.fit.interpolated_perplexity, Mikolov et al. 2010), for word and character models
+(`--unit char`: the n-grams are then of characters too, and perplexity is per character).
+docs/performance.md keeps the figures.
 """
 
 from __future__ import annotations
@@ -102,9 +105,9 @@ def corpus_file(language: str) -> Path:
     return path
 
 
-def train(corpus: Path, language: str, recipe: str, minutes: float) -> dict:
+def train(corpus: Path, language: str, unit: str, recipe: str, minutes: float) -> dict:
     """One CLI run with a time budget; its JSON report, with the run's wall-clock seconds."""
-    out = WORK / f"{language}-{recipe}.npz"
+    out = WORK / f"{language}-{unit}-{recipe}.npz"
     command = [
         sys.executable,
         "-m",
@@ -117,6 +120,8 @@ def train(corpus: Path, language: str, recipe: str, minutes: float) -> dict:
         str(out),
         "--language",
         language,
+        "--unit",
+        unit,
         "--minutes",
         str(minutes),
         "--patience",
@@ -137,6 +142,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=3.0, help="time budget of each run")
     parser.add_argument("--recipes", default="default,tuned")
     parser.add_argument("--languages", default="en,zh")
+    parser.add_argument("--units", default="word,char")
     args = parser.parse_args()
     if not SOURCE.is_dir():
         need = "apt-get install debian-reference-en debian-reference-zh-cn"
@@ -147,20 +153,21 @@ def main() -> None:
         corpus = corpus_file(language)
         n = len(corpus.read_text(encoding="utf-8").splitlines())
         print(f"{language}: {n} sentences, {corpus.stat().st_size / 1e6:.1f} MB in {corpus}")
-        for recipe in args.recipes.split(","):
-            report = train(corpus, language, recipe, args.minutes)
-            rows.append((language, recipe, report))
+        for unit in args.units.split(","):
+            for recipe in args.recipes.split(","):
+                report = train(corpus, language, unit, recipe, args.minutes)
+                rows.append((language, unit, recipe, report))
     print()
     print(
-        "lang recipe     vocab   held-out perplexity: RNN   2-gram  KN 3-gram  RNN+KN  "
+        "lang unit recipe     vocab   held-out perplexity: RNN   2-gram  KN 3-gram  RNN+KN  "
         "RNN/KN  RNN+KN/KN  seconds"
     )
-    for language, recipe, r in rows:
+    for language, unit, recipe, r in rows:
         ppl = r["perplexity"]
         rnn, bigram, trigram = ppl["RNN"]["valid"], ppl["2-gram"]["valid"], ppl["3-gram"]["valid"]
         mixed = ppl["RNN + 3-gram"]["valid"]
         print(
-            f"{language:4s} {recipe:9s} {r['vocab_size']:6d} {rnn:26.1f} {bigram:8.1f} "
+            f"{language:4s} {unit:4s} {recipe:9s} {r['vocab_size']:6d} {rnn:26.1f} {bigram:8.1f} "
             f"{trigram:10.1f} {mixed:7.1f} {rnn / trigram:7.2f} {mixed / trigram:10.2f} "
             f"{r['seconds']:8.0f}"
         )

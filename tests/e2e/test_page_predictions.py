@@ -210,3 +210,65 @@ def test_the_rows_are_one_tab_stop_and_arrow_keys_choose_a_row(watched_page, liv
     page.keyboard.press("Tab")  # one Tab leaves the list, not the next row
     assert page.evaluate("document.activeElement.closest('.pred-list') === null")
     watch.assert_clean()
+
+
+def test_a_character_model_reads_one_column_per_character_with_the_engines_numbers(
+    watched_page, live_server
+):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    page.get_by_role("tab", name="Training", exact=True).click()
+    lab = page.locator("#labs [role=tabpanel]:not([hidden])")
+    lab.get_by_label("Token").select_option(label="character")
+    lab.get_by_label("Hidden size").fill("8")
+    lab.get_by_role("button", name="New model with these settings").click()
+    expect(lab.locator(".lab-status")).to_contain_text("New untrained model of characters")
+    expect(page.locator("#status")).to_contain_text("characters, hidden size 8")
+    text = "my phone is broken"
+    send_sentence(page, text)
+    chars = tokenize(text, unit="char")
+    assert chars[2] == "␣" and len(chars) == len(text)
+    assert read_column(page) == ["<s>", *chars]
+    expect(page.locator("#network svg.net")).to_have_attribute("data-columns", str(len(chars) + 1))
+    expect(page.locator("#network")).to_contain_text("One column per input character")
+    expect(page.locator("#predictions")).to_contain_text("sees 18 characters back")
+    checkpoint = session_checkpoint(page, live_server)
+    assert checkpoint.extra["unit"] == "char"
+    vocab = Vocab.from_list(checkpoint.vocab)
+    x, _ = training_pair_ids(chars, vocab)
+    probs, _ = checkpoint.model.forward(x)  # (T+1, V)
+    rows = page.locator("#predictions .pred-row")
+    for t in range(len(x)):
+        first = rows.nth(t).locator(".guess").first
+        best = int(np.argmax(probs[t]))
+        assert first.locator(".word").inner_text() == vocab.word(best)
+        shown = float(first.locator(".p").inner_text().rstrip("%"))
+        assert abs(shown - 100 * probs[t, best]) <= 0.5 + 1e-9
+    watch.assert_clean()
+
+
+def test_a_corpus_uploaded_as_characters_trains_a_character_model(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    page.get_by_role("tab", name="Model files", exact=True).click()
+    lab = page.locator("#labs [role=tabpanel]:not([hidden])")
+    page.get_by_role("button", name="中文").click()
+    lab.get_by_label("单位").select_option(label="字符")
+    corpus = "我的手机坏了，我打算买一部新手机。\n今天天气很冷，我们不去公园了。\n" * 10
+    buffer = {"name": "zh.txt", "mimeType": "text/plain", "buffer": corpus.encode()}
+    lab.locator("input[type=file][accept^='.txt']").set_input_files(buffer)
+    status = lab.locator(".lab-status").last
+    expect(status).to_contain_text("20 句")
+    characters = sum(len(line) for line in corpus.splitlines())
+    assert f"{characters} 个字符" in status.inner_text()
+    page.get_by_role("tab", name="训练").click()
+    training = page.locator("#labs [role=tabpanel]:not([hidden])")
+    training.get_by_label("语料").select_option(label="上传的语料")
+    training.get_by_label("轮数").fill("2")
+    training.get_by_label("速度").select_option("fast")
+    training.get_by_role("button", name="开始").click()
+    expect(training.locator(".lab-status")).to_contain_text("完成", timeout=60_000)
+    expect(page.locator("#status")).to_contain_text("个字符")
+    send_sentence(page, "我的手机")
+    assert read_column(page) == ["<s>", "我", "的", "手", "机"]
+    watch.assert_clean()
