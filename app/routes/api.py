@@ -19,6 +19,8 @@ from app.protocol import BuiltinModel, Configured, ModelInfo, Train, Unit
 from app.security import origin_allowed
 from app.service import Hyper, Service
 from app.sessions import Session, gone_message
+from app.tour import MAX_BYTES as TOUR_MAX_BYTES
+from app.tour import Tour, TourError, builtin_tour, parse_tour
 from app.training import UserCorpus, corpus_vocab, fitting_batch_size, read_corpus
 from rnn_core.io import LoadLimits, ModelFormatError, ModelTooLarge, load, to_bytes
 from rnn_core.views import all_finite
@@ -299,3 +301,35 @@ async def upload_corpus(
 def _summary(corpus: UserCorpus, max_vocab: int) -> dict:
     """The corpus's summary with the size of the vocabulary a model trained on it would get."""
     return corpus.summary(len(corpus_vocab(corpus, max_vocab)))
+
+
+@router.get("/tours/tutorial", response_model=Tour)
+def tutorial_tour() -> Tour:
+    """The built-in guided tour (data/tours/tutorial.md), as the page walks it (docs/tour.md)."""
+    return builtin_tour()
+
+
+@router.post(
+    "/tours",
+    response_model=Tour,
+    responses={422: {"description": "{code: bad_tour, reason, line, field, message}"}},
+)
+async def read_tour(request: Request) -> Tour:
+    """A teacher's tour file (the body, or the multipart field `file`), checked and read.
+
+    Nothing is stored: the page keeps the tour it gets back. An unreadable file gets 413 or 422
+    with `reason` (app.tour.TourError), the line and the key as the file wrote them.
+    """
+    data = await _body(request, TOUR_MAX_BYTES)
+    try:
+        return parse_tour(data)
+    except TourError as exc:
+        detail = {
+            "code": "bad_tour",
+            "message": str(exc),
+            "reason": exc.reason,
+            "line": exc.line,
+            "field": exc.field,
+            "detail": exc.detail,
+        }
+        raise HTTPException(413 if exc.reason == "too_large" else 422, detail) from None

@@ -200,6 +200,11 @@ function blobUrl(text, type) {
   return URL.createObjectURL(new Blob([text], { type }));
 }
 
+/** Download `text` as a file (the tour's progress: JSON or CSV). */
+export function saveText(filename, text, type) {
+  save(filename, blobUrl(text, type));
+}
+
 /** Download `url` (a data: or blob: URL) as `filename`. */
 function save(filename, url) {
   const link = el("a", { href: url, download: filename, hidden: "" });

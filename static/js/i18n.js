@@ -129,6 +129,43 @@ const STRINGS = {
     present_exit: "Exit present mode (Esc)",
     copied: "Link copied: it opens this view.",
     copy_failed: "Copy the address bar: it opens this view.",
+    tour_open: "Tour",
+    tour_close: "Close the tour",
+    tour_nav: "Tour steps",
+    tour_back: "Back",
+    tour_next: "Next",
+    tour_jump: "Go to step",
+    tour_load: "Load a tour file",
+    tour_where: (i, n, section) => `Step ${i} of ${n} · ${section}`,
+    tour_choices: "Your prediction",
+    tour_waiting: "Waiting for the model's numbers…",
+    tour_revealing: "Asking the model…",
+    tour_failed: (why) => `The model could not answer this question: ${why}`,
+    tour_right: "Right: the live numbers agree with you.",
+    tour_wrong: (answer) => `Not this time: the model's numbers say “${answer}”.`,
+    tour_score: (right, n) => `${right} of ${n} predictions right`,
+    tour_col_section: "Section",
+    tour_col_choice: "Your prediction",
+    tour_col_answer: "The model's numbers",
+    tour_unanswered: "not answered",
+    tour_export_json: "Export as JSON",
+    tour_export_csv: "Export as CSV",
+    tour_bad: (e) => {
+      const why =
+        {
+          syntax: "this line should be key: value (indent a line that continues a text)",
+          unknown_key: "this key is not part of the tour format",
+          duplicate: "this key is given twice",
+          missing: "a required key is missing",
+          invalid: "this value is not allowed",
+          not_text: "the file is not UTF-8 text",
+          empty: "the file is empty",
+          too_large: "the file is larger than 64 KB",
+          unreachable: "the tour file could not be fetched",
+        }[e.reason] ?? "the tour file cannot be read";
+      const where = e.line ? `line ${e.line}${e.field ? `, ${e.field}` : ""}: ` : "";
+      return `Tour file, ${where}${why}${e.detail ? ` (${e.detail})` : ""}.`;
+    },
   },
   zh: {
     lang_switch: "English",
@@ -243,6 +280,43 @@ const STRINGS = {
     present_exit: "退出演示模式（Esc）",
     copied: "链接已复制：打开它就是现在这个画面。",
     copy_failed: "请复制地址栏：打开它就是现在这个画面。",
+    tour_open: "导览",
+    tour_close: "关闭导览",
+    tour_nav: "导览步骤",
+    tour_back: "上一步",
+    tour_next: "下一步",
+    tour_jump: "跳到某一步",
+    tour_load: "加载导览文件",
+    tour_where: (i, n, section) => `第 ${i} 步，共 ${n} 步 · ${section}`,
+    tour_choices: "你的预测",
+    tour_waiting: "正在等待模型的数字……",
+    tour_revealing: "正在询问模型……",
+    tour_failed: (why) => `模型无法回答这个问题：${why}`,
+    tour_right: "对了：实时的数字和你的预测一致。",
+    tour_wrong: (answer) => `这次不对：模型的数字给出的是“${answer}”。`,
+    tour_score: (right, n) => `${n} 个预测中对了 ${right} 个`,
+    tour_col_section: "章节",
+    tour_col_choice: "你的预测",
+    tour_col_answer: "模型的数字",
+    tour_unanswered: "未回答",
+    tour_export_json: "导出为 JSON",
+    tour_export_csv: "导出为 CSV",
+    tour_bad: (e) => {
+      const why =
+        {
+          syntax: "这一行应当是 key: value（续写的文字要缩进）",
+          unknown_key: "导览格式里没有这个键",
+          duplicate: "这个键出现了两次",
+          missing: "缺少必需的键",
+          invalid: "这个值不允许",
+          not_text: "文件不是 UTF-8 文本",
+          empty: "文件是空的",
+          too_large: "文件超过 64 KB",
+          unreachable: "无法获取导览文件",
+        }[e.reason] ?? "无法读取导览文件";
+      const where = e.line ? `第 ${e.line} 行${e.field ? `（${e.field}）` : ""}：` : "";
+      return `导览文件${where ? `，${where}` : "："}${why}${e.detail ? `（${e.detail}）` : ""}。`;
+    },
   },
 };
 

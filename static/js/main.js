@@ -10,6 +10,7 @@ import { applyStatic, errorSentence, PRESETS, t } from "./i18n.js";
 import { mountLabs } from "./labs/index.js";
 import { createNetwork } from "./net.js";
 import { createPredictions } from "./predictions.js";
+import { createTour } from "./tour.js";
 import { languageOf } from "./util.js";
 
 const TYPING_PAUSE_MS = 600;
@@ -412,7 +413,7 @@ function spaceMeansPlay(target) {
 
 // ---------------------------------------------------------------- the view in the URL
 
-const URL_KEYS = { text: "s", lang: "lang", pos: "pos", lab: "lab", present: "present" };
+const URL_KEYS = { text: "s", lang: "lang", pos: "pos", lab: "lab", present: "present", tour: "tour", step: "step" };
 const MAX_URL = 2000;
 let restoring = null; // the URL's state until the page has reached it
 
@@ -427,6 +428,8 @@ function readUrl() {
     pos: Number.isInteger(pos) && pos >= 0 ? pos : null,
     lab: params.get(URL_KEYS.lab),
     present: params.get(URL_KEYS.present) === "1",
+    tour: params.get(URL_KEYS.tour),
+    step: params.get(URL_KEYS.step),
   };
 }
 
@@ -440,6 +443,7 @@ function writeUrl() {
   const lab = labsView?.shown;
   if (lab) params.set(URL_KEYS.lab, lab);
   if (presenting()) params.set(URL_KEYS.present, "1");
+  for (const [key, value] of tourView?.params() ?? []) params.set(key, value);
   let query = params.toString();
   if (query.length > MAX_URL) {
     params.delete(URL_KEYS.text); // a very long sentence is not worth a link that breaks
@@ -532,6 +536,7 @@ function wirePresets() {
 }
 
 let labsView = null;
+let tourView = null;
 let refillPresets = null;
 
 /** The URL follows the view; the first pass of a restored link also jumps to its position. */
@@ -555,7 +560,22 @@ function start() {
     createGradsum(document.getElementById("gradsum")),
   );
   labsView = mountLabs(document.getElementById("labs"), app);
-  views.push(labsView, { render: urlView });
+  tourView = createTour(document.getElementById("tour"), {
+    state,
+    submit(text) {
+      document.getElementById("sentence").value = text;
+      submit(text);
+    },
+    jump: actions.jump,
+    select: actions.select,
+    openLab: (name) => labsView.open(name),
+    labs: labsView,
+    writeUrl,
+  });
+  views.push(labsView, tourView, { render: urlView });
+  document.getElementById("tour-open").addEventListener("click", () => {
+    if (!tourView.open) tourView.start("tutorial");
+  });
   if (url.lab) labsView.open(url.lab);
   document.getElementById("labs").addEventListener("click", (event) => {
     if (event.target.closest("[role=tab]")) writeUrl();
@@ -569,6 +589,7 @@ function start() {
   refillPresets = wirePresets();
   setLanguage(url.lang ?? rememberedLanguage());
   wirePresent(url.present);
+  if (url.tour) tourView.start(url.tour, url.step);
   connect();
 }
 

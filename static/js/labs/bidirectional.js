@@ -19,8 +19,9 @@ export function createBidirectionalLab(body, ctx) {
     class: "blank-input",
     value: lt("blank_default", "en"),
     "data-lab-label": "blank_sentence",
+    "data-tour": "sentence",
   });
-  const fill = button("fill", { class: "lab-button primary" });
+  const fill = button("fill", { class: "lab-button primary", "data-tour": "run" });
   const status = statusLine();
   const chains = el("div", { class: "bi-chains", tabindex: "0" });
   const bars = el("div", { class: "bi-bars" });

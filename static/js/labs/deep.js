@@ -15,8 +15,8 @@ const MAX_WIDTH = 9; // px, the thickest arrow
 const SHOW = { "<s>": "s" };
 
 export function createDeepLab(body, ctx) {
-  const layers = choice([1, 2, 3], 2, { "data-lab-label": "deep_layers" });
-  const run = button("show_flow", { class: "lab-button primary" });
+  const layers = choice([1, 2, 3], 2, { "data-lab-label": "deep_layers", "data-tour": "layers" });
+  const run = button("show_flow", { class: "lab-button primary", "data-tour": "run" });
   const status = statusLine();
   const note = el("p", { class: "hint deep-note" });
   const grid = el("div", { class: "deep-grid", tabindex: "0" });

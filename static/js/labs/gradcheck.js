@@ -15,14 +15,14 @@ const TUTORIAL_ORDER = ["identity_correct", "identity_buggy", "tanh_correct", "t
 const PASS_BELOW = 1e-6;
 
 export function createGradcheckLab(body, ctx) {
-  const activation = choice(ACTIVATIONS, "tanh");
-  const hidden = number(4, 1, 16);
-  const steps = number(4, 1, 12);
+  const activation = choice(ACTIVATIONS, "tanh", { "data-tour": "activation" });
+  const hidden = number(4, 1, 16, 1, { "data-tour": "hidden" });
+  const steps = number(4, 1, 12, 1, { "data-tour": "steps" });
   const layers = number(1, 1, 3);
   const bidirectional = el("input", { type: "checkbox" });
   const seed = number(0, 0, 1000000);
-  const tutorial = el("input", { type: "checkbox", class: "tutorial-toggle" });
-  const run = button("check", { class: "lab-button primary" });
+  const tutorial = el("input", { type: "checkbox", class: "tutorial-toggle", "data-tour": "tutorial" });
+  const run = button("check", { class: "lab-button primary", "data-tour": "run" });
   const status = statusLine();
   const worst = el("p", { class: "gc-worst" });
   const chart = el("div", { class: "lab-chart gc-chart" });

@@ -102,5 +102,8 @@ export function mountLabs(root, app) {
         select(name);
       }
     },
+    /** The labs' channels (the page's session and the scratch one), for the tour's questions. */
+    page: ctx.page,
+    scratch: ctx.scratch,
   };
 }

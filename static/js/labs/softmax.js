@@ -14,7 +14,7 @@ const MAX_CLASSES = 1000;
 const TYPING_PAUSE_MS = 300;
 
 /** The numbers in `raw` (commas or spaces between them), or null when any is not a number. */
-function parseZ(raw) {
+export function parseZ(raw) {
   const parts = raw.split(/[\s,，]+/).filter((p) => p !== "");
   const z = parts.map((p) => Number(p.replace("\u2212", "-")));
   const ok = z.length >= 1 && z.length <= MAX_CLASSES && z.every((v) => Number.isFinite(v) && Math.abs(v) <= MAX_LOGIT);
@@ -22,7 +22,13 @@ function parseZ(raw) {
 }
 
 export function createSoftmaxLab(body, ctx) {
-  const input = el("input", { type: "text", class: "z-input", value: DEFAULT_Z, "data-lab-label": "z_label" });
+  const input = el("input", {
+    type: "text",
+    class: "z-input",
+    value: DEFAULT_Z,
+    "data-lab-label": "z_label",
+    "data-tour": "z",
+  });
   const labels = el("div", { class: "label-picker", role: "radiogroup", "data-lab-label": "true_label" });
   const table = el("div", { class: "softmax-table" });
   const loss = el("p", { class: "softmax-loss" });

@@ -20,6 +20,20 @@ const REMEDIES = {
   gated: { activation: "identity", init: "identity", radius: 1 },
 };
 
+/** The lab's `vanishing` message from its controls' values (the tour asks with the same). */
+export function vanishingMessage({ activation, radius, steps, init, clip, clip_at }) {
+  return {
+    type: "vanishing",
+    activation,
+    radius: Number(radius),
+    T: Number(steps),
+    hidden: HIDDEN,
+    init,
+    clip: clip ? Number(clip_at) : null,
+    seed: 0,
+  };
+}
+
 export function createVanishingLab(body, ctx) {
   const radius = el("input", {
     type: "range",
@@ -28,14 +42,40 @@ export function createVanishingLab(body, ctx) {
     step: "0.05",
     value: "0.8",
     "aria-label": "Spectral radius of W",
+    "data-tour": "radius",
   });
   const radiusValue = el("span", { class: "value" });
-  const steps = el("input", { type: "range", min: "2", max: "200", step: "1", value: "50", "aria-label": "Steps T" });
+  const steps = el("input", {
+    type: "range",
+    min: "2",
+    max: "200",
+    step: "1",
+    value: "50",
+    "aria-label": "Steps T",
+    "data-tour": "steps",
+  });
   const stepsValue = el("span", { class: "value" });
-  const activation = choice(ACTIVATIONS, "tanh", { "data-lab-label": "activation" });
-  const init = choice(INITS, "xavier", { "aria-label": "Initialisation" }, { tutorial: "init_tutorial" });
-  const clipOn = el("input", { type: "checkbox", class: "clip-toggle", "data-lab-label": "clip_on" });
-  const clipAt = el("input", { type: "number", value: "5", min: "0.01", step: "any", "aria-label": "clip threshold" });
+  const activation = choice(ACTIVATIONS, "tanh", { "data-lab-label": "activation", "data-tour": "activation" });
+  const init = choice(
+    INITS,
+    "xavier",
+    { "aria-label": "Initialisation", "data-tour": "init" },
+    { tutorial: "init_tutorial" },
+  );
+  const clipOn = el("input", {
+    type: "checkbox",
+    class: "clip-toggle",
+    "data-lab-label": "clip_on",
+    "data-tour": "clip",
+  });
+  const clipAt = el("input", {
+    type: "number",
+    value: "5",
+    min: "0.01",
+    step: "any",
+    "aria-label": "clip threshold",
+    "data-tour": "clip_at",
+  });
   const status = statusLine();
   const chart = el("div", { class: "lab-chart vg-chart" });
   const readout = el("div", { class: "vg-readout" });
@@ -67,16 +107,14 @@ export function createVanishingLab(body, ctx) {
   let remedy = null; // {name, before: ratio at k = 1} while a remedy's answer is awaited
 
   function settings() {
-    return {
-      type: "vanishing",
+    return vanishingMessage({
       activation: activation.value,
-      radius: Number(radius.value),
-      T: Number(steps.value),
-      hidden: HIDDEN,
+      radius: radius.value,
+      steps: steps.value,
       init: init.value,
-      clip: clipOn.checked ? Number(clipAt.value) : null,
-      seed: 0,
-    };
+      clip: clipOn.checked,
+      clip_at: clipAt.value,
+    });
   }
 
   async function compute() {
