@@ -104,7 +104,7 @@ export function createTour(root, page) {
       totals,
       page: page.labs.page,
       scratch: page.labs.scratch,
-      limits: state.limits,
+      limits: () => until(() => state.limits ?? undefined),
     };
   }
 
@@ -182,6 +182,8 @@ export function createTour(root, page) {
     }
     if (s.lab) openLab(s.lab, s);
     highlight(s.highlight);
+    // the views above fill in as the sentence's frames arrive: scroll to the region once more then
+    predictFrame().then(() => mine === generation && requestAnimationFrame(() => highlight(s.highlight)));
     asked = null;
     if (s.question) ask(s, mine);
   }
@@ -264,7 +266,10 @@ export function createTour(root, page) {
     current.chosen = value;
     drawQuestion();
     const s = current.step;
-    if (s.reveal_lab) openLab(s.reveal_lab, s);
+    if (s.reveal_lab) {
+      openLab(s.reveal_lab, s);
+      highlight(s.highlight);
+    }
     if (s.reveal_pos !== null && s.reveal_pos !== undefined) moveTo(s.reveal_pos, mine);
     try {
       current.result = await current.kind.reveal(current.q, current.data);
@@ -361,7 +366,11 @@ export function createTour(root, page) {
         el(
           "div",
           { class: `tour-reveal ${right ? "right" : "wrong"}`, role: "status", "data-answer": asked.result.answer },
-          el("p", { class: "tour-verdict" }, right ? t("tour_right", lang) : t("tour_wrong", lang, answer)),
+          el(
+            "p",
+            { class: "tour-verdict" },
+            ...notation(right ? t("tour_right", lang) : t("tour_wrong", lang, answer)),
+          ),
           el("p", { class: "tour-explain" }, ...notation(kind.explain(lang, asked.result))),
         ),
       );
@@ -471,6 +480,13 @@ export function createTour(root, page) {
   next.addEventListener("click", () => go(index + 1));
   jumpMenu.addEventListener("change", () => go(Number(jumpMenu.value)));
   root.querySelector(".tour-close").addEventListener("click", close);
+  const fold = root.querySelector(".tour-fold");
+  fold.addEventListener("click", () => {
+    const folded = root.classList.toggle("folded");
+    fold.setAttribute("aria-expanded", String(!folded));
+    fold.dataset.i18n = folded ? "tour_unfold" : "tour_fold";
+    fold.textContent = t(fold.dataset.i18n, state.lang);
+  });
   fileInput.addEventListener("change", async () => {
     const file = fileInput.files[0];
     if (!file) return;

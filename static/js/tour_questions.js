@@ -71,15 +71,25 @@ export const QUESTIONS = {
       return { answer: d.row[d.model][0].word, d };
     },
     explain(lang, { d }) {
-      const top = d.row[d.model][0];
-      const span = d.row.context[d.model];
-      const seen = joinWords(d.frame, d.frame.tokens.slice(span.start, span.end)) || "<s>";
-      const rnn = d.row.rnn[0];
-      const name = MODEL_NAMES[lang][d.model];
-      if (lang === "zh") {
-        return `${name}把 ${quote(lang, top.word)} 排第一（p = ${pct(top.p)}）：它只看得到 ${quote(lang, seen)}。RNN 一直读回到 <s>，它排第一的是 ${quote(lang, rnn.word)}（p = ${pct(rnn.p)}）。`;
-      }
-      return `The ${name} puts ${quote(lang, top.word)} first (p = ${pct(top.p)}): it sees only ${quote(lang, seen)}. The RNN, which reads back to <s>, puts ${quote(lang, rnn.word)} first (p = ${pct(rnn.p)}).`;
+      // the asked model beside the other side of the lesson: an n-gram beside the RNN, the RNN beside the 3-gram
+      const other = d.model === "rnn" ? "trigram" : "rnn";
+      const seen = (model) => {
+        const span = d.row.context[model];
+        return joinWords(d.frame, d.frame.tokens.slice(span.start, span.end)) || "<s>";
+      };
+      const say = (model) => {
+        const top = d.row[model][0];
+        const name = MODEL_NAMES[lang][model];
+        if (model === "rnn") {
+          return lang === "zh"
+            ? `RNN 一直读回到 <s>，它把 ${quote(lang, top.word)} 排第一（p = ${pct(top.p)}）`
+            : `The RNN, which reads back to <s>, puts ${quote(lang, top.word)} first (p = ${pct(top.p)})`;
+        }
+        return lang === "zh"
+          ? `${name}只看得到 ${quote(lang, seen(model))}，它把 ${quote(lang, top.word)} 排第一（p = ${pct(top.p)}）`
+          : `The ${name}, which sees only ${quote(lang, seen(model))}, puts ${quote(lang, top.word)} first (p = ${pct(top.p)})`;
+      };
+      return lang === "zh" ? `${say(d.model)}。${say(other)}。` : `${say(d.model)}. ${say(other)}.`;
     },
   },
 
@@ -135,12 +145,8 @@ export const QUESTIONS = {
       const models = await builtinModels();
       const language = languageOf(d.text);
       const model = models.find((m) => m.kind === "blank" && m.language === language);
-      const frame = await q.page.request({
-        type: "predict",
-        text: d.text,
-        model: model.name,
-        top_k: q.limits.max_top_k,
-      });
+      const k = (await q.limits()).max_top_k;
+      const frame = await q.page.request({ type: "predict", text: d.text, model: model.name, top_k: k });
       const both = pOf(frame.blank.rnn, d.word);
       const left = pOf(frame.blank.left_only ?? [], d.word);
       const answer = (both ?? 0) >= (left ?? 0) ? "both" : "left";
@@ -150,7 +156,7 @@ export const QUESTIONS = {
         left,
         top: frame.blank.rnn[0],
         leftTop: frame.blank.left_only?.[0],
-        k: q.limits.max_top_k,
+        k,
         d,
       };
     },

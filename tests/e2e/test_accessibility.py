@@ -74,3 +74,26 @@ def test_the_page_and_every_lab_have_no_serious_violation(
         assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+def test_the_tour_panel_asking_and_revealed_has_no_serious_violation(
+    browser, live_server, axe_source, lang, size
+):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/?lang={lang}&tour=tutorial&step=lm")
+        page.wait_for_selector(".tour-question[data-state=asking]")
+        found = {"asking": violations(page, axe_source)}
+        page.locator(".tour-choice").first.click()
+        page.wait_for_selector(".tour-question[data-state=revealed]")
+        found["revealed"] = violations(page, axe_source)
+        page.select_option(".tour-jump", str(page.locator(".tour-jump option").count() - 1))
+        page.wait_for_selector(".tour-table")
+        found["summary"] = violations(page, axe_source)
+        bad = {k: v for k, v in found.items() if v}
+        assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
+    finally:
+        context.close()

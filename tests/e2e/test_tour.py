@@ -42,8 +42,15 @@ def numbers_in(text: str) -> list[float]:
     return [float(n.replace("−", "-")) for n in NUMBER.findall(text)]
 
 
+class Percent(float):
+    """A probability shown as a percentage (util.js pct: whole percents from 10 %, else 2 digits)."""
+
+
 def shows(text: str, value: float) -> bool:
     """Whether `text` prints `value` (to the page's rounding: 3-4 digits, or a percentage)."""
+    if isinstance(value, Percent):
+        tolerance = 0.5 if value >= 10 else max(value * 0.011, 0.005)
+        return any(abs(n - value) <= tolerance for n in numbers_in(text))
     return any(abs(n - value) <= max(abs(value) * 0.011, 6e-5) for n in numbers_in(text))
 
 
@@ -72,7 +79,7 @@ def expected(step: dict, lang: str, frames: list[dict], choices: list[str]) -> t
         if kind == "loss_guess":
             return range_of(row["loss"]), row["loss"]
         top = row[param["model"]][0]
-        return top["word"], 100 * top["p"]
+        return top["word"], Percent(100 * top["p"])
     if kind == "zero_term":
         chain = latest(frames, "bptt_forward", lambda f: f["pos"] == 0)["chains"]["1"]
         size = {name: max(abs(v) for v in chain[name]) for name in ("Ux", "Ws")}
