@@ -43,7 +43,7 @@ def numbers_in(text: str) -> list[float]:
 
 
 class Percent(float):
-    """A probability shown as a percentage (util.js pct: whole percents from 10 %, else 2 digits)."""
+    """A probability shown as a percentage (util.js pct: whole percents from 10 %)."""
 
 
 def shows(text: str, value: float) -> bool:
