@@ -9,9 +9,11 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # img-src blob:: Plotly.toImage draws a chart for PNG export through a blob: image it made itself.
+# connect-src https:: a teacher's tour file named by ?tour=<url> is fetched by the page (as text,
+# checked by POST /api/tours, drawn as text); scripts stay the page's own.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "img-src 'self' data: blob:; connect-src 'self' https:; font-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 HEADERS = [

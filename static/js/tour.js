@@ -7,6 +7,7 @@
 
 import { saveText, toCsv } from "./export.js";
 import { t } from "./i18n.js";
+import { Channel, openScratchLink } from "./labs/channel.js";
 import { QUESTIONS } from "./tour_questions.js";
 import { el, notation } from "./util.js";
 
@@ -24,7 +25,7 @@ const REGIONS = {
 
 /**
  * Mount the tour on the page. `page` is main.js's {state, submit(text), jump(pos), select(t),
- * openLab(name), labs: {page, scratch()}, writeUrl()}. Returns a view ({render}) and
+ * openLab(name), labs: {page}, writeUrl()}. Returns a view ({render}) and
  * {params(): the URL's tour keys, start(source, step)}.
  */
 export function createTour(root, page) {
@@ -47,6 +48,12 @@ export function createTour(root, page) {
   let generation = 0; // a step applied later makes the answers of an earlier one stale
   let asked = null; // {step, kind, data, choices, chosen, result} of the shown question
   const waiters = []; // {test, resolve}: promises of frames the page has not received yet
+  let scratch = null; // the tour's own scratch session: a lab's pass on the labs' one is not cut short
+
+  const ownScratch = () => {
+    scratch ??= new Channel(openScratchLink());
+    return scratch;
+  };
 
   // ------------------------------------------------------------ waiting for the page's frames
 
@@ -103,7 +110,7 @@ export function createTour(root, page) {
       passFrame,
       totals,
       page: page.labs.page,
-      scratch: page.labs.scratch,
+      scratch: ownScratch,
       limits: () => until(() => state.limits ?? undefined),
     };
   }
