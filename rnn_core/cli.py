@@ -1,6 +1,6 @@
 """The command line: python -m rnn_core {train, eval, predict, generate} (docs/cli.md).
 
-    train CORPUS.txt --out model.npz [--unit --hidden --layers --bidirectional --activation
+    train CORPUS.txt --out model.npz [--unit --cell --hidden --layers --bidirectional --activation
           --init --epochs --lr --optimizer --clip --batch-size --seed --valid-fraction
           --language --max-vocab --min-count --patience --minutes --force]
                           train/held-out perplexity beside the 2-gram and 3-gram
@@ -42,6 +42,7 @@ from .fit import (
     ngram_perplexity,
     perplexity,
 )
+from .gated import CELLS
 from .generate import continuation
 from .init import INIT_SCHEMES
 from .io import Checkpoint, ModelFormatError, load, save
@@ -178,11 +179,17 @@ def perplexity_table(rows: dict[str, dict[str, float | None]]) -> str:
 
 def recipe_from(args: argparse.Namespace) -> Recipe:
     """The training recipe given on the command line."""
+    activation = args.activation or ("tanh" if args.cell != "rnn" else DEFAULT_RECIPE.activation)
+    if args.cell != "rnn" and activation != "tanh":
+        raise CliError(
+            f"--cell {args.cell} has σ gates and tanh inside: drop --activation {activation}"
+        )
     return Recipe(
         hidden_size=args.hidden,
+        cell=args.cell,
         num_layers=args.layers,
         bidirectional=args.bidirectional,
-        activation=args.activation,
+        activation=activation,
         init=args.init,
         epochs=args.epochs,
         lr=args.lr,
@@ -436,7 +443,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--hidden", type=_positive_int(1, 512), default=r.hidden_size)
     train.add_argument("--layers", type=_positive_int(1, 4), default=r.num_layers)
     train.add_argument("--bidirectional", action="store_true", help="train to fill blanks")
-    train.add_argument("--activation", choices=list(ACTIVATIONS), default=r.activation)
+    train.add_argument("--cell", choices=list(CELLS), default="rnn", help="rnn (式2), lstm or gru")
+    train.add_argument(
+        "--activation", choices=list(ACTIVATIONS), help=f"the RNN's f (default {r.activation})"
+    )
     train.add_argument("--init", choices=list(INIT_SCHEMES), default=r.init)
     train.add_argument("--epochs", type=_positive_int(1, 1000), default=10)
     train.add_argument("--lr", type=_float_in(0, 100, low_open=True), default=r.lr)

@@ -38,6 +38,7 @@ class Recipe:
     """Everything that decides a trained model, given the corpus: architecture and schedule."""
 
     hidden_size: int = 32
+    cell: str = "rnn"  # rnn, lstm or gru (a gated cell needs activation tanh)
     num_layers: int = 1
     bidirectional: bool = False
     activation: str = "relu"
@@ -115,6 +116,7 @@ def new_model(recipe: Recipe, vocab_size: int) -> RNNLM:
         seed=recipe.seed,
         dtype=recipe.dtype,
         init=recipe.init,
+        cell=recipe.cell,
     )
 
 

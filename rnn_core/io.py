@@ -1,7 +1,8 @@
 """Save and load a model (+ vocabulary, optimizer, trainer state) as .npz, without pickle.
 
-Format (version 1, see docs/model-format.md): every entry is a plain array; dicts are JSON
-strings in 0-d unicode arrays, so np.load(..., allow_pickle=False) reads everything.
+Format (version 2, see docs/model-format.md): every entry is a plain array; dicts are JSON
+strings in 0-d unicode arrays, so np.load(..., allow_pickle=False) reads everything. Version 2
+adds config.cell (rnn, lstm, gru); a version 1 file (no cell) is read as an RNN.
 """
 
 import io as _io
@@ -19,7 +20,8 @@ from .model import MAX_HIDDEN, MAX_LAYERS, MAX_VOCAB, RNNLM, RNNConfig, param_sh
 from .optim import Optimizer, optimizer_from_config
 
 FORMAT_NAME = "unrolled-rnnlm"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)  # version 1: the RNN only, its config has no "cell"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first local header, or an empty zip
 NPY_MAGIC = b"\x93NUMPY"
 PathOrFile = str | os.PathLike | IO[bytes]
@@ -208,13 +210,16 @@ def _checkpoint(entries: _Entries, limits: LoadLimits) -> Checkpoint:
         ):
             raise ModelFormatError("format_version is not an integer")
         version = int(entries.read("format_version"))
-    if version != FORMAT_VERSION:
+    if version not in READ_VERSIONS:
         raise ModelFormatError(
             f"model file format version {version} is not supported (this engine reads "
-            f"{FORMAT_VERSION})"
+            f"{' and '.join(map(str, READ_VERSIONS))})"
         )
     try:
-        config = RNNConfig(**entries.json("config", 4096))
+        fields = entries.json("config", 4096)
+        if version == 1 and isinstance(fields, dict) and "cell" in fields:
+            raise ValueError("a version 1 file has no cell")
+        config = RNNConfig(**fields)
     except TypeError as err:
         raise ModelFormatError(f"corrupt model file: config: {err}") from None
     except ValueError as err:

@@ -20,8 +20,10 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from . import gated
 from .activations import ACTIVATIONS, Activation, get_activation
 from .blas import blas_threads
+from .gated import CELLS, GATES
 from .init import INIT_SCHEMES, init_matrix, init_W
 from .losses import IGNORE_INDEX, softmax_cross_entropy
 from .optim import row_norms
@@ -47,6 +49,7 @@ class RNNConfig:
     dtype: str = "float64"
     init: str = "xavier"
     radius: float | None = None
+    cell: str = "rnn"  # "rnn" (式2), or the gated "lstm" / "gru" (rnn_core.gated)
 
     def __post_init__(self) -> None:
         _check_int("vocab_size", self.vocab_size, 2, MAX_VOCAB)
@@ -59,6 +62,12 @@ class RNNConfig:
             raise ValueError("bias must be True or False")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}")
+        if self.cell not in CELLS:
+            raise ValueError(f"cell must be one of {', '.join(CELLS)}")
+        if self.cell != "rnn" and self.activation != "tanh":
+            raise ValueError(
+                f"an {self.cell} cell has σ gates and tanh inside: activation must be tanh"
+            )
         if self.dtype not in DTYPES:
             raise ValueError("dtype must be float32 or float64")
         if self.init not in INIT_SCHEMES:
@@ -75,6 +84,11 @@ class RNNConfig:
     def to_dict(self) -> dict:
         """The arguments as a JSON-ready dict."""
         return asdict(self)
+
+    @property
+    def gates(self) -> int:
+        """G: weight blocks per chain (1 for the RNN, 4 for the LSTM, 3 for the GRU)."""
+        return GATES[self.cell]
 
     @property
     def chain_keys(self) -> list[str]:
@@ -117,6 +131,7 @@ class _Chain:
     s: np.ndarray  # (T, B, H) s_t
     s_prev: np.ndarray  # (T, B, H) s_{t-1} (s'_{t+1} for a backward chain), 0 at the edge
     a_in: np.ndarray | None  # (T, B, H_in) input states from the layer below; None on layer 1
+    gated: gated.GatedForward | None = None  # the gates, c_t, … of an LSTM or GRU chain
 
 
 @dataclass
@@ -149,6 +164,7 @@ class RNNLM:
         dtype: str = "float64",
         init: str = "xavier",
         radius: float | None = None,
+        cell: str = "rnn",
     ) -> None:
         self.config = RNNConfig(
             vocab_size,
@@ -161,6 +177,7 @@ class RNNLM:
             dtype,
             init,
             radius,
+            cell,
         )
         self.params = init_params(self.config, np.random.default_rng(seed))
 
@@ -271,6 +288,11 @@ class RNNLM:
         inputs, targets = np.asarray(inputs), np.asarray(targets)
         if inputs.ndim != 1:
             raise ValueError("trace takes one sequence: inputs must have shape (T,)")
+        if self.config.cell != "rnn":
+            raise ValueError(
+                f"trace draws the RNN's 式2-式8; an {self.config.cell} model has loss_and_grads"
+                " (its per-step trace of gates is not built yet)"
+            )
         x, y = self._check_pair(inputs, targets)  # (T, 1), (T, 1)
         truncate = _check_truncate(truncate)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -350,6 +372,12 @@ class RNNLM:
 
     def _chain_forward(self, key: str, x: np.ndarray, a_in: np.ndarray | None) -> _Chain:
         """式2 along one chain: s_t = f(U x_t + W s_{t-1} + b) (s'_{t+1} for a backward chain)."""
+        if self.config.cell != "rnn":
+            inp = self._input_part(key, x, a_in)  # (T, B, G·H) every gate's U x_t + b
+            order = _time_order(inp.shape[0], is_backward(key))
+            with blas_threads(1):
+                h, fw = gated.forward(self.config.cell, inp, self.params[f"W{key}"], order)
+            return _Chain(net=inp, s=h, s_prev=fw.h_prev, a_in=a_in, gated=fw)
         WT = self.params[f"W{key}"].T  # (H, H) W^T: rows times W^T = W s for each row
         f = self.activation.f
         net = self._input_part(key, x, a_in)  # (T, B, H), U x_t + b so far
@@ -402,20 +430,23 @@ class RNNLM:
         dS = self._output_grads(chains, e, grads, rows)  # key -> (T, B, H) ∂E/∂s_t from o_t
         for key in reversed(self.config.chain_keys):
             chain = chains[key]
-            rec = _chain_bptt(
-                dS.pop(key),
-                chain,
-                self.params[f"W{key}"],
-                self.activation,
-                is_backward(key),
-                truncate,
-                record,
-            )
-            delta = rec.delta  # (T, B, H)
+            W = self.params[f"W{key}"]
+            if chain.gated is not None:
+                order = _visit_order(chain.s.shape[0], is_backward(key))
+                with blas_threads(1):
+                    rec = gated.bptt(
+                        self.config.cell, dS.pop(key), chain.gated, W, order, truncate, record
+                    )
+                delta, delta_rec = rec.delta_in, rec.delta_rec  # (T, B, G·H)
+            else:
+                rec = _chain_bptt(
+                    dS.pop(key), chain, W, self.activation, is_backward(key), truncate, record
+                )
+                delta = delta_rec = rec.delta  # (T, B, H)
             below = _key_below(key)
-            self._weight_grads(key, x, chain, delta, grads)
+            self._weight_grads(key, x, chain, delta, delta_rec, grads)
             if below is not None:
-                U = self.params[f"U{key}"]  # (H, H_in)
+                U = self.params[f"U{key}"]  # (G·H, H_in)
                 dS[below] = delta @ U  # (T, B, H_in) 式4 before diag[f'(net^{l-1})]
             if record:
                 records[key] = rec
@@ -453,12 +484,18 @@ class RNNLM:
         x: np.ndarray,
         chain: _Chain,
         delta: np.ndarray,
+        delta_rec: np.ndarray,
         grads: dict[str, np.ndarray],
     ) -> None:
-        """式6 and 式8 for one chain: ∇W = Σ_t δ_t s_{t-1}^T, ∇U = Σ_t δ_t x_t^T, ∇b = Σ_t δ_t."""
-        T, B, H = delta.shape
-        delta2 = delta.reshape(T * B, H)  # (T*B, H)
-        grads[f"W{key}"] = delta2.T @ chain.s_prev.reshape(T * B, H)  # (H, H) 式6
+        """式6 and 式8 for one chain: ∇W = Σ_t δ_t s_{t-1}^T, ∇U = Σ_t δ_t x_t^T, ∇b = Σ_t δ_t.
+
+        delta (T, B, G·H) is δ at every gate's net (G = 1: the RNN's δ_t); delta_rec the share
+        that multiplies s_{t-1} (the same but for the GRU candidate's, which r_t scales)."""
+        T, B, GH = delta.shape
+        H = chain.s_prev.shape[2]
+        delta2 = delta.reshape(T * B, GH)  # (T*B, G·H)
+        rec2 = delta_rec.reshape(T * B, GH)
+        grads[f"W{key}"] = rec2.T @ chain.s_prev.reshape(T * B, H)  # (G·H, H) 式6
         if chain.a_in is None:
             grads[f"U{key}"] = _scatter_columns(
                 delta2, x.reshape(-1), self.config.vocab_size
@@ -471,7 +508,7 @@ class RNNLM:
     # ---- trace -----------------------------------------------------------------------------
 
     def _chain_trace(self, key: str, chain: _Chain, rec: _Backward) -> ChainTrace:
-        """A ChainTrace for one chain of a B = 1 pass."""
+        """A ChainTrace for one chain of a B = 1 pass (an RNN chain: 式2's net_t and f′)."""
         top = chain_layer(key) == self.config.num_layers
         W = self.params[f"W{key}"]
         delta = rec.delta[:, 0]  # (T, H)
@@ -508,13 +545,13 @@ class RNNLM:
 
 def param_shapes(config: RNNConfig) -> dict[str, tuple[int, ...]]:
     """The shape of every weight of `config`, in the canonical order U1 W1 b1 U1' ... V V' c."""
-    H, N = config.hidden_size, config.vocab_size
+    H, N, G = config.hidden_size, config.vocab_size, config.gates
     shapes: dict[str, tuple[int, ...]] = {}
     for key in config.chain_keys:
-        shapes[f"U{key}"] = (H, N if chain_layer(key) == 1 else H)
-        shapes[f"W{key}"] = (H, H)
+        shapes[f"U{key}"] = (G * H, N if chain_layer(key) == 1 else H)  # gates stacked (gated)
+        shapes[f"W{key}"] = (G * H, H)
         if config.bias:
-            shapes[f"b{key}"] = (H,)
+            shapes[f"b{key}"] = (G * H,)
     shapes["V"] = (N, H)
     if config.bidirectional:
         shapes["V'"] = (N, H)
@@ -531,14 +568,24 @@ def weight_bytes(config: RNNConfig) -> int:
 
 def init_params(config: RNNConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Fresh weights for `config` in the canonical order U1 W1 b1 U1' ... V V' c."""
-    H, N = config.hidden_size, config.vocab_size
+    H, N, G = config.hidden_size, config.vocab_size, config.gates
     params: dict[str, np.ndarray] = {}
     for key in config.chain_keys:
         n_in = N if chain_layer(key) == 1 else H
-        params[f"U{key}"] = init_matrix(rng, (H, n_in), config.init)  # (H, H_in)
-        params[f"W{key}"] = init_W(rng, H, config.init, config.radius)  # (H, H)
+        if G == 1:
+            params[f"U{key}"] = init_matrix(rng, (H, n_in), config.init)  # (H, H_in)
+            params[f"W{key}"] = init_W(rng, H, config.init, config.radius)  # (H, H)
+        else:  # each gate's U_q and W_q drawn as the RNN's U and W, stacked (G·H, ·)
+            params[f"U{key}"] = np.concatenate(
+                [init_matrix(rng, (H, n_in), config.init) for _ in range(G)]
+            )
+            params[f"W{key}"] = np.concatenate(
+                [init_W(rng, H, config.init, config.radius) for _ in range(G)]
+            )
         if config.bias:
-            params[f"b{key}"] = np.zeros(H)  # (H,)
+            params[f"b{key}"] = np.zeros(G * H)  # (G·H,)
+            if config.cell == "lstm":
+                params[f"b{key}"][:H] = 1.0  # b_f = 1: a fresh cell keeps c (Gers et al. 2000)
     params["V"] = init_matrix(rng, (N, H), config.init)  # (N, H)
     if config.bidirectional:
         params["V'"] = init_matrix(rng, (N, H), config.init)  # (N, H)

@@ -186,6 +186,22 @@ def test_generate_is_reproducible_and_top_k_1_is_greedy(trained, capsys):
         ids.append(vocab.index(word))
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_train_a_gated_cell_then_use_it_like_any_model(tmp_path, corpus, capsys, cell):
+    out = tmp_path / f"{cell}.npz"
+    code, stdout, err = run(capsys, "train", corpus, "--out", out, *FAST, "--cell", cell, "--json")
+    assert code == 0, err
+    ck = rnn_core.load(out)
+    assert ck.model.config.cell == cell and ck.model.config.activation == "tanh"
+    assert json.loads(stdout)["perplexity"]["RNN"]["valid"] > 1
+    assert run(capsys, "predict", out, "my phone is broken")[0] == 0
+    assert run(capsys, "generate", out, "--seed", "1")[0] == 0
+    code, _, err = run(
+        capsys, "train", corpus, "--out", tmp_path / "x.npz", "--cell", cell, "--activation", "relu"
+    )
+    assert code == 2 and "tanh inside" in err
+
+
 def _bad_inputs(tmp_path: Path, corpus: Path) -> dict[str, tuple[list, str]]:
     """name -> (argv, a phrase the one-line error must contain)."""
     binary = tmp_path / "binary.txt"

@@ -211,7 +211,7 @@ def test_save_load_round_trip(tmp_path):
     for k, v in opt.state.items():
         np.testing.assert_array_equal(ck.optimizer.state[k], v)
     with np.load(path, allow_pickle=False) as npz:  # readable without pickle
-        assert int(npz["format_version"]) == 1
+        assert int(npz["format_version"]) == 2
 
 
 def test_save_takes_the_vocab_object_and_load_gives_its_word_list():

@@ -1,0 +1,186 @@
+"""Gated chains: the LSTM and the GRU of ../shared/NOTATION.md ("Gated cells"), exact BPTT.
+
+A gated chain keeps the RNN's split into an input part and a recurrent part: each gate q has its
+own U_q, W_q, b_q, stored stacked as one U (G·H, H_in), W (G·H, H), b (G·H,), gates in the order
+
+    LSTM (G = 4): f (forget), i (input), c̃ (candidate, "c"), o (output)
+    GRU  (G = 3): z (update), r (reset), h̃ (candidate, "h")
+
+so the input parts of every gate at every step are one matmul over T·B (model._input_part) and
+the recurrent parts one (B, H) @ (H, G·H) matmul per step.
+
+    LSTM  f_t = σ(U_f x_t + W_f h_{t-1} + b_f)   i_t = σ(…_i)   o_t = σ(…_o)
+          c̃_t = tanh(U_c x_t + W_c h_{t-1} + b_c)
+          c_t = f_t ∘ c_{t-1} + i_t ∘ c̃_t        h_t = o_t ∘ tanh(c_t)
+    GRU   z_t = σ(U_z x_t + W_z h_{t-1} + b_z)   r_t = σ(…_r)
+          h̃_t = tanh(U_h x_t + r_t ∘ (W_h h_{t-1}) + b_h)
+          h_t = z_t ∘ h_{t-1} + (1 − z_t) ∘ h̃_t   (PyTorch's form: r_t acts on W_h h_{t-1})
+
+h_0 = c_0 = 0 (h_{T+1} for a backward chain). BPTT carries δ_{h,t} = ∂E/∂h_t back through every
+gate's W and, for the LSTM, δ_{c,t} = ∂E/∂c_t back along the cell path, times f_t only (no W, no
+f′): the lesson of the gated cells. The per-gate error terms δ_{q,t} = ∂E/∂net_{q,t} give the
+gradients as in 式6 and 式8: ∇W = Σ_t δ_rec,t h_{t-1}ᵀ, ∇U = Σ_t δ_q,t x_tᵀ, ∇b = Σ_t δ_q,t, where
+δ_rec equals δ_q except for the GRU candidate, whose recurrent part is scaled by r_t.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+CELLS = ("rnn", "lstm", "gru")
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+GATE_NAMES = {"rnn": ("net",), "lstm": ("f", "i", "c", "o"), "gru": ("z", "r", "h")}
+
+
+@dataclass
+class GatedForward:
+    """What the forward pass of a gated chain keeps for BPTT; every array (T, B, ·)."""
+
+    gates: np.ndarray  # (T, B, G·H) every gate's value after σ or tanh
+    h_prev: np.ndarray  # (T, B, H) h_{t-1} (h_{t+1} for a backward chain), 0 at the edge
+    c: np.ndarray | None  # (T, B, H) LSTM c_t
+    c_prev: np.ndarray | None  # (T, B, H) LSTM c_{t-1}, 0 at the edge
+    tanh_c: np.ndarray | None  # (T, B, H) LSTM tanh(c_t)
+    wh: np.ndarray | None  # (T, B, H) GRU W_h h_{t-1}, the candidate's recurrent part before r
+
+
+@dataclass
+class GatedBackward:
+    """BPTT of one gated chain: per-gate error terms, and δ_h, δ_c when recorded."""
+
+    delta_in: np.ndarray  # (T, B, G·H) δ_{q,t} = ∂E/∂net_{q,t}: feeds ∇U, ∇b and 式4 below
+    delta_rec: np.ndarray  # (T, B, G·H) the share that multiplies h_{t-1}: feeds ∇W and 式3
+    delta_h: np.ndarray | None  # (T, B, H) δ_{h,t} = ∂E/∂h_t (record only)
+    delta_c: np.ndarray | None  # (T, B, H) LSTM δ_{c,t} = ∂E/∂c_t (record only)
+
+
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ(z) = 1 / (1 + e^{−z}) without overflow for large |z| (tanh form)."""
+    out = np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    return out
+
+
+def forward(
+    cell: str, inp: np.ndarray, W: np.ndarray, order: list[tuple[int, int | None]]
+) -> tuple[np.ndarray, GatedForward]:
+    """h_t of every step and what BPTT needs. inp (T, B, G·H) = U x_t + b for every t, W (G·H, H),
+    order: (t, neighbour whose state feeds t) in forward-pass order."""
+    T, B, GH = inp.shape
+    H = W.shape[1]
+    WT = W.T  # (H, G·H)
+    gates = np.empty_like(inp)  # (T, B, G·H)
+    h = np.empty((T, B, H), dtype=inp.dtype)
+    h_prev = np.zeros_like(h)
+    rec = np.empty((B, GH), dtype=inp.dtype)  # W h_{t-1}, every gate
+    lstm = cell == "lstm"
+    c = np.empty_like(h) if lstm else None
+    c_prev = np.zeros_like(h) if lstm else None
+    tanh_c = np.empty_like(h) if lstm else None
+    wh = np.zeros_like(h) if not lstm else None
+    for t, prev in order:
+        a = gates[t]  # (B, G·H), net of every gate, then its value
+        a[...] = inp[t]
+        if prev is not None:
+            h_prev[t] = h[prev]
+            np.matmul(h[prev], WT, out=rec)
+        if lstm:
+            if prev is not None:
+                a += rec
+                c_prev[t] = c[prev]
+            sigmoid(a[:, : 2 * H], out=a[:, : 2 * H])  # f, i
+            np.tanh(a[:, 2 * H : 3 * H], out=a[:, 2 * H : 3 * H])  # c̃
+            sigmoid(a[:, 3 * H :], out=a[:, 3 * H :])  # o
+            f, i, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+            np.multiply(f, c_prev[t], out=c[t])
+            c[t] += i * g  # c_t = f_t ∘ c_{t-1} + i_t ∘ c̃_t
+            np.tanh(c[t], out=tanh_c[t])
+            np.multiply(o, tanh_c[t], out=h[t])  # h_t = o_t ∘ tanh(c_t)
+        else:
+            if prev is not None:
+                a[:, : 2 * H] += rec[:, : 2 * H]
+                wh[t] = rec[:, 2 * H :]
+            sigmoid(a[:, : 2 * H], out=a[:, : 2 * H])  # z, r
+            z, r, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
+            g += r * wh[t]
+            np.tanh(g, out=g)  # h̃_t = tanh(U_h x_t + r_t ∘ (W_h h_{t-1}) + b_h)
+            np.multiply(z, h_prev[t], out=h[t])
+            h[t] += (1.0 - z) * g  # h_t = z_t ∘ h_{t-1} + (1 − z_t) ∘ h̃_t
+    return h, GatedForward(gates, h_prev, c, c_prev, tanh_c, wh)
+
+
+def _step_back(cell: str, fw: GatedForward, k: int, dh: np.ndarray, dc: np.ndarray | None):
+    """One step of BPTT at k for the total δ_h (and δ_c) there; dh may carry leading axes
+    (truncated BPTT: one row per age). Returns δ_in, δ_rec (…, G·H), what goes to c_{k-1}
+    (LSTM) and to h_{k-1} directly (GRU's z_t ∘ h_{t-1}), each (…, H) or None."""
+    H = dh.shape[-1]
+    a = fw.gates[k]
+    if cell == "lstm":
+        f, i, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        tc = fw.tanh_c[k]
+        dc = dh * o * (1.0 - tc * tc) + dc  # δ_{c,k}: from h_k = o ∘ tanh(c_k), and from c_{k+1}
+        d_in = np.concatenate(
+            [
+                dc * fw.c_prev[k] * f * (1.0 - f),  # δ_f
+                dc * g * i * (1.0 - i),  # δ_i
+                dc * i * (1.0 - g * g),  # δ_c̃
+                dh * tc * o * (1.0 - o),  # δ_o
+            ],
+            axis=-1,
+        )
+        return d_in, d_in, dc * f, None, dc  # ∂c_k/∂c_{k-1} = diag[f_k]
+    z, r, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
+    dg = dh * (1.0 - z) * (1.0 - g * g)  # δ_h̃ at its net
+    dz = dh * (fw.h_prev[k] - g) * z * (1.0 - z)
+    dr = dg * fw.wh[k] * r * (1.0 - r)
+    d_in = np.concatenate([dz, dr, dg], axis=-1)
+    d_rec = np.concatenate([dz, dr, dg * r], axis=-1)  # W_h h_{t-1} enters times r_t
+    return d_in, d_rec, None, dh * z, None
+
+
+def bptt(
+    cell: str,
+    dS: np.ndarray,
+    fw: GatedForward,
+    W: np.ndarray,
+    order: list[int],
+    truncate: int | None,
+    record: bool,
+) -> GatedBackward:
+    """δ of one gated chain. dS (T, B, H) = ∂E/∂h_t injected at t (Vᵀ e_t on the top layer, 式4
+    from the layer above below); order: steps in BPTT's visiting order. truncate = k: what is
+    injected at step j reaches j and at most k − 1 earlier steps (along h and along c)."""
+    T, B, H = dS.shape
+    GH = W.shape[0]
+    lstm = cell == "lstm"
+    delta_in = np.empty((T, B, GH), dtype=dS.dtype)
+    delta_rec = np.empty_like(delta_in)
+    delta_h = np.empty_like(dS) if record else None
+    delta_c = np.empty_like(dS) if record and lstm else None
+    full = truncate is None or truncate >= T
+    ages = 1 if full else truncate
+    carry_h = np.zeros((ages, B, H), dtype=dS.dtype)  # share of δ_h at the next step, by age
+    carry_c = np.zeros_like(carry_h) if lstm else None
+    for k in order:
+        if full:  # one share, never dropped
+            dh = carry_h + dS[k]
+            dc = carry_c
+        else:  # every share one step older; the oldest (age = truncate) is dropped
+            dh = np.concatenate([dS[k][None], carry_h[:-1]])
+            dc = np.concatenate([np.zeros_like(dS[k])[None], carry_c[:-1]]) if lstm else None
+        d_in, d_rec, to_c, to_h, dc_total = _step_back(cell, fw, k, dh, dc)
+        delta_in[k] = d_in.sum(axis=0)
+        delta_rec[k] = d_rec.sum(axis=0)
+        carry_h = d_rec @ W  # (ages, B, H) 式3 through every gate's W
+        if to_h is not None:
+            carry_h += to_h
+        carry_c = to_c
+        if record:
+            delta_h[k] = dh.sum(axis=0)
+            if lstm:
+                delta_c[k] = dc_total.sum(axis=0)
+    return GatedBackward(delta_in, delta_rec, delta_h, delta_c)
