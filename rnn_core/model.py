@@ -316,6 +316,37 @@ class RNNLM:
             truncate=truncate,
         )
 
+    def connectivity(self, inputs: np.ndarray, targets: np.ndarray, t: int) -> np.ndarray:
+        """‖∂E_t/∂x_k‖ for k = 0..T-1: how much of the error at position t reaches each input.
+
+        E_t = −log o_t[y_t], the loss at t alone (any cell: the RNN, the LSTM, the GRU). x_k is
+        one-hot, so ∂E_t/∂x_k = Σ U1ᵀ δ_k over the layer-1 chains (δ_k of 式3 for the RNN, the
+        gates' δ_{q,k} stacked for a gated cell): the connectivity view of Distill's
+        "Memorization in RNNs", here for any sentence. Zero after t for a forward-only model.
+        """
+        inputs, targets = np.asarray(inputs), np.asarray(targets)
+        if inputs.ndim != 1:
+            raise ValueError("connectivity takes one sequence: inputs must have shape (T,)")
+        if isinstance(t, bool) or not isinstance(t, int | np.integer) or not 0 <= t < inputs.size:
+            raise ValueError(f"t must be a position 0..{inputs.size - 1}")
+        if targets.shape == inputs.shape and targets[t] == IGNORE_INDEX:
+            raise ValueError(f"the target at t = {t} is not scored")
+        only = np.full_like(targets, IGNORE_INDEX)
+        only[t] = targets[t]
+        x, y = self._check_pair(inputs, only)
+        rows, scored = _scored_rows(y)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            chains = self._forward_chains(x)
+            logits = self._logits(chains, rows=rows)
+            _, _, e = softmax_cross_entropy(logits, scored, keep_probs=False)
+            _, records = self._backward(x, chains, e, None, record=True, rows=rows)
+            total = np.zeros((x.shape[0], self.config.vocab_size), dtype=self.dtype)  # (T, N)
+            for key in [k for k in self.config.chain_keys if chain_layer(k) == 1]:
+                rec = records[key]
+                delta = rec.delta_in if isinstance(rec, gated.GatedBackward) else rec.delta
+                total += delta[:, 0] @ self.params[f"U{key}"]  # (T, G·H) @ (G·H, N)
+        return row_norms(total)
+
     # ---- validation ------------------------------------------------------------------------
 
     def _check_inputs(self, inputs: np.ndarray) -> tuple[np.ndarray, bool]:

@@ -302,3 +302,32 @@ def test_a_version_1_file_still_loads_as_an_rnn(tmp_path):
     np.savez(old, **arrays)
     with pytest.raises(ValueError, match="version 1 file has no cell"):
         load(old)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_connectivity_is_the_gradient_of_the_error_at_t_with_respect_to_each_input(
+    cell, bidirectional
+):
+    """With every word once in the sentence, ∇U1's column x_k (loss at t alone) is what reaches
+    the input at k, so ∂E_t/∂x_k = U1ᵀ that column (+ the backward chain's)."""
+    activation = "tanh"
+    model = RNNLM(12, 4, bidirectional=bidirectional, cell=cell, activation=activation, seed=3)
+    rng = np.random.default_rng(1)
+    for p in model.params.values():
+        p[...] = rng.normal(0.0, 0.7, size=p.shape)
+    x = np.array([0, 5, 2, 7, 9, 4])
+    y = np.array([5, 2, 7, 9, 4, 1])
+    t = 4
+    strip = model.connectivity(x, y, t)
+    only = np.full_like(y, -100)
+    only[t] = y[t]
+    _, grads = model.loss_and_grads(x, only)
+    expected = np.zeros((len(x), 12))
+    for key in ["1", "1'"] if bidirectional else ["1"]:
+        expected += (model.params[f"U{key}"].T @ grads[f"U{key}"][:, x]).T
+    np.testing.assert_allclose(strip, np.linalg.norm(expected, axis=1), rtol=1e-10, atol=1e-14)
+    if not bidirectional:
+        assert (strip[t + 1 :] == 0).all() and strip[t] > 0
+    with pytest.raises(ValueError, match="t must be a position"):
+        model.connectivity(x, y, 6)
