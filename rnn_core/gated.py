@@ -155,23 +155,20 @@ def bptt(
     from the layer above below); order: steps in BPTT's visiting order. truncate = k: what is
     injected at step j reaches j and at most k − 1 earlier steps (along h and along c)."""
     T, B, H = dS.shape
+    if truncate is None or truncate >= T:
+        return _bptt_full(cell, dS, fw, W, order, record)
     GH = W.shape[0]
     lstm = cell == "lstm"
     delta_in = np.empty((T, B, GH), dtype=dS.dtype)
     delta_rec = np.empty_like(delta_in)
     delta_h = np.empty_like(dS) if record else None
     delta_c = np.empty_like(dS) if record and lstm else None
-    full = truncate is None or truncate >= T
-    ages = 1 if full else truncate
+    ages = truncate
     carry_h = np.zeros((ages, B, H), dtype=dS.dtype)  # share of δ_h at the next step, by age
     carry_c = np.zeros_like(carry_h) if lstm else None
-    for k in order:
-        if full:  # one share, never dropped
-            dh = carry_h + dS[k]
-            dc = carry_c
-        else:  # every share one step older; the oldest (age = truncate) is dropped
-            dh = np.concatenate([dS[k][None], carry_h[:-1]])
-            dc = np.concatenate([np.zeros_like(dS[k])[None], carry_c[:-1]]) if lstm else None
+    for k in order:  # every share one step older; the oldest (age = truncate) is dropped
+        dh = np.concatenate([dS[k][None], carry_h[:-1]])
+        dc = np.concatenate([np.zeros_like(dS[k])[None], carry_c[:-1]]) if lstm else None
         d_in, d_rec, to_c, to_h, dc_total = _step_back(cell, fw, k, dh, dc)
         delta_in[k] = d_in.sum(axis=0)
         delta_rec[k] = d_rec.sum(axis=0)
@@ -183,4 +180,74 @@ def bptt(
             delta_h[k] = dh.sum(axis=0)
             if lstm:
                 delta_c[k] = dc_total.sum(axis=0)
+    return GatedBackward(delta_in, delta_rec, delta_h, delta_c)
+
+
+def _bptt_full(
+    cell: str, dS: np.ndarray, fw: GatedForward, W: np.ndarray, order: list[int], record: bool
+) -> GatedBackward:
+    """Full BPTT of one gated chain: the loop of `bptt` with one share, every product written
+    in place into the step's rows of δ_in (no arrays allocated per step)."""
+    T, B, H = dS.shape
+    lstm = cell == "lstm"
+    delta_in = np.empty((T, B, W.shape[0]), dtype=dS.dtype)
+    delta_rec = delta_in if lstm else np.empty_like(delta_in)
+    delta_h = np.empty_like(dS) if record else None
+    delta_c = np.empty_like(dS) if record and lstm else None
+    dh = np.empty((B, H), dtype=dS.dtype)  # δ_{h,k}
+    carry_h = np.zeros((B, H), dtype=dS.dtype)  # what 式3 brings from k+1
+    dc = np.zeros((B, H), dtype=dS.dtype)  # δ_{c,k} (LSTM), first what c_{k+1} sends back
+    tmp = np.empty((B, H), dtype=dS.dtype)
+    for k in order:
+        np.add(dS[k], carry_h, out=dh)
+        a, d = fw.gates[k], delta_in[k]
+        if lstm:
+            f, i, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+            tc = fw.tanh_c[k]
+            np.multiply(tc, tc, out=tmp)
+            np.subtract(1.0, tmp, out=tmp)
+            tmp *= o
+            tmp *= dh
+            dc += tmp  # δ_{c,k} = δ_h ∘ o ∘ (1 − tanh²c) + f_{k+1} ∘ δ_{c,k+1}
+            df, di, dg, do = d[:, :H], d[:, H : 2 * H], d[:, 2 * H : 3 * H], d[:, 3 * H :]
+            np.multiply(dc, fw.c_prev[k], out=df)
+            df *= f
+            df *= 1.0 - f
+            np.multiply(dc, g, out=di)
+            di *= i
+            di *= 1.0 - i
+            np.multiply(g, g, out=dg)
+            np.subtract(1.0, dg, out=dg)
+            dg *= dc
+            dg *= i
+            np.multiply(dh, tc, out=do)
+            do *= o
+            do *= 1.0 - o
+            if record:
+                delta_h[k] = dh
+                delta_c[k] = dc
+            dc *= f  # ∂c_k/∂c_{k-1} = diag[f_k]: no W, no f′
+            np.matmul(d, W, out=carry_h)
+        else:
+            z, r, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
+            dz, dr, dg = d[:, :H], d[:, H : 2 * H], d[:, 2 * H :]
+            np.multiply(g, g, out=dg)
+            np.subtract(1.0, dg, out=dg)
+            dg *= 1.0 - z
+            dg *= dh  # δ_h̃ at its net
+            np.subtract(fw.h_prev[k], g, out=dz)
+            dz *= dh
+            dz *= z
+            dz *= 1.0 - z
+            np.multiply(dg, fw.wh[k], out=dr)
+            dr *= r
+            dr *= 1.0 - r
+            rec = delta_rec[k]
+            rec[:, : 2 * H] = d[:, : 2 * H]
+            np.multiply(dg, r, out=rec[:, 2 * H :])  # W_h h_{t-1} enters times r_t
+            if record:
+                delta_h[k] = dh
+            np.matmul(rec, W, out=carry_h)
+            np.multiply(dh, z, out=tmp)
+            carry_h += tmp  # h_k = z_k ∘ h_{k-1} + …
     return GatedBackward(delta_in, delta_rec, delta_h, delta_c)
