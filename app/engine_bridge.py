@@ -5,6 +5,7 @@ Every function here is synchronous and runs in a worker thread (app.sessions.Poo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -21,6 +22,7 @@ from app.protocol import (
     BpttTotals,
     BuiltinModel,
     CheckedWeight,
+    DistanceBin,
     Drawn,
     ForwardChain,
     Frame,
@@ -29,7 +31,10 @@ from app.protocol import (
     Grad,
     Gradcheck,
     GradcheckFrame,
+    Guess,
     PredictFrame,
+    RemediesFrame,
+    RemedyModel,
     SoftmaxFrame,
     TrainStep,
     Vanishing,
@@ -43,6 +48,7 @@ from rnn_core.losses import cross_entropy, softmax
 from rnn_core.model import RNNLM, ChainTrace, Trace
 from rnn_core.ngram import NGramLM
 from rnn_core.optim import clip_grad_norm, grad_norm
+from rnn_core.remedies import remedy_view
 from rnn_core.text import (
     BLANK,
     BOS,
@@ -273,6 +279,64 @@ def generate_frame(lm: LM, msg: Generate, seed: int, max_tokens: int) -> Generat
         seed=seed,
         temperature=msg.temperature,
         top_k=msg.top_k,
+    )
+
+
+def remedies_frame(
+    remedies: list[tuple[str, LM]],
+    measure: Callable[[LM], tuple],
+    text: str,
+    t: int | None,
+    max_tokens: int,
+) -> RemediesFrame:
+    """The `remedies` answer: each (role, model) on the sentence, with its long-range accuracy
+    (`measure`: the registry's, cached per model); the first model's tokenizer reads the text
+    (every model of a language reads the corpus's words)."""
+    first = remedies[0][1]
+    tokens = read_tokens(text, first, max_tokens)
+    if BLANK in tokens:
+        raise ProtocolError(
+            "blank_prompt", "follow the error back from a word, not a blank", "text"
+        )
+    if len(tokens) < 2:
+        raise ProtocolError(
+            "too_short", "write at least two words: a cue and a word after it", "text"
+        )
+    if t is not None and t > len(tokens) - 1:
+        raise ProtocolError("invalid", f"t must be 1..{len(tokens) - 1} for this sentence", "t")
+    models, position = [], len(tokens) - 1 if t is None else t
+    for role, lm in remedies:
+        accuracy, bins = measure(lm)
+        view = remedy_view(lm.model, lm.vocab, tokens, position)
+        config = lm.model.config
+        top_id, top_p = view.top
+        models.append(
+            RemedyModel(
+                role=role,
+                model=lm.name,
+                cell=config.cell,
+                activation=config.activation,
+                init=config.init,
+                hidden_size=config.hidden_size,
+                strip=view.strip.tolist(),
+                relative=view.relative.tolist(),
+                reach=view.reach,
+                verdict=view.verdict,
+                p_label=view.p_label,
+                top=Guess(word=lm.vocab.word(top_id), id=top_id, p=top_p),
+                accuracy=accuracy,
+                by_distance=[
+                    DistanceBin(lo=lo, hi=hi, accuracy=acc, cases=n) for lo, hi, acc, n in bins
+                ],
+            )
+        )
+    return RemediesFrame(
+        language=first.language,
+        tokens=tokens,
+        inputs=[BOS, *tokens],
+        t=position,
+        label=tokens[position],
+        models=models,
     )
 
 

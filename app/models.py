@@ -13,11 +13,17 @@ from pathlib import Path
 from rnn_core import RNNLM
 from rnn_core.io import Checkpoint, ModelFormatError, load
 from rnn_core.ngram import NGramLM
+from rnn_core.remedies import LongRangeCases, long_range_accuracy, read_long_range_cases
 from rnn_core.text import MIN_COUNT, Unit, Vocab, detect_language, join_tokens, tokenize, unit_of
 
 log = logging.getLogger("unrolled.models")
 
 KINDS = ("lm", "blank", "deep")
+# The Remedies lab's models, in the tutorial's order: the textbook tanh RNN, the shipped IRNN
+# (careful initialisation and ReLU: the language's built-in LM), the gated cells. The others
+# are models/remedies/<language>-<role>.npz (scripts/make_models.py ABLATIONS).
+REMEDY_ROLES = ("tanh", "relu", "lstm", "gru")
+NOVEL_FILE = "long_range_novel.tsv"
 NGRAM_CACHE_SIZE = 8
 
 
@@ -110,6 +116,8 @@ class ModelRegistry:
         self._lock = threading.Lock()
         self.warm = threading.Event()  # set once every built-in model's baselines are fitted
         self._key_locks: dict[tuple, threading.Lock] = {}
+        self.remedy_files: dict[str, LM] = {}  # models/remedies/*.npz by name (no session's model)
+        self._measured: dict[str, tuple] = {}  # name → long-range accuracy, by distance
 
     def load(self) -> None:
         """Load every models/*.npz (sorted by name); a broken file is logged and skipped."""
@@ -120,6 +128,36 @@ class ModelRegistry:
                 log.error("built-in model %s not loaded: %s", path.name, exc)
                 continue
             self.add(lm)
+        for path in sorted((self.models_dir / "remedies").glob("*.npz")):
+            try:
+                self.remedy_files[path.stem] = read_model(path, self.default_language)
+            except ModelFormatError as exc:
+                log.error("remedy model %s not loaded: %s", path.name, exc)
+
+    def remedies(self, language: str) -> list[tuple[str, LM]]:
+        """(role, model) of the Remedies lab in REMEDY_ROLES order: those that exist."""
+        found = []
+        for role in REMEDY_ROLES:
+            lm = self.find("lm", language) if role == "relu" else None
+            lm = lm or self.remedy_files.get(f"{language}-{role}")
+            if lm is not None and lm.language == language:
+                found.append((role, lm))
+        return found
+
+    def long_range(self, lm: LM) -> tuple:
+        """lm's accuracy on data/long_range_novel.tsv, overall and by cue distance (measured once
+        per model: the rows of its language, forward passes only)."""
+        with self._lock:
+            if lm.name in self._measured:
+                return self._measured[lm.name]
+        path = self.data_dir / NOVEL_FILE
+        cases = (
+            read_long_range_cases(path, lm.language) if path.is_file() else LongRangeCases([], [])
+        )
+        measured = long_range_accuracy(lm.model, lm.vocab, cases)
+        with self._lock:
+            self._measured[lm.name] = measured
+        return measured
 
     def add(self, lm: LM) -> None:
         """Register a built-in model under lm.name."""

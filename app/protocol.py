@@ -206,6 +206,16 @@ class Generate(Message):
     cut: bool = False
 
 
+class Remedies(Message):
+    """The tutorial's remedies side by side on `text`: how far back the error at position `t`
+    (default: the one predicting the last word) reaches in each model, and their long-range
+    accuracy by the cue's distance."""
+
+    type: Literal["remedies"]
+    text: Sentence
+    t: Annotated[int, Field(ge=1)] | None = None
+
+
 class VocabRequest(Message):
     """A page of the session model's vocabulary (id → word)."""
 
@@ -228,13 +238,14 @@ ClientMessage = Annotated[
     | Vanishing
     | Softmax
     | Generate
+    | Remedies
     | VocabRequest,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE = TypeAdapter(ClientMessage)
 MESSAGE_TYPES = (
     "resume ping predict bptt step play pause train configure gradcheck vanishing softmax generate"
-    " vocab"
+    " remedies vocab"
 ).split()
 
 
@@ -680,6 +691,46 @@ class GenerateFrame(Frame):
     top_k: int | None
 
 
+class DistanceBin(Part):
+    """Long-range accuracy for cues lo..hi tokens before their dependent word."""
+
+    lo: int
+    hi: int
+    accuracy: Number | None  # null: no case at this distance
+    cases: int
+
+
+class RemedyModel(Part):
+    """One remedy on the sentence (rnn_core.remedies.RemedyView) and on the long-range set."""
+
+    role: Literal["tanh", "relu", "lstm", "gru"]
+    model: str
+    cell: str
+    activation: str
+    init: str
+    hidden_size: int
+    strip: list[Number]  # ‖∂E_t/∂x_k‖ for every input k (0 after t)
+    relative: list[Number | None]  # strip / strip[t]: the share of the error at t reaching k
+    reach: Number | None  # strip[1] / strip[t]
+    verdict: Literal["reaches", "fades", "vanishes"]
+    p_label: Number  # o_t of the dependent word
+    top: Guess  # o_t's most likely word
+    accuracy: Number | None  # on the hand-written long-range sentences (null: none)
+    by_distance: list[DistanceBin]
+
+
+class RemediesFrame(Frame):
+    """Answer to `remedies`: inputs <s> w1 … wT; the error at t (label `label`) followed back."""
+
+    type: Literal["remedies"] = "remedies"
+    language: str
+    tokens: list[str]
+    inputs: list[str]
+    t: int
+    label: str
+    models: list[RemedyModel]
+
+
 class VocabFrame(Frame):
     """Answer to `vocab`."""
 
@@ -718,6 +769,7 @@ ServerFrame = Annotated[
     | VanishingFrame
     | SoftmaxFrame
     | GenerateFrame
+    | RemediesFrame
     | VocabFrame
     | Error,
     Field(discriminator="type"),
@@ -733,7 +785,8 @@ ERROR_CODES = {
     "empty": "the sentence (or corpus) has no tokens",
     "not_text": "an uploaded corpus is binary or not UTF-8",
     "no_blank": "a bidirectional model needs exactly one ____ in the sentence",
-    "blank_prompt": "a prompt to continue (generate) cannot hold a blank",
+    "blank_prompt": "a prompt to continue (generate, remedies) cannot hold a blank",
+    "too_short": "remedies needs at least two words: a cue and a word after it",
     "limit": "a number is above one of the limits",
     "invalid": "the engine refused the settings (its message says why)",
     "unknown_model": "no built-in model with that name",

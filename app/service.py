@@ -40,6 +40,7 @@ from app.protocol import (
     Play,
     Pong,
     Predict,
+    Remedies,
     Softmax,
     Step,
     Train,
@@ -556,6 +557,28 @@ class Service:
             await self.compute(session, msg.id, bridge.generate_frame, lm, msg, seed, max_tokens)
         )
 
+    async def on_remedies(self, session: Session, msg: Remedies) -> None:
+        """remedies → the tutorial's remedies side by side on the sentence (read-only models)."""
+        language = detect_language(msg.text)
+        remedies = self.models.remedies(language)
+        if not remedies:
+            raise ProtocolError("unknown_model", f"no remedy models for {language}", "text")
+        max_tokens = self.settings.token_limit("word")
+        measure = self.models.long_range  # measured once per model, on the worker thread
+        session.send(
+            await self.compute(
+                session,
+                msg.id,
+                bridge.remedies_frame,
+                remedies,
+                measure,
+                msg.text,
+                msg.t,
+                max_tokens,
+                heavy=True,
+            )
+        )
+
     async def on_vocab(self, session: Session, msg: VocabRequest) -> None:
         """vocab → a page of the session model's vocabulary."""
         vocab = session.state.lm.vocab
@@ -576,6 +599,7 @@ class Service:
         Vanishing: on_vanishing,
         Softmax: on_softmax,
         Generate: on_generate,
+        Remedies: on_remedies,
         VocabRequest: on_vocab,
     }
 

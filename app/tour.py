@@ -45,6 +45,7 @@ LABS = (
     "gradcheck",
     "bidirectional",
     "deep",
+    "remedies",
     "files",
 )
 REGIONS = ("sentence", "predictions", "network", "bptt", "formula", "gradflow", "gradsum", "labs")
@@ -57,6 +58,7 @@ LAB_CONTROLS = {
     "bidirectional": ("sentence",),
     "deep": ("layers",),
     "softmax": ("z",),
+    "remedies": ("sentence",),
 }
 # Every question kind (static/js/tour_questions.js answers each from live frames) and its params.
 QUESTIONS = {

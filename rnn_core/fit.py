@@ -300,6 +300,24 @@ def _top(o: np.ndarray, vocab: Vocab, k: int) -> list[tuple[str, float]]:
     return [(vocab.word(i), float(o[i])) for i in best.tolist()]
 
 
+# The cue's distance (tokens from the cue to its dependent word) in bins, for the remedies'
+# comparison: near, middle, far (the novel set's distances run 3-31).
+DISTANCE_BINS = ((1, 8), (9, 14), (15, 40))
+
+
+def accuracy_by_distance(
+    hits: np.ndarray, distances: Sequence[int], bins: Sequence[tuple[int, int]] = DISTANCE_BINS
+) -> list[tuple[int, int, float | None, int]]:
+    """(lo, hi, share of hits, cases) for every bin of cue distance lo..hi (None: no case)."""
+    distances = np.asarray(distances)  # (cases,)
+    out = []
+    for lo, hi in bins:
+        chosen = (distances >= lo) & (distances <= hi)  # (cases,)
+        n = int(chosen.sum())
+        out.append((lo, hi, float(hits[chosen].mean()) if n else None, n))
+    return out
+
+
 def dependent_hits(
     predict: Callable[[np.ndarray], np.ndarray], vocab: Vocab, cases: Sequence[tuple[list, int]]
 ) -> np.ndarray:

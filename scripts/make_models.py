@@ -31,8 +31,10 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the engine is th
 
 from rnn_core.cli import progress_bar  # noqa: E402
 from rnn_core.fit import (  # noqa: E402
+    DISTANCE_BINS,
     Fitted,
     Recipe,
+    accuracy_by_distance,
     dependent_hits,
     fill_blanks,
     fit,
@@ -98,13 +100,19 @@ MODELS = (
     BuiltIn("en-deep", "en", "deep", DEEP_RECIPE),
     BuiltIn("zh-deep", "zh", "deep", DEEP_RECIPE),
 )
-# Trained and measured for docs/models.md only, never saved: the page models' recipe with the
-# textbook tanh and Xavier-initialised W instead of ReLU and W = I.
+# The tutorial's remedies for vanishing gradients beside the shipped IRNN (ReLU, W = I: careful
+# initialisation and ReLU), each with the LM's schedule: the textbook tanh RNN with Xavier W,
+# and the gated cells, LSTM and GRU. Saved in models/remedies/ (not models/: the page draws RNN
+# chains only, so these are no session's model) and measured in docs/models.md.
 TANH_RECIPE = replace(LM_RECIPE, activation="tanh", init="xavier")
-ABLATIONS = (
-    BuiltIn("en-lm with tanh", "en", "lm", TANH_RECIPE),
-    BuiltIn("zh-lm with tanh", "zh", "lm", TANH_RECIPE),
+LSTM_RECIPE = replace(TANH_RECIPE, cell="lstm")
+GRU_RECIPE = replace(TANH_RECIPE, cell="gru")
+ABLATIONS = tuple(
+    BuiltIn(f"{language}-{name}", language, "lm", recipe)
+    for name, recipe in (("tanh", TANH_RECIPE), ("lstm", LSTM_RECIPE), ("gru", GRU_RECIPE))
+    for language in LANGUAGES
 )
+REMEDIES_DIR = "remedies"  # under models/
 
 
 @dataclass
@@ -124,6 +132,7 @@ class Corpus:
     ngram_perplexity: dict[str, dict[int, float]] = field(default_factory=dict)
     novel: list[tuple[list[str], int]] = field(default_factory=list)  # long_range_novel.tsv
     novel_families: list[str] = field(default_factory=list)
+    novel_distances: list[int] = field(default_factory=list)  # dep_index - cue_index
     novel_three_gram_hits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     blanks: list[tuple[list[str], list[str], str]] = field(default_factory=list)  # tokens, ok, side
 
@@ -141,6 +150,7 @@ class Report:
     long_range_hits: np.ndarray | None = None  # (cases,) bool: dependent word ranked first
     novel_hits: np.ndarray | None = None  # (novel cases,) bool
     blank_sides: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    novel_by_distance: list[tuple[int, int, float | None, int]] = field(default_factory=list)
     # side -> (this bidirectional model's accuracy, the left-only LM's, cases)
 
     @property
@@ -194,15 +204,19 @@ def read_cue_distances(path: Path, language: str) -> list[int]:
     return [int(row["dep_index"]) - int(row["cue_index"]) for row in rows]
 
 
-def read_novel(path: Path, language: str) -> tuple[list[tuple[list[str], int]], list[str]]:
+def read_novel(
+    path: Path, language: str
+) -> tuple[list[tuple[list[str], int]], list[str], list[int]]:
     """The hand-written generalisation set (data/long_range_novel.tsv): (tokens, position of
-    the dependent word) of each row of `language`, and the rows' families; [] without the file."""
+    the dependent word) of each row of `language`, the rows' families and cue distances; [] without
+    the file."""
     if not path.is_file():
-        return [], []
+        return [], [], []
     with path.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["lang"] == language]
     cases = [(tokenize(r["sentence"], language), int(r["dep_index"])) for r in rows]
-    return cases, [r["family"] for r in rows]
+    distances = [int(r["dep_index"]) - int(r["cue_index"]) for r in rows]
+    return cases, [r["family"] for r in rows], distances
 
 
 def read_blanks(path: Path, language: str) -> list[tuple[list[str], list[str], str]]:
@@ -225,7 +239,9 @@ def load_corpus(data_dir: Path, language: str) -> Corpus:
     )
     corpus.cue_distances = read_cue_distances(data_dir / "long_range.tsv", language)
     corpus.three_gram_hits = dependent_hits(corpus.ngrams[3].distributions, vocab, cases)
-    corpus.novel, corpus.novel_families = read_novel(data_dir / "long_range_novel.tsv", language)
+    corpus.novel, corpus.novel_families, corpus.novel_distances = read_novel(
+        data_dir / "long_range_novel.tsv", language
+    )
     corpus.novel_three_gram_hits = dependent_hits(
         corpus.ngrams[3].distributions, vocab, corpus.novel
     )
@@ -292,6 +308,7 @@ def train_and_measure(built_in: BuiltIn, corpus: Corpus) -> tuple[Fitted, Report
         report.novel_hits = dependent_hits(
             lambda x: model.forward(x)[0], corpus.vocab, corpus.novel
         )
+        report.novel_by_distance = accuracy_by_distance(report.novel_hits, corpus.novel_distances)
     print(
         f"{built_in.name}: train {report.train_perplexity:.2f}, held-out "
         f"{report.valid_perplexity:.2f}{_long_range_text(report)}, check "
@@ -325,6 +342,7 @@ def _save(path: Path, fitted: Fitted, corpus: Corpus, report: Report) -> None:
         "ngram_valid_perplexity": {str(n): p for n, p in corpus.ngram_perplexity["valid"].items()},
         "long_range_accuracy": report.long_range_accuracy,
         "novel_accuracy": report.novel_accuracy,
+        "novel_by_distance": report.novel_by_distance,
         "recipe": report.built_in.recipe.to_dict(),
         "steps": fitted.steps,
     }
@@ -372,12 +390,17 @@ def render_docs(
         "",
         "ReLU with W initialised to the identity (Le, Jaitly & Hinton's IRNN) is the tutorial's",
         "own pair of remedies for vanishing gradients: careful initialisation and ReLU instead of",
-        "tanh. The same recipe with tanh and Xavier-initialised W, trained by the same script",
-        "(and not shipped), learns far less of the far-back word:",
+        "tanh. Its third remedy is the gated cell. The same schedule with the textbook tanh and",
+        "Xavier-initialised W, and with an LSTM and a GRU (σ gates, tanh candidate, Xavier),",
+        "trained by the same script and saved in models/remedies/ (the page draws RNN chains",
+        "only, so they are no session's model yet); the novel sentences by the cue's distance",
+        "(tokens from the cue to the dependent word):",
         "",
-        "| model | f, init of W | held-out perplexity | long-range accuracy (valid) |"
-        " novel sentences | tutorial checks |",
-        "|---|---|---|---|---|---|",
+        "| model | cell, f, init of W | held-out perplexity | long-range accuracy (valid) |"
+        " novel sentences | "
+        + " | ".join(f"novel, distance {lo}-{hi}" for lo, hi in DISTANCE_BINS)
+        + " | tutorial checks |",
+        "|---|---|---|---|---|" + "---|" * len(DISTANCE_BINS) + "---|",
         *(_ablation_row(r) for r in [*reports, *ablations] if r.built_in.kind == "lm"),
         "",
         "Perplexity alone does not show the difference: the dependent words are few among all",
@@ -536,9 +559,13 @@ def _ablation_row(r: Report) -> str:
     c = r.built_in.recipe
     passed = "passed" if r.check_passed else "failed"
     novel = "—" if not r.novel_hits.size else f"{r.novel_accuracy:.1%}"
+    bins = " | ".join(
+        "—" if acc is None else f"{acc:.0%} ({n})" for _, _, acc, n in r.novel_by_distance
+    )
+    cell = c.activation if c.cell == "rnn" else c.cell
     return (
-        f"| {r.built_in.name} | {c.activation}, {c.init} | {r.valid_perplexity:.2f} | "
-        f"{r.long_range_accuracy:.1%} | {novel} | {passed} |"
+        f"| {r.built_in.name} | {cell}, {c.init} | {r.valid_perplexity:.2f} | "
+        f"{r.long_range_accuracy:.1%} | {novel} | {bins} | {passed} |"
     )
 
 
@@ -554,10 +581,10 @@ def _build_task(name: str, data_dir: Path, models_dir: Path) -> Report:
     return build(built_in, _corpus(data_dir, built_in.language), models_dir)
 
 
-def _ablation_task(name: str, data_dir: Path) -> Report:
-    """Train and measure one ablation, saving nothing (in a worker process)."""
+def _ablation_task(name: str, data_dir: Path, models_dir: Path) -> Report:
+    """Train, measure and save one remedy as models/remedies/<name>.npz (in a worker process)."""
     built_in = next(m for m in ABLATIONS if m.name == name)
-    return train_and_measure(built_in, _corpus(data_dir, built_in.language))[1]
+    return build(built_in, _corpus(data_dir, built_in.language), models_dir / REMEDIES_DIR)
 
 
 def _in_parallel(jobs: int, tasks: list[tuple]) -> list[Report]:
@@ -593,9 +620,11 @@ def measure_blanks(reports: Sequence[Report], corpora: dict[str, Corpus], models
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Retrain the built-in models (all, or --only some), save them, rewrite docs/models.md."""
+    """Retrain the built-in models and the remedies (all, or --only some), save them, and
+    rewrite docs/models.md (after a run of all of them only)."""
     parser = argparse.ArgumentParser(prog="python scripts/make_models.py", description=__doc__)
-    parser.add_argument("--only", nargs="+", choices=[m.name for m in MODELS], metavar="NAME")
+    names = [m.name for m in (*MODELS, *ABLATIONS)]
+    parser.add_argument("--only", nargs="+", choices=names, metavar="NAME")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR)
     parser.add_argument("--docs", type=Path, default=DOCS_FILE, help="the report to write")
@@ -604,9 +633,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     chosen = [m for m in MODELS if args.only is None or m.name in args.only]
+    remedies = [m for m in ABLATIONS if args.only is None or m.name in args.only]
     tasks: list[tuple] = [(_build_task, m.name, args.data_dir, args.models_dir) for m in chosen]
-    if args.only is None:
-        tasks += [(_ablation_task, m.name, args.data_dir) for m in ABLATIONS]
+    tasks += [(_ablation_task, m.name, args.data_dir, args.models_dir) for m in remedies]
     done = _in_parallel(args.jobs, tasks)
     reports, ablations = done[: len(chosen)], done[len(chosen) :]
     corpora = {lang: _corpus(args.data_dir, lang) for lang in LANGUAGES}

@@ -44,6 +44,15 @@ ZH = [
 ZH_VALID = ["他 上学 迟到 了 ， 老师 批评 了 他 。"]
 
 
+REMEDIES = (("tanh", "rnn", "tanh"), ("lstm", "lstm", "tanh"), ("gru", "gru", "tanh"))
+NOVEL = [  # a long-range set in data/long_range_novel.tsv's columns: two English rows, one Chinese
+    "lang\tsource\tfamily\tsentence\tcue_index\tcue\tdep_index\tdep",
+    "en\tnovel\tlate_criticised\ti was late , the teacher criticised me .\t0\ti\t7\tme",
+    "en\tnovel\tbroken_buy\tmy phone is broken , i will buy a new phone .\t1\tphone\t10\tphone",
+    "zh\tnovel\tlate_criticised\t我 上学 迟到 了 ， 老师 批评 了 我 。\t0\t我\t8\t我",
+]
+
+
 def _write(path: Path, lines: list[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -77,6 +86,18 @@ def tiny_world(root: Path) -> Settings:
             _train(model, pairs, steps=30)
             extra = {"language": lang, "name": f"{lang}-{kind}"}
             save(models / f"{lang}-{kind}.npz", model, vocab=vocab.to_list(), extra=extra)
+        if lang == "en":  # the Remedies lab's other three (models/remedies/, as make_models saves)
+            pairs = [training_pair_ids(s, vocab) for s in sentences]
+            for role, cell, activation in REMEDIES:
+                model = RNNLM(
+                    len(vocab), 6, activation=activation, init="xavier", cell=cell, seed=2
+                )
+                _train(model, pairs, steps=30)
+                extra = {"language": lang, "name": f"{lang}-{role}"}
+                path = models / "remedies" / f"{lang}-{role}.npz"
+                path.parent.mkdir(exist_ok=True)
+                save(path, model, vocab=vocab.to_list(), extra=extra)
+    _write(data / "long_range_novel.tsv", NOVEL)
     return Settings(models_dir=models, data_dir=data)
 
 

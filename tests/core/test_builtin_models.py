@@ -234,5 +234,9 @@ def test_make_models_writes_every_model_and_the_report_reproducibly(tmp_path):
         assert a.extra["kind"] == _kind(a.model.config) == name.split("-")[1]
         assert a.extra["corpus"] == f"data/{name.split('-')[0]}/train.txt"
         assert all(np.array_equal(a.model.params[k], b.model.params[k]) for k in a.model.params)
-    assert "| en-lm with tanh | tanh, xavier |" in report
+    for remedy, cell in (("tanh", "tanh"), ("lstm", "lstm"), ("gru", "gru")):
+        assert f"| en-{remedy} | {cell}, xavier |" in report
+        saved = rnn_core.load(tmp_path / "b" / "remedies" / f"zh-{remedy}.npz")
+        assert saved.model.config.cell == ("rnn" if remedy == "tanh" else remedy)
+        assert len(saved.extra["novel_by_distance"]) == 3
     assert "decided by a cue\n9-10 tokens earlier (median 9.5; " in report  # tiny data: 10 and 9

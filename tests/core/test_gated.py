@@ -331,3 +331,21 @@ def test_connectivity_is_the_gradient_of_the_error_at_t_with_respect_to_each_inp
         assert (strip[t + 1 :] == 0).all() and strip[t] > 0
     with pytest.raises(ValueError, match="t must be a position"):
         model.connectivity(x, y, 6)
+
+
+def test_the_remedy_verdict_follows_the_share_that_reaches_the_first_word():
+    from rnn_core.remedies import REACHES, VANISHES, remedy_view, verdict_of
+    from rnn_core.text import Vocab
+
+    assert verdict_of(REACHES) == "reaches" and verdict_of(REACHES * 0.99) == "fades"
+    assert verdict_of(VANISHES) == "fades" and verdict_of(VANISHES * 0.99) == "vanishes"
+    assert verdict_of(float("nan")) == "vanishes"
+    vocab = Vocab.build([["i", "was", "late", "me"]])
+    model = RNNLM(len(vocab), 4, cell="gru", seed=1)
+    view = remedy_view(model, vocab, ["i", "was", "late", "me"])
+    assert view.t == 3 and view.relative[3] == 1.0
+    assert view.reach == pytest.approx(view.strip[1] / view.strip[3])
+    with pytest.raises(ValueError, match="at least two words"):
+        remedy_view(model, vocab, ["me"])
+    with pytest.raises(ValueError, match="t must be a position"):
+        remedy_view(model, vocab, ["i", "me"], t=5)

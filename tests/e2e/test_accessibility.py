@@ -17,6 +17,7 @@ LABS = [
     "gradcheck",
     "bidirectional",
     "deep",
+    "remedies",
     "files",
 ]
 SENTENCES = {"en": "my phone is broken , so i will buy a new", "zh": "我的手机坏了，我打算买一部新"}

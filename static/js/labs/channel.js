@@ -22,6 +22,7 @@ const FRAME_TYPES = [
   "vanishing",
   "softmax",
   "generate",
+  "remedies",
 ];
 
 const RECONNECT_MS = 1000;

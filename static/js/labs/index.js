@@ -14,6 +14,7 @@ import { createFilesLab } from "./files.js";
 import { createGenerateLab } from "./generate.js";
 import { createGradcheckLab } from "./gradcheck.js";
 import { createLossLab } from "./loss.js";
+import { createRemediesLab } from "./remedies.js";
 import { createSoftmaxLab } from "./softmax.js";
 import { applyLabStrings } from "./strings.js";
 import { createTrainingLab } from "./training.js";
@@ -27,6 +28,7 @@ const LABS = {
   data: createDataLab,
   bidirectional: createBidirectionalLab,
   deep: createDeepLab,
+  remedies: createRemediesLab,
   gradcheck: createGradcheckLab,
   truncated: createTruncatedLab,
   loss: createLossLab,

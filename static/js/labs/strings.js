@@ -329,6 +329,30 @@ const STRINGS = {
     both_chains: "Both chains",
     train_progress: "Training progress",
     dropped_terms: "Dropped terms",
+    tab_remedies: "Remedies",
+    intro_remedies:
+      "The tutorial names three remedies for vanishing gradients: careful initialisation, ReLU, " +
+      "and gated cells. Here the textbook tanh RNN, the ReLU RNN with W = I, an LSTM and a GRU, " +
+      "trained on the same corpus, read the same sentence. Each square is ‖∂E_t/∂x_k‖: how much " +
+      "of the error at the last word reaches the word at k, as a share of what the last word " +
+      "itself gets (darker: more). Below each model, its accuracy on hand-written long-range " +
+      "sentences by how far back the cue stands. Click a word to follow the error from it.",
+    remedy_sentence: "Sentence",
+    remedy_default: "i was late for school yesterday , and the teacher criticised me",
+    remedy_default_zh: "我昨天上学迟到了，老师批评了我",
+    role_tanh: "tanh RNN, Xavier W",
+    role_relu: "ReLU RNN, W = I (the page's model)",
+    role_lstm: "LSTM",
+    role_gru: "GRU",
+    remedy_error_at: (word, t) => `error followed back from “${word}” (t = ${t})`,
+    verdict_reaches: (share) => `reaches the first word: ${share} of the error at t`,
+    verdict_fades: (share) => `fades: ${share} of the error at t reaches the first word`,
+    verdict_vanishes: (share) => `vanishes: ${share} of the error at t reaches the first word`,
+    remedy_p: (word, p, top, tp) => `p(“${word}”) = ${p}; its top word “${top}” (${tp})`,
+    remedy_bins: (overall) => `long-range sentences it never saw: ${overall} ranked first; by the cue's distance:`,
+    remedy_bin: (lo, hi, acc, n) => `${lo}–${hi} back: ${acc} (${n})`,
+    remedy_missing: (n) => `${n} of the four models are not shipped here (make models builds them).`,
+    pick_word: (word) => `follow the error from “${word}”`,
   },
   zh: {
     labs: "实验",
@@ -608,6 +632,26 @@ const STRINGS = {
     both_chains: "两条链",
     train_progress: "训练进度",
     dropped_terms: "被截断丢掉的项",
+    tab_remedies: "补救办法",
+    intro_remedies:
+      "教程给出梯度消失的三种办法：合理的初始化、ReLU 和门控单元。这里教科书式的 tanh RNN、W = I 的 " +
+      "ReLU RNN、LSTM 和 GRU 在同一语料上训练，读同一句话。每个方格是 ‖∂E_t/∂x_k‖：最后一个词处的误差有多少" +
+      "传到第 k 个词，按最后一个词自己得到的误差的比例（颜色越深越多）。每个模型下面是它在手写的长距离句子上的" +
+      "准确率，按线索词离得多远分组。点一个词，就从那个词往回追踪误差。",
+    remedy_sentence: "句子",
+    role_tanh: "tanh RNN，Xavier 初始化 W",
+    role_relu: "ReLU RNN，W = I（页面使用的模型）",
+    role_lstm: "LSTM",
+    role_gru: "GRU",
+    remedy_error_at: (word, t) => `从“${word}”（t = ${t}）处的误差往回追踪`,
+    verdict_reaches: (share) => `传到了第一个词：是 t 处误差的 ${share}`,
+    verdict_fades: (share) => `逐渐变弱：只有 t 处误差的 ${share} 传到第一个词`,
+    verdict_vanishes: (share) => `消失了：只有 t 处误差的 ${share} 传到第一个词`,
+    remedy_p: (word, p, top, tp) => `p(“${word}”) = ${p}；它排第一的词是“${top}”（${tp}）`,
+    remedy_bins: (overall) => `没见过的长距离句子：${overall} 排在第一；按线索词的距离：`,
+    remedy_bin: (lo, hi, acc, n) => `往前 ${lo}–${hi} 个词：${acc}（${n} 句）`,
+    remedy_missing: (n) => `四个模型中有 ${n} 个没有随程序提供（make models 会生成它们）。`,
+    pick_word: (word) => `从“${word}”往回追踪误差`,
   },
 };
 

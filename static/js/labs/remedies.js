@@ -1,0 +1,151 @@
+// Remedies lab: the tutorial's three remedies for vanishing gradients side by side. The server's
+// `remedies` frame (rnn_core.remedies) gives, for the tanh RNN, the ReLU RNN with W = I, the
+// LSTM and the GRU, ‖∂E_t/∂x_k‖ for every input k of one sentence (the share of the error at t
+// that reaches k), a verdict (does it reach the first word?) and each model's accuracy on the
+// hand-written long-range sentences by the cue's distance. Drawn as a table: one row per model,
+// one square per word, darker where more error arrives; clicking a word follows the error from it.
+
+import { clear, el, languageOf, pct } from "../util.js";
+import { lt } from "./strings.js";
+import { button, failure, field, lazyLab, sci, statusLine } from "./ui.js";
+
+const FLOOR = 1e-6; // a share below this is drawn white (the colour scale is logarithmic)
+const SHOW = { "<s>": "s" };
+
+export function createRemediesLab(body, ctx) {
+  const input = el("input", {
+    type: "text",
+    class: "remedy-input",
+    value: lt("remedy_default", "en"),
+    "data-lab-label": "remedy_sentence",
+    "data-tour": "sentence",
+  });
+  const run = button("compare", { class: "lab-button primary", "data-tour": "run" });
+  const status = statusLine();
+  const caption = el("p", { class: "hint remedy-caption" });
+  const table = el("div", { class: "remedy-table", tabindex: "0" });
+  body.append(el("div", { class: "lab-controls" }, field("remedy_sentence", input), run), status.node, caption, table);
+  let frame = null;
+  let asked = 0;
+  let typedByLearner = false;
+
+  async function compute(t = null) {
+    const lang = ctx.state.lang;
+    const text = input.value.trim();
+    const mine = ++asked;
+    status.set(lt("working", lang), "busy");
+    try {
+      const answer = await ctx.page.request({ type: "remedies", text, ...(t ? { t } : {}) });
+      if (mine !== asked) return;
+      frame = answer;
+      status.set("", "");
+      draw(ctx.state.lang);
+    } catch (error) {
+      if (mine === asked) status.set(failure(error, lang), "error");
+    }
+  }
+
+  function draw(lang) {
+    if (!frame) return;
+    clear(table);
+    caption.textContent = lt("remedy_error_at", lang, frame.label, frame.t);
+    const grid = el("table", { class: "lab-table remedy-grid" });
+    const head = el("tr", {}, el("th", { scope: "col" }, ""));
+    frame.inputs.forEach((w, k) => {
+      const pick = el(
+        "button",
+        {
+          type: "button",
+          class: k === frame.t + 1 ? "remedy-word current" : "remedy-word",
+          "data-k": String(k),
+          "aria-label": lt("pick_word", lang, w),
+          disabled: k < 2 ? "" : null, // the error at t predicts input t + 1: a cue must come first
+        },
+        SHOW[w] ?? w,
+      );
+      head.append(el("th", { scope: "col" }, pick));
+    });
+    grid.append(head);
+    for (const m of frame.models) {
+      const row = el("tr", { "data-role": m.role, "data-verdict": m.verdict });
+      row.append(el("th", { scope: "row", class: "remedy-role" }, lt(`role_${m.role}`, lang)));
+      m.relative.forEach((share, k) => {
+        const cell = el("td", {
+          class: "remedy-cell",
+          "data-k": String(k),
+          "data-strip": String(m.strip[k]),
+          title: `‖∂E_t/∂x_${k}‖ = ${sci(m.strip[k])} (${share === null ? "NaN" : sci(share)} × t)`,
+        });
+        cell.style.setProperty("--share", String(shade(share)));
+        cell.append(el("span", { class: "remedy-share" }, k > frame.t || share === null ? "" : shareText(share)));
+        row.append(cell);
+      });
+      grid.append(row);
+      grid.append(detailRow(m, lang, frame.inputs.length + 1));
+    }
+    table.append(grid);
+    const missing = 4 - frame.models.length;
+    if (missing > 0) table.append(el("p", { class: "hint" }, lt("remedy_missing", lang, missing)));
+  }
+
+  function detailRow(m, lang, span) {
+    const verdict = lt(`verdict_${m.verdict}`, lang, m.reach === null ? "NaN" : shareText(m.reach));
+    const bins = m.by_distance.map((b) =>
+      lt("remedy_bin", lang, b.lo, b.hi, b.accuracy === null ? "—" : pct(b.accuracy), b.cases),
+    );
+    const overall = m.accuracy === null ? "—" : pct(m.accuracy);
+    return el(
+      "tr",
+      { class: "remedy-detail", "data-role": m.role },
+      el(
+        "td",
+        { colspan: String(span) },
+        el("p", { class: `remedy-verdict ${m.verdict}` }, verdict),
+        el("p", { class: "remedy-p" }, lt("remedy_p", lang, frame.label, pct(m.p_label), m.top.word, pct(m.top.p))),
+        el("p", { class: "remedy-bins" }, `${lt("remedy_bins", lang, overall)} ${bins.join(" · ")}`),
+      ),
+    );
+  }
+
+  run.addEventListener("click", () => compute());
+  input.addEventListener("input", () => {
+    typedByLearner = true;
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") compute();
+  });
+  table.addEventListener("click", (event) => {
+    const pick = event.target.closest("button.remedy-word");
+    if (pick && !pick.disabled) compute(Number(pick.dataset.k) - 1);
+  });
+
+  const lab = lazyLab(compute, draw);
+  /** The example follows the page's language until the learner types a sentence of their own. */
+  function followLanguage(state) {
+    if (typedByLearner || languageOf(input.value) === state.lang) return false;
+    input.value = state.lang === "zh" ? lt("remedy_default_zh", "en") : lt("remedy_default", "en");
+    frame = null;
+    return true;
+  }
+  return {
+    show(state) {
+      followLanguage(state);
+      lab.show(state);
+    },
+    render(state, changed, visible) {
+      if (changed.has("lang") && followLanguage(state) && visible && state.connection === "open") compute();
+      lab.render(state, changed, visible);
+    },
+  };
+}
+
+/** 0..1 for the colour: the share on a log scale from FLOOR (white) to 1 (full). */
+function shade(share) {
+  if (share === null || !(share > FLOOR)) return 0;
+  return Math.min(1, 1 - Math.log10(share) / Math.log10(FLOOR));
+}
+
+/** A share as the square shows it: a percentage down to 1 %, then e-notation. */
+function shareText(share) {
+  return share >= 0.01 ? pct(share) : sci(share);
+}
