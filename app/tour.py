@@ -73,6 +73,7 @@ QUESTIONS = {
     "softmax_loss": {},
     "loss_guess": {"at": None},
     "gradcheck_buggy": {"activation": ("identity", "tanh")},
+    "remedy_reach": {},
 }
 REQUIRED_PARAMS = {
     "top_word": ("model", "at"),

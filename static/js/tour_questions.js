@@ -358,6 +358,32 @@ export const QUESTIONS = {
     },
   },
 
+  remedy_reach: {
+    async prepare(q) {
+      const text = q.lab("sentence");
+      const frame = await q.page.request({ type: "remedies", text });
+      const names = { tanh: "tanh RNN", relu: "ReLU RNN (W = I)", lstm: "LSTM", gru: "GRU" };
+      return { choices: frame.models.map((m) => ({ value: m.role, label: names[m.role] })), frame };
+    },
+    ask(lang, d) {
+      const first = d.frame.tokens[0];
+      return lang === "zh"
+        ? `在“${d.frame.label}”处的误差，哪个模型传回第一个词“${first}”的比例最大？`
+        : `Which model carries the largest share of the error at “${d.frame.label}” back to the first word “${first}”?`;
+    },
+    async reveal(_q, d) {
+      const best = d.frame.models.reduce((a, b) => ((b.reach ?? -1) > (a.reach ?? -1) ? b : a));
+      return { answer: best.role, models: d.frame.models };
+    },
+    explain(lang, r) {
+      const list = r.models.map((m) => `${m.role} ${m.reach === null ? "NaN" : sci(m.reach)}`).join(", ");
+      if (lang === "zh") {
+        return `传回第一个词的比例：${list}。tanh RNN 每往回一步都乘以 W 和 f′，误差很快消失；W = I 的 ReLU RNN 和门控单元（LSTM 的单元状态只乘遗忘门）能把它传得更远。`;
+      }
+      return `The share reaching the first word: ${list}. The tanh RNN multiplies by W and f′ at every step back, so its error fades fast; the ReLU RNN with W = I and the gated cells (the LSTM's cell path is multiplied by forget gates only) carry it further.`;
+    },
+  },
+
   gradcheck_buggy: {
     async prepare(q) {
       return { choices: YES_NO(q.lang()), act: q.param("activation") };

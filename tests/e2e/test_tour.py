@@ -133,6 +133,10 @@ def expected(step: dict, lang: str, frames: list[dict], choices: list[str]) -> t
         check = latest(frames, "gradcheck", lambda f: f["tutorial"] is not None)["tutorial"]
         buggy = check[f"{param['activation']}_buggy"]
         return ("yes" if buggy["passed"] else "no"), buggy["max_rel_error"]
+    if kind == "remedy_reach":
+        frame = latest(frames, "remedies")
+        best = max(frame["models"], key=lambda m: -1 if m["reach"] is None else m["reach"])
+        return best["role"], best["reach"]
     raise AssertionError(f"no oracle for {kind}")
 
 
