@@ -34,6 +34,9 @@ RECIPES = {
     "default": [],
     # larger, tanh, Adam: what issue 11's "tuned" run used
     "tuned": ["--hidden", "128", "--activation", "tanh", "--init", "xavier", "--optimizer", "adam"],
+    # the gated cells (docs/engine.md): σ gates and a tanh candidate, Xavier W
+    "gru": ["--cell", "gru", "--hidden", "128", "--init", "xavier"],
+    "lstm": ["--cell", "lstm", "--hidden", "128", "--init", "xavier"],
 }
 
 

@@ -54,6 +54,7 @@ class GatedBackward:
     delta_rec: np.ndarray  # (T, B, G·H) the share that multiplies h_{t-1}: feeds ∇W and 式3
     delta_h: np.ndarray | None  # (T, B, H) δ_{h,t} = ∂E/∂h_t (record only)
     delta_c: np.ndarray | None  # (T, B, H) LSTM δ_{c,t} = ∂E/∂c_t (record only)
+    injected: np.ndarray | None = None  # (T, B, H) the ∂E/∂h_t injected at t (set by the model)
 
 
 def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

@@ -288,11 +288,6 @@ class RNNLM:
         inputs, targets = np.asarray(inputs), np.asarray(targets)
         if inputs.ndim != 1:
             raise ValueError("trace takes one sequence: inputs must have shape (T,)")
-        if self.config.cell != "rnn":
-            raise ValueError(
-                f"trace draws the RNN's 式2-式8; an {self.config.cell} model has loss_and_grads"
-                " (its per-step trace of gates is not built yet)"
-            )
         x, y = self._check_pair(inputs, targets)  # (T, 1), (T, 1)
         truncate = _check_truncate(truncate)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -464,10 +459,13 @@ class RNNLM:
             W = self.params[f"W{key}"]
             if chain.gated is not None:
                 order = _visit_order(chain.s.shape[0], is_backward(key))
+                injected = dS.pop(key)  # (T, B, H) ∂E/∂h_t from o_t (top) or 式4 (below)
                 with blas_threads(1):
                     rec = gated.bptt(
-                        self.config.cell, dS.pop(key), chain.gated, W, order, truncate, record
+                        self.config.cell, injected, chain.gated, W, order, truncate, record
                     )
+                if record:
+                    rec.injected = injected
                 delta, delta_rec = rec.delta_in, rec.delta_rec  # (T, B, G·H)
             else:
                 rec = _chain_bptt(
@@ -540,6 +538,8 @@ class RNNLM:
 
     def _chain_trace(self, key: str, chain: _Chain, rec: _Backward) -> ChainTrace:
         """A ChainTrace for one chain of a B = 1 pass (an RNN chain: 式2's net_t and f′)."""
+        if chain.gated is not None:
+            return _gated_trace_of(self, key, chain, rec)
         top = chain_layer(key) == self.config.num_layers
         W = self.params[f"W{key}"]
         delta = rec.delta[:, 0]  # (T, H)
@@ -572,6 +572,56 @@ class RNNLM:
             beta_W=beta_W,
             beta_f=beta_f,
         )
+
+
+def _gated_trace_of(model: RNNLM, key: str, chain: _Chain, rec) -> ChainTrace:
+    """A gated chain's ChainTrace (B = 1): δ is δ_h = ∂E/∂h_t with its shares, the gates, their
+    nets (each gate's U x_t + W h_{t-1} + b; the GRU candidate's r_t ∘ (W_h h_{t-1})), c_t and
+    δ_c (LSTM), the gates' error terms δ_q (delta_gates) and the share of ∇W (delta_rec)."""
+    cfg = model.config
+    top = chain_layer(key) == cfg.num_layers
+    W = model.params[f"W{key}"]  # (G·H, H)
+    H = cfg.hidden_size
+    fw = chain.gated
+    h_prev = chain.s_prev[:, 0]  # (T, H)
+    net = chain.net[:, 0] + h_prev @ W.T  # (T, G·H) every gate's net
+    if cfg.cell == "gru":
+        r = fw.gates[:, 0, H : 2 * H]
+        net[:, 2 * H :] = chain.net[:, 0, 2 * H :] + r * fw.wh[:, 0]
+    delta = rec.delta_h[:, 0]  # (T, H)
+    injected = rec.injected[:, 0]  # (T, H)
+    zeros = np.zeros_like(delta)
+    a_in = chain.a_in[:, 0] if chain.a_in is not None else None
+    delta_norm = row_norms(delta)
+    gates_in = rec.delta_in[:, 0]  # (T, G·H)
+    in_norm = np.ones(delta.shape[0]) if a_in is None else row_norms(a_in)
+    nan = np.full(delta.shape[0], np.nan)
+    return ChainTrace(
+        key=key,
+        layer=chain_layer(key),
+        direction="backward" if is_backward(key) else "forward",
+        net=net,
+        s=chain.s[:, 0],
+        s_prev=h_prev,
+        a_in=a_in,
+        fprime=np.full_like(delta, np.nan),  # no single f′: each gate has its own derivative
+        delta=delta,
+        delta_out=injected if top else zeros,
+        delta_time=delta - injected,
+        delta_up=zeros if top else injected,
+        delta_norm=delta_norm,
+        dW_norm=row_norms(rec.delta_rec[:, 0]) * row_norms(h_prev),
+        dU_norm=row_norms(gates_in) * in_norm,
+        bound=nan,  # 式3's bound (β_W β_f)^{T−k} is the RNN's
+        beta_W=_spectral_norm(W),
+        beta_f=float("nan"),
+        cell=cfg.cell,
+        gates=fw.gates[:, 0].copy(),
+        c=None if fw.c is None else fw.c[:, 0].copy(),
+        delta_c=None if rec.delta_c is None else rec.delta_c[:, 0],
+        delta_gates=gates_in,
+        delta_rec=rec.delta_rec[:, 0],
+    )
 
 
 def param_shapes(config: RNNConfig) -> dict[str, tuple[int, ...]]:
@@ -835,6 +885,13 @@ class ChainTrace:
     bound: np.ndarray  # (T,)
     beta_W: float  # ‖W‖_2, spectral norm
     beta_f: float  # bound of |f'|
+    # gated cells (rnn_core.gated): delta above is δ_h = ∂E/∂h_t, s is h_t
+    cell: str = "rnn"
+    gates: np.ndarray | None = None  # (T, G·H) every gate's value (f i c̃ o / z r h̃)
+    c: np.ndarray | None = None  # (T, H) LSTM c_t
+    delta_c: np.ndarray | None = None  # (T, H) LSTM δ_c = ∂E/∂c_t
+    delta_gates: np.ndarray | None = None  # (T, G·H) δ_q = ∂E/∂net_q: feeds ∇U, ∇b, 式4
+    delta_rec: np.ndarray | None = None  # (T, G·H) the share of ∇W = Σ δ_rec h_{t-1}ᵀ
 
     def visit_order(self) -> list[int]:
         """Steps in the order BPTT visits them: T-1..0 forward, 0..T-1 backward."""
@@ -867,15 +924,16 @@ class Trace:
     def grad_W_t(self, key: str, t: int) -> np.ndarray:
         """Per-time ∇W_t = δ_t s_prev_t^T (式5): (H, H)."""
         c = self.chains[key]
-        return np.outer(c.delta[t], c.s_prev[t])  # (H, H)
+        return np.outer(_rec(c)[t], c.s_prev[t])  # (G·H, H)
 
     def grad_U_t(self, key: str, t: int) -> np.ndarray:
         """Per-time ∇U_t = δ_t x_t^T (式8): (H, H_in); for layer 1 x_t is one-hot (H, N)."""
         c = self.chains[key]
+        d = _gate_deltas(c)  # (T, G·H)
         if c.a_in is not None:
-            return np.outer(c.delta[t], c.a_in[t])  # (H, H_in)
-        grad = np.zeros((c.delta.shape[1], self.vocab_size), dtype=c.delta.dtype)  # (H, N)
-        grad[:, self.x[t]] = c.delta[t]
+            return np.outer(d[t], c.a_in[t])  # (G·H, H_in)
+        grad = np.zeros((d.shape[1], self.vocab_size), dtype=d.dtype)  # (G·H, N)
+        grad[:, self.x[t]] = d[t]
         return grad
 
     def grad_U_col(self, key: str, t: int) -> tuple[int, np.ndarray]:
@@ -883,21 +941,22 @@ class Trace:
         c = self.chains[key]
         if c.a_in is not None:
             raise ValueError(f"chain {key} reads states, not one-hot words: use grad_U_t")
-        return int(self.x[t]), c.delta[t].copy()
+        return int(self.x[t]), _gate_deltas(c)[t].copy()
 
     def grad_W_sum(self, key: str, t: int) -> np.ndarray:
         """Running sum of 式6 when BPTT reaches t: Σ ∇W_i over i = t..T-1 (0..t backward)."""
         c = self.chains[key]
         steps = _visited(c, t)
-        return c.delta[steps].T @ c.s_prev[steps]  # (H, H)
+        return _rec(c)[steps].T @ c.s_prev[steps]  # (G·H, H)
 
     def grad_U_sum(self, key: str, t: int) -> np.ndarray:
         """Running sum of 式8 when BPTT reaches t, like grad_W_sum: (H, H_in)."""
         c = self.chains[key]
         steps = _visited(c, t)
+        d = _gate_deltas(c)
         if c.a_in is not None:
-            return c.delta[steps].T @ c.a_in[steps]  # (H, H_in)
-        return _scatter_columns(c.delta[steps], self.x[steps], self.vocab_size)
+            return d[steps].T @ c.a_in[steps]  # (G·H, H_in)
+        return _scatter_columns(d[steps], self.x[steps], self.vocab_size)
 
     def to_dict(self) -> dict:
         """A JSON-ready copy (arrays as nested lists, nan as None)."""
@@ -921,3 +980,13 @@ def _jsonable(obj: object) -> object:
     if isinstance(obj, float) and not np.isfinite(obj):
         return None
     return obj
+
+
+def _gate_deltas(c: ChainTrace) -> np.ndarray:
+    """δ at every gate's net (T, G·H): the RNN's δ_t, a gated chain's δ_q."""
+    return c.delta if c.delta_gates is None else c.delta_gates
+
+
+def _rec(c: ChainTrace) -> np.ndarray:
+    """The error terms that multiply s_{t-1} in ∇W (T, G·H)."""
+    return c.delta if c.delta_rec is None else c.delta_rec

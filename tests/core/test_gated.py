@@ -257,9 +257,6 @@ def test_a_gated_config_is_checked():
         RNNConfig(10, 4, cell="transformer")
     with pytest.raises(ValueError, match="activation must be tanh"):
         RNNConfig(10, 4, cell="gru", activation="relu")
-    model = RNNLM(10, 4, cell="lstm")
-    with pytest.raises(ValueError, match="trace"):
-        model.trace(np.array([1, 2]), np.array([2, 3]))
 
 
 def test_a_gated_model_saves_and_loads_and_generates_the_same():
@@ -349,3 +346,33 @@ def test_the_remedy_verdict_follows_the_share_that_reaches_the_first_word():
         remedy_view(model, vocab, ["me"])
     with pytest.raises(ValueError, match="t must be a position"):
         remedy_view(model, vocab, ["i", "me"], t=5)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize(("layers", "bidirectional"), [(1, False), (2, True)])
+def test_the_trace_of_a_gated_chain_equals_the_tape(cell, layers, bidirectional):
+    """δ_h = ∂E/∂h_t and δ_c = ∂E/∂c_t of every step as the tape finds them; the per-time
+    gradients (式5, 式8) sum to the weights' gradients; the shares add up to δ_h."""
+    model, inputs, targets = random_case(4, cell, 9, 3, layers, bidirectional, True, 1, 6)
+    trace = model.trace(inputs[0], targets[0])
+    loss, grads, (states, cells) = tape_grads(model, inputs, targets)
+    assert trace.loss == pytest.approx(loss, rel=TOL)
+    assert_close(trace.grads, grads)
+    T = inputs.shape[1]
+    for key, chain in trace.chains.items():
+        assert chain.cell == cell
+        want_h = np.stack([states[key][t].grad[0] for t in range(T)])
+        np.testing.assert_allclose(chain.delta, want_h, rtol=1e-7, atol=TOL)
+        np.testing.assert_allclose(
+            chain.delta_out + chain.delta_time + chain.delta_up, chain.delta, rtol=1e-12, atol=TOL
+        )
+        if cell == "lstm":
+            want_c = np.stack([cells[key][t].grad[0] for t in range(T)])
+            np.testing.assert_allclose(chain.delta_c, want_c, rtol=1e-7, atol=TOL)
+        np.testing.assert_allclose(chain.s, np.stack([states[key][t].value[0] for t in range(T)]))
+        last = chain.visit_order()[-1]
+        np.testing.assert_allclose(trace.grad_W_sum(key, last), trace.grads[f"W{key}"], rtol=1e-9)
+        if chain.a_in is None:
+            np.testing.assert_allclose(
+                trace.grad_U_sum(key, last), trace.grads[f"U{key}"], rtol=1e-9
+            )
