@@ -31,8 +31,13 @@ LABS = {
     "deep": "lab-deep.png",
     "files": "lab-files.png",
     "training": "lab-training.png",
+    "remedies": "lab-remedies.png",
 }
-CHINESE_LABS = {"softmax": "lab-softmax-zh.png", "vanishing": "lab-vanishing-zh.png"}
+CHINESE_LABS = {
+    "softmax": "lab-softmax-zh.png",
+    "vanishing": "lab-vanishing-zh.png",
+    "remedies": "lab-remedies-zh.png",
+}
 
 
 def step_to(page, pos: int) -> None:

@@ -376,11 +376,14 @@ export const QUESTIONS = {
       return { answer: best.role, models: d.frame.models };
     },
     explain(lang, r) {
-      const list = r.models.map((m) => `${m.role} ${m.reach === null ? "NaN" : sci(m.reach)}`).join(", ");
+      const share = (m) => (m.reach === null ? "NaN" : sci(m.reach));
+      const accuracy = (m) => (m.accuracy === null ? "—" : `${Math.round(100 * m.accuracy)}%`);
+      const reach = r.models.map((m) => `${m.role} ${share(m)}`).join(", ");
+      const hits = r.models.map((m) => `${m.role} ${accuracy(m)}`).join(", ");
       if (lang === "zh") {
-        return `传回第一个词的比例：${list}。tanh RNN 每往回一步都乘以 W 和 f′，误差很快消失；W = I 的 ReLU RNN 和门控单元（LSTM 的单元状态只乘遗忘门）能把它传得更远。`;
+        return `传回第一个词的比例（相对于 t 处）：${reach}。在没见过的长距离句子上，把依赖词排在第一的比例：${hits}。误差传得到是学会远距离依赖的前提，但还不够：模型还得学会用上它。`;
       }
-      return `The share reaching the first word: ${list}. The tanh RNN multiplies by W and f′ at every step back, so its error fades fast; the ReLU RNN with W = I and the gated cells (the LSTM's cell path is multiplied by forget gates only) carry it further.`;
+      return `The share of the error reaching the first word (against the word at t): ${reach}. On long-range sentences they never saw, the dependent word ranked first: ${hits}. Reaching the cue is needed to learn it, not enough: the model must also have learned to use it.`;
     },
   },
 

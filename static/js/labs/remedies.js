@@ -9,7 +9,7 @@ import { clear, el, languageOf, pct } from "../util.js";
 import { lt } from "./strings.js";
 import { button, failure, field, lazyLab, sci, statusLine } from "./ui.js";
 
-const FLOOR = 1e-6; // a share below this is drawn white (the colour scale is logarithmic)
+const FLOOR = 1e-3; // a share below this is drawn white (the colour scale is logarithmic, 1 ‰ to 1)
 const SHOW = { "<s>": "s" };
 
 export function createRemediesLab(body, ctx) {
@@ -90,10 +90,8 @@ export function createRemediesLab(body, ctx) {
 
   function detailRow(m, lang, span) {
     const verdict = lt(`verdict_${m.verdict}`, lang, m.reach === null ? "NaN" : shareText(m.reach));
-    const bins = m.by_distance.map((b) =>
-      lt("remedy_bin", lang, b.lo, b.hi, b.accuracy === null ? "—" : pct(b.accuracy), b.cases),
-    );
-    const overall = m.accuracy === null ? "—" : pct(m.accuracy);
+    const bins = m.by_distance.map((b) => lt("remedy_bin", lang, b.lo, b.hi, percent(b.accuracy), b.cases));
+    const overall = percent(m.accuracy);
     return el(
       "tr",
       { class: "remedy-detail", "data-role": m.role },
@@ -143,6 +141,11 @@ export function createRemediesLab(body, ctx) {
 function shade(share) {
   if (share === null || !(share > FLOOR)) return 0;
   return Math.min(1, 1 - Math.log10(share) / Math.log10(FLOOR));
+}
+
+/** An accuracy (a share of sentences) as a whole percentage; "—" when there was no case. */
+function percent(share) {
+  return share === null ? "—" : `${Math.round(100 * share)}%`;
 }
 
 /** A share as the square shows it: a percentage down to 1 %, then e-notation. */
