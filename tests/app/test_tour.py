@@ -1,9 +1,12 @@
 """The tour file format (app/tour.py, docs/tour.md): the built-in tour, a teacher's file, and
 every malformed file answered with the line and the key as the file wrote them."""
 
+import re
+from pathlib import Path
+
 import pytest
 
-from app.tour import LAB_CONTROLS, MAX_BYTES, QUESTIONS, TourError, builtin_tour, parse_tour
+from app.tour import LAB_CONTROLS, LABS, MAX_BYTES, QUESTIONS, TourError, builtin_tour, parse_tour
 
 TEACHER = """# A teacher's three steps
 title.en: Three steps
@@ -210,3 +213,14 @@ def test_an_oversized_tour_is_refused_before_it_is_read(client):
     assert huge.status_code == 413 and huge.json()["detail"]["code"] == "too_large"
     declared = client.post("/api/tours", content=b"x", headers={"content-length": str(10**9)})
     assert declared.status_code == 413
+
+
+def test_the_tour_knows_every_lab_of_the_page_and_its_controls():
+    """app.tour's lists are the page's: the template's tabs, the labs' data-tour controls."""
+    root = Path(__file__).resolve().parents[2]
+    template = (root / "templates" / "partials" / "labs.html").read_text(encoding="utf-8")
+    assert set(re.findall(r'\("([a-z]+)", "', template)) == set(LABS)
+    for lab, controls in LAB_CONTROLS.items():
+        source = (root / "static" / "js" / "labs" / f"{lab}.js").read_text(encoding="utf-8")
+        for control in controls:
+            assert f'"data-tour": "{control}"' in source, (lab, control)

@@ -5,21 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from app.tour import LABS as TOUR_LABS
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-LABS = [
-    "data",
-    "softmax",
-    "loss",
-    "training",
-    "generate",
-    "vanishing",
-    "truncated",
-    "gradcheck",
-    "bidirectional",
-    "deep",
-    "remedies",
-    "files",
-]
+LABS = list(TOUR_LABS)  # every lab of the page (test_tour checks the list against the template)
 SENTENCES = {"en": "my phone is broken , so i will buy a new", "zh": "我的手机坏了，我打算买一部新"}
 
 
