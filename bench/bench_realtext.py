@@ -37,6 +37,8 @@ RECIPES = {
     # the gated cells (docs/engine.md): σ gates and a tanh candidate, Xavier W
     "gru": ["--cell", "gru", "--hidden", "128", "--init", "xavier"],
     "lstm": ["--cell", "lstm", "--hidden", "128", "--init", "xavier"],
+    "gru256": ["--cell", "gru", "--hidden", "256", "--init", "xavier"],
+    "gru256slow": ["--cell", "gru", "--hidden", "256", "--init", "xavier", "--lr", "0.003"],
 }
 
 
