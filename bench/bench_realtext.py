@@ -39,6 +39,7 @@ RECIPES = {
     "lstm": ["--cell", "lstm", "--hidden", "128", "--init", "xavier"],
     "gru256": ["--cell", "gru", "--hidden", "256", "--init", "xavier"],
     "gru256slow": ["--cell", "gru", "--hidden", "256", "--init", "xavier", "--lr", "0.003"],
+    "gru256wd": ["--cell", "gru", "--hidden", "256", "--init", "xavier", "--word-dropout", "0.2"],
 }
 
 

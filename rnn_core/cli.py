@@ -1,8 +1,8 @@
 """The command line: python -m rnn_core {train, eval, predict, generate} (docs/cli.md).
 
     train CORPUS.txt --out model.npz [--unit --cell --hidden --layers --bidirectional --activation
-          --init --epochs --lr --optimizer --clip --batch-size --seed --valid-fraction
-          --language --max-vocab --min-count --patience --minutes --force]
+          --init --epochs --lr --optimizer --clip --batch-size --word-dropout --seed
+          --valid-fraction --language --max-vocab --min-count --patience --minutes --force]
                           train/held-out perplexity beside the 2-gram and 3-gram
     eval MODEL.npz CORPUS.txt [--train TRAIN.txt]    the RNN's perplexity beside the n-grams'
     predict MODEL.npz "a sentence" [--top-k]         top-k next words at every position
@@ -200,6 +200,7 @@ def recipe_from(args: argparse.Namespace) -> Recipe:
         dtype=args.dtype,
         patience=args.patience,
         minutes=args.minutes,
+        word_dropout=args.word_dropout,
     )
 
 
@@ -453,6 +454,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--optimizer", choices=list(OPTIMIZERS), default=r.optimizer)
     train.add_argument("--clip", type=_float_in(0, 1e6), default=r.clip, help="0: no clipping")
     train.add_argument("--batch-size", type=_positive_int(1, 4096), default=r.batch_size)
+    train.add_argument(
+        "--word-dropout",
+        type=_float_in(0, 0.9),
+        default=r.word_dropout,
+        help="share of input words read as <unk> while training (a regulariser)",
+    )
     train.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=0)
     train.add_argument("--valid-fraction", type=_float_in(0, 0.5), default=0.1)
     train.add_argument("--language", choices=["en", "zh"], help="default: detected")

@@ -346,3 +346,12 @@ def test_a_character_model_trains_predicts_and_generates_in_characters(tmp_path,
     assert all(len(c) == 1 or c.startswith("<") for c in generated["generated"])
     assert generated["text"].startswith("my") and SPACE not in generated["text"]
     assert len(generated["generated"]) <= cli.GENERATE_LENGTH["char"]
+
+
+def test_word_dropout_is_a_recipe_setting_in_range(tmp_path, corpus, capsys):
+    out = tmp_path / "wd.npz"
+    code, _, err = run(capsys, "train", corpus, "--out", out, *FAST, "--word-dropout", "0.3")
+    assert code == 0, err
+    assert rnn_core.load(out).extra["recipe"]["word_dropout"] == 0.3
+    code, _, err = run(capsys, "train", corpus, "--out", tmp_path / "x.npz", "--word-dropout", "1")
+    assert code == 2 and "word-dropout" in err
