@@ -143,7 +143,9 @@ def reference_loss_and_grads(model, inputs, targets):
     return float(loss.value), {k: leaf.grad for k, leaf in leaves.items()}
 
 
-def random_case(seed, vocab, hidden, layers, bidirectional, activation, bias, B, T):
+def random_case(
+    seed, vocab, hidden, layers, bidirectional, activation, bias, B, T, cell="rnn", scale=0.6
+):
     rng = np.random.default_rng(seed)
     model = RNNLM(
         vocab,
@@ -154,9 +156,10 @@ def random_case(seed, vocab, hidden, layers, bidirectional, activation, bias, B,
         bias=bias,
         seed=seed,
         dtype="float64",
+        cell=cell,
     )
     for p in model.params.values():  # weights large enough that f is far from linear
-        p[...] = rng.normal(0.0, 0.6, size=p.shape)
+        p[...] = rng.normal(0.0, scale, size=p.shape)
     inputs = rng.integers(0, vocab, size=(B, T))
     targets = rng.integers(0, vocab, size=(B, T))
     targets[rng.random((B, T)) < 0.25] = -100

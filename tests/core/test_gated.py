@@ -22,6 +22,7 @@ from tests.core.test_autograd_reference import (
     mean_cross_entropy,
     topo,
 )
+from tests.core.test_autograd_reference import random_case as reference_case
 
 TOL = 1e-10
 
@@ -144,23 +145,11 @@ def tape_grads(model, inputs, targets, cut=None, values=None, only=None):
 
 
 def random_case(seed, cell, vocab, hidden, layers, bidirectional, bias, B, T):
-    rng = np.random.default_rng(seed)
-    model = RNNLM(
-        vocab,
-        hidden,
-        num_layers=layers,
-        bidirectional=bidirectional,
-        bias=bias,
-        seed=seed,
-        cell=cell,
+    """test_autograd_reference's random case for a gated cell, its weights far from the gates'
+    linear range."""
+    return reference_case(
+        seed, vocab, hidden, layers, bidirectional, "tanh", bias, B, T, cell=cell, scale=0.8
     )
-    for p in model.params.values():  # far from the gates' linear range
-        p[...] = rng.normal(0.0, 0.8, size=p.shape)
-    inputs = rng.integers(0, vocab, size=(B, T))
-    targets = rng.integers(0, vocab, size=(B, T))
-    targets[rng.random((B, T)) < 0.25] = -100
-    targets[0, 0] = 1
-    return model, inputs, targets
 
 
 def assert_close(grads, ref):
