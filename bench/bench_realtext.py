@@ -40,6 +40,7 @@ RECIPES = {
     "gru256": ["--cell", "gru", "--hidden", "256", "--init", "xavier"],
     "gru256slow": ["--cell", "gru", "--hidden", "256", "--init", "xavier", "--lr", "0.003"],
     "gru256wd": ["--cell", "gru", "--hidden", "256", "--init", "xavier", "--word-dropout", "0.2"],
+    "gru384slow": ["--cell", "gru", "--hidden", "384", "--init", "xavier", "--lr", "0.002"],
 }
 
 

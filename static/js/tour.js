@@ -12,6 +12,7 @@ import { QUESTIONS } from "./tour_questions.js";
 import { el, notation } from "./util.js";
 
 const STORE = "unrolled.tour.";
+const nothing = () => {}; // a step's page move without a sentence: nothing to move (its question says so)
 const REGIONS = {
   sentence: ".sentence-bar",
   predictions: "#predictions",
@@ -75,10 +76,14 @@ export function createTour(root, page) {
 
   const sentence = () => pick(step()?.sentence) ?? state.text;
   const passOf = () => (state.pass && state.pass.text === sentence() ? state.pass : undefined);
-  const passStart = () => until(() => passOf()?.start);
-  const passFrame = (pos) => until(() => passOf()?.frames[pos]);
+  /** A frame of the page's sentence, once it arrives; refused at once without a sentence (a
+   *  teacher's step that names none, on an empty page), which would wait forever. */
+  const ofSentence = (test) =>
+    sentence() ? until(test) : Promise.reject(new Error(t("tour_no_sentence", state.lang)));
+  const passStart = () => ofSentence(() => passOf()?.start);
+  const passFrame = (pos) => ofSentence(() => passOf()?.frames[pos]);
   const predictFrame = () =>
-    until(() => (state.predict && state.predictText === sentence() ? state.predict : undefined));
+    ofSentence(() => (state.predict && state.predictText === sentence() ? state.predict : undefined));
 
   /** The pass at its totals with every backward frame (the reveal moves the page there). */
   async function totals() {
@@ -185,12 +190,12 @@ export function createTour(root, page) {
       predictFrame().then((frame) => {
         if (mine !== generation) return;
         page.select(s.select === "last" ? frame.positions.length - 1 : Math.min(s.select, frame.positions.length - 1));
-      });
+      }, nothing);
     }
     if (s.lab) openLab(s.lab, s);
     highlight(s.highlight);
     // the views above fill in as the sentence's frames arrive: scroll to the region once more then
-    predictFrame().then(() => mine === generation && requestAnimationFrame(() => highlight(s.highlight)));
+    predictFrame().then(() => mine === generation && requestAnimationFrame(() => highlight(s.highlight)), nothing);
     asked = null;
     if (s.question) ask(s, mine);
   }
@@ -199,7 +204,7 @@ export function createTour(root, page) {
     passStart().then((start) => {
       if (mine !== generation) return;
       page.jump(positionOf(pos, start));
-    });
+    }, nothing);
   }
 
   function positionOf(pos, start) {
