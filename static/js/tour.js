@@ -7,7 +7,6 @@
 
 import { saveText, toCsv } from "./export.js";
 import { t } from "./i18n.js";
-import { Channel, openScratchLink } from "./labs/channel.js";
 import { QUESTIONS } from "./tour_questions.js";
 import { el, notation } from "./util.js";
 
@@ -49,12 +48,6 @@ export function createTour(root, page) {
   let generation = 0; // a step applied later makes the answers of an earlier one stale
   let asked = null; // {step, kind, data, choices, chosen, result} of the shown question
   const waiters = []; // {test, resolve}: promises of frames the page has not received yet
-  let scratch = null; // the tour's own scratch session: a lab's pass on the labs' one is not cut short
-
-  const ownScratch = () => {
-    scratch ??= new Channel(openScratchLink());
-    return scratch;
-  };
 
   // ------------------------------------------------------------ waiting for the page's frames
 
@@ -115,7 +108,7 @@ export function createTour(root, page) {
       passFrame,
       totals,
       page: page.labs.page,
-      scratch: ownScratch,
+      scratch: page.labs.scratch, // the labs' scratch session: a tab keeps to two sockets
       limits: () => until(() => state.limits ?? undefined),
     };
   }
@@ -278,10 +271,6 @@ export function createTour(root, page) {
     current.chosen = value;
     drawQuestion();
     const s = current.step;
-    if (s.reveal_lab) {
-      openLab(s.reveal_lab, s);
-      highlight(s.highlight);
-    }
     if (s.reveal_pos !== null && s.reveal_pos !== undefined) moveTo(s.reveal_pos, mine);
     try {
       current.result = await current.kind.reveal(current.q, current.data);
@@ -289,6 +278,13 @@ export function createTour(root, page) {
       current.failed = error.message ?? String(error);
       if (mine === generation) drawQuestion();
       return;
+    } finally {
+      // the lab opens once the answer is in: its own pass then follows the question's on the
+      // labs' scratch session instead of cutting it short
+      if (s.reveal_lab && mine === generation) {
+        openLab(s.reveal_lab, s);
+        highlight(s.highlight);
+      }
     }
     const answers = { ...(load().answers ?? {}) };
     answers[s.id] = {

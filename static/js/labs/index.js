@@ -104,7 +104,8 @@ export function mountLabs(root, app) {
         select(name);
       }
     },
-    /** The labs' channel on the page's session, for the tour's questions. */
+    /** The labs' channels (the page's session and the scratch one), for the tour's questions. */
     page: ctx.page,
+    scratch: ctx.scratch,
   };
 }
