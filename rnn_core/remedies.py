@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +80,7 @@ class LongRangeCases:
 
     cases: list[tuple[list[str], int]]  # (tokens, position of the dependent word)
     distances: list[int]  # tokens from the cue to the dependent word
+    families: list[str] = field(default_factory=list)  # each row's family (broken_buy, …)
 
 
 def read_long_range_cases(path: Path, language: str) -> LongRangeCases:
@@ -89,6 +90,7 @@ def read_long_range_cases(path: Path, language: str) -> LongRangeCases:
     return LongRangeCases(
         cases=[(tokenize(r["sentence"], language), int(r["dep_index"])) for r in rows],
         distances=[int(r["dep_index"]) - int(r["cue_index"]) for r in rows],
+        families=[r["family"] for r in rows],
     )
 
 

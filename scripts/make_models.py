@@ -46,6 +46,7 @@ from rnn_core.fit import (  # noqa: E402
 from rnn_core.io import load, save  # noqa: E402
 from rnn_core.model import RNNLM  # noqa: E402
 from rnn_core.ngram import NGramLM  # noqa: E402
+from rnn_core.remedies import read_long_range_cases  # noqa: E402
 from rnn_core.text import BLANK, Vocab, tokenize  # noqa: E402
 
 DATA_DIR = ROOT / "data"
@@ -207,16 +208,13 @@ def read_cue_distances(path: Path, language: str) -> list[int]:
 def read_novel(
     path: Path, language: str
 ) -> tuple[list[tuple[list[str], int]], list[str], list[int]]:
-    """The hand-written generalisation set (data/long_range_novel.tsv): (tokens, position of
-    the dependent word) of each row of `language`, the rows' families and cue distances; [] without
-    the file."""
+    """The hand-written generalisation set (data/long_range_novel.tsv, read by
+    rnn_core.remedies): (tokens, position of the dependent word) of each row of `language`,
+    the rows' families and cue distances; [] without the file."""
     if not path.is_file():
         return [], [], []
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["lang"] == language]
-    cases = [(tokenize(r["sentence"], language), int(r["dep_index"])) for r in rows]
-    distances = [int(r["dep_index"]) - int(r["cue_index"]) for r in rows]
-    return cases, [r["family"] for r in rows], distances
+    novel = read_long_range_cases(path, language)
+    return novel.cases, novel.families, novel.distances
 
 
 def read_blanks(path: Path, language: str) -> list[tuple[list[str], list[str], str]]:
