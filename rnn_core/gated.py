@@ -31,7 +31,16 @@ import numpy as np
 
 CELLS = ("rnn", "lstm", "gru")
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
-GATE_NAMES = {"rnn": ("net",), "lstm": ("f", "i", "c", "o"), "gru": ("z", "r", "h")}
+# the gates' names on the wire and in the views, in their stacking order (c̃ and h̃ spelled out:
+# c is the LSTM's cell state, h the state itself)
+GATE_NAMES = {"rnn": (), "lstm": ("f", "i", "c_tilde", "o"), "gru": ("z", "r", "h_tilde")}
+
+
+def split_gates(cell: str, a: np.ndarray) -> dict[str, np.ndarray]:
+    """A stacked (…, G·H) array of every gate (values, nets or error terms) by gate name."""
+    names = GATE_NAMES[cell]
+    H = a.shape[-1] // len(names)
+    return {name: a[..., g * H : (g + 1) * H] for g, name in enumerate(names)}
 
 
 @dataclass
@@ -54,6 +63,9 @@ class GatedBackward:
     delta_rec: np.ndarray  # (T, B, G·H) the share that multiplies h_{t-1}: feeds ∇W and 式3
     delta_h: np.ndarray | None  # (T, B, H) δ_{h,t} = ∂E/∂h_t (record only)
     delta_c: np.ndarray | None  # (T, B, H) LSTM δ_{c,t} = ∂E/∂c_t (record only)
+    # (T, B, H) the share of δ carried back along the gated path, no W and no f′ (record only):
+    # LSTM f_{t+1} ∘ δ_{c,t+1} (part of δ_{c,t}), GRU z_{t+1} ∘ δ_{h,t+1} (part of δ_{h,t})
+    carried: np.ndarray | None = None
     injected: np.ndarray | None = None  # (T, B, H) the ∂E/∂h_t injected at t (set by the model)
 
 
@@ -164,24 +176,28 @@ def bptt(
     delta_rec = np.empty_like(delta_in)
     delta_h = np.empty_like(dS) if record else None
     delta_c = np.empty_like(dS) if record and lstm else None
+    carried = np.empty_like(dS) if record else None
     ages = truncate
     carry_h = np.zeros((ages, B, H), dtype=dS.dtype)  # share of δ_h at the next step, by age
     carry_c = np.zeros_like(carry_h) if lstm else None
+    carry_z = np.zeros_like(carry_h)  # GRU: the part of carry_h that came along z
     for k in order:  # every share one step older; the oldest (age = truncate) is dropped
         dh = np.concatenate([dS[k][None], carry_h[:-1]])
         dc = np.concatenate([np.zeros_like(dS[k])[None], carry_c[:-1]]) if lstm else None
         d_in, d_rec, to_c, to_h, dc_total = _step_back(cell, fw, k, dh, dc)
         delta_in[k] = d_in.sum(axis=0)
         delta_rec[k] = d_rec.sum(axis=0)
+        if record:
+            delta_h[k] = dh.sum(axis=0)
+            carried[k] = dc.sum(axis=0) if lstm else carry_z[:-1].sum(axis=0)
+            if lstm:
+                delta_c[k] = dc_total.sum(axis=0)
         carry_h = d_rec @ W  # (ages, B, H) 式3 through every gate's W
         if to_h is not None:
             carry_h += to_h
+            carry_z = to_h
         carry_c = to_c
-        if record:
-            delta_h[k] = dh.sum(axis=0)
-            if lstm:
-                delta_c[k] = dc_total.sum(axis=0)
-    return GatedBackward(delta_in, delta_rec, delta_h, delta_c)
+    return GatedBackward(delta_in, delta_rec, delta_h, delta_c, carried)
 
 
 def _bptt_full(
@@ -195,10 +211,11 @@ def _bptt_full(
     delta_rec = delta_in if lstm else np.empty_like(delta_in)
     delta_h = np.empty_like(dS) if record else None
     delta_c = np.empty_like(dS) if record and lstm else None
+    carried = np.empty_like(dS) if record else None
     dh = np.empty((B, H), dtype=dS.dtype)  # δ_{h,k}
     carry_h = np.zeros((B, H), dtype=dS.dtype)  # what 式3 brings from k+1
     dc = np.zeros((B, H), dtype=dS.dtype)  # δ_{c,k} (LSTM), first what c_{k+1} sends back
-    tmp = np.empty((B, H), dtype=dS.dtype)
+    tmp = np.zeros((B, H), dtype=dS.dtype)  # GRU: z ∘ δ_h, what h_k sends to h_{k-1} directly
     for k in order:
         np.add(dS[k], carry_h, out=dh)
         a, d = fw.gates[k], delta_in[k]
@@ -209,6 +226,8 @@ def _bptt_full(
             np.subtract(1.0, tmp, out=tmp)
             tmp *= o
             tmp *= dh
+            if record:
+                carried[k] = dc  # f_{k+1} ∘ δ_{c,k+1}, before δ_h's share is added
             dc += tmp  # δ_{c,k} = δ_h ∘ o ∘ (1 − tanh²c) + f_{k+1} ∘ δ_{c,k+1}
             df, di, dg, do = d[:, :H], d[:, H : 2 * H], d[:, 2 * H : 3 * H], d[:, 3 * H :]
             np.multiply(dc, fw.c_prev[k], out=df)
@@ -248,7 +267,8 @@ def _bptt_full(
             np.multiply(dg, r, out=rec[:, 2 * H :])  # W_h h_{t-1} enters times r_t
             if record:
                 delta_h[k] = dh
+                carried[k] = tmp  # z_{k+1} ∘ δ_{h,k+1} (0 at the first step visited)
             np.matmul(rec, W, out=carry_h)
             np.multiply(dh, z, out=tmp)
             carry_h += tmp  # h_k = z_k ∘ h_{k-1} + …
-    return GatedBackward(delta_in, delta_rec, delta_h, delta_c)
+    return GatedBackward(delta_in, delta_rec, delta_h, delta_c, carried)

@@ -242,13 +242,35 @@ class RNNLM:
 
         inputs (B, T) or (T,) ints -> probs (B, T, V) or (T, V); states: key -> (B, T, H) or (T, H).
         """
+        probs, chains, single = self._run(inputs)
+        states = {k: _batch_major(c.s, single) for k, c in chains.items()}
+        return _batch_major(probs, single), states
+
+    def forward_inside(
+        self, inputs: np.ndarray
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+        """forward for (T,) inputs, plus what a gated chain holds besides h_t: key -> {gate
+        name (gated.GATE_NAMES): (T, H) its value, "c": (T, H) the LSTM's c_t}; {} for an RNN."""
+        probs, chains, _ = self._run(inputs)
+        states = {k: c.s[:, 0] for k, c in chains.items()}
+        inside = {}
+        for key, chain in chains.items():
+            fw = chain.gated
+            if fw is None:
+                continue
+            inside[key] = dict(gated.split_gates(self.config.cell, fw.gates[:, 0]))
+            if fw.c is not None:
+                inside[key]["c"] = fw.c[:, 0]
+        return probs[:, 0], states, inside
+
+    def _run(self, inputs: np.ndarray) -> tuple[np.ndarray, dict[str, _Chain], bool]:
+        """The forward pass: probs (T, B, V), every chain, and whether inputs were (T,)."""
         x, single = self._check_inputs(inputs)  # x (T, B)
         with np.errstate(over="ignore", invalid="ignore"):
             chains = self._forward_chains(x)
             logits = self._logits(chains)  # (T*B, V)
             probs = _softmax_rows(logits).reshape(x.shape + (-1,))  # (T, B, V)
-        states = {k: _batch_major(c.s, single) for k, c in chains.items()}
-        return _batch_major(probs, single), states
+        return probs, chains, single
 
     def loss_and_grads(
         self, inputs: np.ndarray, targets: np.ndarray, truncate: int | None = None
@@ -621,6 +643,7 @@ def _gated_trace_of(model: RNNLM, key: str, chain: _Chain, rec) -> ChainTrace:
         delta_c=None if rec.delta_c is None else rec.delta_c[:, 0],
         delta_gates=gates_in,
         delta_rec=rec.delta_rec[:, 0],
+        delta_carry=rec.carried[:, 0],
     )
 
 
@@ -893,6 +916,9 @@ class ChainTrace:
     delta_c: np.ndarray | None = None  # (T, H) LSTM δ_c = ∂E/∂c_t
     delta_gates: np.ndarray | None = None  # (T, G·H) δ_q = ∂E/∂net_q: feeds ∇U, ∇b, 式4
     delta_rec: np.ndarray | None = None  # (T, G·H) the share of ∇W = Σ δ_rec h_{t-1}ᵀ
+    # (T, H) the share carried back along the gated path, by gates only (no W, no f′):
+    # LSTM f_{t+1} ∘ δ_{c,t+1} within δ_c, GRU z_{t+1} ∘ δ_{h,t+1} within δ_h (its delta_time)
+    delta_carry: np.ndarray | None = None
 
     def visit_order(self) -> list[int]:
         """Steps in the order BPTT visits them: T-1..0 forward, 0..T-1 backward."""

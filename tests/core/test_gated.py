@@ -365,3 +365,80 @@ def test_the_trace_of_a_gated_chain_equals_the_tape(cell, layers, bidirectional)
             np.testing.assert_allclose(
                 trace.grad_U_sum(key, last), trace.grads[f"U{key}"], rtol=1e-9
             )
+
+
+def _chain_gates(chain):
+    from rnn_core.gated import split_gates
+
+    return split_gates(chain.cell, chain.gates)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_the_trace_splits_the_error_into_the_gated_path_and_the_rest(cell, bidirectional):
+    """delta_carry is what the gated path brings back with no W and no f′: f_{t+1} ∘ δ_{c,t+1}
+    (LSTM, within δ_c) or z_{t+1} ∘ δ_{h,t+1} (GRU, within δ_h); 0 at the chain's last step.
+    The rest of δ_c is δ_h ∘ o ∘ (1 − tanh² c)."""
+    model = RNNLM(9, 4, bidirectional=bidirectional, cell=cell, activation="tanh", seed=2)
+    rng = np.random.default_rng(5)
+    for p in model.params.values():
+        p[...] = rng.normal(0.0, 0.6, size=p.shape)
+    x, y = np.array([1, 4, 2, 8, 3, 6]), np.array([4, 2, 8, 3, 6, 0])
+    trace = model.trace(x, y)
+    for chain in trace.chains.values():
+        g = _chain_gates(chain)
+        step = -1 if chain.direction == "backward" else 1
+        T = len(x)
+        for t in range(T):
+            nxt = t + step
+            if not 0 <= nxt < T:
+                np.testing.assert_array_equal(chain.delta_carry[t], 0.0)
+                continue
+            if cell == "lstm":
+                want = g["f"][nxt] * chain.delta_c[nxt]
+            else:
+                want = g["z"][nxt] * chain.delta[nxt]
+            np.testing.assert_allclose(chain.delta_carry[t], want, rtol=1e-12, atol=1e-15)
+        if cell == "lstm":
+            tanh_c = np.tanh(chain.c)
+            rest = chain.delta * g["o"] * (1 - tanh_c**2)
+            np.testing.assert_allclose(chain.delta_c - chain.delta_carry, rest, atol=1e-13)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_a_truncated_trace_keeps_the_split_and_truncating_at_T_changes_nothing(cell):
+    model = RNNLM(9, 3, cell=cell, activation="tanh", seed=4)
+    x, y = np.array([1, 4, 2, 8, 3, 6]), np.array([4, 2, 8, 3, 6, 0])
+    full = model.trace(x, y).chains["1"]
+    same = model.trace(x, y, truncate=len(x)).chains["1"]
+    np.testing.assert_allclose(same.delta_carry, full.delta_carry, rtol=1e-12, atol=1e-15)
+    cut = model.trace(x, y, truncate=1).chains["1"]  # nothing travels back: nothing carried
+    np.testing.assert_array_equal(cut.delta_carry, 0.0)
+    two = model.trace(x, y, truncate=2).chains["1"]
+    if cell == "lstm":
+        g = _chain_gates(two)
+        rest = two.delta * g["o"] * (1 - np.tanh(two.c) ** 2)
+        np.testing.assert_allclose(two.delta_c - two.delta_carry, rest, atol=1e-13)
+    assert np.abs(two.delta_carry[:-1]).sum() > 0
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_forward_inside_gives_the_forward_pass_and_every_gate_by_name(cell):
+    model = RNNLM(9, 3, num_layers=2, cell=cell, activation="tanh", seed=4)
+    x = np.array([1, 4, 2, 8])
+    o, states, inside = model.forward_inside(x)
+    o2, states2 = model.forward(x)
+    np.testing.assert_array_equal(o, o2)
+    for key in states2:
+        np.testing.assert_array_equal(states[key], states2[key])
+    if cell == "rnn":
+        assert inside == {}
+        return
+    trace = model.trace(x, np.array([4, 2, 8, 0]))
+    for key, parts in inside.items():
+        names = {"lstm": ["f", "i", "c_tilde", "o", "c"], "gru": ["z", "r", "h_tilde"]}[cell]
+        assert list(parts) == names
+        for name, values in _chain_gates(trace.chains[key]).items():
+            np.testing.assert_allclose(parts[name], values, rtol=1e-12)
+        if cell == "lstm":
+            np.testing.assert_allclose(parts["c"], trace.chains[key].c, rtol=1e-12)
