@@ -26,6 +26,7 @@ from app.protocol import (
     Drawn,
     ForwardChain,
     Frame,
+    GateStep,
     Generate,
     GenerateFrame,
     Grad,
@@ -42,6 +43,7 @@ from app.protocol import (
     VocabFrame,
     WeightChange,
 )
+from rnn_core.gated import split_gates
 from rnn_core.generate import continuation
 from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutorial_gradient_check
 from rnn_core.losses import cross_entropy, softmax
@@ -192,13 +194,21 @@ def _positions(
 
 def predictions(
     lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int
-) -> tuple[list[dict], np.ndarray, dict[str, np.ndarray]]:
-    """Positions, RNN outputs o (T+1, V) and states (chain -> (T+1, H)) of a sentence."""
+) -> tuple[list[dict], np.ndarray, dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+    """Positions, RNN outputs o (T+1, V), states (chain -> (T+1, H)) and a gated model's gates
+    and c_t (chain -> name -> (T+1, H); {} for an RNN) of a sentence."""
     inputs, labels = tutorial_pairs(tokens)
     x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T+1,), (T+1,)
-    o, states = lm.model.forward(x)  # (T+1, V), chain -> (T+1, H)
+    o, states, inside = lm.model.forward_inside(x)  # (T+1, V), chain -> (T+1, H)
     dists = {"rnn": o, "bigram": ngrams[0].distributions(x), "trigram": ngrams[1].distributions(x)}
-    return _positions(lm.vocab, labels, y, dists, ngrams, k), o, states
+    return _positions(lm.vocab, labels, y, dists, ngrams, k), o, states, inside
+
+
+def _inside(inside: dict[str, dict[str, np.ndarray]]) -> dict | None:
+    """PredictFrame.inside: a gated model's gates and c_t as lists; None for an RNN."""
+    if not inside:
+        return None
+    return {key: {name: vec(a) for name, a in parts.items()} for key, parts in inside.items()}
 
 
 def predict_frame(
@@ -224,7 +234,7 @@ def predict_frame(
     }
     if lm.model.config.bidirectional:
         return _blank_frame(lm, tokens, top_k_words, full, left_only, common)
-    positions, o, states = predictions(lm, tokens, ngrams, top_k_words)
+    positions, o, states, inside = predictions(lm, tokens, ngrams, top_k_words)
     inputs, labels = tutorial_pairs(tokens)
     return PredictFrame.model_construct(
         **common,
@@ -232,6 +242,7 @@ def predict_frame(
         labels=labels,
         positions=positions,
         states={key: vec(s) for key, s in states.items()},
+        inside=_inside(inside),
         full=vec(o) if full else None,
         blank=None,
         nonfinite=not all_finite(o, *states.values()),
@@ -350,7 +361,7 @@ def _blank_frame(
         )
     index = tokens.index(BLANK)
     inputs = [BOS, *tokens, EOS]
-    o, states = lm.model.forward(lm.vocab.encode(inputs))  # (T+2, V), chain -> (T+2, H)
+    o, states, inside = lm.model.forward_inside(lm.vocab.encode(inputs))  # (T+2, V), (T+2, H)
     dist = o[index + 1]  # (V,) the blank's slot
     left = None
     if left_only is not None:
@@ -369,6 +380,7 @@ def _blank_frame(
         labels=[],
         positions=[],
         states={key: vec(s) for key, s in states.items()},
+        inside=_inside(inside),
         full=None,
         blank=blank,
         nonfinite=not all_finite(o, *states.values()),
@@ -465,18 +477,7 @@ class HeldPass:
     def _forward(self, i: int) -> BpttForward:
         """Forward step t = i + 1."""
         tr = self.trace
-        chains = {
-            key: ForwardChain.model_construct(
-                t=i + 1,
-                net=vec(c.net[i]),
-                s=vec(c.s[i]),
-                s_prev=vec(c.s_prev[i]),
-                Ux=vec(self.Ux[key][i]),
-                Ws=vec(self.Ws[key][i]),
-                b=vec(self.b[key]) if key in self.b else None,
-            )
-            for key, c in tr.chains.items()
-        }
+        chains = {key: self._forward_chain(key, c, i) for key, c in tr.chains.items()}
         y = int(tr.y[i])
         scored = y >= 0
         return BpttForward.model_construct(
@@ -494,6 +495,46 @@ class HeldPass:
             sentence_p=float(self.sentence_p[i]),
             error=self._error(i, y),
             nonfinite=not all_finite(tr.o[i], *(c.s[i] for c in tr.chains.values())),
+        )
+
+    def _forward_chain(self, key: str, c: ChainTrace, i: int) -> ForwardChain:
+        """One chain at t = i + 1; a gated chain's gates by name and the LSTM's c_t, c_{t-1}."""
+        b = self.b.get(key)
+        gates = c_now = c_prev = None
+        if c.cell != "rnn":
+            parts = {
+                name: split_gates(c.cell, a)
+                for name, a in (
+                    ("net", c.net[i]),
+                    ("value", c.gates[i]),
+                    ("Ux", self.Ux[key][i]),
+                    ("Ws", self.Ws[key][i]),
+                )
+            }
+            bias = split_gates(c.cell, b) if b is not None else {}
+            gates = {
+                q: GateStep.model_construct(
+                    **{part: vec(by_gate[q]) for part, by_gate in parts.items()},
+                    b=vec(bias[q]) if q in bias else None,
+                    reset=None,
+                )
+                for q in parts["net"]
+            }
+            if c.cell == "gru":  # h̃'s recurrent part enters as r_t ∘ (W_h h_{t-1})
+                gates["h_tilde"].reset = vec(parts["value"]["r"] * parts["Ws"]["h_tilde"])
+            if c.c is not None:
+                c_now, c_prev = vec(c.c[i]), vec(c.c_prev[i])
+        return ForwardChain.model_construct(
+            t=i + 1,
+            net=vec(c.net[i]),
+            s=vec(c.s[i]),
+            s_prev=vec(c.s_prev[i]),
+            Ux=vec(self.Ux[key][i]),
+            Ws=vec(self.Ws[key][i]),
+            b=vec(b) if b is not None else None,
+            gates=gates,
+            c=c_now,
+            c_prev=c_prev,
         )
 
     def _error(self, i: int, y: int) -> list[dict]:
@@ -529,7 +570,20 @@ class HeldPass:
             dW_sum=small(dW_sum, limit),
             dW_sum_norm=norm(dW_sum),
             truncated=self.truncate is not None and j >= self.truncate,
+            **self._gated_step(c, t),
         )
+
+    @staticmethod
+    def _gated_step(c: ChainTrace, t: int) -> dict:
+        """A gated chain's error terms at t: δ_q by gate, the LSTM's δ_c, the carried share."""
+        if c.cell == "rnn":
+            return {}
+        return {
+            "delta_gates": {q: vec(d) for q, d in split_gates(c.cell, c.delta_gates[t]).items()},
+            "delta_c": vec(c.delta_c[t]) if c.delta_c is not None else None,
+            "carry": vec(c.delta_carry[t]),
+            "carry_norm": norm(c.delta_carry[t]),
+        }
 
     def _backward(self, j: int) -> BpttBackward:
         """Backward step j = 0..T-1: k = T - j for forward chains."""

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from rnn_core import ACTIVATIONS
+from rnn_core.gated import CELLS
 from rnn_core.text import UNITS
 
 # strict: an id is echoed back as `re` exactly as sent, so true or 1.0 is refused, not made 1
@@ -29,6 +30,7 @@ Number = float | None
 Vector = list[Number]
 Matrix = list[Vector]
 Activation = Literal[tuple(ACTIVATIONS)]  # the engine's list (rnn_core.options())
+Cell = Literal[tuple(CELLS)]  # rnn (式2) or a gated lstm / gru (rnn_core.options())
 Unit = Literal[tuple(UNITS)]  # a token is a word or a character (rnn_core.options())
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 ModelName = Annotated[str, Field(min_length=1, max_length=64)]
@@ -142,6 +144,7 @@ class Configure(Message):
     model: ModelName | None = None
     language: Literal["en", "zh"] | None = None
     unit: Unit = "word"  # a fresh model reads words or characters of the built-in corpus
+    cell: Cell = "rnn"  # lstm and gru need activation tanh (σ gates, tanh inside)
     hidden_size: Annotated[int, Field(ge=1)] = 32
     num_layers: Annotated[int, Field(ge=1)] = 1
     bidirectional: bool = False
@@ -265,6 +268,7 @@ class ModelInfo(Part):
     origin: Literal["builtin", "configured", "uploaded", "trained"]
     language: str
     unit: Unit
+    cell: Cell
     vocab_size: int
     hidden_size: int
     num_layers: int
@@ -288,6 +292,7 @@ class BuiltinModel(Part):
     name: str
     language: str
     kind: Literal["lm", "blank", "deep"]
+    cell: Cell
     vocab_size: int
     hidden_size: int
     num_layers: int
@@ -369,8 +374,25 @@ class Blank(Part):
     full: Vector | None
 
 
+class GateStep(Part):
+    """One gate q of a gated chain at t: net_q = U_q x_t + W_q h_{t-1} (+ b_q), value = σ(net_q)
+    (tanh for the candidates c̃, h̃). The GRU candidate's W_h h_{t-1} enters as r_t ∘ (W_h h_{t-1})
+    (`reset`); every other gate's `reset` is null."""
+
+    net: Vector
+    value: Vector
+    Ux: Vector
+    Ws: Vector
+    b: Vector | None
+    reset: Vector | None
+
+
 class ForwardChain(Part):
-    """One chain at time t of the forward pass (式2): net = Ux + Ws (+ b), s = f(net)."""
+    """One chain at time t of the forward pass (式2): net = Ux + Ws (+ b), s = f(net).
+
+    A gated chain (LSTM, GRU) has s = h_t, s_prev = h_{t-1}, and its net, Ux, Ws, b every gate's
+    stacked in gated.GATE_NAMES order (G·H); `gates` has them by name, c and c_prev the LSTM's
+    c_t and c_{t-1}. An RNN chain's gates, c and c_prev are null."""
 
     t: int
     net: Vector
@@ -379,6 +401,9 @@ class ForwardChain(Part):
     Ux: Vector
     Ws: Vector
     b: Vector | None
+    gates: dict[str, GateStep] | None = None
+    c: Vector | None = None
+    c_prev: Vector | None = None
 
 
 class ErrorEntry(Part):
@@ -407,6 +432,13 @@ class BackwardChain(Part):
     dW_sum: Matrix | None
     dW_sum_norm: Number
     truncated: bool
+    # gated chains: delta is δ_h = ∂E/∂h_k (its shares as above); delta_gates δ_q = ∂E/∂net_q by
+    # gate; delta_c the LSTM's δ_c = ∂E/∂c_k; carry the share the gated path brings back with no
+    # W and no f′: f_{k+1} ∘ δ_{c,k+1} within δ_c (LSTM), z_{k+1} ∘ δ_{h,k+1} within δ_h (GRU)
+    delta_gates: dict[str, Vector] | None = None
+    delta_c: Vector | None = None
+    carry: Vector | None = None
+    carry_norm: Number = None
 
 
 class Grad(Part):
@@ -488,6 +520,8 @@ class PredictFrame(Frame):
     labels: list[str]
     positions: list[Position]
     states: dict[str, Matrix]
+    # gated models: chain → gate name (and "c", the LSTM's c_t) → (T+1, H); null for an RNN
+    inside: dict[str, dict[str, Matrix]] | None = None
     full: Matrix | None
     blank: Blank | None
     nonfinite: bool

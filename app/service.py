@@ -512,6 +512,7 @@ class Service:
             "float64",
             msg.init,
             msg.radius,
+            msg.cell,
         )
 
     def _configured_lm(self, state: SessionState, msg: Configure) -> LM:

@@ -33,15 +33,19 @@ from .train import EvalResult, Progress, Trainer, evaluate, next_word_pairs, pad
 
 
 def options() -> dict[str, list[str]]:
-    """The engine's choices, the one list every menu and check uses: activations f, W's
+    """The engine's choices, the one list every menu and check uses: cells and their gates,
+    activations f, W's
     initialisations and optimizers; the units a token can be (word, char) and the character
     model's space; and the code point ranges that make a text Chinese."""
+    from .gated import CELLS, GATE_NAMES
     from .init import INIT_SCHEMES
     from .optim import OPTIMIZERS
     from .text import HAN_RANGES, SPACE, UNITS
 
     return {
         "activations": list(ACTIVATIONS),
+        "cells": list(CELLS),  # rnn (式2), or the gated lstm / gru (tanh inside: no activation)
+        "gates": {cell: list(names) for cell, names in GATE_NAMES.items()},
         "inits": list(INIT_SCHEMES),
         "optimizers": list(OPTIMIZERS),
         "units": list(UNITS),

@@ -640,6 +640,7 @@ def _gated_trace_of(model: RNNLM, key: str, chain: _Chain, rec) -> ChainTrace:
         cell=cfg.cell,
         gates=fw.gates[:, 0].copy(),
         c=None if fw.c is None else fw.c[:, 0].copy(),
+        c_prev=None if fw.c_prev is None else fw.c_prev[:, 0].copy(),
         delta_c=None if rec.delta_c is None else rec.delta_c[:, 0],
         delta_gates=gates_in,
         delta_rec=rec.delta_rec[:, 0],
@@ -913,6 +914,9 @@ class ChainTrace:
     cell: str = "rnn"
     gates: np.ndarray | None = None  # (T, G·H) every gate's value (f i c̃ o / z r h̃)
     c: np.ndarray | None = None  # (T, H) LSTM c_t
+    c_prev: np.ndarray | None = (
+        None  # (T, H) LSTM c_{t-1} (c_{t+1} on a backward chain), 0 at the edge
+    )
     delta_c: np.ndarray | None = None  # (T, H) LSTM δ_c = ∂E/∂c_t
     delta_gates: np.ndarray | None = None  # (T, G·H) δ_q = ∂E/∂net_q: feeds ∇U, ∇b, 式4
     delta_rec: np.ndarray | None = None  # (T, G·H) the share of ∇W = Σ δ_rec h_{t-1}ᵀ
