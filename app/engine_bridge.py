@@ -49,7 +49,7 @@ from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutoria
 from rnn_core.losses import cross_entropy, softmax
 from rnn_core.model import RNNLM, ChainTrace, Trace
 from rnn_core.ngram import NGramLM
-from rnn_core.optim import clip_grad_norm, grad_norm
+from rnn_core.optim import clip_grad_norm, grad_norm, row_norms
 from rnn_core.remedies import remedy_view
 from rnn_core.text import (
     BLANK,
@@ -628,6 +628,12 @@ class HeldPass:
             nonfinite=not finite or nan_at is not None,
             note=note,
             truncation_gap=self._truncation_gap(),
+            carry_norm={
+                key: vec(row_norms(c.delta_carry))
+                for key, c in tr.chains.items()
+                if c.delta_carry is not None
+            }
+            or None,
         )
 
     def _truncation_gap(self) -> dict[str, float] | None:

@@ -164,8 +164,19 @@ class ModelRegistry:
         self.builtins[lm.name] = replace(lm, origin="builtin", shared=True)
 
     def get(self, name: str) -> LM | None:
-        """The built-in model called name (shared weights), or None."""
-        return self.builtins.get(name)
+        """The built-in model called name (shared weights), or a shipped remedy model (the
+        Remedies lab's tanh RNN, LSTM, GRU: `configure` loads them as the session's), or None."""
+        return self.builtins.get(name) or self.remedy_files.get(name)
+
+    def counterpart(self, lm: LM, language: str) -> LM | None:
+        """lm's model of the same kind in `language`: the same remedy role for a remedy model
+        (en-lstm → zh-lstm) when there is one, else the first built-in of its kind and unit."""
+        if lm.name in self.remedy_files:
+            role = lm.name.split("-", 1)[1]
+            same = self.remedy_files.get(f"{language}-{role}")
+            if same is not None and same.language == language:
+                return same
+        return self.find(lm.kind, language, lm.unit)
 
     def find(self, kind: str, language: str, unit: Unit = "word") -> LM | None:
         """The first built-in model of this kind, language and unit (by name), or None."""

@@ -601,6 +601,8 @@ class BpttTotals(Frame):
     nonfinite: bool
     note: str | None
     truncation_gap: dict[str, Number] | None
+    # gated chains: ‖carry_t‖ for t = 1..T (the share the gated path brought back); null for an RNN
+    carry_norm: dict[str, Vector] | None = None
 
 
 class TrainState(Frame):

@@ -311,7 +311,7 @@ class Service:
         lm = state.lm
         language = detect_language(text)
         if lm.origin == "builtin" and language != lm.language:
-            return self.models.find(lm.kind, language, lm.unit) or lm
+            return self.models.counterpart(lm, language) or lm
         return lm
 
     def ngrams(self, state: SessionState, lm: LM):

@@ -18,6 +18,14 @@ const GAP = 30; // vertical room for the U and V arrows
 const MIN_COL_PX = 58; // below this a long sentence scrolls sideways instead of shrinking
 const DELTA_MIN = 1.5; // δ arrow width at ‖δ‖ = 0 …
 const DELTA_SPAN = 9; // … plus this much at the largest ‖δ‖ of the pass
+// A gated chain (LSTM, GRU) draws, below its h_t = s_t block, the LSTM's c_t on the cell path
+// (one horizontal line through every step) and one strip per gate, units 16 to a row; x_t's U
+// arrow ends at the gates (every gate reads U_q x_t).
+const GATE_COLS = 16;
+const CELL_H = 12; // height of the c_t strip
+const STRIP_GAP = 3;
+// the gates as the views name them (NOTATION.md): wire name → symbol
+const GATE_SYMBOLS = { f: "f", i: "i", c_tilde: "c̃", o: "o", z: "z", r: "r", h_tilde: "h̃" };
 
 /**
  * @param options.name (lang) → the graphic's accessible name (default: "Unrolled network")
@@ -68,6 +76,9 @@ export function createNetwork(root, options = {}) {
     last = state;
     if (changed.has("lang") || changed.has("model")) {
       hint.textContent = t(state.model?.unit === "char" ? "network_hint_char" : "network_hint", state.lang);
+      if (state.model?.cell && state.model.cell !== "rnn") {
+        hint.append(" ", ...notation(t(`network_hint_${state.model.cell}`, state.lang)));
+      }
       tableTitle.textContent = t("net_table", state.lang);
     }
     if (["predict", "pass", "lang", "error"].some((c) => changed.has(c))) {
@@ -76,7 +87,7 @@ export function createNetwork(root, options = {}) {
       clear(legend);
       if (drawing) {
         holder.append(drawing.svg);
-        renderLegend(legend, drawing.scale, state.lang);
+        renderLegend(legend, drawing, state.lang);
       }
     }
     if (drawing && ["predict", "pass", "pos", "lang", "error", "reach"].some((c) => changed.has(c))) {
@@ -118,6 +129,10 @@ export function networkRows(state, rounded) {
     for (let j = 0; j < H; j += 1) {
       rows.push([`${s}_t[${j + 1}]`, ...frame.states[key].map((units) => num(units[j]))]);
     }
+    for (const [name, values] of Object.entries(frame.inside?.[key] ?? {})) {
+      const symbol = `${GATE_SYMBOLS[name] ?? name}${chainSuffix(key)}`;
+      for (let j = 0; j < H; j += 1) rows.push([`${symbol}_t[${j + 1}]`, ...values.map((units) => num(units[j]))]);
+    }
     const seen = deltas[key];
     if (!seen) continue;
     const d = `δ${chainSuffix(key)}`;
@@ -131,6 +146,13 @@ export function networkRows(state, rounded) {
         ...Array.from({ length: T }, (_, i) => (seen.units[i] ? num(seen.units[i][j]) : "")),
       ]);
     }
+    if (!seen.cell.some(Boolean)) continue;
+    for (let j = 0; j < H; j += 1) {
+      rows.push([
+        `δ${chainSuffix(key)}_c,t[${j + 1}]`,
+        ...Array.from({ length: T }, (_, i) => (seen.cell[i] ? num(seen.cell[i][j]) : "")),
+      ]);
+    }
   }
   return rows;
 }
@@ -140,13 +162,14 @@ function passDeltas(pass) {
   const out = {};
   if (!pass || pass.pos < 0) return out;
   const entry = (key) => {
-    out[key] ??= { norm: [], units: [] };
+    out[key] ??= { norm: [], units: [], cell: [] };
     return out[key];
   };
   for (const { key, t, norm } of deltaNorms(pass)) entry(key).norm[t - 1] = norm;
   for (const frame of visitedBackward(pass)) {
     for (const [key, chain] of Object.entries(frame.chains)) {
       if (chain.delta) entry(key).units[chain.t - 1] = chain.delta;
+      if (chain.delta_c) entry(key).cell[chain.t - 1] = chain.delta_c;
     }
   }
   return out;
@@ -171,7 +194,8 @@ function networkTable(rows, caption) {
 }
 
 /** The colour scale of the units, −d … +d, and the key of the δ arrows. */
-function renderLegend(legend, scale, lang) {
+function renderLegend(legend, drawing, lang) {
+  const { scale, cell } = drawing;
   legend.append(
     el("span", {}, t("legend_value", lang)),
     el("span", { class: "tick" }, fmtScale(-scale)),
@@ -179,6 +203,8 @@ function renderLegend(legend, scale, lang) {
     el("span", { class: "tick" }, `+${fmtScale(scale)}`),
     el("span", { class: "delta-key" }, notation(t("legend_delta", lang))),
   );
+  if (cell !== "rnn") legend.append(el("span", { class: "gate-key" }, notation(t(`legend_gates_${cell}`, lang))));
+  if (cell === "lstm") legend.append(el("span", { class: "carry-key" }, notation(t("legend_carry", lang))));
 }
 
 function fmtScale(d) {
@@ -191,12 +217,14 @@ function draw(state, name) {
   const chains = chainOrder(Object.keys(frame.states));
   const inputs = frame.inputs;
   const T = inputs.length;
+  const cell = frame.inside ? (state.model?.cell ?? "lstm") : "rnn";
   const width = LEFT + T * COL_W + 8;
-  const chainTop = (r) => BOX_H + GAP + r * (BLOCK + GAP) + 8;
-  const xTop = chainTop(chains.length);
+  const layout = chainLayout(frame, chains);
+  const chainTop = (r) => layout[r].top;
+  const xTop = layout.at(-1).bottom + GAP;
   const height = xTop + BOX_H + 26;
   const root = svg("svg", {
-    class: "net",
+    class: cell === "rnn" ? "net" : `net gated ${cell}`,
     viewBox: `0 0 ${width} ${height}`,
     role: "img",
     "aria-label": name,
@@ -205,10 +233,14 @@ function draw(state, name) {
   root.style.minWidth = `${LEFT + T * MIN_COL_PX}px`;
   root.append(defs());
   const scale = valueScale(state.model, frame.states);
+  const cScale = frame.inside ? cellScale(frame.inside) : 1;
   const cx = (i) => LEFT + (i + 0.5) * COL_W;
   const columns = [];
   const backgrounds = svg("g", { class: "backgrounds" });
-  root.append(backgrounds, rowLabels(chains, chainTop, xTop));
+  root.append(backgrounds, rowLabels(chains, layout, xTop));
+  layout.forEach((row) => {
+    if (row.cellY !== null) root.append(cellPath(cx(0) - BLOCK / 2, cx(T - 1) + BLOCK / 2, row.cellY + CELL_H / 2));
+  });
   for (let i = 0; i < T; i += 1) {
     backgrounds.append(
       svg("rect", { class: "col-bg", x: cx(i) - COL_W / 2 + 3, y: 2, width: COL_W - 6, height: height - 4, rx: 8 }),
@@ -218,9 +250,14 @@ function draw(state, name) {
     column.append(arrow(cx(i), chainTop(0), cx(i), BOX_H + 8, i === 0 ? vName(chains) : null, "v"));
     chains.forEach((key, r) => {
       const top = chainTop(r);
+      const row = layout[r];
+      if (row.gates.length) {
+        column.append(arrow(cx(i), row.gates[0].y, cx(i), top + BLOCK, null, "inner"));
+        column.append(gatedParts(frame.inside[key], row, key, i, cx(i), cScale));
+      }
       column.append(stateBlock(frame.states[key][i], key, i, cx(i), top, scale));
       const below = r + 1 < chains.length ? chainTop(r + 1) : xTop;
-      column.append(arrow(cx(i), below, cx(i), top + BLOCK, i === 0 ? uName(key) : null, "u"));
+      column.append(arrow(cx(i), below, cx(i), row.bottom, i === 0 ? uName(key) : null, "u"));
     });
     const unknown = i > 0 && frame.unknown[i - 1]; // inputs[i] is tokens[i − 1]
     column.append(inputBox(inputs[i], state.pass?.start?.x?.[i], cx(i), xTop, unknown));
@@ -228,20 +265,31 @@ function draw(state, name) {
     root.append(column);
   }
   const deltas = {};
+  const carries = {};
   const deltaLabel = svg("text", { class: "delta-label", visibility: "hidden" });
   chains.forEach((key, r) => {
     const mid = chainTop(r) + BLOCK / 2;
     const backward = key.endsWith("'"); // s′ runs right to left
+    const cellY = layout[r].cellY;
     deltas[key] = [];
+    carries[key] = [];
     for (let i = 0; i < T; i += 1) {
       const next = backward ? i - 1 : i + 1; // the step s_t feeds through W
       if (next >= 0 && next < T) {
         root.append(recurrentArrow(cx(i), cx(next), mid - 9, i === 0 || (backward && i === T - 1) ? wName(key) : null));
       }
       const back = backward ? i + 1 : i - 1; // where δ_t flows through 式3
-      const path = back >= 0 && back < T ? deltaArrow(cx(i), cx(back), mid + 12, key, i + 1) : null;
+      const inside = back >= 0 && back < T;
+      const path = inside ? deltaArrow(cx(i), cx(back), mid + 12, key, i + 1) : null;
       if (path) root.append(path);
       deltas[key].push(path);
+      // the LSTM's δ_c along the cell path: f_t ∘ δ_{c,t} goes back to c_{t−1}, no W, no f′
+      const carry = inside && cellY !== null ? deltaArrow(cx(i), cx(back), cellY + CELL_H / 2, key, i + 1) : null;
+      if (carry) {
+        carry.classList.add("carry-arrow");
+        root.append(carry);
+      }
+      carries[key].push(carry);
     }
   });
   root.append(deltaLabel);
@@ -249,14 +297,98 @@ function draw(state, name) {
   return {
     svg: root,
     scale,
+    cell,
     columns,
     backgrounds: [...backgrounds.children],
     deltas,
+    carries,
     chains,
     deltaLabel,
     chainRow,
     cx,
   };
+}
+
+/**
+ * Where each chain's row lies: {top, bottom, cellY, gates: [{name, y, rows}]}. An RNN chain is
+ * its s_t block; a gated chain adds the LSTM's c_t strip (cellY) and a strip per gate below it.
+ */
+function chainLayout(frame, chains) {
+  let top = BOX_H + GAP + 8;
+  return chains.map((key) => {
+    const inside = frame.inside?.[key];
+    const row = { top, bottom: top + BLOCK, cellY: null, gates: [] };
+    if (inside) {
+      const H = frame.states[key][0]?.length ?? 1;
+      const rows = Math.ceil(H / GATE_COLS);
+      const unitH = rows === 1 ? 7 : 4;
+      let y = top + BLOCK + 8;
+      if (inside.c) {
+        row.cellY = y;
+        y += CELL_H + 8;
+      }
+      for (const name of Object.keys(inside)) {
+        if (name === "c") continue;
+        row.gates.push({ name, y, rows, unitH });
+        y += rows * unitH + STRIP_GAP;
+      }
+      row.bottom = y - STRIP_GAP;
+    }
+    top = row.bottom + GAP;
+    return row;
+  });
+}
+
+/** The scale of c_t: c is not bounded (c_t = f ∘ c_{t−1} + i ∘ c̃ can grow), 95 % lie within. */
+function cellScale(inside) {
+  const sizes = Object.values(inside)
+    .flatMap((parts) => parts.c ?? [])
+    .flat()
+    .filter((v) => v !== null)
+    .map(Math.abs)
+    .sort((a, b) => a - b);
+  return Math.max(1, sizes[Math.floor(0.95 * (sizes.length - 1))] ?? 0);
+}
+
+/** The cell path ("conveyor belt"): c_{t−1} → c_t through every step, one horizontal line. */
+function cellPath(x1, x2, y) {
+  return svg("line", { class: "cell-path", x1, y1: y, x2, y2: y });
+}
+
+/** A gated chain's inner values at step i: the LSTM's c_t strip and one strip per gate. */
+function gatedParts(inside, row, key, i, x, cScale) {
+  const g = svg("g", { class: "gates", "data-chain": key });
+  const left = x - BLOCK / 2;
+  if (row.cellY !== null) {
+    g.append(unitStrip(inside.c[i], `c${chainSuffix(key)}`, i, left, row.cellY, 1, CELL_H, cScale, "cell"));
+  }
+  for (const gate of row.gates) {
+    const symbol = `${GATE_SYMBOLS[gate.name] ?? gate.name}${chainSuffix(key)}`;
+    g.append(unitStrip(inside[gate.name][i], symbol, i, left, gate.y, gate.rows, gate.unitH, 1, gate.name));
+  }
+  return g;
+}
+
+/** H units in `rows` rows across the block's width, coloured on the diverging scale ±d. */
+function unitStrip(values, symbol, i, left, top, rows, unitH, d, kind) {
+  const across = Math.ceil(values.length / rows);
+  const w = BLOCK / across;
+  const name = sub(symbol, i + 1);
+  const g = svg("g", { class: "strip", "data-kind": kind });
+  g.append(svg("rect", { class: "frame", x: left - 1, y: top - 1, width: BLOCK + 2, height: rows * unitH + 2, rx: 2 }));
+  values.forEach((v, j) => {
+    g.append(
+      svg("rect", {
+        x: left + (j % across) * w,
+        y: top + Math.floor(j / across) * unitH,
+        width: w - 0.4,
+        height: unitH - 0.4,
+        fill: diverging(v, d),
+        "data-tip": `${name}[${j + 1}] = ${v === null ? "NaN" : v}`,
+      }),
+    );
+  });
+  return g;
 }
 
 function defs() {
@@ -296,11 +428,19 @@ function valueScale(model, states) {
   return Math.max(1e-12, sizes[Math.floor(0.95 * (sizes.length - 1))] ?? 0);
 }
 
-function rowLabels(chains, chainTop, xTop) {
+function rowLabels(chains, layout, xTop) {
   const g = svg("g", { class: "row-labels" });
   g.append(svg("text", { x: 8, y: BOX_H / 2 + 12 }, "o_t"));
   chains.forEach((key, r) => {
-    g.append(svg("text", { x: 8, y: chainTop(r) + BLOCK / 2 + 5 }, `s${chainSuffix(key)}_t`));
+    const row = layout[r];
+    g.append(svg("text", { x: 8, y: row.top + BLOCK / 2 + 5 }, `s${chainSuffix(key)}_t`));
+    if (row.cellY !== null) {
+      g.append(svg("text", { x: 8, y: row.cellY + CELL_H - 1, class: "inner" }, `c${chainSuffix(key)}_t`));
+    }
+    for (const gate of row.gates) {
+      const y = gate.y + (gate.rows * gate.unitH) / 2 + 4;
+      g.append(svg("text", { x: 14, y, class: "inner gate" }, GATE_SYMBOLS[gate.name] ?? gate.name));
+    }
   });
   g.append(svg("text", { x: 8, y: xTop + BOX_H / 2 + 5 }, "x_t"));
   return g;
@@ -444,6 +584,7 @@ function highlight(drawing, pass) {
   const largest = Math.max(1e-300, ...visited.map((v) => v.norm ?? 0));
   for (const key of drawing.chains) {
     for (const path of drawing.deltas[key]) path?.classList.remove("on");
+    for (const path of drawing.carries[key]) path?.classList.remove("on");
   }
   drawing.deltaLabel.setAttribute("visibility", phase === "backward" ? "visible" : "hidden");
   if (phase === "backward") {
@@ -459,6 +600,18 @@ function highlight(drawing, pass) {
     path.classList.add("on");
     path.setAttribute("stroke-width", String(DELTA_MIN + (DELTA_SPAN * (norm ?? 0)) / largest));
     path.dataset.tip = `‖${sub("δ", t)}‖ = ${fmt(norm)}`;
+  }
+  if (drawing.cell === "lstm" && phase !== "idle") {
+    const carried = carryNorms(pass);
+    const most = Math.max(1e-300, ...carried.map((v) => v.norm ?? 0));
+    for (const { key, t, norm } of carried) {
+      // the share that reached c_t came from c_{t+1} (c_{t−1} on a backward chain): that arrow
+      const path = drawing.carries[key]?.[key.endsWith("'") ? t - 2 : t];
+      if (!path) continue;
+      path.classList.add("on");
+      path.setAttribute("stroke-width", String(DELTA_MIN + (DELTA_SPAN * (norm ?? 0)) / most));
+      path.dataset.tip = `f ∘ δ_c → ${sub("c", t)}: ‖·‖ = ${fmt(norm)}`;
+    }
   }
   return current;
 }
@@ -497,6 +650,22 @@ function markReach(drawing, reach, lang) {
 function deltaNorms(pass) {
   const frame = pass.frames[pass.pos];
   return frame?.type === "bptt_totals" ? totalsNorms(frame) : visitedNorms(pass);
+}
+
+/** The carried share's norm (LSTM: f_{t+1} ∘ δ_{c,t+1}, arriving at c_t) the held pass knows:
+ *  every one at the totals, else those visited: [{key, t, norm}]. */
+function carryNorms(pass) {
+  const frame = pass.frames[pass.pos];
+  if (frame?.type === "bptt_totals") {
+    return Object.entries(frame.carry_norm ?? {}).flatMap(([key, norms]) =>
+      norms.map((norm, i) => ({ key, t: i + 1, norm })),
+    );
+  }
+  return visitedBackward(pass).flatMap((f) =>
+    Object.entries(f.chains)
+      .filter(([, chain]) => chain.carry_norm !== null && chain.carry_norm !== undefined)
+      .map(([key, chain]) => ({ key, t: chain.t, norm: chain.carry_norm })),
+  );
 }
 
 /** ‖δ_t‖ of every chain and step the backward pass has visited so far: [{key, t, norm}]. */

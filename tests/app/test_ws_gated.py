@@ -96,6 +96,10 @@ def test_a_gated_pass_carries_every_gate_and_error_term_of_the_engine_trace(
     for name, g in tr.grads.items():
         assert totals["grads"][name]["norm"] == pytest.approx(np.linalg.norm(g), rel=1e-12)
     assert totals["nan_at"] is None and totals["loss"] == tr.loss
+    for key, c in tr.chains.items():
+        np.testing.assert_allclose(
+            totals["carry_norm"][key], np.linalg.norm(c.delta_carry, axis=1), rtol=1e-12
+        )
 
 
 def test_predict_with_a_gated_model_sends_its_gates_and_an_rnn_sends_none(world, ws):

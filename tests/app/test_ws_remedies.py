@@ -63,8 +63,15 @@ def test_bad_requests_are_refused_with_a_code(ws, message, code):
     assert answer["type"] == "error" and answer["code"] == code
 
 
-def test_remedy_models_are_no_session_model(ws):
+def test_a_remedy_model_loads_as_the_sessions_model_and_reads_the_other_language_in_kind(ws):
+    """The lab's shipped models are not in the built-in list, but `configure` loads one (to step
+    through a trained LSTM's BPTT on the page); a sentence in the other language is read by the
+    same remedy in that language, else by that language's built-in LM (tests/e2e: zh-lstm)."""
     names = {m["name"] for m in ws.hello["models"]}
     assert not names & {"en-tanh", "en-lstm", "en-gru"}
-    answer = ws.ask({"type": "predict", "text": "we like apples .", "model": "en-lstm"})
-    assert answer["type"] == "error" and answer["code"] == "unknown_model"
+    configured = ws.ask({"type": "configure", "model": "en-lstm"})
+    assert configured["model"]["name"] == "en-lstm" and configured["model"]["cell"] == "lstm"
+    answer = ws.ask({"type": "predict", "text": "we like apples ."})
+    assert answer["model"] == "en-lstm" and list(answer["inside"]["1"])[-1] == "c"
+    other = ws.ask({"type": "predict", "text": "我们 喜欢 苹果 。"})
+    assert other["language"] == "zh" and other["model"] == "zh-lm"  # this world has no zh-lstm

@@ -23,7 +23,7 @@ def open_ready(page, url: str) -> None:
 
 def start_pass(page, text: str) -> None:
     """Send a sentence and wait until its BPTT pass stands at the first forward frame."""
-    box = page.get_by_role("textbox", name="Sentence")
+    box = page.get_by_role("textbox", name="Sentence", exact=True)
     box.fill(text)
     box.press("Enter")
     bptt = page.locator("#bptt")

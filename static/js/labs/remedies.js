@@ -101,8 +101,26 @@ export function createRemediesLab(body, ctx) {
         el("p", { class: `remedy-verdict ${m.verdict}` }, verdict),
         el("p", { class: "remedy-p" }, lt("remedy_p", lang, frame.label, pct(m.p_label), m.top.word, pct(m.top.p))),
         el("p", { class: "remedy-bins" }, `${lt("remedy_bins", lang, overall)} ${bins.join(" · ")}`),
+        useButton(m.model, lang),
       ),
     );
+  }
+
+  function useButton(name, lang) {
+    const node = button("remedy_use", { class: "lab-button remedy-use", "data-model": name });
+    node.textContent = lt("remedy_use", lang);
+    return node;
+  }
+
+  /** Make this remedy's model the page's: its network, gates and BPTT in the views above. */
+  async function useModel(name) {
+    const lang = ctx.state.lang;
+    try {
+      const answer = await ctx.page.request({ type: "configure", model: name });
+      status.set(lt("remedy_used", lang, answer.model.name), "ok");
+    } catch (error) {
+      status.set(failure(error, lang), "error");
+    }
   }
 
   run.addEventListener("click", () => compute());
@@ -113,6 +131,11 @@ export function createRemediesLab(body, ctx) {
     if (event.key === "Enter") compute();
   });
   table.addEventListener("click", (event) => {
+    const use = event.target.closest("button.remedy-use");
+    if (use) {
+      useModel(use.dataset.model);
+      return;
+    }
     const pick = event.target.closest("button.remedy-word");
     if (pick && !pick.disabled) compute(Number(pick.dataset.k) - 1);
   });

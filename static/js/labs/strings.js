@@ -203,6 +203,10 @@ const STRINGS = {
     unit: "Token",
     unit_word: "word",
     unit_char: "character",
+    cell: "Cell",
+    cell_rnn: "RNN (式2)",
+    cell_lstm: "LSTM",
+    cell_gru: "GRU",
     corpus_builtin: "built-in corpus",
     corpus_uploaded: "uploaded corpus",
     epochs: "Epochs",
@@ -225,8 +229,8 @@ const STRINGS = {
     state_running: "Training…",
     state_paused: "Paused.",
     configured: (m) =>
-      `New untrained model${m.unit === "char" ? " of characters" : ""}: hidden ${m.hidden_size}, ${m.num_layers} layer(s)` +
-      `${m.bidirectional ? ", bidirectional" : ""}, f = ${m.activation}, init ${m.init}.`,
+      `New untrained ${m.cell === "rnn" ? "" : `${m.cell.toUpperCase()} `}model${m.unit === "char" ? " of characters" : ""}: hidden ${m.hidden_size}, ${m.num_layers} layer(s)` +
+      `${m.bidirectional ? ", bidirectional" : ""}${m.cell === "rnn" ? `, f = ${m.activation}` : ""}, init ${m.init}.`,
     axis_step: "training step",
     loss_trace: "loss (cross-entropy per word)",
     ppl_trace: "perplexity",
@@ -337,7 +341,7 @@ const STRINGS = {
       "of the error at the last word reaches the word at k, as a share of what the last word " +
       "itself gets (darker: more). Below each model, its accuracy on hand-written long-range " +
       "sentences by how far back the cue stands. Click a word to follow the error from it.",
-    remedy_sentence: "Sentence",
+    remedy_sentence: "Sentence to compare on",
     remedy_default: "i was late for school yesterday , and the teacher criticised me",
     remedy_default_zh: "我昨天上学迟到了，老师批评了我",
     role_tanh: "tanh RNN, Xavier W",
@@ -352,6 +356,8 @@ const STRINGS = {
     remedy_bins: (overall) => `long-range sentences it never saw: ${overall} ranked first; by the cue's distance:`,
     remedy_bin: (lo, hi, acc, n) => `${lo}–${hi} back: ${acc} (${n})`,
     remedy_missing: (n) => `${n} of the four models are not shipped here (make models builds them).`,
+    remedy_use: "Use this model on the page",
+    remedy_used: (name) => `The page now reads with ${name}: step through its BPTT above.`,
     pick_word: (word) => `follow the error from “${word}”`,
   },
   zh: {
@@ -514,6 +520,10 @@ const STRINGS = {
     unit: "单位",
     unit_word: "词",
     unit_char: "字符",
+    cell: "单元",
+    cell_rnn: "RNN（式2）",
+    cell_lstm: "LSTM",
+    cell_gru: "GRU",
     corpus_builtin: "内置语料",
     corpus_uploaded: "上传的语料",
     epochs: "轮数",
@@ -535,8 +545,8 @@ const STRINGS = {
     state_running: "训练中…",
     state_paused: "已暂停。",
     configured: (m) =>
-      `新的未训练${m.unit === "char" ? "字符" : ""}模型：隐藏层 ${m.hidden_size}，${m.num_layers} 层` +
-      `${m.bidirectional ? "，双向" : ""}，f = ${m.activation}，初始化 ${m.init}。`,
+      `新的未训练${m.cell === "rnn" ? "" : ` ${m.cell.toUpperCase()} `}${m.unit === "char" ? "字符" : ""}模型：隐藏层 ${m.hidden_size}，${m.num_layers} 层` +
+      `${m.bidirectional ? "，双向" : ""}${m.cell === "rnn" ? `，f = ${m.activation}` : ""}，初始化 ${m.init}。`,
     axis_step: "训练步数",
     loss_trace: "损失（每个词的交叉熵）",
     ppl_trace: "困惑度",
@@ -638,7 +648,7 @@ const STRINGS = {
       "ReLU RNN、LSTM 和 GRU 在同一语料上训练，读同一句话。每个方格是 ‖∂E_t/∂x_k‖：最后一个词处的误差有多少" +
       "传到第 k 个词，按最后一个词自己得到的误差的比例（颜色越深越多）。每个模型下面是它在手写的长距离句子上的" +
       "准确率，按线索词离得多远分组。点一个词，就从那个词往回追踪误差。",
-    remedy_sentence: "句子",
+    remedy_sentence: "用来比较的句子",
     role_tanh: "tanh RNN，Xavier 初始化 W",
     role_relu: "ReLU RNN，W = I（页面使用的模型）",
     role_lstm: "LSTM",
@@ -651,6 +661,8 @@ const STRINGS = {
     remedy_bins: (overall) => `没见过的长距离句子：${overall} 排在第一；按线索词的距离：`,
     remedy_bin: (lo, hi, acc, n) => `往前 ${lo}–${hi} 个词：${acc}（${n} 句）`,
     remedy_missing: (n) => `四个模型中有 ${n} 个没有随程序提供（make models 会生成它们）。`,
+    remedy_use: "在页面上使用这个模型",
+    remedy_used: (name) => `页面现在用 ${name} 读句子：可以在上面逐步查看它的 BPTT。`,
     pick_word: (word) => `从“${word}”往回追踪误差`,
   },
 };

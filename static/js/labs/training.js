@@ -23,7 +23,7 @@ import {
   text,
 } from "./ui.js";
 
-const { activations: ACTIVATIONS, inits: INITS, optimizers: OPTIMIZERS, units: UNITS } = engineOptions();
+const { activations: ACTIVATIONS, cells: CELLS, inits: INITS, optimizers: OPTIMIZERS, units: UNITS } = engineOptions();
 // The speed control: the least seconds a run takes (Train.pace_s; 0 = as fast as the server can).
 const PACES = { watch: 20, slow: 60, fast: 0 };
 const LOSS_COLOR = "#d9480f";
@@ -32,6 +32,7 @@ const PPL_COLOR = "#2f5fb3";
 export function createTrainingLab(body, ctx) {
   const c = {
     unit: choice(UNITS ?? ["word"], "word", {}, { word: "unit_word", char: "unit_char" }),
+    cell: choice(CELLS ?? ["rnn"], "rnn", {}, { rnn: "cell_rnn", lstm: "cell_lstm", gru: "cell_gru" }),
     hidden: number(32, 1, 512),
     layers: number(1, 1, 4),
     bidirectional: el("input", { type: "checkbox" }),
@@ -67,6 +68,7 @@ export function createTrainingLab(body, ctx) {
       { class: "lab-controls" },
       el("legend", {}, text("settings")),
       field("unit", c.unit),
+      field("cell", c.cell),
       field("hidden_size", c.hidden),
       field("layers", c.layers),
       field("opt_bidirectional", c.bidirectional, { class: "lab-field inline" }),
@@ -103,6 +105,13 @@ export function createTrainingLab(body, ctx) {
     stepView,
   );
 
+  // a gated cell has σ gates and tanh inside: its activation is not a choice
+  c.cell.addEventListener("change", () => {
+    const gated = c.cell.value !== "rnn";
+    if (gated) c.activation.value = "tanh";
+    c.activation.disabled = gated;
+  });
+
   let runState = "idle";
   let lastProgress = null;
   let lastDone = null;
@@ -131,6 +140,7 @@ export function createTrainingLab(body, ctx) {
         // the new model reads the language of the page's sentence (else of the page)
         language: ctx.state.text ? languageOf(ctx.state.text) : ctx.state.lang,
         unit: c.unit.value,
+        cell: c.cell.value,
         hidden_size: numberOf(c.hidden) ?? 32,
         num_layers: numberOf(c.layers) ?? 1,
         bidirectional: c.bidirectional.checked,
