@@ -581,6 +581,7 @@ class HeldPass:
         return {
             "delta_gates": {q: vec(d) for q, d in split_gates(c.cell, c.delta_gates[t]).items()},
             "delta_c": vec(c.delta_c[t]) if c.delta_c is not None else None,
+            "delta_c_norm": norm(c.delta_c[t]) if c.delta_c is not None else None,
             "carry": vec(c.delta_carry[t]),
             "carry_norm": norm(c.delta_carry[t]),
         }
@@ -632,6 +633,12 @@ class HeldPass:
                 key: vec(row_norms(c.delta_carry))
                 for key, c in tr.chains.items()
                 if c.delta_carry is not None
+            }
+            or None,
+            delta_c_norm={
+                key: vec(row_norms(c.delta_c))
+                for key, c in tr.chains.items()
+                if c.delta_c is not None
             }
             or None,
         )

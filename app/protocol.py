@@ -437,6 +437,7 @@ class BackwardChain(Part):
     # W and no f′: f_{k+1} ∘ δ_{c,k+1} within δ_c (LSTM), z_{k+1} ∘ δ_{h,k+1} within δ_h (GRU)
     delta_gates: dict[str, Vector] | None = None
     delta_c: Vector | None = None
+    delta_c_norm: Number = None
     carry: Vector | None = None
     carry_norm: Number = None
 
@@ -603,6 +604,7 @@ class BpttTotals(Frame):
     truncation_gap: dict[str, Number] | None
     # gated chains: ‖carry_t‖ for t = 1..T (the share the gated path brought back); null for an RNN
     carry_norm: dict[str, Vector] | None = None
+    delta_c_norm: dict[str, Vector] | None = None  # LSTM chains: ‖δ_c,t‖ for t = 1..T
 
 
 class TrainState(Frame):

@@ -4,12 +4,14 @@ formula panel, gradient flow, the gradient cards) and every lab at 1280 wide.
 
 Run from the project root with the venv's Python (run as a module so `tests` imports):
     .venv/bin/python -m scripts.docs_screenshots      (needs Debian's /usr/bin/chromium)
+    .venv/bin/python -m scripts.docs_screenshots gated   (the LSTM and GRU views only)
 
 The screenshots of the whole page at four sizes come from tests/e2e/test_page_classroom.py, the
 README's from scripts/readme_screenshot.py.
 """
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -103,6 +105,36 @@ def model_views(page, url: str) -> None:
         page.locator("#network").screenshot(path=str(OUT / out))
 
 
+GATED_VIEWS = (  # model, language, sentence, the files: network, stepper, gradient flow
+    ("en-lstm", "en", "i was late for school yesterday , and the teacher criticised", "lstm"),
+    ("zh-gru", "zh", "我 昨天 上学 迟到 了 ， 老师 批评 了", "gru-zh"),
+)
+
+
+def gated_views(page, url: str) -> None:
+    """A trained LSTM and GRU (models/remedies/) as the page's model: the network with its gates
+    and cell path, and a backward step of the stepper with the gated equations."""
+    for model, lang, text, suffix in GATED_VIEWS:
+        page.goto(f"{url}/?lang={lang}&lab=remedies")
+        expect(page.locator("body")).to_have_attribute("data-ready", "1")
+        page.locator(f".remedy-use[data-model='{model}']").click(timeout=60_000)  # as a learner
+        expect(page.locator("body")).to_have_attribute("data-model", model, timeout=20_000)
+        box = page.locator("#sentence")
+        box.fill(text)
+        box.press("Enter")
+        expect(page.locator("#bptt")).to_have_attribute("data-text", text)
+        T = len(text.split()) + 1
+        step_to(page, T + 3)  # k = T − 3 going backward
+        time.sleep(1)
+        page.locator("#network").screenshot(path=str(OUT / f"network-{suffix}.png"))
+        page.locator("#bptt").screenshot(path=str(OUT / f"bptt-formula-{suffix}.png"))
+        page.locator("#bptt input.position").evaluate(
+            "(s) => { s.value = s.max; s.dispatchEvent(new Event('change')); }"
+        )
+        time.sleep(1.5)
+        page.locator("#gradflow").screenshot(path=str(OUT / f"gradient-flow-{suffix}.png"))
+
+
 def lab(page, url: str, name: str, lang: str, out: str) -> None:
     page.goto(f"{url}/?lang={lang}&s={SENTENCE}&lab={name}")
     panel = page.locator(f"#lab-{name}")
@@ -112,10 +144,15 @@ def lab(page, url: str, name: str, lang: str, out: str) -> None:
 
 
 def main() -> None:
+    only_gated = sys.argv[1:] == ["gated"]  # `… docs_screenshots gated`: the gated views only
     with running_server() as (_, url):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            gated_views(page, url)
+            if only_gated:
+                browser.close()
+                return
             views(page, url)
             model_views(page, url)
             for name, out in LABS.items():

@@ -103,8 +103,9 @@ MODELS = (
 )
 # The tutorial's remedies for vanishing gradients beside the shipped IRNN (ReLU, W = I: careful
 # initialisation and ReLU), each with the LM's schedule: the textbook tanh RNN with Xavier W,
-# and the gated cells, LSTM and GRU. Saved in models/remedies/ (not models/: the page draws RNN
-# chains only, so these are no session's model) and measured in docs/models.md.
+# and the gated cells, LSTM and GRU. Saved in models/remedies/ (not models/: they are not in the
+# built-in list, the Remedies lab reads them and `configure` loads one by name) and measured in
+# docs/models.md.
 TANH_RECIPE = replace(LM_RECIPE, activation="tanh", init="xavier")
 LSTM_RECIPE = replace(TANH_RECIPE, cell="lstm")
 GRU_RECIPE = replace(TANH_RECIPE, cell="gru")
@@ -390,8 +391,9 @@ def render_docs(
         "own pair of remedies for vanishing gradients: careful initialisation and ReLU instead of",
         "tanh. Its third remedy is the gated cell. The same schedule with the textbook tanh and",
         "Xavier-initialised W, and with an LSTM and a GRU (σ gates, tanh candidate, Xavier),",
-        "trained by the same script and saved in models/remedies/ (the page draws RNN chains",
-        "only, so they are no session's model yet); the novel sentences by the cue's distance",
+        "trained by the same script and saved in models/remedies/ (the Remedies lab reads them;",
+        "its 'Use this model on the page' loads one as the session's); the novel sentences by",
+        "the cue's distance",
         "(tokens from the cue to the dependent word):",
         "",
         "| model | cell, f, init of W | held-out perplexity | long-range accuracy (valid) |"

@@ -20,7 +20,7 @@ export function createGradflow(root) {
   let pending = null; // the newest state to draw; Plotly runs once per animation frame
 
   function render(state, changed) {
-    if (!["pass", "pos", "lang", "error"].some((c) => changed.has(c))) return;
+    if (!["pass", "pos", "lang", "error", "model"].some((c) => changed.has(c))) return;
     if (pending === null) requestAnimationFrame(draw);
     pending = state;
   }
@@ -31,7 +31,8 @@ export function createGradflow(root) {
     const state = pending;
     pending = null;
     const started = performance.now();
-    hint.replaceChildren(...notation(t("gradflow_hint", state.lang)));
+    const gated = state.model?.cell && state.model.cell !== "rnn";
+    hint.replaceChildren(...notation(t(gated ? `gradflow_hint_${state.model.cell}` : "gradflow_hint", state.lang)));
     empty.replaceChildren(...notation(t("gradflow_empty", state.lang)));
     const traces = state.pass ? tracesOf(state.pass, state.lang) : [];
     // Drawn once the backward pass has visited a step (the bound alone is no chart yet), so
@@ -64,9 +65,10 @@ function tracesOf(pass, lang) {
     const frame = pass.frames[p];
     if (frame?.type !== "bptt_backward") continue;
     for (const [key, chain] of Object.entries(frame.chains)) {
-      visited[key] ??= { x: [], y: [] };
+      visited[key] ??= { x: [], y: [], cell: [] };
       visited[key].x.push(chain.t);
       visited[key].y.push(chain.delta_norm);
+      visited[key].cell.push(chain.delta_c_norm ?? null);
     }
     if (p === pass.pos) current = frame;
   }
@@ -86,13 +88,28 @@ function tracesOf(pass, lang) {
     line: { color: COLORS[i % COLORS.length], width: 2.5 },
     marker: { size: 7 },
   }));
-  // the bounds of every chain share one legend entry (one click hides them all)
+  // an LSTM's δ_c on the cell path beside δ_h: times f only, it does not fade as δ_h may
   keys.forEach((key, i) => {
+    const cell = atTotals ? totals.delta_c_norm?.[key] : visited[key]?.cell;
+    if (!cell?.some((v) => v !== null)) return;
+    traces.push({
+      name: plotNotation(`${t("gradflow_cell", lang)}${keys.length > 1 ? ` (c${chainSuffix(key)})` : ""}`),
+      x: atTotals ? cell.map((_, j) => j + 1) : visited[key].x,
+      y: cell,
+      mode: "lines+markers",
+      line: { color: COLORS[i % COLORS.length], width: 2, dash: "dot" },
+      marker: { size: 5, symbol: "diamond" },
+    });
+  });
+  // the bounds of every chain share one legend entry (one click hides them all); a gated chain
+  // has none (式3's bound is the RNN's)
+  keys.forEach((key) => {
     const bound = pass.start.bound[key];
+    if (!bound.some((v) => v !== null)) return;
     traces.push({
       name: plotNotation(t("gradflow_bound", lang)),
       legendgroup: "bound",
-      showlegend: i === 0,
+      showlegend: !traces.some((trace) => trace.legendgroup === "bound"),
       x: bound.map((_, j) => j + 1),
       y: bound,
       mode: "lines",

@@ -91,7 +91,7 @@ const STRINGS = {
     gated_time_share: "from step k+1 through every gate's W_q (式3 for a gated cell)",
     cell_delta_note: "δ_c gets δ_h's share through h_k = o_k ∘ tanh(c_k), and what c_{k+1} sends back",
     carry_note_lstm: "carried along the cell path: multiplied by the forget gate only, no W and no f′",
-    carry_note_gru: "the share of δ^time that skips W: multiplied by the update gate only",
+    carry_note_gru: "the share of δ_h^{time} that skips W: multiplied by the update gate only",
     gate_delta_note: "each gate's error term δ_q = ∂E/∂net_q: it gives ∇U_q, ∇W_q, ∇b_q",
     stacked_note: "every gate's ∇W_q, stacked (G·H × H)",
     gated_path_lstm:
@@ -106,6 +106,11 @@ const STRINGS = {
     gradflow_norm: "‖δ_k‖",
     gradflow_axis_k: "k (δ_T enters at k = T, on the right)",
     gradflow_bound: "bound ‖δ_T‖(β_W β_f)^(T−k)",
+    gradflow_cell: "‖δ_c,k‖ (LSTM cell path)",
+    gradflow_hint_lstm:
+      "‖δ_k‖ = ‖δ_h,k‖ on a log scale as BPTT visits k, and the LSTM's ‖δ_c,k‖ (dotted): along the cell path the error is multiplied by the forget gate f only, so where f ≈ 1 the dotted line stays level while δ_h, which also goes through W and the gates' σ′, may fall.",
+    gradflow_hint_gru:
+      "‖δ_k‖ = ‖δ_h,k‖ on a log scale as BPTT visits k. A GRU also hands δ_h back as z_k+1 ∘ δ_h,k+1, multiplied by the update gate only: where z ≈ 1 the error is kept.",
     gradflow_current: "current k",
     gradflow_empty: "Step into the backward pass to draw ‖δ_k‖.",
     gradsum: "Per-time gradients add up (式6)",
@@ -268,7 +273,7 @@ const STRINGS = {
     gated_time_share: "来自 k+1 时刻，经过每个门的 W_q（门控单元的式3）",
     cell_delta_note: "δ_c 经 h_k = o_k ∘ tanh(c_k) 得到 δ_h 的一份，再加上 c_{k+1} 传回来的",
     carry_note_lstm: "沿单元状态传回：只乘以遗忘门，没有 W，也没有 f′",
-    carry_note_gru: "δ^time 中绕过 W 的那一份：只乘以更新门",
+    carry_note_gru: "δ_h^{time} 中绕过 W 的那一份：只乘以更新门",
     gate_delta_note: "每个门的误差项 δ_q = ∂E/∂net_q：由它得到 ∇U_q、∇W_q、∇b_q",
     stacked_note: "各个门的 ∇W_q 叠在一起（G·H × H）",
     gated_path_lstm: "沿单元状态，误差只乘以 f_k：f ≈ 1 时既不消失也不爆炸",
@@ -282,6 +287,11 @@ const STRINGS = {
     gradflow_norm: "‖δ_k‖",
     gradflow_axis_k: "k（δ_T 从最右边的 k = T 进入）",
     gradflow_bound: "上界 ‖δ_T‖(β_W β_f)^(T−k)",
+    gradflow_cell: "‖δ_c,k‖（LSTM 单元状态）",
+    gradflow_hint_lstm:
+      "BPTT 走到 k 时画出 ‖δ_k‖ = ‖δ_h,k‖（对数坐标），以及 LSTM 的 ‖δ_c,k‖（点线）：沿单元状态，误差只乘以遗忘门 f，所以 f ≈ 1 的地方点线保持平稳；而 δ_h 还要经过 W 和各个门的 σ′，可能下降。",
+    gradflow_hint_gru:
+      "BPTT 走到 k 时画出 ‖δ_k‖ = ‖δ_h,k‖（对数坐标）。GRU 还把 δ_h 以 z_k+1 ∘ δ_h,k+1 的形式传回，只乘以更新门：z ≈ 1 的地方误差得以保留。",
     gradflow_current: "当前 k",
     gradflow_empty: "进入反向传播后，这里画出 ‖δ_k‖。",
     gradsum: "各时刻梯度相加（式6）",

@@ -179,11 +179,11 @@ export function weightSymbol(name) {
 
 // The tutorial's notation in prose and chart legends, written as plain text in the strings
 // (δ_k, s_{k−1}ᵀ, (β_W β_f)^{T−k}), drawn as the formula panel draws it: subscripts and
-// superscripts. A subscript follows a symbol of 1–3 letters at the start of a word and is one
+// superscripts. A subscript follows a symbol of 1–3 letters (ŷ and c̃ included) at the start of a word and is one
 // character or a {group}; a superscript is a {group} or a (group). Identifiers such as
 // hidden_size are left alone.
 const NOTATION =
-  /(?<![A-Za-z_])([A-Za-zα-ωΑ-Ω∇]{1,3}[′']?)_(\{[^}]*\}|[A-Za-z0-9](?![A-Za-z0-9_]))|\^(\{[^}]*\}|\([^)]*\))/gu;
+  /(?<![A-Za-z_])((?:[A-Za-zÀ-ɏα-ωΑ-Ω∇]\p{M}?){1,3}[′']?)_(\{[^}]*\}|[A-Za-z0-9](?![A-Za-z0-9_]))|\^(\{[^}]*\}|\([^)]*\))/gu;
 
 function notationParts(text) {
   const parts = []; // [kind, text]: "text" | "sub" | "sup"

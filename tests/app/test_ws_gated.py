@@ -12,6 +12,7 @@ from rnn_core.gated import split_gates
 from rnn_core.io import save
 from rnn_core.model import RNNConfig
 from rnn_core.text import training_pair_ids
+from tests.app.test_ws_train import collect_run
 
 SENTENCE = "my phone is broken , i will buy a new phone ."
 
@@ -90,8 +91,9 @@ def test_a_gated_pass_carries_every_gate_and_error_term_of_the_engine_trace(
                 np.testing.assert_array_equal(ch["delta_gates"][q], d)
             if cell == "lstm":
                 np.testing.assert_array_equal(ch["delta_c"], c.delta_c[k])
+                assert ch["delta_c_norm"] == pytest.approx(np.linalg.norm(c.delta_c[k]))
             else:
-                assert ch["delta_c"] is None
+                assert ch["delta_c"] is None and ch["delta_c_norm"] is None
     totals = frames[-1]
     for name, g in tr.grads.items():
         assert totals["grads"][name]["norm"] == pytest.approx(np.linalg.norm(g), rel=1e-12)
@@ -100,6 +102,12 @@ def test_a_gated_pass_carries_every_gate_and_error_term_of_the_engine_trace(
         np.testing.assert_allclose(
             totals["carry_norm"][key], np.linalg.norm(c.delta_carry, axis=1), rtol=1e-12
         )
+        if cell == "lstm":
+            np.testing.assert_allclose(
+                totals["delta_c_norm"][key], np.linalg.norm(c.delta_c, axis=1), rtol=1e-12
+            )
+        else:
+            assert totals["delta_c_norm"] is None
 
 
 def test_predict_with_a_gated_model_sends_its_gates_and_an_rnn_sends_none(world, ws):
@@ -142,3 +150,16 @@ def test_an_uploaded_gru_model_is_the_sessions_and_trains(world, client, ws):
     assert frames[-1]["type"] == "bptt_totals" and frames[0]["chains"]["1"]["gates"]
     step = ws.ask({"type": "train", "action": "step", "text": "we like apples ."})
     assert step["type"] == "train_step" and step["loss_after"] < step["loss_before"]
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_a_gated_session_model_trains_on_the_builtin_corpus_and_keeps_its_cell(world, ws, cell):
+    configured(world, ws, cell)
+    start = ws.ask({"type": "train", "action": "start", "epochs": 5, "batch_size": 2})
+    assert start["type"] == "train_state" and start["state"] == "running"
+    progress, done = collect_run(ws, start["re"])
+    assert done["reason"] == "finished" and done["model"]["cell"] == cell
+    assert progress and set(progress[-1]["grad_norms"]) == {"U1", "W1", "b1", "V", "c"}
+    assert progress[-1]["loss"] < progress[0]["loss"]
+    frame = ws.ask({"type": "predict", "text": "we like apples ."})
+    assert frame["model"] == "custom" and frame["inside"]["1"]

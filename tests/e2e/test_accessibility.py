@@ -87,3 +87,30 @@ def test_the_tour_panel_asking_and_revealed_has_no_serious_violation(
         assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+def test_a_gated_model_on_the_page_has_no_serious_violation(
+    browser, live_server, axe_source, lang, size
+):
+    """The LSTM's network (gates, cell path) and the stepper's gated equations, going backward."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/?lang={lang}&lab=remedies")
+        page.locator(f".remedy-use[data-model='{lang}-lstm']").click(timeout=60_000)
+        page.wait_for_selector(f"body[data-model='{lang}-lstm']")
+        box = page.locator("#sentence")
+        box.fill(SENTENCES[lang])
+        box.press("Enter")
+        page.wait_for_selector("svg.net.gated")
+        page.locator("#bptt input.position").evaluate(
+            "(s) => { s.value = Math.floor(s.max / 2) + 2; s.dispatchEvent(new Event('change')); }"
+        )
+        page.wait_for_selector("#formula .formula-line")
+        page.locator("#network details.net-table summary").click()
+        page.wait_for_selector("#network table.net-values")
+        assert violations(page, axe_source) == []
+    finally:
+        context.close()
