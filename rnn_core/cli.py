@@ -1,7 +1,7 @@
 """The command line: python -m rnn_core {train, eval, predict, generate} (docs/cli.md).
 
     train CORPUS.txt --out model.npz [--unit --cell --hidden --layers --bidirectional --activation
-          --init --epochs --lr --optimizer --clip --batch-size --word-dropout --seed
+          --init --epochs --lr --optimizer --clip --batch-size --word-dropout --dropout --seed
           --valid-fraction --language --max-vocab --min-count --patience --minutes --force]
                           train/held-out perplexity beside the 2-gram and 3-gram
     eval MODEL.npz CORPUS.txt [--train TRAIN.txt]    the RNN's perplexity beside the n-grams'
@@ -201,6 +201,7 @@ def recipe_from(args: argparse.Namespace) -> Recipe:
         patience=args.patience,
         minutes=args.minutes,
         word_dropout=args.word_dropout,
+        dropout=args.dropout,
     )
 
 
@@ -459,6 +460,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_float_in(0, 0.9),
         default=r.word_dropout,
         help="share of input words read as <unk> while training (a regulariser)",
+    )
+    train.add_argument(
+        "--dropout",
+        type=_float_in(0, 0.9),
+        default=r.dropout,
+        help="share of the hidden units V and the layer above read as 0 while training "
+        "(non-recurrent dropout, a regulariser)",
     )
     train.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=0)
     train.add_argument("--valid-fraction", type=_float_in(0, 0.5), default=0.1)

@@ -52,6 +52,7 @@ class Recipe:
     dtype: str = "float32"
     blanks_per_sentence: int = 4  # bidirectional only: blanked positions drawn per sentence
     word_dropout: float = 0.0  # share of input words read as <unk> while training
+    dropout: float = 0.0  # share of the states' units V and the layer above read as 0 (training)
     lr_final: float = 1.0  # the learning rate falls linearly to lr × lr_final by the last step
     patience: int = 0  # stop after this many epochs without a better held-out perplexity (0: never)
     minutes: float | None = None  # stop after this much training time (None: no budget)
@@ -163,6 +164,7 @@ def _fit(
         seed=recipe.seed,
         pad_id=PAD_ID,
         word_dropout=recipe.word_dropout,
+        dropout=recipe.dropout,
         bucket=bucket_for(model),
     )
     total = recipe.epochs * trainer.batches_per_epoch

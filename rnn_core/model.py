@@ -132,6 +132,14 @@ class _Chain:
     s_prev: np.ndarray  # (T, B, H) s_{t-1} (s'_{t+1} for a backward chain), 0 at the edge
     a_in: np.ndarray | None  # (T, B, H_in) input states from the layer below; None on layer 1
     gated: gated.GatedForward | None = None  # the gates, c_t, … of an LSTM or GRU chain
+    # dropout while training (Zaremba et al. 2014): s_t as V and the layer above read it is
+    # out = s ∘ mask, mask 0 or 1/(1−p) per unit; the chain's own recurrence reads s unmasked
+    mask: np.ndarray | None = None
+    out: np.ndarray | None = None
+
+    def output(self) -> np.ndarray:
+        """s_t as the chain's readers see it (V, the layer above): masked while training."""
+        return self.s if self.out is None else self.out
 
 
 @dataclass
@@ -273,21 +281,33 @@ class RNNLM:
         return probs, chains, single
 
     def loss_and_grads(
-        self, inputs: np.ndarray, targets: np.ndarray, truncate: int | None = None
+        self,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        truncate: int | None = None,
+        dropout: float = 0.0,
+        rng: np.random.Generator | None = None,
     ) -> tuple[float, dict[str, np.ndarray]]:
         """Mean cross-entropy over scored targets and its gradient for every weight (BPTT).
 
         inputs, targets (B, T) or (T,) ints; a target of -100 is not scored. truncate=k: the
         error injected at a step (own output, or 式4 from the layer above) reaches that step and
         at most k-1 earlier steps of its chain; k ≥ T (or None) is full BPTT.
+        dropout=p (training only, masks drawn from rng): every unit of every chain's s_t is
+        read by V and by the layer above as 0 with probability p, else as s_t / (1 − p); the
+        recurrence W s_{t−1} reads s unmasked (non-recurrent dropout, Zaremba et al. 2014).
         Never raises on overflow: a diverged model returns loss nan/inf and non-finite grads
         (see is_finite).
         """
         x, y = self._check_pair(inputs, targets)  # (T, B), (T, B)
         truncate = _check_truncate(truncate)
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError("dropout must be in [0, 1)")
+        if dropout and rng is None:
+            raise ValueError("dropout needs an rng for its masks")
         rows, scored = _scored_rows(y)  # the softmax is computed where a target is scored only
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            chains = self._forward_chains(x)
+            chains = self._forward_chains(x, dropout, rng)
             logits = self._logits(chains, reuse=True, rows=rows)  # (R, V)
             loss, _, e = softmax_cross_entropy(logits, scored, keep_probs=False)
             grads, _ = self._backward(x, chains, e, truncate, record=False, rows=rows)
@@ -397,13 +417,21 @@ class RNNLM:
 
     # ---- forward: 式2 then 式1 -------------------------------------------------------------
 
-    def _forward_chains(self, x: np.ndarray) -> dict[str, _Chain]:
-        """Run every chain bottom-up on time-major x (T, B)."""
+    def _forward_chains(
+        self, x: np.ndarray, dropout: float = 0.0, rng: np.random.Generator | None = None
+    ) -> dict[str, _Chain]:
+        """Run every chain bottom-up on time-major x (T, B); with dropout, each chain's output
+        as its readers see it gets a mask (see loss_and_grads)."""
         chains: dict[str, _Chain] = {}
         for key in self.config.chain_keys:
             below = _key_below(key)
-            a_in = chains[below].s if below in chains else None  # (T, B, H_in) or None
-            chains[key] = self._chain_forward(key, x, a_in)
+            a_in = chains[below].output() if below in chains else None  # (T, B, H_in) or None
+            chain = self._chain_forward(key, x, a_in)
+            if dropout:
+                keep = rng.random(chain.s.shape) >= dropout  # (T, B, H)
+                chain.mask = keep.astype(chain.s.dtype) / chain.s.dtype.type(1.0 - dropout)
+                chain.out = chain.s * chain.mask
+            chains[key] = chain
         return chains
 
     def _input_part(self, key: str, x: np.ndarray, a_in: np.ndarray | None) -> np.ndarray:
@@ -450,12 +478,12 @@ class RNNLM:
         only for callers that neither return nor keep the logits.
         """
         top = str(self.config.num_layers)
-        s = _rows_of(chains[top].s, rows)  # (R, H)
+        s = _rows_of(chains[top].output(), rows)  # (R, H)
         shape = (s.shape[0], self.config.vocab_size)
         logits = _scratch(shape, s.dtype) if reuse else np.empty(shape, dtype=s.dtype)
         np.matmul(s, self.params["V"].T, out=logits)  # (R, N) 式1 before g
         if self.config.bidirectional:
-            logits += _rows_of(chains[top + "'"].s, rows) @ self.params["V'"].T  # (R, N) V' s'_t
+            logits += _rows_of(chains[top + "'"].output(), rows) @ self.params["V'"].T  # (R, N)
         if self.config.bias:
             logits += self.params["c"]
         return logits
@@ -499,6 +527,8 @@ class RNNLM:
             if below is not None:
                 U = self.params[f"U{key}"]  # (G·H, H_in)
                 dS[below] = delta @ U  # (T, B, H_in) 式4 before diag[f'(net^{l-1})]
+                if chains[below].mask is not None:
+                    dS[below] *= chains[below].mask
             if record:
                 records[key] = rec
         return {name: grads[name] for name in self.params}, records
@@ -517,13 +547,15 @@ class RNNLM:
         dS = {}
         for key in tops:
             name = "V'" if is_backward(key) else "V"
-            s = chains[key].s  # (T, B, H)
+            s = chains[key].output()  # (T, B, H)
             grads[name] = e.T @ _rows_of(s, rows)  # (N, H)
             d_s = e @ self.params[name]  # (R, H) V^T (o_t - y_t)
             if rows is not None:
                 d_s, scored = np.zeros((s.shape[0] * s.shape[1], s.shape[2]), s.dtype), d_s
                 d_s[rows] = scored  # (T*B, H)
             dS[key] = d_s.reshape(s.shape)  # (T, B, H)
+            if chains[key].mask is not None:
+                dS[key] *= chains[key].mask  # what was dropped had no share in the loss
         if self.config.bias:
             with blas_threads(1):
                 grads["c"] = np.ones(e.shape[0], dtype=e.dtype) @ e  # (N,) Σ_t e_t as one gemv

@@ -156,7 +156,8 @@ class Trainer:
     """Shuffled mini-batch training of `model` on `pairs` with `optimizer`.
 
     clip: max joint gradient norm (None = no clipping); truncate: BPTT steps (None = full);
-    word_dropout: share of input words read as <unk> (drop_words); bucket: how batches are
+    word_dropout: share of input words read as <unk> (drop_words); dropout: share of the states'
+    units V and the layer above read as 0 (RNNLM.loss_and_grads); bucket: how batches are
     grouped by length (BUCKETS, or None). Randomness (the shuffle, the dropped words) only
     through self.rng = np.random.default_rng(seed); its state is part of state_dict() so a saved
     run resumes with the same batches.
@@ -172,6 +173,7 @@ class Trainer:
     pad_id: int = 0
     word_dropout: float = 0.0
     bucket: str | None = None
+    dropout: float = 0.0
     step_count: int = 0
     epoch: int = 0
     nan_at: int | None = None
@@ -188,6 +190,8 @@ class Trainer:
             raise ValueError("clip must be None or a positive number")
         if not 0 <= self.word_dropout < 1:
             raise ValueError("word_dropout must be in [0, 1)")
+        if not 0 <= self.dropout < 1:
+            raise ValueError("dropout must be in [0, 1)")
         if self.bucket is not None and self.bucket not in BUCKETS:
             raise ValueError(f"bucket must be None or one of {', '.join(BUCKETS)}")
         self.rng = np.random.default_rng(self.seed)
@@ -224,7 +228,9 @@ class Trainer:
         epoch = self.epoch
         inputs, targets = pad_batch([self.pairs[i] for i in batch], self.pad_id)
         inputs = drop_words(inputs, self.word_dropout, self.rng)
-        loss, grads = self.model.loss_and_grads(inputs, targets, truncate=self.truncate)
+        loss, grads = self.model.loss_and_grads(
+            inputs, targets, truncate=self.truncate, dropout=self.dropout, rng=self.rng
+        )
         norms = {name: norm(g) for name, g in grads.items()}
         self.step_count += 1
         finite = bool(np.isfinite(loss)) and is_finite(grads)
@@ -278,6 +284,7 @@ class Trainer:
             "pad_id": self.pad_id,
             "word_dropout": self.word_dropout,
             "bucket": self.bucket,
+            "dropout": self.dropout,
         }
 
     def load_state_dict(self, state: dict) -> None:
