@@ -75,7 +75,7 @@ export function createFormula(root) {
         ? forwardLines(frame, model, state.lang)
         : frame.type === "bptt_backward"
           ? backwardLines(frame, pass, model, state.lang)
-          : totalLines(frame, pass, model, state.lang);
+          : totalLines(frame, pass, state.lang);
     body.append(...lines);
   }
 
@@ -564,7 +564,7 @@ function msubsup(base, index, power) {
   return m("msubsup", mi(base), mi(index), text(power));
 }
 
-function totalLines(frame, pass, model, lang) {
+function totalLines(frame, pass, lang) {
   const out = [line("", row(mi("E"), mo("="), mn(fmt(frame.loss))), t("total_loss", lang))];
   for (const [name, grad] of Object.entries(frame.grads)) {
     const symbol = `∇${weightSymbol(name)}`;
@@ -578,7 +578,7 @@ function totalLines(frame, pass, model, lang) {
     if (frame.carry_norm?.[key]) {
       // a gated chain: 式3's bound (β_W β_f)^{T−k} is the RNN's; along the gated path the error
       // is multiplied by gates only
-      const lstm = model?.cell === "lstm";
+      const lstm = Boolean(frame.delta_c_norm?.[key]); // only an LSTM chain has δ_c
       const [x, gate] = lstm ? ["c", "f"] : ["h", "z"];
       const dx = (index) => msub(x, index);
       out.push(

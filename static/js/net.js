@@ -217,7 +217,8 @@ function draw(state, name) {
   const chains = chainOrder(Object.keys(frame.states));
   const inputs = frame.inputs;
   const T = inputs.length;
-  const cell = frame.inside ? (state.model?.cell ?? "lstm") : "rnn";
+  // the frame says what it holds: an LSTM's chains have c_t, a GRU's only gates
+  const cell = !frame.inside ? "rnn" : Object.values(frame.inside)[0]?.c ? "lstm" : "gru";
   const width = LEFT + T * COL_W + 8;
   const layout = chainLayout(frame, chains);
   const chainTop = (r) => layout[r].top;
