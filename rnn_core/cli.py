@@ -1,8 +1,8 @@
 """The command line: python -m rnn_core {train, eval, predict, generate} (docs/cli.md).
 
     train CORPUS.txt --out model.npz [--unit --cell --hidden --layers --bidirectional --activation
-          --init --epochs --lr --optimizer --clip --batch-size --word-dropout --dropout --seed
-          --valid-fraction --language --max-vocab --min-count --patience --minutes --force]
+          --init --epochs --lr --optimizer --clip --batch-size --word-dropout --dropout --keep-bias
+          --seed --valid-fraction --language --max-vocab --min-count --patience --minutes --force]
                           train/held-out perplexity beside the 2-gram and 3-gram
     eval MODEL.npz CORPUS.txt [--train TRAIN.txt]    the RNN's perplexity beside the n-grams'
     predict MODEL.npz "a sentence" [--top-k]         top-k next words at every position
@@ -202,6 +202,7 @@ def recipe_from(args: argparse.Namespace) -> Recipe:
         minutes=args.minutes,
         word_dropout=args.word_dropout,
         dropout=args.dropout,
+        keep_bias=args.keep_bias,
     )
 
 
@@ -467,6 +468,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=r.dropout,
         help="share of the hidden units V and the layer above read as 0 while training "
         "(non-recurrent dropout, a regulariser)",
+    )
+    train.add_argument(
+        "--keep-bias",
+        type=_float_in(-20, 20),
+        default=r.keep_bias,
+        help="a gated cell's keep-gate bias at the start: b_f of the LSTM (default 1), b_z of "
+        "the GRU (default 0); 3 keeps about 95 %% of the state per step",
     )
     train.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=0)
     train.add_argument("--valid-fraction", type=_float_in(0, 0.5), default=0.1)

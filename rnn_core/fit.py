@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .blas import blas_threads
+from .gated import set_keep_bias
 from .generate import next_word_distribution
 from .model import RNNLM
 from .ngram import NGramLM
@@ -53,6 +54,9 @@ class Recipe:
     blanks_per_sentence: int = 4  # bidirectional only: blanked positions drawn per sentence
     word_dropout: float = 0.0  # share of input words read as <unk> while training
     dropout: float = 0.0  # share of the states' units V and the layer above read as 0 (training)
+    keep_bias: float | None = (
+        None  # gated cells: b_f (LSTM) or b_z (GRU) at the start (None: 1 / 0)
+    )
     lr_final: float = 1.0  # the learning rate falls linearly to lr × lr_final by the last step
     patience: int = 0  # stop after this many epochs without a better held-out perplexity (0: never)
     minutes: float | None = None  # stop after this much training time (None: no budget)
@@ -108,7 +112,7 @@ def every_blank_pair(sentences: Sentences, vocab: Vocab) -> list[Pair]:
 
 def new_model(recipe: Recipe, vocab_size: int) -> RNNLM:
     """An untrained RNNLM built from the recipe."""
-    return RNNLM(
+    model = RNNLM(
         vocab_size,
         recipe.hidden_size,
         num_layers=recipe.num_layers,
@@ -119,6 +123,12 @@ def new_model(recipe: Recipe, vocab_size: int) -> RNNLM:
         init=recipe.init,
         cell=recipe.cell,
     )
+    if recipe.keep_bias is not None:
+        if recipe.cell == "rnn":
+            raise ValueError("keep_bias is for the gated cells (lstm, gru)")
+        for key in model.config.chain_keys:
+            set_keep_bias(recipe.cell, model.params[f"b{key}"], recipe.keep_bias)
+    return model
 
 
 def fit(

@@ -36,6 +36,17 @@ GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 GATE_NAMES = {"rnn": (), "lstm": ("f", "i", "c_tilde", "o"), "gru": ("z", "r", "h_tilde")}
 
 
+KEEP_GATE = {"lstm": "f", "gru": "z"}  # the gate whose value is the share of the state kept
+KEEP_BIAS = {"lstm": 1.0, "gru": 0.0}  # its bias in a fresh model (b_f = 1: Gers et al. 2000)
+
+
+def set_keep_bias(cell: str, b: np.ndarray, value: float) -> None:
+    """Set the bias of the keep gate (f of the LSTM, z of the GRU) in a stacked b (G·H,): a
+    positive value makes a fresh cell keep most of c_{t−1} or h_{t−1} (σ(3) ≈ 0.95), so a cue
+    survives many steps before training has learnt to hold it."""
+    split_gates(cell, b)[KEEP_GATE[cell]][...] = value
+
+
 def split_gates(cell: str, a: np.ndarray) -> dict[str, np.ndarray]:
     """A stacked (…, G·H) array of every gate (values, nets or error terms) by gate name."""
     names = GATE_NAMES[cell]

@@ -721,8 +721,8 @@ def init_params(config: RNNConfig, rng: np.random.Generator) -> dict[str, np.nda
             )
         if config.bias:
             params[f"b{key}"] = np.zeros(G * H)  # (G·H,)
-            if config.cell == "lstm":
-                params[f"b{key}"][:H] = 1.0  # b_f = 1: a fresh cell keeps c (Gers et al. 2000)
+            if config.cell != "rnn":  # LSTM b_f = 1: a fresh cell keeps c (Gers et al. 2000)
+                gated.set_keep_bias(config.cell, params[f"b{key}"], gated.KEEP_BIAS[config.cell])
     params["V"] = init_matrix(rng, (N, H), config.init)  # (N, H)
     if config.bidirectional:
         params["V'"] = init_matrix(rng, (N, H), config.init)  # (N, H)

@@ -442,3 +442,21 @@ def test_forward_inside_gives_the_forward_pass_and_every_gate_by_name(cell):
             np.testing.assert_allclose(parts[name], values, rtol=1e-12)
         if cell == "lstm":
             np.testing.assert_allclose(parts["c"], trace.chains[key].c, rtol=1e-12)
+
+
+def test_a_recipes_keep_bias_sets_the_keep_gate_only():
+    from rnn_core.fit import Recipe, new_model
+
+    H = 4
+    gru = new_model(Recipe(hidden_size=H, cell="gru", activation="tanh", keep_bias=3.0), 12)
+    b = gru.params["b1"]
+    np.testing.assert_array_equal(b[:H], 3.0)  # z, the share of h_{t−1} kept
+    np.testing.assert_array_equal(b[H:], 0.0)
+    lstm = new_model(Recipe(hidden_size=H, cell="lstm", activation="tanh", num_layers=2), 12)
+    for key in ("1", "2"):
+        np.testing.assert_array_equal(lstm.params[f"b{key}"][:H], 1.0)  # b_f = 1 by default
+    lstm = new_model(Recipe(hidden_size=H, cell="lstm", activation="tanh", keep_bias=2.0), 12)
+    np.testing.assert_array_equal(lstm.params["b1"][:H], 2.0)
+    np.testing.assert_array_equal(lstm.params["b1"][H:], 0.0)
+    with pytest.raises(ValueError, match="gated cells"):
+        new_model(Recipe(hidden_size=H, keep_bias=1.0), 12)
