@@ -68,6 +68,7 @@ from rnn_core.views import (
     all_finite,
     change_norm,
     label_loss,
+    mean_loss,
     net_parts,
     norm,
     running_product,
@@ -204,6 +205,12 @@ def predictions(
     return _positions(lm.vocab, labels, y, dists, ngrams, k), o, states, inside
 
 
+def _sentence_loss(positions: list[dict]) -> dict:
+    """PredictFrame.loss and .perplexity: the mean −log o_t[y_t] of the sentence and its exp."""
+    mean, perplexity = mean_loss([p["next"]["p"] for p in positions])
+    return {"loss": mean, "perplexity": perplexity}
+
+
 def _inside(inside: dict[str, dict[str, np.ndarray]]) -> dict | None:
     """PredictFrame.inside: a gated model's gates and c_t as lists; None for an RNN."""
     if not inside:
@@ -241,6 +248,7 @@ def predict_frame(
         inputs=inputs,
         labels=labels,
         positions=positions,
+        **_sentence_loss(positions),
         states={key: vec(s) for key, s in states.items()},
         inside=_inside(inside),
         full=vec(o) if full else None,
@@ -379,6 +387,8 @@ def _blank_frame(
         inputs=inputs,
         labels=[],
         positions=[],
+        loss=None,
+        perplexity=None,
         states={key: vec(s) for key, s in states.items()},
         inside=_inside(inside),
         full=None,
@@ -561,6 +571,9 @@ class HeldPass:
             delta_time=vec(c.delta_time[t]),
             delta_up=vec(c.delta_up[t]),
             delta_norm=float(c.delta_norm[t]),
+            delta_out_norm=norm(c.delta_out[t]),
+            delta_time_norm=norm(c.delta_time[t]),
+            delta_up_norm=norm(c.delta_up[t]),
             dW=small(tr.grad_W_t(key, t), limit),
             dW_norm=float(c.dW_norm[t]),
             dU=dU,

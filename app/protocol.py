@@ -423,6 +423,9 @@ class BackwardChain(Part):
     delta_time: Vector
     delta_up: Vector
     delta_norm: Number
+    delta_out_norm: Number
+    delta_time_norm: Number
+    delta_up_norm: Number
     dW: Matrix | None
     dW_norm: Number
     dU: Matrix | None
@@ -520,6 +523,8 @@ class PredictFrame(Frame):
     inputs: list[str]
     labels: list[str]
     positions: list[Position]
+    loss: Number  # the mean of the positions' loss (−log o_t[y_t]); null for a blank model
+    perplexity: Number  # exp(loss)
     states: dict[str, Matrix]
     # gated models: chain → gate name (and "c", the LSTM's c_t) → (T+1, H); null for an RNN
     inside: dict[str, dict[str, Matrix]] | None = None

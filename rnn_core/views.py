@@ -94,6 +94,17 @@ def label_loss(p: np.ndarray) -> np.ndarray:
         return -np.log(np.asarray(p, dtype=np.float64))
 
 
+def mean_loss(p: np.ndarray) -> tuple[float, float]:
+    """The mean of −log p over the positions and its exp: a sentence's cross-entropy per word
+    and its perplexity (nan for no position)."""
+    losses = label_loss(p)
+    if losses.size == 0:
+        return float("nan"), float("nan")
+    mean = float(losses.mean())
+    with np.errstate(over="ignore"):
+        return mean, float(np.exp(mean))
+
+
 def running_product(p: np.ndarray) -> np.ndarray:
     """p_1, p_1 p_2, p_1 p_2 p_3, ... (T,): the probability of a sentence so far."""
     return np.cumprod(np.asarray(p, dtype=np.float64))

@@ -482,7 +482,7 @@ function fit(word) {
 /** s_t as a square block of H units, each coloured on the diverging scale, value on hover. */
 function stateBlock(values, key, i, x, top, scale) {
   const H = values.length;
-  const across = Math.ceil(Math.sqrt(H));
+  const across = Math.ceil(Math.sqrt(H)); // drawing: the block's side
   const cell = BLOCK / across;
   const left = x - BLOCK / 2;
   const name = sub(`s${chainSuffix(key)}`, i + 1);

@@ -4,7 +4,7 @@
 // `q` is the tour's context: {lang, param(name), lab(name), predict(), passFrame(pos), totals(),
 // page, scratch(), sentence, limits} (static/js/tour.js). app.tour.QUESTIONS lists the same kinds.
 
-import { builtinModels, fullPass, norm } from "./labs/channel.js";
+import { builtinModels, fullPass } from "./labs/channel.js";
 import { parseZ } from "./labs/softmax.js";
 import { sci } from "./labs/ui.js";
 import { vanishingMessage } from "./labs/vanishing.js";
@@ -191,7 +191,7 @@ export const QUESTIONS = {
       const pass = await fullPass(scratch, { text: q.sentence() });
       const frame = pass.backward[Math.min(1, pass.backward.length - 1)]; // k = T − 1: every share can be there
       const chain = frame.chains["1"];
-      const size = { out: norm(chain.delta_out), time: norm(chain.delta_time), up: norm(chain.delta_up) };
+      const size = { out: chain.delta_out_norm, time: chain.delta_time_norm, up: chain.delta_up_norm };
       const answer = Object.keys(size).find((name) => size[name] === 0) ?? "none";
       return { answer, size, k: frame.k };
     },

@@ -130,7 +130,7 @@ export function paintMatrix(pixels, matrix, d) {
         pixels.fill(170, at, at + 3);
       } else {
         const x = Math.min(1, Math.abs(v) / d);
-        const index = Math.round(half * (1 + Math.sign(v) * Math.sqrt(x)));
+        const index = Math.round(half * (1 + Math.sign(v) * Math.sqrt(x))); // drawing: the colour
         pixels.set(LUT.subarray(3 * index, 3 * index + 3), at);
       }
       pixels[at + 3] = 255;

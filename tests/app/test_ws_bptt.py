@@ -62,6 +62,10 @@ def test_step_mode_walks_forward_then_backward_with_the_engine_numbers(ws, world
         np.testing.assert_array_equal(ch["delta_out"], c.delta_out[k])
         np.testing.assert_array_equal(ch["delta_time"], c.delta_time[k])
         assert ch["delta_norm"] == c.delta_norm[k]
+        for share in ("out", "time", "up"):
+            assert ch[f"delta_{share}_norm"] == pytest.approx(
+                np.linalg.norm(getattr(c, f"delta_{share}")[k]), rel=1e-12, abs=1e-300
+            )
         np.testing.assert_array_equal(np_list(ch["dW"]), tr.grad_W_t("1", k))
         np.testing.assert_array_equal(np_list(ch["dW_sum"]), tr.grad_W_sum("1", k))
         assert ch["dU_index"] == tr.x[k] and ch["dU"] is None

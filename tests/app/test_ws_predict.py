@@ -52,6 +52,9 @@ def test_predict_equals_the_engine_forward_pass_and_the_ngrams(ws, world):
         assert pos["context"]["trigram"] == {"start": max(t - 2, 0), "end": t}
     np.testing.assert_array_equal(np_list(frame["states"]["1"]), states["1"])
     assert frame["full"] is None and frame["nonfinite"] is False
+    # the sentence's mean cross-entropy (the Per-token loss lab's line) is the engine's loss
+    assert frame["loss"] == pytest.approx(lm.model.trace(x, y).loss, rel=1e-6)
+    assert frame["perplexity"] == pytest.approx(np.exp(frame["loss"]), rel=1e-12)
 
 
 def test_predict_full_sends_every_distribution(ws, world):

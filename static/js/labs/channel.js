@@ -155,13 +155,3 @@ export async function fullPass(channel, message) {
   });
   return pass;
 }
-
-/** The Euclidean norm of a vector from a frame (null entries make it null). */
-export function norm(vector) {
-  let sum = 0;
-  for (const v of vector) {
-    if (v === null) return null;
-    sum += v * v;
-  }
-  return Math.sqrt(sum);
-}

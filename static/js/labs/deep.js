@@ -4,7 +4,7 @@
 // above). Drawn as a grid, layers up, time across: arrow widths ∝ the norms of those shares.
 
 import { clear, el, languageOf, svg } from "../util.js";
-import { fullPass, norm } from "./channel.js";
+import { fullPass } from "./channel.js";
 import { lt } from "./strings.js";
 import { busy, button, choice, field, lazyLab, sci, statusLine, text } from "./ui.js";
 
@@ -77,9 +77,9 @@ function sharesOf(pass) {
       shares[key] ??= {};
       shares[key][chain.t] = {
         delta: chain.delta_norm,
-        out: norm(chain.delta_out),
-        time: norm(chain.delta_time),
-        up: norm(chain.delta_up),
+        out: chain.delta_out_norm,
+        time: chain.delta_time_norm,
+        up: chain.delta_up_norm,
       };
     }
   }

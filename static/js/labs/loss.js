@@ -33,10 +33,8 @@ export function createLossLab(body, _ctx) {
     for (const position of frame.positions) {
       strip.append(column(position, position.loss, top, position.sentence_p, lang));
     }
-    const scored = losses.filter((v) => v !== null);
-    const mean = scored.reduce((a, b) => a + b, 0) / Math.max(1, scored.length);
-    summary.textContent = lt("total", lang, fixed(mean, 3), fixed(Math.exp(mean), 2));
-    summary.dataset.meanLoss = String(mean);
+    summary.textContent = lt("total", lang, fixed(frame.loss, 3), fixed(frame.perplexity, 2));
+    summary.dataset.meanLoss = String(frame.loss);
   }
 
   return {
