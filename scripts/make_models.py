@@ -106,9 +106,13 @@ MODELS = (
 # and the gated cells, LSTM and GRU. Saved in models/remedies/ (not models/: they are not in the
 # built-in list, the Remedies lab reads them and `configure` loads one by name) and measured in
 # docs/models.md.
+# The gated cells learn to carry a cue faster at η 0.003 with the keep gate open at the start
+# (b_f = 3, b_z = 3: σ(3) ≈ 0.95 of the state kept per step). Chosen 2026-12-01 on the grammar's
+# held-out long-range sentences (data/long_range.tsv) and perplexity, never on the novel set:
+# en GRU long-range 55 % → 98 % (η 0.003, b_z 3; 73 % at η 0.001), en LSTM 58 % → 77 %.
 TANH_RECIPE = replace(LM_RECIPE, activation="tanh", init="xavier")
-LSTM_RECIPE = replace(TANH_RECIPE, cell="lstm")
-GRU_RECIPE = replace(TANH_RECIPE, cell="gru")
+LSTM_RECIPE = replace(TANH_RECIPE, cell="lstm", lr=0.003, keep_bias=3.0)
+GRU_RECIPE = replace(TANH_RECIPE, cell="gru", lr=0.003, keep_bias=3.0)
 ABLATIONS = tuple(
     BuiltIn(f"{language}-{name}", language, "lm", recipe)
     for name, recipe in (("tanh", TANH_RECIPE), ("lstm", LSTM_RECIPE), ("gru", GRU_RECIPE))

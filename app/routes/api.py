@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import engine_bridge as bridge
+from app.deps import ServiceDep
 from app.errors import Busy, ProtocolError
 from app.models import LM, checkpoint_lm
 from app.protocol import BuiltinModel, Configured, ModelInfo, Train, Unit
@@ -56,14 +57,8 @@ def _fail(code: str, message: str, status: int | None = None) -> HTTPException:
     return HTTPException(status or STATUS.get(code, 400), {"code": code, "message": message})
 
 
-def _service(request: Request) -> Service:
-    """The app's Service."""
-    return request.app.state.service
-
-
-def _session(request: Request, token: str) -> Session:
+def _session(service: Service, request: Request, token: str) -> Session:
     """The live session with this token; 404 otherwise, 403 for an upload from another site."""
-    service = _service(request)
     if request.method == "POST" and not origin_allowed(
         request.headers, service.settings.allowed_origins
     ):
@@ -129,9 +124,9 @@ async def _multipart_file(request: Request, raw: bytes) -> bytes:
 
 
 @router.get("/models", response_model=list[BuiltinModel])
-def builtin_models(request: Request) -> list[BuiltinModel]:
+def builtin_models(service: ServiceDep) -> list[BuiltinModel]:
     """The built-in models (as in the WebSocket's hello)."""
-    return [bridge.builtin_info(lm) for lm in _service(request).models.builtins.values()]
+    return [bridge.builtin_info(lm) for lm in service.models.builtins.values()]
 
 
 @router.get(
@@ -139,10 +134,9 @@ def builtin_models(request: Request) -> list[BuiltinModel]:
     response_class=Response,
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
-async def download_model(request: Request, token: str) -> Response:
+async def download_model(request: Request, token: str, service: ServiceDep) -> Response:
     """The session's current model as .npz (rnn_core.io format, vocabulary inside)."""
-    session = _session(request, token)
-    service = _service(request)
+    session = _session(service, request, token)
 
     def build() -> bytes:
         state = session.state
@@ -174,10 +168,9 @@ def attachment(filename: str) -> str:
 
 
 @router.post("/sessions/{token}/model", response_model=ModelInfo)
-async def upload_model(request: Request, token: str) -> ModelInfo:
+async def upload_model(request: Request, token: str, service: ServiceDep) -> ModelInfo:
     """Load a .npz model into the session (no pickle, size and shape limits)."""
-    session = _session(request, token)
-    service = _service(request)
+    session = _session(service, request, token)
     data = await _body(request, service.settings.max_model_bytes)
 
     async def load_into_session() -> ModelInfo:  # in the session's turn: no run starts meanwhile
@@ -243,6 +236,7 @@ def _read_model(service: Service, data: bytes) -> tuple[LM, object]:
 async def upload_corpus(
     request: Request,
     token: str,
+    service: ServiceDep,
     start: Annotated[bool, Query()] = False,
     unit: Annotated[Unit, Query()] = "word",
 ) -> CorpusSummary:
@@ -252,8 +246,7 @@ async def upload_corpus(
     With start=true training on it starts at once; its frames go to the session's WebSocket
     with re = "upload".
     """
-    session = _session(request, token)
-    service = _service(request)
+    session = _session(service, request, token)
     s = service.settings
     data = await _body(request, s.max_corpus_bytes)
 

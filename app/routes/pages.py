@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 import rnn_core
 from app import __version__
 from app.assets import asset, asset_url
+from app.deps import MaybeServiceDep
 from app.settings import get_settings
 
 router = APIRouter()
@@ -31,10 +32,9 @@ def index(request: Request) -> HTMLResponse:
 
 
 @router.get("/healthz")
-def healthz(request: Request) -> dict:
+def healthz(service: MaybeServiceDep) -> dict:
     """Liveness probe for Docker and the tests; `baselines` is "ready" once the n-grams of every
     built-in model are fitted (until then a first sentence in a language waits for its own)."""
-    service = getattr(request.app.state, "service", None)
     ready = service is not None and service.models.warm.is_set()
     return {"status": "ok", "version": __version__, "baselines": "ready" if ready else "fitting"}
 

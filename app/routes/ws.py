@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app import training
+from app.deps import ServiceDep
 from app.protocol import Resume
 from app.security import origin_allowed
 from app.service import Service, parse
@@ -27,9 +28,10 @@ POLICY = 1008  # close code: a page of another origin opened the socket
 
 
 @router.websocket("/ws")
-async def websocket_session(websocket: WebSocket, session: str | None = None) -> None:
+async def websocket_session(
+    websocket: WebSocket, service: ServiceDep, session: str | None = None
+) -> None:
     """Open or resume a session, then read messages until the client goes away."""
-    service: Service = websocket.app.state.service
     if not origin_allowed(websocket.headers, service.settings.allowed_origins):
         await websocket.close(POLICY)  # before accept: the handshake is refused (HTTP 403)
         return
