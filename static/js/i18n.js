@@ -177,6 +177,8 @@ const STRINGS = {
     tour_unanswered: "not answered",
     tour_export_json: "Export as JSON",
     tour_export_csv: "Export as CSV",
+    tour_gated: (cell) =>
+      `The page's model is your ${cell}: the tour explains the RNN of 式2, so its numbers and some answers will differ. Make a new RNN in the Training lab to follow it as written.`,
     tour_bad: (e) => {
       const why =
         {
@@ -353,6 +355,8 @@ const STRINGS = {
     tour_unanswered: "未回答",
     tour_export_json: "导出为 JSON",
     tour_export_csv: "导出为 CSV",
+    tour_gated: (cell) =>
+      `页面上的模型是你的 ${cell}：导览讲的是式2 的 RNN，所以数字和部分答案会不同。要照着导览走，请在“训练”实验里新建一个 RNN。`,
     tour_bad: (e) => {
       const why =
         {

@@ -568,6 +568,8 @@ function start() {
     },
     jump: actions.jump,
     select: actions.select,
+    // the tour explains 式2's RNN: a shipped LSTM or GRU on the page gives way to the built-in LM
+    useBuiltinLm: () => send({ type: "configure", model: `${state.model.language}-lm` }),
     openLab: (name) => labsView.open(name),
     labs: labsView,
     writeUrl,

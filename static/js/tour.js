@@ -149,8 +149,25 @@ export function createTour(root, page) {
       document.documentElement.classList.toggle(`tour-hide-${name}`, tour.hide.includes(name));
     }
     root.hidden = false;
+    problem.hidden = true;
+    gatedModel();
     fillJump();
     go(Math.max(0, Math.min(tour.steps.length - 1, wanted)));
+  }
+
+  /** The tour's text and questions are about 式2's RNN. A shipped LSTM or GRU (nothing of the
+   *  learner's) gives way to the built-in model; a gated model of the learner's own stays, and
+   *  the panel says that the numbers are then its. */
+  function gatedModel() {
+    const model = state.model;
+    if (!model?.cell || model.cell === "rnn") return;
+    if (model.origin === "builtin") {
+      page.useBuiltinLm();
+      return;
+    }
+    problem.hidden = false;
+    problem.dataset.reason = "gated";
+    problem.textContent = t("tour_gated", state.lang, model.cell.toUpperCase());
   }
 
   function close() {

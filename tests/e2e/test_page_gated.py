@@ -173,3 +173,29 @@ def test_a_fresh_gru_from_the_training_lab_shows_its_gates_and_the_reset_share(
     z = values["z"]
     np.testing.assert_allclose(c.delta_carry[k], z[k + 1] * c.delta[k + 1], rtol=1e-12)
     watch.assert_clean()
+
+
+def test_the_tour_puts_a_shipped_lstm_back_to_the_rnn_it_explains(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    use_remedy_model(page, "en-lstm")
+    page.locator("#tour-open").click()
+    expect(page.locator("body")).to_have_attribute("data-model", "en-lm", timeout=20_000)
+    expect(page.locator("#tour .tour-problem")).to_be_hidden()
+    watch.assert_clean()
+
+
+def test_the_tour_keeps_a_learners_own_gru_and_says_so(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    page.locator("#lab-tab-training").click()
+    lab = page.locator("#lab-training")
+    lab.get_by_label("Cell").select_option("gru")
+    lab.get_by_role("button", name="New model with these settings").click()
+    expect(lab.locator(".lab-status")).to_contain_text("GRU")
+    page.locator("#tour-open").click()
+    problem = page.locator("#tour .tour-problem")
+    expect(problem).to_be_visible()
+    expect(problem).to_contain_text("GRU")
+    expect(page.locator("body")).to_have_attribute("data-model", "custom")
+    watch.assert_clean()
