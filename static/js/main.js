@@ -199,13 +199,15 @@ function submit(text, cut = null) {
 }
 
 /**
- * A sentence in the other language than the session's model is read by the built-in language
- * model of its language (when there is one), so a Chinese sentence is segmented and predicted
- * in Chinese; undefined keeps the session's model.
+ * A sentence in the other language than the session's model is read by a built-in model of its
+ * language, so a Chinese sentence is segmented and predicted in Chinese. A built-in session
+ * model (a shipped LSTM included) leaves the choice to the server, which takes the same kind in
+ * that language (zh-lstm for en-lstm, zh-deep for en-deep); a model of the learner's own gives
+ * way to the language's built-in LM. undefined keeps the session's model (or the server's pick).
  */
 function builtinFor(text) {
   const language = languageOf(text);
-  if (!state.model || state.model.language === language) return undefined;
+  if (!state.model || state.model.language === language || state.model.origin === "builtin") return undefined;
   return state.models.find((m) => m.language === language && m.kind === "lm")?.name;
 }
 

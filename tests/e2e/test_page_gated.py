@@ -199,3 +199,16 @@ def test_the_tour_keeps_a_learners_own_gru_and_says_so(watched_page, live_server
     expect(problem).to_contain_text("GRU")
     expect(page.locator("body")).to_have_attribute("data-model", "custom")
     watch.assert_clean()
+
+
+def test_a_chinese_sentence_with_the_english_lstm_is_read_by_the_chinese_lstm(
+    watched_page, live_server
+):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    use_remedy_model(page, "en-lstm")
+    start_pass(page, "我的手机坏了，我打算买一部新")
+    expect(page.locator("#bptt")).to_have_attribute("data-model", "zh-lstm")
+    expect(page.get_by_role("img", name="Unrolled network")).to_have_class("net gated lstm")
+    expect(page.locator("#status")).to_contain_text("zh-lstm")
+    watch.assert_clean()
