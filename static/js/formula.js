@@ -383,48 +383,14 @@ function gatedBackward(c, n, T, model, lang) {
     );
   }
   out.push(
-    line(
-      "式5",
-      row(
-        msub("∇W", "k"),
-        mo("="),
-        msub("δ", row(mi("q"), mo(","), k())),
-        subT("h", prevOf(n, "k")),
-        mspace(),
-        norm(msub("∇W", "k")),
-        mo("="),
-        mn(fmt(c.dW_norm)),
-      ),
-      t("stacked_note", lang),
-    ),
-    line(
-      "式8",
-      row(
-        msub("∇U", "k"),
-        mo("="),
-        msub("δ", row(mi("q"), mo(","), k())),
-        subT(n.layer > 1 ? `h${chainSuffix(String(n.layer - 1))}` : "x", mi("k")),
-        mspace(),
-        norm(msub("∇U", "k")),
-        mo("="),
-        mn(fmt(c.dU_norm)),
-      ),
-      c.dU_index === null ? null : t("only_column", lang, c.dU_index),
-    ),
-    line(
-      "式6",
-      row(
-        mi("∇W"),
-        mo("="),
-        m("munderover", mo("∑"), row(mi("i"), mo("="), mi("k")), n.backward ? mi("1") : T_()),
-        msub("∇W", "i"),
-        mspace(),
-        norm(mi("∇W")),
-        mo("="),
-        mn(fmt(c.dW_sum_norm)),
-      ),
-      t("running_sum", lang),
-    ),
+    ...gradientLines(c, n, lang, {
+      W: "W",
+      U: "U",
+      delta: msub("δ", row(mi("q"), mo(","), mi("k"))),
+      prev: "h",
+      below: "h",
+      note: t("stacked_note", lang),
+    }),
   );
   return out;
 }
@@ -509,50 +475,66 @@ function backwardLines(frame, pass, model, lang) {
           mn(fmt(c.delta_norm)),
         ),
       ),
-      line(
-        "式5",
-        row(
-          msub(`∇${n.W}`, "k"),
-          mo("="),
-          msub("δ", "k"),
-          subT(n.s, n.backward ? row(mi("k"), mo("+"), mn("1")) : row(mi("k"), mo("−"), mn("1"))),
-          mspace(),
-          norm(msub(`∇${n.W}`, "k")),
-          mo("="),
-          mn(fmt(c.dW_norm)),
-        ),
-      ),
-      line(
-        "式8",
-        row(
-          msub(`∇${n.U}`, "k"),
-          mo("="),
-          msub("δ", "k"),
-          subT(n.layer > 1 ? `s${chainSuffix(String(n.layer - 1))}` : "x", mi("k")),
-          mspace(),
-          norm(msub(`∇${n.U}`, "k")),
-          mo("="),
-          mn(fmt(c.dU_norm)),
-        ),
-        c.dU_index === null ? null : t("only_column", lang, c.dU_index),
-      ),
-      line(
-        "式6",
-        row(
-          mi(`∇${n.W}`),
-          mo("="),
-          m("munderover", mo("∑"), row(mi("i"), mo("="), mi("k")), n.backward ? mi("1") : T_()),
-          msub(`∇${n.W}`, "i"),
-          mspace(),
-          norm(mi(`∇${n.W}`)),
-          mo("="),
-          mn(fmt(c.dW_sum_norm)),
-        ),
-        t("running_sum", lang),
-      ),
+      ...gradientLines(c, n, lang, { W: n.W, U: n.U, delta: msub("δ", "k"), prev: "s", below: "s" }),
     );
   }
   return out;
+}
+
+/**
+ * 式5, 式8 and 式6 at step k of one chain: ∇W_k = δ_k (state_{k−1})ᵀ, ∇U_k = δ_k (input_k)ᵀ and
+ * the running sum of ∇W. `names`: the weight symbols W, U (W′, W⁽²⁾ … for an RNN chain, the
+ * stacked gates' W, U for a gated one), the error term written `delta` (δ_k, or δ_{q,k}), the
+ * letter of the state (s, h) as `prev` and of a lower layer's as `below`, and a note for 式5.
+ */
+function gradientLines(c, n, lang, names) {
+  const { W, U, delta, prev, below, note = null } = names;
+  const stateOf = (letter, key) => `${letter}${chainSuffix(key)}`;
+  const own = `${n.layer}${n.backward ? "'" : ""}`;
+  return [
+    line(
+      "式5",
+      row(
+        msub(`∇${W}`, "k"),
+        mo("="),
+        delta.cloneNode(true),
+        subT(stateOf(prev, own), prevOf(n, "k")),
+        mspace(),
+        norm(msub(`∇${W}`, "k")),
+        mo("="),
+        mn(fmt(c.dW_norm)),
+      ),
+      note,
+    ),
+    line(
+      "式8",
+      row(
+        msub(`∇${U}`, "k"),
+        mo("="),
+        delta.cloneNode(true),
+        subT(n.layer > 1 ? stateOf(below, String(n.layer - 1)) : "x", mi("k")),
+        mspace(),
+        norm(msub(`∇${U}`, "k")),
+        mo("="),
+        mn(fmt(c.dU_norm)),
+      ),
+      c.dU_index === null ? null : t("only_column", lang, c.dU_index),
+    ),
+    line(
+      "式6",
+      row(
+        mi(`∇${W}`),
+        mo("="),
+        m("munderover", mo("∑"), row(mi("i"), mo("="), mi("k")), n.backward ? mi("1") : T_()),
+        msub(`∇${W}`, "i"),
+        mspace(),
+        norm(mi(`∇${W}`)),
+        mo("="),
+        mn(fmt(c.dW_sum_norm)),
+      ),
+      t("running_sum", lang),
+    ),
+  ];
 }
 
 /** A transposed vector with its index: base_indexᵀ (sub- and superscript stacked). */

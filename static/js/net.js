@@ -377,18 +377,7 @@ function unitStrip(values, symbol, i, left, top, rows, unitH, d, kind) {
   const name = sub(symbol, i + 1);
   const g = svg("g", { class: "strip", "data-kind": kind });
   g.append(svg("rect", { class: "frame", x: left - 1, y: top - 1, width: BLOCK + 2, height: rows * unitH + 2, rx: 2 }));
-  values.forEach((v, j) => {
-    g.append(
-      svg("rect", {
-        x: left + (j % across) * w,
-        y: top + Math.floor(j / across) * unitH,
-        width: w - 0.4,
-        height: unitH - 0.4,
-        fill: diverging(v, d),
-        "data-tip": `${name}[${j + 1}] = ${v === null ? "NaN" : v}`,
-      }),
-    );
-  });
+  unitRects(g, values, name, { left, top, across, w, h: unitH, gap: 0.4, d });
   return g;
 }
 
@@ -488,19 +477,25 @@ function stateBlock(values, key, i, x, top, scale) {
   const name = sub(`s${chainSuffix(key)}`, i + 1);
   const g = svg("g", { class: "block", "data-chain": key });
   g.append(svg("rect", { class: "frame", x: left - 2, y: top - 2, width: BLOCK + 4, height: BLOCK + 4, rx: 4 }));
+  unitRects(g, values, name, { left, top, across, w: cell, h: cell, gap: 0.5, d: scale });
+  return g;
+}
+
+/** One rectangle per unit, `across` to a row from (left, top), coloured on the diverging scale
+ *  ±d, its exact value on hover (1-based, as the table). */
+function unitRects(g, values, name, { left, top, across, w, h, gap, d }) {
   values.forEach((v, j) => {
     g.append(
       svg("rect", {
-        x: left + (j % across) * cell,
-        y: top + Math.floor(j / across) * cell,
-        width: cell - 0.5,
-        height: cell - 0.5,
-        fill: diverging(v, scale),
-        "data-tip": `${name}[${j + 1}] = ${v === null ? "NaN" : v}`, // 1-based, as the table
+        x: left + (j % across) * w,
+        y: top + Math.floor(j / across) * h,
+        width: w - gap,
+        height: h - gap,
+        fill: diverging(v, d),
+        "data-tip": `${name}[${j + 1}] = ${v === null ? "NaN" : v}`,
       }),
     );
   });
-  return g;
 }
 
 function arrow(x1, y1, x2, y2, name, kind) {

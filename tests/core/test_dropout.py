@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnn_core import RNNLM
+from tests.core.central import assert_central_differences
 
 
 def case(cell, layers, bidirectional, seed=3):
@@ -41,18 +42,7 @@ def test_dropout_gradients_equal_central_differences_with_the_masks_fixed(
     loss, grads = loss_and_grads()
     plain, _ = model.loss_and_grads(inputs, targets)
     assert loss != plain  # the masks changed what the loss saw
-    eps = 1e-6
-    pick = np.random.default_rng(0)
-    for name, p in model.params.items():
-        for idx in [tuple(pick.integers(0, n) for n in p.shape) for _ in range(5)]:
-            old = p[idx]
-            p[idx] = old + eps
-            up, _ = loss_and_grads()
-            p[idx] = old - eps
-            down, _ = loss_and_grads()
-            p[idx] = old
-            numeric = (up - down) / (2 * eps)
-            assert abs(numeric - grads[name][idx]) <= 1e-7 * max(1.0, abs(numeric)), (name, idx)
+    assert_central_differences(model.params, lambda: loss_and_grads()[0], grads)
 
 
 def test_no_dropout_is_the_plain_gradient_and_bad_rates_are_refused():

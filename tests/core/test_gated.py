@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from rnn_core import RNNLM
 from rnn_core.io import load, save
 from rnn_core.model import RNNConfig, param_shapes
+from tests.core.central import assert_central_differences
 from tests.core.test_autograd_reference import (
     Node,
     activate,
@@ -218,18 +219,7 @@ def test_truncated_gated_bptt_equals_the_tape_cut_k_steps_back(cell, bidirection
 def test_gated_gradients_equal_central_differences(cell):
     model, inputs, targets = random_case(3, cell, 7, 3, 2, True, True, 2, 5)
     _, grads = model.loss_and_grads(inputs, targets)
-    eps = 1e-6
-    rng = np.random.default_rng(0)
-    for name, p in model.params.items():
-        for idx in [tuple(rng.integers(0, n) for n in p.shape) for _ in range(6)]:
-            old = p[idx]
-            p[idx] = old + eps
-            up, _ = model.loss(inputs, targets)
-            p[idx] = old - eps
-            down, _ = model.loss(inputs, targets)
-            p[idx] = old
-            numeric = (up - down) / (2 * eps)
-            assert abs(numeric - grads[name][idx]) <= 1e-7 * max(1.0, abs(numeric)), (name, idx)
+    assert_central_differences(model.params, lambda: model.loss(inputs, targets)[0], grads, 6)
 
 
 def test_gated_weights_are_stacked_gates_and_the_lstm_forget_bias_starts_at_one():

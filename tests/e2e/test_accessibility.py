@@ -1,6 +1,8 @@
 """axe-core (npm, pinned in package-lock.json) on the page and on every lab, English and Chinese,
 at a laptop and a phone size: no serious or critical violation."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,15 +44,33 @@ def violations(page, axe_source: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+def every_view(test):
+    """English and Chinese, at a laptop's and a phone's size."""
+    sizes = pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+    return pytest.mark.parametrize("lang", ["en", "zh"])(sizes(test))
+
+
+@contextmanager
+def sized_page(browser, size) -> Iterator:
+    """A page of its own context at `size`; bypass_csp: the page allows only its own scripts,
+    axe is injected by the test."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def assert_none(found: dict[str, list[str]]) -> None:
+    bad = {k: v for k, v in found.items() if v}
+    assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
+
+
+@every_view
 def test_the_page_and_every_lab_have_no_serious_violation(
     browser, live_server, axe_source, lang, size
 ):
-    # bypass_csp: the page allows only its own scripts; axe is injected by the test
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
-    page = context.new_page()
-    try:
+    with sized_page(browser, size) as page:
         page.goto(f"{live_server}/?lang={lang}&s={SENTENCES[lang]}")
         page.wait_for_selector("#predictions .pred-row", state="attached")
         page.wait_for_selector("#network svg", state="attached")
@@ -60,20 +80,14 @@ def test_the_page_and_every_lab_have_no_serious_violation(
             page.wait_for_selector(f"#lab-{lab}:not([hidden])")
             page.wait_for_timeout(300)  # a lab's first answer
             found[lab] = violations(page, axe_source)
-        bad = {k: v for k, v in found.items() if v}
-        assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
-    finally:
-        context.close()
+        assert_none(found)
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+@every_view
 def test_the_tour_panel_asking_and_revealed_has_no_serious_violation(
     browser, live_server, axe_source, lang, size
 ):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
-    page = context.new_page()
-    try:
+    with sized_page(browser, size) as page:
         page.goto(f"{live_server}/?lang={lang}&tour=tutorial&step=lm")
         page.wait_for_selector(".tour-question[data-state=asking]")
         found = {"asking": violations(page, axe_source)}
@@ -83,21 +97,15 @@ def test_the_tour_panel_asking_and_revealed_has_no_serious_violation(
         page.select_option(".tour-jump", str(page.locator(".tour-jump option").count() - 1))
         page.wait_for_selector(".tour-table")
         found["summary"] = violations(page, axe_source)
-        bad = {k: v for k, v in found.items() if v}
-        assert bad == {}, "\n".join(f"{k}: {v}" for k, v in bad.items())
-    finally:
-        context.close()
+        assert_none(found)
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+@every_view
 def test_a_gated_model_on_the_page_has_no_serious_violation(
     browser, live_server, axe_source, lang, size
 ):
     """The LSTM's network (gates, cell path) and the stepper's gated equations, going backward."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
-    page = context.new_page()
-    try:
+    with sized_page(browser, size) as page:
         page.goto(f"{live_server}/?lang={lang}&lab=remedies")
         page.locator(f".remedy-use[data-model='{lang}-lstm']").click(timeout=60_000)
         page.wait_for_selector(f"body[data-model='{lang}-lstm']")
@@ -111,6 +119,4 @@ def test_a_gated_model_on_the_page_has_no_serious_violation(
         page.wait_for_selector("#formula .formula-line")
         page.locator("#network details.net-table summary").click()
         page.wait_for_selector("#network table.net-values")
-        assert violations(page, axe_source) == []
-    finally:
-        context.close()
+        assert_none({"gated": violations(page, axe_source)})
