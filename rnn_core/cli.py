@@ -446,12 +446,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--hidden", type=_positive_int(1, 512), default=r.hidden_size)
     train.add_argument("--layers", type=_positive_int(1, 4), default=r.num_layers)
     train.add_argument("--bidirectional", action="store_true", help="train to fill blanks")
-    train.add_argument("--cell", choices=list(CELLS), default="rnn", help="rnn (式2), lstm or gru")
+    train.add_argument("--cell", choices=list(CELLS), default=r.cell, help="rnn (式2), lstm or gru")
     train.add_argument(
         "--activation", choices=list(ACTIVATIONS), help=f"the RNN's f (default {r.activation})"
     )
     train.add_argument("--init", choices=list(INIT_SCHEMES), default=r.init)
-    train.add_argument("--epochs", type=_positive_int(1, 1000), default=10)
+    train.add_argument("--epochs", type=_positive_int(1, 1000), default=r.epochs)
     train.add_argument("--lr", type=_float_in(0, 100, low_open=True), default=r.lr)
     train.add_argument("--optimizer", choices=list(OPTIMIZERS), default=r.optimizer)
     train.add_argument("--clip", type=_float_in(0, 1e6), default=r.clip, help="0: no clipping")
