@@ -264,6 +264,11 @@ def cmd_train(args: argparse.Namespace) -> None:
         "valid_perplexity": rnn["valid"],
         "recipe": recipe.to_dict(),
         "steps": fitted.steps,
+        "min_count": args.min_count,
+        "max_vocab": args.max_vocab,
+        "valid_perplexities": fitted.valid_perplexities,  # after each epoch
+        "best_epoch": fitted.best_epoch,  # the epoch whose weights were saved
+        "stopped": fitted.stopped,  # epochs | patience | minutes
     }
     save(
         args.out,

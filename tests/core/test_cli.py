@@ -263,6 +263,11 @@ def test_by_default_rare_words_train_unk_and_the_best_epoch_is_kept(tmp_path, co
     counts = Counter(t for line in lines for t in rnn_core.tokenize(line, "en"))
     assert all(counts[w] >= 2 for w in ck.vocab[5:])  # a word seen once is <unk>
     assert ck.extra["recipe"]["patience"] == 2
+    assert ck.extra["min_count"] == 2 and ck.extra["stopped"] in {"epochs", "patience"}
+    ppl = ck.extra["valid_perplexities"]
+    assert len(ppl) >= ck.extra["best_epoch"] >= 1
+    assert min(ppl) == ppl[ck.extra["best_epoch"] - 1]  # the saved weights are the best epoch's
+    assert ck.model.config.cell == "gru" and ck.extra["recipe"]["dropout"] == 0.5  # the defaults
 
 
 def test_every_bad_input_is_one_line_and_exit_code_2(tmp_path, corpus, trained, capsys):
