@@ -530,8 +530,8 @@ class HeldPass:
                 )
                 for q in parts["net"]
             }
-            if c.cell == "gru":  # h̃'s recurrent part enters as r_t ∘ (W_h h_{t-1})
-                gates["h_tilde"].reset = vec(parts["value"]["r"] * parts["Ws"]["h_tilde"])
+            if c.reset is not None:  # h̃'s recurrent part enters as r_t ∘ (W_h h_{t-1})
+                gates["h_tilde"].reset = vec(c.reset[i])
             if c.c is not None:
                 c_now, c_prev = vec(c.c[i]), vec(c.c_prev[i])
         return ForwardChain.model_construct(

@@ -639,9 +639,11 @@ def _gated_trace_of(model: RNNLM, key: str, chain: _Chain, rec) -> ChainTrace:
     fw = chain.gated
     h_prev = chain.s_prev[:, 0]  # (T, H)
     net = chain.net[:, 0] + h_prev @ W.T  # (T, G·H) every gate's net
+    reset = None
     if cfg.cell == "gru":
         r = fw.gates[:, 0, H : 2 * H]
-        net[:, 2 * H :] = chain.net[:, 0, 2 * H :] + r * fw.wh[:, 0]
+        reset = r * fw.wh[:, 0]  # (T, H) r_t ∘ (W_h h_{t-1}): h̃'s recurrent part as it enters
+        net[:, 2 * H :] = chain.net[:, 0, 2 * H :] + reset
     delta = rec.delta_h[:, 0]  # (T, H)
     injected = rec.injected[:, 0]  # (T, H)
     zeros = np.zeros_like(delta)
@@ -677,6 +679,7 @@ def _gated_trace_of(model: RNNLM, key: str, chain: _Chain, rec) -> ChainTrace:
         delta_gates=gates_in,
         delta_rec=rec.delta_rec[:, 0],
         delta_carry=rec.carried[:, 0],
+        reset=reset,
     )
 
 
@@ -955,6 +958,7 @@ class ChainTrace:
     # (T, H) the share carried back along the gated path, by gates only (no W, no f′):
     # LSTM f_{t+1} ∘ δ_{c,t+1} within δ_c, GRU z_{t+1} ∘ δ_{h,t+1} within δ_h (its delta_time)
     delta_carry: np.ndarray | None = None
+    reset: np.ndarray | None = None  # (T, H) GRU r_t ∘ (W_h h_{t-1}), h̃'s recurrent part
 
     def visit_order(self) -> list[int]:
         """Steps in the order BPTT visits them: T-1..0 forward, 0..T-1 backward."""

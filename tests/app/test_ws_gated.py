@@ -76,8 +76,12 @@ def test_a_gated_pass_carries_every_gate_and_error_term_of_the_engine_trace(
                 )
             else:
                 g = ch["gates"]
-                np.testing.assert_array_equal(
-                    g["h_tilde"]["reset"], np.multiply(g["r"]["value"], g["h_tilde"]["Ws"])
+                np.testing.assert_array_equal(g["h_tilde"]["reset"], c.reset[i])  # the engine's
+                np.testing.assert_allclose(  # r_t ∘ (W_h h_{t−1})
+                    g["h_tilde"]["reset"],
+                    np.multiply(g["r"]["value"], g["h_tilde"]["Ws"]),
+                    rtol=1e-12,
+                    atol=1e-15,
                 )
                 assert ch["c"] is None and g["z"]["reset"] is None
     for j, f in enumerate(frames[T : 2 * T]):
