@@ -121,14 +121,15 @@ def read_tokens(text: str, lm: LM, max_tokens: int, cut: bool = False) -> list[s
     return tokens[:max_tokens]
 
 
-def guesses(vocab: Vocab, p: np.ndarray, k: int) -> list[dict]:
+def guesses(vocab: Vocab, p: np.ndarray, k: int, hide_unk: bool = False) -> list[dict]:
     """The top k words of a distribution p (V,), as `Guess` fields."""
-    return guesses_rows(vocab, p[None, :], k)[0]
+    return guesses_rows(vocab, p[None, :], k, hide_unk)[0]
 
 
-def guesses_rows(vocab: Vocab, p: np.ndarray, k: int) -> list[list[dict]]:
-    """The top k words of every row of p (T, V), as `Guess` fields."""
-    ids, probs = top_k(p, k)  # (T, k), (T, k)
+def guesses_rows(vocab: Vocab, p: np.ndarray, k: int, hide_unk: bool = False) -> list[list[dict]]:
+    """The top k words of every row of p (T, V), as `Guess` fields; hide_unk: <unk> (which
+    names no word) is not among them. The probabilities are the model's, not renormalised."""
+    ids, probs = top_k(p, k, (UNK_ID,) if hide_unk else ())  # (T, k), (T, k)
     return [
         [{"word": vocab.word(i), "id": i, "p": q} for i, q in zip(row_ids, row_p, strict=True)]
         for row_ids, row_p in zip(ids.tolist(), probs.tolist(), strict=True)
@@ -167,9 +168,10 @@ def _positions(
     dists: dict[str, np.ndarray],
     ngrams: tuple[NGramLM, NGramLM],
     k: int,
+    hide_unk: bool = False,
 ) -> list[dict]:
     """Predictions at every input position t = 0..T (after <s> and tokens[0:t])."""
-    top = {name: guesses_rows(vocab, d, k) for name, d in dists.items()}
+    top = {name: guesses_rows(vocab, d, k, hide_unk) for name, d in dists.items()}
     next_p = {name: d[np.arange(len(y)), y].tolist() for name, d in dists.items()}
     loss = label_loss(next_p["rnn"]).tolist()  # (T+1,) −log o_t[y_t]
     sentence_p = running_product(next_p["rnn"]).tolist()  # (T+1,) o_1[y_1] … o_t[y_t]
@@ -194,7 +196,7 @@ def _positions(
 
 
 def predictions(
-    lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int
+    lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int, hide_unk: bool = False
 ) -> tuple[list[dict], np.ndarray, dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
     """Positions, RNN outputs o (T+1, V), states (chain -> (T+1, H)) and a gated model's gates
     and c_t (chain -> name -> (T+1, H); {} for an RNN) of a sentence."""
@@ -202,7 +204,7 @@ def predictions(
     x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T+1,), (T+1,)
     o, states, inside = lm.model.forward_inside(x)  # (T+1, V), chain -> (T+1, H)
     dists = {"rnn": o, "bigram": ngrams[0].distributions(x), "trigram": ngrams[1].distributions(x)}
-    return _positions(lm.vocab, labels, y, dists, ngrams, k), o, states, inside
+    return _positions(lm.vocab, labels, y, dists, ngrams, k, hide_unk), o, states, inside
 
 
 def _sentence_loss(positions: list[dict]) -> dict:
@@ -227,8 +229,10 @@ def predict_frame(
     left_only: LM | None,
     max_tokens: int,
     cut: bool = False,
+    hide_unk: bool = False,
 ) -> PredictFrame:
-    """The `predict` answer for a unidirectional model (ngrams) or a bidirectional one (blank)."""
+    """The `predict` answer for a unidirectional model (ngrams) or a bidirectional one (blank);
+    hide_unk: no <unk> among the top words."""
     tokens = read_tokens(text, lm, max_tokens, cut)
     ids = lm.vocab.encode(tokens)
     common = {
@@ -240,8 +244,8 @@ def predict_frame(
         "unknown": [i == UNK_ID and t != UNK for i, t in zip(ids.tolist(), tokens, strict=True)],
     }
     if lm.model.config.bidirectional:
-        return _blank_frame(lm, tokens, top_k_words, full, left_only, common)
-    positions, o, states, inside = predictions(lm, tokens, ngrams, top_k_words)
+        return _blank_frame(lm, tokens, top_k_words, full, left_only, common, hide_unk)
+    positions, o, states, inside = predictions(lm, tokens, ngrams, top_k_words, hide_unk)
     inputs, labels = tutorial_pairs(tokens)
     return PredictFrame.model_construct(
         **common,
@@ -360,7 +364,13 @@ def remedies_frame(
 
 
 def _blank_frame(
-    lm: LM, tokens: list[str], k: int, full: bool, left_only: LM | None, common: dict
+    lm: LM,
+    tokens: list[str],
+    k: int,
+    full: bool,
+    left_only: LM | None,
+    common: dict,
+    hide_unk: bool = False,
 ) -> PredictFrame:
     """The blank's distribution from a bidirectional model, and a left-only model's guess."""
     if BLANK not in tokens:
@@ -374,10 +384,10 @@ def _blank_frame(
     left = None
     if left_only is not None:
         o_left, _ = left_only.model.forward(left_only.vocab.encode([BOS, *tokens[:index]]))
-        left = guesses(left_only.vocab, o_left[-1], k)
+        left = guesses(left_only.vocab, o_left[-1], k, hide_unk)
     blank = Blank.model_construct(
         index=index,
-        rnn=guesses(lm.vocab, dist, k),
+        rnn=guesses(lm.vocab, dist, k, hide_unk),
         left_only=left,
         left_only_model=left_only.name if left_only is not None else None,
         full=vec(dist) if full else None,

@@ -72,6 +72,7 @@ class Predict(Message):
     full: bool = False
     model: ModelName | None = None
     cut: bool = False  # read only the first limits.max_tokens tokens of a longer sentence
+    hide_unk: bool = False  # no <unk> among the top words (the probabilities stay the model's)
 
 
 class Bptt(Message):

@@ -341,7 +341,9 @@ class Service:
             else:
                 ngrams = self.ngrams(state, lm)
             limit = self.settings.token_limit(lm.unit)
-            return bridge.predict_frame(lm, msg.text, top_k, msg.full, ngrams, left, limit, msg.cut)
+            return bridge.predict_frame(
+                lm, msg.text, top_k, msg.full, ngrams, left, limit, msg.cut, msg.hide_unk
+            )
 
         session.send(await self.compute(session, msg.id, build))
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rnn_core.corpus import MAX_CORPUS_BYTES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,7 +32,7 @@ class Settings(BaseSettings):
     max_hidden: int = 512
     max_layers: int = 4
     max_vocab: int = 20000
-    max_corpus_bytes: int = 5_000_000
+    max_corpus_bytes: int = MAX_CORPUS_BYTES  # the CLI's limit too (rnn_core.corpus): one number
     max_model_bytes: int = 64_000_000  # one model's weights (so its download uploads back)
     max_total_model_bytes: int = 2_000_000_000  # the weights every session holds of its own
     max_outbox_bytes: int = 32_000_000  # frames waiting for a client that does not read

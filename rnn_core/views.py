@@ -13,16 +13,22 @@ from .optim import SGD, clip_grad_norm
 from .optim import norm as optim_norm
 
 
-def top_k(p: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k largest entries of every row, largest first; NaN counts as smallest.
+def top_k(p: np.ndarray, k: int, skip: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """The k largest entries of every row, largest first; NaN counts as smallest. The ids in
+    `skip` (e.g. <unk>, which names no word) are never among them.
 
-    p (..., N) -> ids (..., k) int64, values (..., k)
+    p (..., N) -> ids (..., k) int64, values (..., k); k at most N minus the skipped ids
     """
-    k = min(k, p.shape[-1])
     ranked = np.where(np.isnan(p), -np.inf, p)  # (..., N)
+    columns = np.setdiff1d(np.arange(p.shape[-1]), skip) if skip else None  # (N',) kept ids
+    if columns is not None:
+        ranked = ranked[..., columns]  # (..., N')
+    k = min(k, ranked.shape[-1])
     ids = np.argpartition(-ranked, k - 1, axis=-1)[..., :k]  # (..., k) unordered
     order = np.argsort(-np.take_along_axis(ranked, ids, axis=-1), axis=-1, kind="stable")
     ids = np.take_along_axis(ids, order, axis=-1)  # (..., k)
+    if columns is not None:
+        ids = columns[ids]  # back to the vocabulary's ids
     return ids, np.take_along_axis(p, ids, axis=-1)
 
 

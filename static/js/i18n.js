@@ -41,6 +41,7 @@ const STRINGS = {
     network_hint_char: "One column per input character (␣ is a space). Hover a unit to see its exact value.",
     legend_value: "unit value",
     legend_delta: "δ arrow width ∝ ‖δ_k‖",
+    hide_unk: "Hide <unk> (it names no word) from the top words",
     network_hint_lstm:
       "An LSTM: the block is h_t = s_t; below it the cell state c_t on the cell path, then the gates f, i, c̃, o.",
     network_hint_gru: "A GRU: the block is h_t = s_t; below it the gates z, r and the candidate h̃.",
@@ -226,6 +227,7 @@ const STRINGS = {
     network_hint_char: "每个输入字符一列（␣ 表示空格）。把鼠标放在单元上可看到它的精确值。",
     legend_value: "单元的值",
     legend_delta: "δ 箭头粗细 ∝ ‖δ_k‖",
+    hide_unk: "在排名靠前的词里隐藏 <unk>（它不代表任何词）",
     network_hint_lstm: "LSTM：方块是 h_t = s_t；下面是单元状态 c_t（单元状态的传送线），再下面是门 f、i、c̃、o。",
     network_hint_gru: "GRU：方块是 h_t = s_t；下面是门 z、r 和候选状态 h̃。",
     legend_gates_lstm: "门：f 遗忘门、i 输入门、o 输出门（σ，0…1）；c̃ 候选状态，c_t 单元状态",

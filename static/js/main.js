@@ -30,6 +30,7 @@ const state = {
   selected: null, // chosen position t of the predictions (0-based), or null
   pass: null, // {id, text, start, frames: Array(count), pos, playing}
   speed: 4,
+  hideUnk: false, // leave <unk> out of the predictions' top words (predict's hide_unk)
   error: null, // {code, message} of the last error frame
 };
 
@@ -192,7 +193,7 @@ function submit(text, cut = null) {
   requests.text = text;
   const model = builtinFor(text);
   const cutField = cut ? { cut: true } : {};
-  requests.predict = send({ type: "predict", text, top_k: 10, model, ...cutField });
+  predictAgain();
   requests.bptt = send({ type: "bptt", text, mode: "step", speed: state.speed, model, ...cutField });
   passOfRequest.clear();
   passOfRequest.set(requests.bptt, requests.bptt);
@@ -209,6 +210,14 @@ function builtinFor(text) {
   const language = languageOf(text);
   if (!state.model || state.model.language === language || state.model.origin === "builtin") return undefined;
   return state.models.find((m) => m.language === language && m.kind === "lm")?.name;
+}
+
+/** Ask for the predictions of the sentence last sent (with the page's <unk> choice). */
+function predictAgain() {
+  const text = requests.text;
+  const hide = state.hideUnk ? { hide_unk: true } : {};
+  const cut = state.cut ? { cut: true } : {};
+  requests.predict = send({ type: "predict", text, top_k: 10, model: builtinFor(text), ...cut, ...hide });
 }
 
 function movePass(message) {
@@ -259,6 +268,10 @@ const actions = {
   select(t) {
     state.selected = t;
     render("selected");
+  },
+  setHideUnk(on) {
+    state.hideUnk = on;
+    if (state.text && state.connection === "open") predictAgain(); // the held pass stays
   },
 };
 

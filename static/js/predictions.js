@@ -15,7 +15,12 @@ export function createPredictions(root, actions) {
   const list = el("ol", { class: "pred-list" });
   const detail = el("div", { class: "pred-detail" });
   const empty = el("p", { class: "hint" });
-  root.append(empty, list, detail);
+  // <unk> names no word: on request it is left out of every top list (the p stay the model's)
+  const hideUnk = el("input", { type: "checkbox", class: "hide-unk" });
+  const hideLabel = el("span", {}, "");
+  const toggle = el("label", { class: "pred-toggle" }, hideUnk, " ", hideLabel);
+  hideUnk.addEventListener("change", () => actions.setHideUnk(hideUnk.checked));
+  root.append(empty, list, detail, toggle);
   let focusAfter = null; // the row to focus once the list is rebuilt (arrow keys)
   list.addEventListener("click", (event) => {
     const row = event.target.closest("button[data-t]");
@@ -34,6 +39,7 @@ export function createPredictions(root, actions) {
   });
 
   function render(state, changed) {
+    if (changed.has("lang")) hideLabel.textContent = t("hide_unk", state.lang);
     if (["predict", "lang", "selected", "error"].some((c) => changed.has(c))) rebuild(state);
     if (["predict", "lang", "selected", "error", "pass", "pos"].some((c) => changed.has(c))) {
       markStep(list, state.pass);

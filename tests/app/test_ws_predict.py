@@ -134,3 +134,17 @@ def test_a_blank_model_needs_exactly_one_blank(ws):
     assert none["code"] == "no_blank" and none["params"] == {"blanks": 0}
     three = ws.ask({"type": "predict", "model": "en-blank", "text": "i ___ a new phone ."})
     assert three["type"] == "predict" and three["blank"]["index"] == 1
+
+
+def test_hide_unk_leaves_unk_out_of_every_top_list_and_keeps_the_probabilities(ws):
+    text = "we like zyzzyva qwxq ."  # unknown words: <unk> is likely among the top words after them
+    plain = ws.ask({"type": "predict", "text": text, "top_k": 50})
+    hidden = ws.ask({"type": "predict", "text": text, "top_k": 50, "hide_unk": True})
+    assert any(g["word"] == "<unk>" for p in plain["positions"] for g in p["rnn"])
+    for before, after in zip(plain["positions"], hidden["positions"], strict=True):
+        for source in ("rnn", "bigram", "trigram"):
+            assert all(g["word"] != "<unk>" for g in after[source])
+            kept = [g for g in before[source] if g["word"] != "<unk>"]
+            # the same probabilities in the same order (words of equal p may swap places)
+            assert [g["p"] for g in after[source][: len(kept)]] == [g["p"] for g in kept]
+        assert after["next"] == before["next"]

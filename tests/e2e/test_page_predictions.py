@@ -20,7 +20,7 @@ def open_ready(page, url: str) -> None:
 
 def send_sentence(page, text: str) -> None:
     """Type a sentence, press Enter and wait for the predictions that answer it."""
-    box = page.get_by_role("textbox", name="Sentence")
+    box = page.get_by_role("textbox", name="Sentence", exact=True)
     box.fill(text)
     box.press("Enter")
     expect(page.locator("#predictions")).to_have_attribute("data-text", text)
@@ -160,7 +160,7 @@ def test_a_short_pause_in_typing_sends_the_sentence_without_enter(watched_page, 
     page, watch = watched_page
     open_ready(page, live_server)
     text = "my phone is broken"
-    box = page.get_by_role("textbox", name="Sentence")
+    box = page.get_by_role("textbox", name="Sentence", exact=True)
     box.fill("")
     box.press_sequentially(text, delay=20)
     expect(page.locator("#predictions")).to_have_attribute("data-text", text)
@@ -271,4 +271,28 @@ def test_a_corpus_uploaded_as_characters_trains_a_character_model(watched_page, 
     expect(page.locator("#status")).to_contain_text("个字符")
     send_sentence(page, "我的手机")
     assert read_column(page) == ["<s>", "我", "的", "手", "机"]
+    watch.assert_clean()
+
+
+def test_the_hide_unk_toggle_leaves_unk_out_and_keeps_the_pass(watched_page, live_server):
+    page, watch = watched_page
+    open_ready(page, live_server)
+    text = "my zyzzyva is broken , so i will buy a new"  # an unknown word, read as <unk>
+    send_sentence(page, text)
+    bars = page.locator("#predictions figure.bars")
+    rows = page.locator("#predictions .pred-row")
+    shown = []
+    for i in range(rows.count()):  # where <unk> is among a model's top 10 words
+        rows.nth(i).click()
+        if "<unk>" in bars.first.inner_text() or "<unk>" in bars.nth(2).inner_text():
+            shown.append(i)
+    assert shown, "<unk> is among no position's top words of this sentence"
+    forward = page.get_by_role("region", name="BPTT").get_by_role("button", name="Step forward")
+    forward.click()
+    expect(page.locator("#bptt")).to_have_attribute("data-pos", "1")
+    page.get_by_label("Hide <unk> (it names no word) from the top words").check()
+    rows.nth(shown[0]).click()
+    expect(bars.first).not_to_contain_text("<unk>")
+    expect(bars.nth(2)).not_to_contain_text("<unk>")
+    expect(page.locator("#bptt")).to_have_attribute("data-pos", "1")  # the held pass stays
     watch.assert_clean()
