@@ -19,6 +19,7 @@ token       id  meaning
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -93,11 +94,39 @@ def detect_language(text: str) -> Language:
 
 
 class _ChineseSegmenter:
-    """One private jieba.Tokenizer, built on first use, safe to share between threads."""
+    """One private jieba.Tokenizer, built on first use, safe to share between threads.
+
+    jieba's dictionary is of simplified Chinese: a run holding a character that exists only in
+    traditional script (學, 們, 說 …) is segmented as its simplified spelling, character for
+    character (zhconv's table), and its words are cut from the run as written. A run of
+    simplified characters is segmented as it is (no character of it changes)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._jieba = None
+        self._simplified: dict[str, str] | None = None  # traditional → simplified, one char
+        self._traditional_only: frozenset[str] = frozenset()
+
+    def _tables(self) -> tuple[dict[str, str], frozenset[str]]:
+        with self._lock:
+            if self._simplified is None:
+                import zhconv.zhconv as zh
+
+                with open(os.path.join(os.path.dirname(zh.__file__), "zhcdict.json"), "rb") as f:
+                    tables = json.load(f)
+                self._simplified = {
+                    k: v for k, v in tables["zh2Hans"].items() if len(k) == 1 and len(v) == 1
+                }
+                self._traditional_only = frozenset(tables["TRADONLY"])
+            return self._simplified, self._traditional_only
+
+    def simplified(self, han: str) -> str:
+        """The run as simplified characters, one for one (unchanged when none is traditional
+        only, so simplified text is never respelled: 乾隆 stays 乾隆)."""
+        table, traditional = self._tables()
+        if not any(c in traditional for c in han):
+            return han
+        return "".join(table.get(c, c) for c in han)
 
     def _tokenizer(self):
         with self._lock:
@@ -115,8 +144,17 @@ class _ChineseSegmenter:
             return self._jieba
 
     def cut(self, han: str) -> list[str]:
-        """Segment a run of Chinese characters into dictionary words (no HMM guessing)."""
-        return list(self._tokenizer().cut(han, HMM=False))
+        """Segment a run of Chinese characters into dictionary words (no HMM guessing); a
+        traditional run by its simplified spelling, its words as written."""
+        simple = self.simplified(han)
+        words = list(self._tokenizer().cut(simple, HMM=False))
+        if simple is han:
+            return words
+        out, start = [], 0
+        for word in words:
+            out.append(han[start : start + len(word)])
+            start += len(word)
+        return out
 
 
 _SEGMENTER = _ChineseSegmenter()

@@ -1,6 +1,7 @@
 """Tokenizer, vocabulary and training pairs: the tutorial's table must come out exactly."""
 
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -282,3 +283,25 @@ def test_characters_join_back_to_the_text(text):
 def test_a_file_without_a_unit_reads_words():
     assert unit_of({}) == "word" and unit_of({"unit": "char"}) == "char"
     assert unit_of({"unit": "nonsense"}) == "word"
+
+
+def test_traditional_chinese_is_segmented_as_its_simplified_spelling_and_kept_as_written():
+    traditional = "我們今天去學校上課，老師說電腦壞了。"
+    simplified = "我们今天去学校上课，老师说电脑坏了。"
+    words = tokenize(traditional, "zh")
+    assert "".join(words) == traditional  # every character as written
+    assert [len(w) for w in words] == [len(w) for w in tokenize(simplified, "zh")]
+    assert {"學校", "老師", "電腦"} <= set(words)  # not one character a word
+    assert tokenize("臣本布衣，躬耕於南陽", "zh")[-1] == "南陽"  # classical text too
+
+
+def test_simplified_chinese_is_never_respelled_before_segmenting():
+    """A run with no character that exists only in traditional script is segmented as it is,
+    so the built-in corpora (and the models trained on them) read exactly as before."""
+    from rnn_core.text import _SEGMENTER
+
+    root = Path(__file__).resolve().parents[2] / "data" / "zh"
+    for name in ("train.txt", "valid.txt"):
+        for line in (root / name).read_text(encoding="utf-8").splitlines():
+            assert _SEGMENTER.simplified(line) is line, line
+    assert _SEGMENTER.simplified("乾淨的學校") == "干净的学校"
