@@ -161,8 +161,10 @@ _SEGMENTER = _ChineseSegmenter()
 
 
 def warm_up() -> None:
-    """Load jieba's dictionary now (about 0.5 s once) rather than on the first Chinese text."""
+    """Load jieba's dictionary and the traditional-character table now (about 0.5 s once)
+    rather than on the first Chinese text."""
     _SEGMENTER.cut("我")
+    _SEGMENTER.simplified("們")
 
 
 def _other_tokens(text: str) -> list[str]:
