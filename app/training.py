@@ -53,6 +53,8 @@ class UserCorpus:
     valid: list[list[str]]
     bytes: int
     unit: Unit = "word"
+    min_count: int = MIN_COUNT  # a word seen fewer times in the training lines is <unk>
+    max_vocab: int | None = None  # the uploader's cap (the server's max_vocab caps it too)
 
     def summary(self, vocab_size: int) -> dict:
         """The `CorpusSummary` fields (but `training`) of this corpus."""
@@ -68,7 +70,13 @@ class UserCorpus:
 
 
 def read_corpus(
-    raw: bytes, key: str, max_bytes: int, max_tokens: int, unit: Unit = "word"
+    raw: bytes,
+    key: str,
+    max_bytes: int,
+    max_tokens: int,
+    unit: Unit = "word",
+    min_count: int = MIN_COUNT,
+    max_vocab: int | None = None,
 ) -> UserCorpus:
     """Check and tokenize an uploaded corpus into words or characters (rnn_core.corpus: the
     CLI's rule too), every VALID_EVERY-th sentence held out. Raises ProtocolError: too_large,
@@ -78,7 +86,7 @@ def read_corpus(
     except rnn_corpus.CorpusError as exc:
         raise ProtocolError(exc.code, exc.message) from None
     train, valid = rnn_corpus.split_held_out(corpus.sentences, VALID_EVERY)
-    return UserCorpus(key, corpus.language, train, valid, len(raw), unit)
+    return UserCorpus(key, corpus.language, train, valid, len(raw), unit, min_count, max_vocab)
 
 
 @dataclass
@@ -175,8 +183,10 @@ def _pairs(lm: LM, sentences: list[list[str]], seed: int) -> list:
 
 
 def corpus_vocab(corpus: UserCorpus, max_vocab: int) -> Vocab:
-    """The vocabulary a model trained on an uploaded corpus reads."""
-    return Vocab.build(corpus.train, min_count=MIN_COUNT, max_size=max_vocab)
+    """The vocabulary a model trained on an uploaded corpus reads: words seen corpus.min_count
+    times or more, at most the uploader's and the server's max_vocab (specials included)."""
+    size = max_vocab if corpus.max_vocab is None else min(max_vocab, corpus.max_vocab)
+    return Vocab.build(corpus.train, min_count=corpus.min_count, max_size=size)
 
 
 def fitting_batch_size(requested: int, longest: int, vocab_size: int, max_cells: int) -> int:

@@ -24,6 +24,7 @@ from app.tour import MAX_BYTES as TOUR_MAX_BYTES
 from app.tour import Tour, TourError, builtin_tour, parse_tour
 from app.training import UserCorpus, corpus_vocab, fitting_batch_size, read_corpus
 from rnn_core.io import LoadLimits, ModelFormatError, ModelTooLarge, load, to_bytes
+from rnn_core.text import MIN_COUNT
 from rnn_core.views import all_finite
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -239,15 +240,20 @@ async def upload_corpus(
     service: ServiceDep,
     start: Annotated[bool, Query()] = False,
     unit: Annotated[Unit, Query()] = "word",
+    min_count: Annotated[int, Query(ge=1, le=1000)] = MIN_COUNT,
+    max_vocab: Annotated[int | None, Query(ge=10)] = None,
 ) -> CorpusSummary:
     """A user's corpus: UTF-8 text, one sentence per line (raw body or multipart field `file`),
-    read as words or characters (unit).
+    read as words or characters (unit); a word seen fewer than min_count times is <unk>, and the
+    vocabulary holds at most max_vocab words (the server's max_vocab at most).
 
     With start=true training on it starts at once; its frames go to the session's WebSocket
     with re = "upload".
     """
     session = _session(service, request, token)
     s = service.settings
+    if max_vocab is not None and max_vocab > s.max_vocab:
+        raise _fail("limit", f"max_vocab {max_vocab} is above the server's limit of {s.max_vocab}")
     data = await _body(request, s.max_corpus_bytes)
 
     async def read_into_session() -> CorpusSummary:  # in the session's turn
@@ -258,7 +264,14 @@ async def upload_corpus(
         key = f"upload:{session.token}:{count}"
         try:
             corpus = await service.pool.run_heavy(
-                read_corpus, data, key, s.max_corpus_bytes, s.token_limit(unit), unit
+                read_corpus,
+                data,
+                key,
+                s.max_corpus_bytes,
+                s.token_limit(unit),
+                unit,
+                min_count,
+                max_vocab,
             )
         except ProtocolError as exc:
             raise _fail(exc.code, exc.message) from None

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.models import read_model
 from rnn_core import RNNLM
+from rnn_core.corpus import MAX_CORPUS_BYTES
 from rnn_core.io import load, save
 from rnn_core.text import tokenize, training_pair_ids
 from tests.app.wsutil import Frames, make_app, session, tiny_world
@@ -117,7 +118,9 @@ def test_corpus_upload_checks_the_text(client, ws):
     assert latin.status_code == 415 and "UTF-8" in latin.json()["detail"]["message"]
     empty = client.post(url, content=b"  \n\n ")
     assert empty.status_code == 422
-    assert client.post(url, content=b"a" * 5_000_001).status_code == 413
+    limit = client.app.state.service.settings.max_corpus_bytes
+    assert limit == MAX_CORPUS_BYTES  # one corpus limit: the CLI's and the upload's
+    assert client.post(url, content=b"a" * (limit + 1)).status_code == 413
     assert ws.ask({"type": "train", "action": "start", "corpus": "uploaded"})["code"] == "no_corpus"
 
 
@@ -135,6 +138,21 @@ def test_uploaded_corpus_trains_a_new_model_with_its_own_vocabulary(client, ws):
     assert frame["reason"] == "finished" and frame["model"]["vocab_size"] == 13
     pred = ws.ask({"type": "predict", "text": "the cat sat"})
     assert pred["model"] == "uploaded" and pred["unknown"] == [False, False, False]
+
+
+def test_an_upload_takes_the_clis_min_count_and_max_vocab(client, ws):
+    lines = ["the cat sat on the mat ."] * 8 + ["a rare zebra ran ."] * 2
+    body = "\n".join(lines * 2).encode()  # "zebra" 4 times, 3 or 4 in the training part
+    url = f"/api/sessions/{ws.token}/corpus"
+    kept = client.post(url, content=body).json()["vocab_size"]  # min-count 2 keeps "zebra"
+    strict = client.post(f"{url}?min_count=5", content=body).json()["vocab_size"]
+    assert strict == kept - 4  # a, rare, zebra, ran: now <unk>
+    capped = client.post(f"{url}?max_vocab=10", content=body).json()["vocab_size"]
+    assert capped == 10
+    too_many = client.post(f"{url}?max_vocab=10000000", content=body)
+    assert too_many.status_code == 413 or too_many.status_code == 422
+    assert "max_vocab" in too_many.json()["detail"]["message"]
+    assert client.post(f"{url}?min_count=0", content=body).status_code == 422
 
 
 def test_a_chinese_corpus_is_segmented_and_summarised(client, ws):
