@@ -14,7 +14,6 @@ forward and the recurrence still run over them) and the real (scored) tokens per
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_realtext import SOURCE, corpus_file  # noqa: E402
+from bench_realtext import corpus_file, realtext_parser, source_missing  # noqa: E402
 
 from rnn_core.blas import set_blas_threads  # noqa: E402
 from rnn_core.corpus import read_corpus  # noqa: E402
@@ -65,14 +64,10 @@ def tokens_per_s(pairs, vocab_size: int, bucket: str | None, steps: int) -> floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = realtext_parser(__doc__)
     parser.add_argument("--steps", type=int, default=40, help="training steps per way")
-    parser.add_argument("--languages", default="en,zh")
-    parser.add_argument("--units", default="word,char")
     args = parser.parse_args()
-    if not SOURCE.is_dir():
-        need = "apt-get install debian-reference-en debian-reference-zh-cn"
-        print(f"skipped: {SOURCE} is missing ({need})")
+    if source_missing():
         return
     set_blas_threads(1)
     print(f"the CLI's default model: {DEFAULT_RECIPE}")

@@ -156,16 +156,29 @@ def train(corpus: Path, language: str, unit: str, recipe: str, minutes: float) -
     return report
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=3.0, help="time budget of each run")
-    parser.add_argument("--recipes", default="default,irnn")
+def realtext_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every real-text bench takes: the languages and the units."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--languages", default="en,zh")
     parser.add_argument("--units", default="word,char")
+    return parser
+
+
+def source_missing() -> bool:
+    """Whether the Debian Reference is not installed (then the bench says so and skips)."""
+    if SOURCE.is_dir():
+        return False
+    need = "apt-get install debian-reference-en debian-reference-zh-cn"
+    print(f"skipped: {SOURCE} is missing ({need})")
+    return True
+
+
+def main() -> None:
+    parser = realtext_parser(__doc__)
+    parser.add_argument("--minutes", type=float, default=3.0, help="time budget of each run")
+    parser.add_argument("--recipes", default="default,irnn")
     args = parser.parse_args()
-    if not SOURCE.is_dir():
-        need = "apt-get install debian-reference-en debian-reference-zh-cn"
-        print(f"skipped: {SOURCE} is missing ({need})")
+    if source_missing():
         return
     rows = []
     for language in args.languages.split(","):
