@@ -11,7 +11,7 @@ def open_lab(page, base_url: str, tab: str, sentence: str | None = None):
     page.goto(base_url + "/")
     page.wait_for_selector("body[data-ready='1']", state="attached")
     if sentence is not None:
-        box = page.get_by_role("textbox", name="Sentence", exact=True)
+        box = page.get_by_role("textbox", name="Sentence")
         box.fill(sentence)
         box.press("Enter")
         page.wait_for_selector("#predictions .pred-row", state="attached")

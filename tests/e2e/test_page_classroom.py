@@ -56,7 +56,7 @@ def test_a_copied_link_reopens_the_same_view_in_a_new_browser(browser, live_serv
     first = browser.new_context(viewport={"width": 1280, "height": 720})
     page = first.new_page()
     page.goto(live_server + "/")
-    box = page.get_by_role("textbox", name="Sentence", exact=True)
+    box = page.get_by_role("textbox", name="Sentence")
     box.fill("my phone is broken , so i plan to buy a new")
     box.press("Enter")
     expect(page.locator("#bptt")).to_have_attribute(
@@ -74,7 +74,7 @@ def test_a_copied_link_reopens_the_same_view_in_a_new_browser(browser, live_serv
     second = browser.new_context(viewport={"width": 1280, "height": 720})
     again = second.new_page()
     again.goto(link)
-    expect(again.get_by_role("textbox", name="Sentence", exact=True)).to_have_value(
+    expect(again.get_by_role("textbox", name="Sentence")).to_have_value(
         "my phone is broken , so i plan to buy a new"
     )
     expect(again.locator("#bptt")).to_have_attribute("data-pos", "3")
@@ -87,7 +87,7 @@ def test_a_copied_link_reopens_the_same_view_in_a_new_browser(browser, live_serv
 def test_the_language_is_remembered_and_swaps_the_example_sentence(watched_page, live_server):
     page, watch = watched_page
     page.goto(live_server + "/")
-    box = page.get_by_role("textbox", name="Sentence", exact=True)
+    box = page.get_by_role("textbox", name="Sentence")
     expect(page.locator("#predictions .pred-row").first).to_be_visible()
     page.get_by_role("button", name="中文").click()
     expect(box).to_have_value("我昨天上学迟到了，老师批评了")
@@ -109,7 +109,7 @@ def test_an_example_sentence_from_the_menu_is_read(watched_page, live_server):
     expect(page.locator("#predictions")).to_have_attribute(
         "data-text", "my uncle works in tokyo , so every winter we fly to"
     )
-    expect(page.get_by_role("textbox", name="Sentence", exact=True)).to_have_value(
+    expect(page.get_by_role("textbox", name="Sentence")).to_have_value(
         "my uncle works in tokyo , so every winter we fly to"
     )
     watch.assert_clean()
@@ -121,7 +121,7 @@ def test_escape_leaves_the_sentence_box_and_an_emptied_box_clears_the_views(
     page, watch = watched_page
     page.goto(live_server + "/")
     expect(page.locator("#predictions .pred-row").first).to_be_visible()
-    box = page.get_by_role("textbox", name="Sentence", exact=True)
+    box = page.get_by_role("textbox", name="Sentence")
     box.click()
     page.keyboard.press("Escape")
     expect(box).not_to_be_focused()

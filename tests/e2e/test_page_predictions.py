@@ -21,7 +21,7 @@ def open_ready(page, url: str) -> None:
 
 def send_sentence(page, text: str) -> None:
     """Type a sentence, press Enter and wait for the predictions that answer it."""
-    box = page.get_by_role("textbox", name="Sentence", exact=True)
+    box = page.get_by_role("textbox", name="Sentence")
     box.fill(text)
     box.press("Enter")
     expect(page.locator("#predictions")).to_have_attribute("data-text", text)
@@ -161,7 +161,7 @@ def test_a_short_pause_in_typing_sends_the_sentence_without_enter(watched_page, 
     page, watch = watched_page
     open_ready(page, live_server)
     text = "my phone is broken"
-    box = page.get_by_role("textbox", name="Sentence", exact=True)
+    box = page.get_by_role("textbox", name="Sentence")
     box.fill("")
     box.press_sequentially(text, delay=20)
     expect(page.locator("#predictions")).to_have_attribute("data-text", text)

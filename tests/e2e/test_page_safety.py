@@ -13,7 +13,7 @@ def open_ready(page, url: str) -> None:
 
 
 def type_sentence(page, text: str) -> None:
-    box = page.get_by_role("textbox", name="Sentence", exact=True)
+    box = page.get_by_role("textbox", name="Sentence")
     box.fill(text)
     box.press("Enter")
 
