@@ -54,9 +54,8 @@ class Recipe:
     blanks_per_sentence: int = 4  # bidirectional only: blanked positions drawn per sentence
     word_dropout: float = 0.0  # share of input words read as <unk> while training
     dropout: float = 0.0  # share of the states' units V and the layer above read as 0 (training)
-    keep_bias: float | None = (
-        None  # gated cells: b_f (LSTM) or b_z (GRU) at the start (None: 1 / 0)
-    )
+    # gated cells: the keep gate's bias at the start, b_f (LSTM) or b_z (GRU); None: 1 / 0
+    keep_bias: float | None = None
     lr_final: float = 1.0  # the learning rate falls linearly to lr × lr_final by the last step
     patience: int = 0  # stop after this many epochs without a better held-out perplexity (0: never)
     minutes: float | None = None  # stop after this much training time (None: no budget)

@@ -48,8 +48,11 @@ def set_keep_bias(cell: str, b: np.ndarray, value: float) -> None:
 
 
 def split_gates(cell: str, a: np.ndarray) -> dict[str, np.ndarray]:
-    """A stacked (…, G·H) array of every gate (values, nets or error terms) by gate name."""
+    """A stacked (…, G·H) array of every gate (values, nets or error terms) by gate name, as
+    views of it (an RNN chain has no gates)."""
     names = GATE_NAMES[cell]
+    if not names:
+        raise ValueError(f"a {cell} chain has no gates")
     H = a.shape[-1] // len(names)
     return {name: a[..., g * H : (g + 1) * H] for g, name in enumerate(names)}
 
