@@ -74,13 +74,6 @@ export function createNetwork(root, options = {}) {
 
   function render(state, changed) {
     last = state;
-    if (changed.has("lang") || changed.has("model")) {
-      hint.textContent = t(state.model?.unit === "char" ? "network_hint_char" : "network_hint", state.lang);
-      if (state.model?.cell && state.model.cell !== "rnn") {
-        hint.append(" ", ...notation(t(`network_hint_${state.model.cell}`, state.lang)));
-      }
-      tableTitle.textContent = t("net_table", state.lang);
-    }
     if (["predict", "pass", "lang", "error"].some((c) => changed.has(c))) {
       drawing = state.predict ? draw(state, name(state.lang)) : null;
       clear(holder);
@@ -89,6 +82,14 @@ export function createNetwork(root, options = {}) {
         holder.append(drawing.svg);
         renderLegend(legend, drawing, state.lang);
       }
+    }
+    if (["lang", "model", "predict", "pass", "error"].some((c) => changed.has(c))) {
+      // the drawing's own cell (the model that read this sentence), not the session's
+      hint.textContent = t(state.model?.unit === "char" ? "network_hint_char" : "network_hint", state.lang);
+      if (drawing && drawing.cell !== "rnn") {
+        hint.append(" ", ...notation(t(`network_hint_${drawing.cell}`, state.lang)));
+      }
+      tableTitle.textContent = t("net_table", state.lang);
     }
     if (drawing && ["predict", "pass", "pos", "lang", "error", "reach"].some((c) => changed.has(c))) {
       const current = highlight(drawing, state.pass);
