@@ -49,7 +49,7 @@ from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutoria
 from rnn_core.losses import cross_entropy, softmax
 from rnn_core.model import RNNLM, ChainTrace, Trace
 from rnn_core.ngram import NGramLM
-from rnn_core.optim import clip_grad_norm, grad_norm, row_norms
+from rnn_core.optim import clip_grad_norm, grad_norm
 from rnn_core.remedies import remedy_view
 from rnn_core.text import (
     BLANK,
@@ -604,9 +604,9 @@ class HeldPass:
         return {
             "delta_gates": {q: vec(d) for q, d in split_gates(c.cell, c.delta_gates[t]).items()},
             "delta_c": vec(c.delta_c[t]) if c.delta_c is not None else None,
-            "delta_c_norm": norm(c.delta_c[t]) if c.delta_c is not None else None,
+            "delta_c_norm": float(c.delta_c_norm[t]) if c.delta_c is not None else None,
             "carry": vec(c.delta_carry[t]),
-            "carry_norm": norm(c.delta_carry[t]),
+            "carry_norm": float(c.carry_norm[t]),
         }
 
     def _backward(self, j: int) -> BpttBackward:
@@ -653,15 +653,11 @@ class HeldPass:
             note=note,
             truncation_gap=self._truncation_gap(),
             carry_norm={
-                key: vec(row_norms(c.delta_carry))
-                for key, c in tr.chains.items()
-                if c.delta_carry is not None
+                k: vec(c.carry_norm) for k, c in tr.chains.items() if c.carry_norm is not None
             }
             or None,
             delta_c_norm={
-                key: vec(row_norms(c.delta_c))
-                for key, c in tr.chains.items()
-                if c.delta_c is not None
+                k: vec(c.delta_c_norm) for k, c in tr.chains.items() if c.delta_c_norm is not None
             }
             or None,
         )

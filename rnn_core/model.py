@@ -679,6 +679,8 @@ def _gated_trace_of(model: RNNLM, key: str, chain: _Chain, rec) -> ChainTrace:
         delta_gates=gates_in,
         delta_rec=rec.delta_rec[:, 0],
         delta_carry=rec.carried[:, 0],
+        carry_norm=row_norms(rec.carried[:, 0]),
+        delta_c_norm=None if rec.delta_c is None else row_norms(rec.delta_c[:, 0]),
         reset=reset,
     )
 
@@ -958,6 +960,8 @@ class ChainTrace:
     # (T, H) the share carried back along the gated path, by gates only (no W, no f′):
     # LSTM f_{t+1} ∘ δ_{c,t+1} within δ_c, GRU z_{t+1} ∘ δ_{h,t+1} within δ_h (its delta_time)
     delta_carry: np.ndarray | None = None
+    carry_norm: np.ndarray | None = None  # (T,) ‖delta_carry_t‖
+    delta_c_norm: np.ndarray | None = None  # (T,) LSTM ‖δ_c,t‖
     reset: np.ndarray | None = None  # (T, H) GRU r_t ∘ (W_h h_{t-1}), h̃'s recurrent part
 
     def visit_order(self) -> list[int]:
