@@ -206,7 +206,7 @@ def _fit(
                 on_epoch(len(fitted.valid_perplexities), ppl)
             if ppl < best_ppl:
                 best_ppl, fitted.best_epoch = ppl, len(fitted.valid_perplexities)
-                best_params = {k: v.copy() for k, v in model.params.items()}
+                best_params = {k: v.copy(order="K") for k, v in model.params.items()}
             since_best = len(fitted.valid_perplexities) - (fitted.best_epoch or 0)
             if recipe.patience and since_best >= recipe.patience:
                 fitted.stopped = "patience"

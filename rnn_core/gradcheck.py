@@ -100,7 +100,7 @@ def _central_difference(
     m: RNNLM, p: np.ndarray, i: int, inputs: np.ndarray, targets: np.ndarray, eps: float
 ) -> float:
     """(E(p_i + ε) - E(p_i - ε)) / 2ε, p edited in place and restored."""
-    flat = p.reshape(-1)  # view: editing it edits the model
+    flat = p.flat  # entry i in row-major order, written in place whatever p's memory order
     old = flat[i]
     flat[i] = old + eps
     e1, _ = m.loss_and_grads(inputs, targets)

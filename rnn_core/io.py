@@ -67,12 +67,15 @@ def save(
         "config": _json(model.config.to_dict()),
         "extra": _json(extra or {}),
     }
-    arrays.update({f"param/{name}": p for name, p in model.params.items()})
+    # row-major on disk whatever the order in memory (RNNLM keeps layer 1's U column-major)
+    arrays.update({f"param/{name}": np.ascontiguousarray(p) for name, p in model.params.items()})
     if vocab is not None:
         arrays["vocab"] = np.array(list(vocab), dtype=str)
     if optimizer is not None:
         arrays["optimizer"] = _json(optimizer.config())
-        arrays.update({f"optim/{k}": v for k, v in optimizer.state_dict().items()})
+        arrays.update(
+            {f"optim/{k}": np.ascontiguousarray(v) for k, v in optimizer.state_dict().items()}
+        )
     if trainer_state is not None:
         arrays["trainer"] = _json(trainer_state)
     np.savez(path_or_file, **arrays)
