@@ -47,7 +47,7 @@ from rnn_core.gated import split_gates
 from rnn_core.generate import continuation
 from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutorial_gradient_check
 from rnn_core.losses import cross_entropy, softmax
-from rnn_core.model import RNNLM, ChainTrace, Trace
+from rnn_core.model import RNNLM, ChainTrace, RNNConfig, Trace
 from rnn_core.ngram import NGramLM
 from rnn_core.optim import clip_grad_norm, grad_norm
 from rnn_core.remedies import remedy_view
@@ -744,13 +744,15 @@ def _check_summary(result) -> dict:
 def gradcheck_frame(msg: Gradcheck) -> GradcheckFrame:
     """Central differences against BPTT for every weight of a small random model."""
     rng = np.random.default_rng(msg.seed)
-    model = RNNLM(
-        GRADCHECK_VOCAB,
-        msg.hidden,
-        msg.layers,
-        msg.bidirectional,
-        msg.activation,
-        seed=msg.seed,
+    model = RNNLM.new(
+        RNNConfig(
+            GRADCHECK_VOCAB,
+            msg.hidden,
+            msg.layers,
+            msg.bidirectional,
+            msg.activation,
+            seed=msg.seed,
+        )
     )
     inputs = rng.integers(0, GRADCHECK_VOCAB, msg.T)  # (T,)
     targets = rng.integers(0, GRADCHECK_VOCAB, msg.T)  # (T,)
@@ -783,14 +785,16 @@ def gradcheck_frame(msg: Gradcheck) -> GradcheckFrame:
 def vanishing_frame(msg: Vanishing) -> VanishingFrame:
     """A unit δ_T (seeded) carried back through 式3 along the forward pass over random words."""
     rng = np.random.default_rng(msg.seed)
-    model = RNNLM(
-        VANISHING_VOCAB,
-        msg.hidden,
-        activation=msg.activation,
-        bias=False,
-        seed=msg.seed,
-        init=msg.init or "xavier",
-        radius=msg.radius,
+    model = RNNLM.new(
+        RNNConfig(
+            VANISHING_VOCAB,
+            msg.hidden,
+            activation=msg.activation,
+            bias=False,
+            seed=msg.seed,
+            init=msg.init or "xavier",
+            radius=msg.radius,
+        )
     )
     inputs = rng.integers(0, VANISHING_VOCAB, msg.T)  # (T,)
     run = carried_delta(model, inputs, unit_delta(rng, msg.hidden))

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rnn_core import RNNLM
+from rnn_core import RNNLM, RNNConfig
 from rnn_core.io import Checkpoint, ModelFormatError, load
 from rnn_core.ngram import NGramLM
 from rnn_core.remedies import LongRangeCases, long_range_accuracy, read_long_range_cases
@@ -197,7 +197,7 @@ class ModelRegistry:
     def untrained(self, language: str, hidden_size: int = 32) -> LM:
         """A fresh model on the vocabulary of the built-in corpus (specials only without one)."""
         vocab = Vocab.build(self.corpus(language, "train"))
-        model = RNNLM(len(vocab), hidden_size)
+        model = RNNLM.new(RNNConfig(len(vocab), hidden_size))
         return LM("untrained", "configured", language, model, vocab)
 
     def vocab(self, language: str, unit: Unit = "word") -> Vocab:

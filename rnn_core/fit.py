@@ -23,7 +23,7 @@ import numpy as np
 from .blas import blas_threads
 from .gated import set_keep_bias
 from .generate import next_word_distribution
-from .model import RNNLM
+from .model import RNNLM, RNNConfig
 from .ngram import NGramLM
 from .optim import Optimizer, make_optimizer
 from .text import BLANK, BLANK_ID, BOS, PAD_ID, Vocab, blank_pair, training_pair_ids
@@ -63,6 +63,20 @@ class Recipe:
     def to_dict(self) -> dict:
         """JSON-ready, for a model file's extra."""
         return asdict(self)
+
+    def model_config(self, vocab_size: int) -> RNNConfig:
+        """The description of the model this recipe trains on a vocabulary of vocab_size."""
+        return RNNConfig(
+            vocab_size,
+            self.hidden_size,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            activation=self.activation,
+            seed=self.seed,
+            dtype=self.dtype,
+            init=self.init,
+            cell=self.cell,
+        )
 
 
 # The command line's recipe when no flag says otherwise, for a user's real text: a GRU of 384
@@ -121,17 +135,7 @@ def every_blank_pair(sentences: Sentences, vocab: Vocab) -> list[Pair]:
 
 def new_model(recipe: Recipe, vocab_size: int) -> RNNLM:
     """An untrained RNNLM built from the recipe."""
-    model = RNNLM(
-        vocab_size,
-        recipe.hidden_size,
-        num_layers=recipe.num_layers,
-        bidirectional=recipe.bidirectional,
-        activation=recipe.activation,
-        seed=recipe.seed,
-        dtype=recipe.dtype,
-        init=recipe.init,
-        cell=recipe.cell,
-    )
+    model = RNNLM.new(recipe.model_config(vocab_size))
     if recipe.keep_bias is not None:
         if recipe.cell == "rnn":
             raise ValueError("keep_bias is for the gated cells (lstm, gru)")

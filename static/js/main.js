@@ -1,4 +1,4 @@
-// The page's one state object, its WebSocket and the wiring of the views.
+// The page's wiring: its state (state.js), its WebSocket session (socket.js) and the views.
 // Views read `state` (and the frames it holds) in render(state, changed); they ask for changes
 // only through `actions`. Every number drawn comes from a server frame (docs/protocol.md).
 
@@ -10,142 +10,105 @@ import { applyStatic, errorSentence, PRESETS, t } from "./i18n.js";
 import { mountLabs } from "./labs/index.js";
 import { createNetwork } from "./net.js";
 import { createPredictions } from "./predictions.js";
+import { openSocket } from "./socket.js";
+import { createStore } from "./state.js";
 import { createTour } from "./tour.js";
 import { languageOf } from "./util.js";
 
 const TYPING_PAUSE_MS = 600;
-const RECONNECT_MS = 1000;
-
-const state = {
-  lang: "en",
-  connection: "connecting", // connecting | open | lost
-  session: null, // the token of hello
-  model: null, // ModelInfo of hello / configured
-  models: [], // the built-in models of hello
-  limits: null,
-  text: "", // the sentence last sent
-  cut: null, // {tokens, limit} when only the first `limit` tokens of `text` are read
-  predict: null, // the predict frame of `text`
-  predictText: "", // the sentence `predict` answers
-  selected: null, // chosen position t of the predictions (0-based), or null
-  pass: null, // {id, text, start, frames: Array(count), pos, playing}
-  speed: 4,
-  hideUnk: false, // leave <unk> out of the predictions' top words (predict's hide_unk)
-  error: null, // {code, message} of the last error frame
-};
 
 const views = [];
+const store = createStore((changed) => {
+  for (const view of views) view.render(store.state, changed);
+});
+const { state, set, changed } = store;
+// the ids of the page's predict and bptt requests in flight, and the sentence they read
 const requests = { predict: null, bptt: null, text: "" };
 const passOfRequest = new Map(); // request id → id of the bptt pass it moves
 const ownRequests = new Set(); // ids the page itself sent (the labs send through `app`)
-const listeners = new Map(); // frame type → handlers registered by the labs (app.on)
-const waiting = []; // messages sent before the hello
-let socket = null;
-let nextId = 1;
+let link = null; // the page's session (socket.js): its socket, queue and reconnection
 let typingTimer = null;
 
-function render(...changed) {
-  const what = new Set(changed);
-  for (const view of views) view.render(state, what);
+/** Play or stop the held pass (the one writer of pass.playing). */
+function setPlaying(on) {
+  const pass = state.pass;
+  if (!pass || pass.playing === on) return;
+  pass.playing = on;
+  changed("playing");
 }
 
 // ---------------------------------------------------------------- socket
 
+/** Send a message of the page's own (its answers and errors are the page's to show). */
 function send(message) {
-  const id = sendRaw(message);
+  const id = link.send(message);
   ownRequests.add(id);
-  return id;
-}
-
-/** Send now, or once the hello arrived (a lab may ask before the socket is open). */
-function sendRaw(message) {
-  const id = nextId++;
-  const text = JSON.stringify({ ...message, id });
-  if (state.connection === "open") socket.send(text);
-  else waiting.push(text);
   return id;
 }
 
 /** What the labs (static/js/labs/) get of the page: its session's socket and its state. */
 const app = {
-  send: sendRaw,
-  on(type, handler) {
-    if (!listeners.has(type)) listeners.set(type, []);
-    listeners.get(type).push(handler);
-  },
+  send: (message) => link.send(message), // now, or once the hello arrived
+  on: (type, handler) => link.on(type, handler), // after the page's own handlers
   state,
 };
 
+/** Open the page's session; its frames go to HANDLERS first, then to the labs' handlers. */
 function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const resume = state.session ? `?session=${encodeURIComponent(state.session)}` : "";
-  socket = new WebSocket(`${scheme}://${location.host}/ws${resume}`);
-  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
-  socket.addEventListener("close", () => {
-    document.body.dataset.ready = "0";
-    state.connection = "lost";
-    if (state.pass) state.pass.playing = false;
-    render("connection");
-    setTimeout(connect, RECONNECT_MS);
+  link = openSocket({
+    onClose() {
+      document.body.dataset.ready = "0";
+      setPlaying(false);
+      set({ connection: "lost" });
+    },
   });
+  for (const [type, handler] of Object.entries(HANDLERS)) link.on(type, handler);
 }
 
 const HANDLERS = {
   hello(frame) {
-    state.connection = "open";
-    state.session = frame.session;
-    state.model = frame.model;
-    state.models = frame.models;
-    state.limits = frame.limits;
     document.body.dataset.session = frame.session;
     markModel(frame.model);
     document.body.dataset.ready = "1";
-    while (waiting.length) socket.send(waiting.shift());
-    render("connection", "model");
+    set({
+      connection: "open",
+      session: frame.session,
+      model: frame.model,
+      models: frame.models,
+      limits: frame.limits,
+    });
     if (state.text) submit(state.text);
   },
   train_done: refreshModel,
   train_step: refreshModel,
   configured(frame) {
-    state.model = frame.model;
     markModel(frame.model);
-    render("model");
+    set({ model: frame.model });
     if (state.text) submit(state.text);
   },
   predict(frame) {
     if (frame.re !== requests.predict) return;
-    state.predict = frame;
-    state.predictText = requests.text;
-    state.selected = null;
-    state.error = null;
-    render("predict", "error");
+    set({ predict: frame, predictText: requests.text, selected: null, error: null });
   },
   bptt_start(frame) {
     if (frame.re !== requests.bptt) return;
-    state.pass = { id: frame.re, text: requests.text, start: frame, frames: new Array(frame.count) };
-    state.pass.pos = -1;
-    state.pass.playing = false;
-    render("pass");
+    const frames = new Array(frame.count);
+    set({ pass: { id: frame.re, text: requests.text, start: frame, frames, pos: -1, playing: false } });
   },
   bptt_forward: passFrame,
   bptt_backward: passFrame,
   bptt_totals: passFrame,
   ack(frame) {
-    if (frame.of === "pause" && state.pass) {
-      state.pass.playing = false;
-      render("playing");
-    }
+    if (frame.of === "pause") setPlaying(false);
   },
   error(frame) {
     if (frame.re !== null && !ownRequests.has(frame.re)) return; // a lab's error: the lab shows it
-    state.error = { code: frame.code, message: frame.message, params: frame.params };
+    const error = { code: frame.code, message: frame.message, params: frame.params };
     if (frame.re === requests.predict || frame.re === requests.bptt) {
-      state.predict = null;
-      state.pass = null;
-      render("error", "predict", "pass");
+      set({ error, predict: null, pass: null });
     } else {
-      if (state.pass) state.pass.playing = false;
-      render("error", "playing");
+      setPlaying(false);
+      set({ error });
     }
   },
 };
@@ -164,22 +127,17 @@ function passFrame(frame) {
   const started = performance.now();
   pass.frames[frame.pos] = frame;
   pass.pos = frame.pos;
-  if (frame.pos === frame.count - 1) pass.playing = false;
-  render("pos");
+  if (frame.pos === frame.count - 1) setPlaying(false);
+  changed("pos");
   document.body.getBoundingClientRect(); // flush style and layout: the measure covers them too
   performance.measure("step-render", { start: started, end: performance.now() });
 }
 
 /** The session's weights changed (training): read the sentence again with the new model. */
 function refreshModel(frame) {
-  if (frame.model) state.model = frame.model;
-  render("model");
+  if (frame.model) set({ model: frame.model });
+  else changed("model");
   if (state.text) submit(state.text);
-}
-
-function receive(frame) {
-  HANDLERS[frame.type]?.(frame);
-  for (const handler of listeners.get(frame.type) ?? []) handler(frame);
 }
 
 // ---------------------------------------------------------------- actions
@@ -187,8 +145,7 @@ function receive(frame) {
 /** Read `text`: predictions and a held BPTT pass. `cut` ({tokens, limit} of a too_long error)
  *  asks the server to read only the first `limit` tokens, and the page says so. */
 function submit(text, cut = null) {
-  state.text = text;
-  state.cut = cut;
+  set({ text, cut });
   if (state.connection !== "open") return;
   requests.text = text;
   const model = builtinFor(text);
@@ -228,14 +185,13 @@ function movePass(message) {
 
 const actions = {
   step(dir) {
-    if (state.pass) state.pass.playing = false;
+    setPlaying(false);
     movePass({ type: "step", dir });
-    render("playing");
   },
   jump(pos) {
     const pass = state.pass;
     if (!pass || pos === pass.pos) return;
-    pass.playing = false;
+    setPlaying(false);
     // The gradient-flow chart and the per-time gradient cards are built from every backward
     // frame up to pos: the ones a jump skips are fetched first (each is one step frame).
     const firstBackward = pass.start.T;
@@ -243,15 +199,13 @@ const actions = {
       if (!pass.frames[q]) movePass({ type: "step", to: q });
     }
     movePass({ type: "step", to: pos });
-    render("playing");
   },
   play() {
     const pass = state.pass;
     if (!pass || pass.playing) return;
     if (pass.pos === pass.start.count - 1) movePass({ type: "step", to: 0 });
-    pass.playing = true;
     movePass({ type: "play", speed: state.speed });
-    render("playing");
+    setPlaying(true);
   },
   pause() {
     if (!state.pass) return;
@@ -262,15 +216,14 @@ const actions = {
     else actions.play();
   },
   setSpeed(speed) {
-    state.speed = speed;
+    set({ speed });
     if (state.pass?.playing) movePass({ type: "play", speed });
   },
   select(t) {
-    state.selected = t;
-    render("selected");
+    set({ selected: t });
   },
   setHideUnk(on) {
-    state.hideUnk = on;
+    set({ hideUnk: on });
     if (state.text && state.connection === "open") predictAgain(); // the held pass stays
   },
 };
@@ -302,15 +255,15 @@ function swapExample(lang) {
 
 function setLanguage(lang) {
   swapExample(lang);
-  state.lang = lang;
   try {
     localStorage.setItem(LANG_KEY, lang);
   } catch {
     // not remembered, the page still switches
   }
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-  applyStatic(document, lang);
-  render("lang");
+  applyStatic(document, lang); // every static string rewritten: the views write theirs again
+  if (state.lang === lang) changed("lang");
+  else set({ lang });
 }
 
 function renderChrome(current, changed) {
@@ -386,7 +339,7 @@ function wireSentence() {
       leaveSentence();
     }
   });
-  state.text = input.value.trim();
+  set({ text: input.value.trim() });
 }
 
 /** Focus leaves the sentence box for the stepper (which takes ← → and space). */
@@ -396,11 +349,8 @@ function leaveSentence() {
 
 /** An emptied box: no predictions, no pass, no error from an earlier sentence. */
 function clearSentence() {
-  state.text = "";
   requests.predict = requests.bptt = null;
-  state.predict = state.pass = state.error = null;
-  state.selected = null;
-  render("predict", "pass", "error");
+  set({ text: "", predict: null, pass: null, error: null, selected: null });
 }
 
 function wireKeys() {
@@ -565,6 +515,7 @@ function start() {
   const url = readUrl();
   if (url.text) document.getElementById("sentence").value = url.text;
   restoring = url.text ? url : null;
+  connect(); // its frames arrive once start() has returned: every view is in place by then
   views.push(
     { render: renderChrome },
     createPredictions(document.getElementById("predictions"), actions),
@@ -607,7 +558,6 @@ function start() {
   setLanguage(url.lang ?? rememberedLanguage());
   wirePresent(url.present);
   if (url.tour) tourView.start(url.tour, url.step);
-  connect();
 }
 
 start();

@@ -72,3 +72,17 @@ def test_rnn_core_imports_neither_the_app_nor_the_scripts():
                 names = [a.name for a in node.names]
             for name in names:
                 assert not name.startswith(("app", "scripts", "tests", "bench")), (path, name)
+
+
+def test_the_project_builds_a_model_from_its_rnnconfig():
+    """Inside app/, rnn_core/ and scripts/ a model is made by RNNLM.new(config) (or
+    from_params) from an RNNConfig built once; the keyword form RNNLM(vocab_size=…, …) is the
+    public shorthand of docs/engine.md, for users, tests and benchmarks."""
+    calls = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for folder in ("app", "rnn_core", "scripts")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "RNNLM"
+    ]
+    assert calls == []

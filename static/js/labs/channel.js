@@ -4,6 +4,8 @@
 // Two links exist: the page's own socket (main.js: the session whose model the page shows) and
 // a scratch socket the labs open for passes that must not replace the page's held bptt pass.
 
+import { openSocket } from "../socket.js";
+
 /** Every frame type a lab waits for (docs/protocol.md, "Server frames"). */
 const FRAME_TYPES = [
   "error",
@@ -24,8 +26,6 @@ const FRAME_TYPES = [
   "generate",
   "remedies",
 ];
-
-const RECONNECT_MS = 1000;
 
 /** An `error` frame as an exception: code and message as the server sent them. */
 export class LabError extends Error {
@@ -78,59 +78,9 @@ export class Channel {
   }
 }
 
-/**
- * The labs' own WebSocket session: {send, on} like the page's link, plus `ready`, a promise of
- * its hello frame. Messages sent before the socket opens wait in a queue; a lost connection
- * comes back with the same session token.
- */
+/** The labs' own WebSocket session ({send, on, ready} like the page's link; socket.js). */
 export function openScratchLink() {
-  const handlers = new Map(); // frame type → [handler]
-  const queue = [];
-  let socket = null;
-  let open = false;
-  let token = null;
-  let nextId = 1;
-  let announce;
-  const ready = new Promise((resolve) => {
-    announce = resolve;
-  });
-
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const resume = token ? `?session=${encodeURIComponent(token)}` : "";
-    socket = new WebSocket(`${scheme}://${location.host}/ws${resume}`);
-    socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
-    socket.addEventListener("close", () => {
-      open = false;
-      setTimeout(connect, RECONNECT_MS);
-    });
-  }
-
-  function receive(frame) {
-    if (frame.type === "hello") {
-      token = frame.session;
-      open = true;
-      announce(frame);
-      while (queue.length) socket.send(queue.shift());
-    }
-    for (const handler of handlers.get(frame.type) ?? []) handler(frame);
-  }
-
-  function send(message) {
-    const id = `lab-${nextId++}`;
-    const text = JSON.stringify({ ...message, id });
-    if (open) socket.send(text);
-    else queue.push(text);
-    return id;
-  }
-
-  function on(type, handler) {
-    if (!handlers.has(type)) handlers.set(type, []);
-    handlers.get(type).push(handler);
-  }
-
-  connect();
-  return { send, on, ready };
+  return openSocket({ idPrefix: "lab-" });
 }
 
 let builtins = null;
@@ -140,8 +90,6 @@ export function builtinModels() {
   builtins ??= fetch("/api/models").then((response) => response.json());
   return builtins;
 }
-
-/** "zh" when the text has Chinese characters, else "en" (the server segments either way). */
 
 /** A whole bptt pass streamed at full speed: {start, forward: [t=1..T], backward: [k=T..1], totals}. */
 export async function fullPass(channel, message) {
