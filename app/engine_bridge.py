@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from app.errors import ProtocolError
 from app.models import LM
 from app.protocol import (
-    BackwardChain,
     Blank,
     BpttBackward,
     BpttForward,
@@ -24,12 +23,9 @@ from app.protocol import (
     CheckedWeight,
     DistanceBin,
     Drawn,
-    ForwardChain,
     Frame,
-    GateStep,
     Generate,
     GenerateFrame,
-    Grad,
     Gradcheck,
     GradcheckFrame,
     Guess,
@@ -43,11 +39,21 @@ from app.protocol import (
     VocabFrame,
     WeightChange,
 )
-from rnn_core.gated import split_gates
+from rnn_core.frames import (
+    BackwardStep,
+    BpttFrames,
+    ForwardStep,
+    PassTotals,
+    guesses,
+    guesses_rows,
+    small,
+    trace_pass,
+    vec,
+)
 from rnn_core.generate import continuation
 from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutorial_gradient_check
 from rnn_core.losses import cross_entropy, softmax
-from rnn_core.model import RNNLM, ChainTrace, RNNConfig, Trace
+from rnn_core.model import RNNLM, RNNConfig
 from rnn_core.ngram import NGramLM
 from rnn_core.optim import clip_grad_norm, grad_norm
 from rnn_core.remedies import remedy_view
@@ -69,31 +75,17 @@ from rnn_core.views import (
     change_norm,
     label_loss,
     mean_loss,
-    net_parts,
     norm,
     running_product,
     sgd_step,
-    top_k,
-    trace_nan_at,
 )
 
-TOP_WORDS = 10  # o_t's top words in a bptt forward frame
 STEP_NOTES = {  # a train_step that hit NaN/inf, by whether its update was applied
     False: "the loss or a gradient was NaN/inf, so the update was not applied: turn on "
     "gradient clipping (e.g. clip 5) or lower W's spectral radius",
     True: "after this update the loss is NaN/inf: the step was too large. Turn on gradient "
     "clipping (e.g. clip 5) or lower the learning rate",
 }
-
-
-def vec(a: np.ndarray) -> list:
-    """A NumPy array as nested lists of Python numbers (NaN stays NaN; encode() makes it null)."""
-    return np.asarray(a).tolist()
-
-
-def small(a: np.ndarray, limit: int) -> list | None:
-    """The array as lists if every dimension is ≤ limit, else None (norms only)."""
-    return vec(a) if max(a.shape) <= limit else None
 
 
 def read_tokens(text: str, lm: LM, max_tokens: int, cut: bool = False) -> list[str]:
@@ -119,21 +111,6 @@ def read_tokens(text: str, lm: LM, max_tokens: int, cut: bool = False) -> list[s
             params={"blanks": blanks},
         )
     return tokens[:max_tokens]
-
-
-def guesses(vocab: Vocab, p: np.ndarray, k: int, hide_unk: bool = False) -> list[dict]:
-    """The top k words of a distribution p (V,), as `Guess` fields."""
-    return guesses_rows(vocab, p[None, :], k, hide_unk)[0]
-
-
-def guesses_rows(vocab: Vocab, p: np.ndarray, k: int, hide_unk: bool = False) -> list[list[dict]]:
-    """The top k words of every row of p (T, V), as `Guess` fields; hide_unk: <unk> (which
-    names no word) is not among them. The probabilities are the model's, not renormalised."""
-    ids, probs = top_k(p, k, (UNK_ID,) if hide_unk else ())  # (T, k), (T, k)
-    return [
-        [{"word": vocab.word(i), "id": i, "p": q} for i, q in zip(row_ids, row_p, strict=True)]
-        for row_ids, row_p in zip(ids.tolist(), probs.tolist(), strict=True)
-    ]
 
 
 def schema_fields(source: object, schema: type[BaseModel]) -> dict:
@@ -412,297 +389,40 @@ def _blank_frame(
 
 @dataclass
 class HeldPass:
-    """One traced forward/backward pass and its frames: forward t=1..T, backward k=T..1, totals.
+    """A session's held bptt pass: the engine's frames of one traced pass (rnn_core.frames) and
+    the position of the last frame sent (-1 before the first)."""
 
-    `pos` is the position of the last frame sent (-1 before the first).
-    """
-
-    lm_name: str
-    vocab: Vocab
-    tokens: list[str]
-    inputs: list[str]
-    labels: list[str]
-    trace: Trace
-    matrix_limit: int
-    truncate: int | None
-    full_grads: dict[str, np.ndarray] | None
-    Ux: dict[str, np.ndarray]
-    Ws: dict[str, np.ndarray]
-    b: dict[str, np.ndarray]
-    sentence_p: np.ndarray
+    frames: BpttFrames
     pos: int = -1
 
     @property
-    def T(self) -> int:
-        """Time steps of the pass."""
-        return len(self.inputs)
+    def tokens(self) -> list[str]:
+        return self.frames.tokens
 
     @property
     def count(self) -> int:
         """Frames of the pass: T forward, T backward, totals."""
-        return 2 * self.T + 1
-
-    @property
-    def matrices(self) -> bool:
-        """Whether frames carry matrices (H ≤ matrix_limit) or only their norms."""
-        chain = next(iter(self.trace.chains.values()))
-        return chain.s.shape[1] <= self.matrix_limit
-
-    def note(self) -> str | None:
-        """Why matrices are missing, if they are."""
-        if self.matrices:
-            return None
-        return f"hidden size above {self.matrix_limit}: matrices are not sent, only their norms"
+        return self.frames.count
 
     def start_frame(self, mode: str, speed: float) -> BpttStart:
-        """The bptt_start frame: the sentence, ids and the δ bounds of the whole pass."""
-        return BpttStart(
-            model=self.lm_name,
-            mode=mode,
-            speed=speed,
-            tokens=self.tokens,
-            inputs=self.inputs,
-            labels=self.labels,
-            x=vec(self.trace.x),
-            y=vec(self.trace.y),
-            T=self.T,
-            n_scored=int((self.trace.y >= 0).sum()),
-            chains=list(self.trace.chains),
-            count=self.count,
-            truncate=self.truncate,
-            **self._bounds(),
-            matrices=self.matrices,
-            nonfinite=not all_finite(*(c.bound for c in self.trace.chains.values())),
-            note=self.note(),
-        )
-
-    def _bounds(self) -> dict:
-        """β_W, β_f and the bound on ‖δ‖ of every chain (in bptt_start and the totals)."""
-        chains = self.trace.chains
-        return {
-            "beta_W": {key: c.beta_W for key, c in chains.items()},
-            "beta_f": {key: c.beta_f for key, c in chains.items()},
-            "bound": {key: vec(c.bound) for key, c in chains.items()},
-        }
+        """The bptt_start frame, with the mode and pace the learner asked for."""
+        return BpttStart.model_construct(**self.frames.start().to_dict(), mode=mode, speed=speed)
 
     def frame(self, pos: int) -> Frame:
-        """The frame at position pos (0..count-1)."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            if pos < self.T:
-                return self._forward(pos)
-            if pos < 2 * self.T:
-                return self._backward(pos - self.T)
-            return self._totals()
-
-    def _forward(self, i: int) -> BpttForward:
-        """Forward step t = i + 1."""
-        tr = self.trace
-        chains = {key: self._forward_chain(key, c, i) for key, c in tr.chains.items()}
-        y = int(tr.y[i])
-        scored = y >= 0
-        return BpttForward.model_construct(
-            pos=i,
-            count=self.count,
-            t=i + 1,
-            word=self.inputs[i],
-            x=int(tr.x[i]),
-            label=self.labels[i],
-            y=y,
-            chains=chains,
-            top=guesses(self.vocab, tr.o[i], TOP_WORDS),
-            p_label=float(tr.o[i, y]) if scored else None,
-            loss_t=float(tr.loss_t[i]),
-            sentence_p=float(self.sentence_p[i]),
-            error=self._error(i, y),
-            nonfinite=not all_finite(tr.o[i], *(c.s[i] for c in tr.chains.values())),
-        )
-
-    def _forward_chain(self, key: str, c: ChainTrace, i: int) -> ForwardChain:
-        """One chain at t = i + 1; a gated chain's gates by name and the LSTM's c_t, c_{t-1}."""
-        b = self.b.get(key)
-        gates = c_now = c_prev = None
-        if c.cell != "rnn":
-            parts = {
-                name: split_gates(c.cell, a)
-                for name, a in (
-                    ("net", c.net[i]),
-                    ("value", c.gates[i]),
-                    ("Ux", self.Ux[key][i]),
-                    ("Ws", self.Ws[key][i]),
-                )
-            }
-            bias = split_gates(c.cell, b) if b is not None else {}
-            gates = {
-                q: GateStep.model_construct(
-                    **{part: vec(by_gate[q]) for part, by_gate in parts.items()},
-                    b=vec(bias[q]) if q in bias else None,
-                    reset=None,
-                )
-                for q in parts["net"]
-            }
-            if c.reset is not None:  # h̃'s recurrent part enters as r_t ∘ (W_h h_{t-1})
-                gates["h_tilde"].reset = vec(c.reset[i])
-            if c.c is not None:
-                c_now, c_prev = vec(c.c[i]), vec(c.c_prev[i])
-        return ForwardChain.model_construct(
-            t=i + 1,
-            net=vec(c.net[i]),
-            s=vec(c.s[i]),
-            s_prev=vec(c.s_prev[i]),
-            Ux=vec(self.Ux[key][i]),
-            Ws=vec(self.Ws[key][i]),
-            b=vec(b) if b is not None else None,
-            gates=gates,
-            c=c_now,
-            c_prev=c_prev,
-        )
-
-    def _error(self, i: int, y: int) -> list[dict]:
-        """e_t at the label and at o_t's top words (the entries that matter)."""
-        e = self.trace.e[i]  # (V,)
-        ids, _ = top_k(self.trace.o[i], TOP_WORDS)
-        ids = ([y] if y >= 0 else []) + [j for j in ids.tolist() if j != y]
-        return [{"word": self.vocab.word(j), "id": j, "value": float(e[j])} for j in ids]
-
-    def _chain_step(self, key: str, c: ChainTrace, j: int) -> BackwardChain:
-        """One chain at the j-th step of the backward pass (its own time index)."""
-        tr, limit = self.trace, self.matrix_limit
-        t = c.visit_order()[j]
-        if c.a_in is None:
-            index, column = tr.grad_U_col(key, t)
-            dU, dU_index, dU_col = None, index, vec(column)
-        else:
-            dU, dU_index, dU_col = small(tr.grad_U_t(key, t), limit), None, None
-        dW_sum = tr.grad_W_sum(key, t)  # (H, H)
-        return BackwardChain.model_construct(
-            t=t + 1,
-            delta=vec(c.delta[t]),
-            delta_out=vec(c.delta_out[t]),
-            delta_time=vec(c.delta_time[t]),
-            delta_up=vec(c.delta_up[t]),
-            delta_norm=float(c.delta_norm[t]),
-            delta_out_norm=norm(c.delta_out[t]),
-            delta_time_norm=norm(c.delta_time[t]),
-            delta_up_norm=norm(c.delta_up[t]),
-            dW=small(tr.grad_W_t(key, t), limit),
-            dW_norm=float(c.dW_norm[t]),
-            dU=dU,
-            dU_index=dU_index,
-            dU_col=dU_col,
-            dU_norm=float(c.dU_norm[t]),
-            dW_sum=small(dW_sum, limit),
-            dW_sum_norm=norm(dW_sum),
-            truncated=self.truncate is not None and j >= self.truncate,
-            **self._gated_step(c, t),
-        )
-
-    @staticmethod
-    def _gated_step(c: ChainTrace, t: int) -> dict:
-        """A gated chain's error terms at t: δ_q by gate, the LSTM's δ_c, the carried share."""
-        if c.cell == "rnn":
-            return {}
-        return {
-            "delta_gates": {q: vec(d) for q, d in split_gates(c.cell, c.delta_gates[t]).items()},
-            "delta_c": vec(c.delta_c[t]) if c.delta_c is not None else None,
-            "delta_c_norm": float(c.delta_c_norm[t]) if c.delta_c is not None else None,
-            "carry": vec(c.delta_carry[t]),
-            "carry_norm": float(c.carry_norm[t]),
-        }
-
-    def _backward(self, j: int) -> BpttBackward:
-        """Backward step j = 0..T-1: k = T - j for forward chains."""
-        chains = {key: self._chain_step(key, c, j) for key, c in self.trace.chains.items()}
-        deltas = [c.delta[c.visit_order()[j]] for c in self.trace.chains.values()]
-        return BpttBackward.model_construct(
-            pos=self.T + j,
-            count=self.count,
-            k=self.T - j,
-            chains=chains,
-            matrices=self.matrices,
-            nonfinite=not all_finite(*deltas),
-        )
-
-    def nan_at(self) -> int | None:
-        """First time step (1-based) where the forward pass or the δs stop being finite."""
-        return trace_nan_at(self.trace)
-
-    def _totals(self) -> BpttTotals:
-        """The last frame: loss, every gradient, ‖δ_t‖ per step and where NaN began."""
-        tr, limit = self.trace, self.matrix_limit
-        nan_at = self.nan_at()
-        finite = all_finite(*tr.grads.values()) and np.isfinite(tr.loss)
-        note = self.note()
-        if nan_at is not None or not finite:
-            note = (
-                "numbers overflowed to NaN/inf: lower W's spectral radius or the learning rate, "
-                "or turn on gradient clipping"
-            )
-        return BpttTotals.model_construct(
-            pos=2 * self.T,
-            count=self.count,
-            loss=float(tr.loss),
-            grads={
-                n: Grad.model_construct(norm=norm(g), matrix=small(g, limit))
-                for n, g in tr.grads.items()
-            },
-            delta_norm={key: vec(c.delta_norm) for key, c in tr.chains.items()},
-            **self._bounds(),
-            matrices=self.matrices,
-            nan_at=nan_at,
-            nonfinite=not finite or nan_at is not None,
-            note=note,
-            truncation_gap=self._truncation_gap(),
-            carry_norm={
-                k: vec(c.carry_norm) for k, c in tr.chains.items() if c.carry_norm is not None
-            }
-            or None,
-            delta_c_norm={
-                k: vec(c.delta_c_norm) for k, c in tr.chains.items() if c.delta_c_norm is not None
-            }
-            or None,
-        )
-
-    def _truncation_gap(self) -> dict[str, float] | None:
-        """‖∇_truncated − ∇_full‖ for every weight, when the pass is truncated."""
-        if self.full_grads is None:
-            return None
-        return {n: change_norm(self.full_grads[n], g) for n, g in self.trace.grads.items()}
+        """The frame at position pos (0..count-1), as the engine made it."""
+        step = self.frames.frame(pos)
+        schema = {ForwardStep: BpttForward, BackwardStep: BpttBackward, PassTotals: BpttTotals}
+        return schema[type(step)].model_construct(**step.to_dict())
 
 
 def bptt_pass(
     lm: LM, text: str, truncate: int | None, max_tokens: int, limit: int, cut: bool = False
 ) -> HeldPass:
-    """Trace the tutorial's pairs (<s> w1 … wT → w1 … wT </s>) of a sentence.
-
-    The parts of net_t and the biases are kept with the trace: the weights may change later.
-    """
+    """Trace the tutorial's pairs (<s> w1 … wT → w1 … wT </s>) of a sentence."""
     tokens = read_tokens(text, lm, max_tokens, cut)
     inputs, labels = tutorial_pairs(tokens)
-    x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T,), (T,)
-    params = lm.model.params
-    with np.errstate(over="ignore", invalid="ignore"):
-        trace = lm.model.trace(x, y, truncate=truncate)
-        full = None
-        if truncate is not None and truncate < len(x):
-            full = lm.model.loss_and_grads(x, y)[1]
-        parts = {
-            key: net_parts(params, key, x, c.a_in, c.s_prev) for key, c in trace.chains.items()
-        }
-        sentence_p = running_product(trace.o[np.arange(len(y)), y])  # (T,)
     return HeldPass(
-        lm.name,
-        lm.vocab,
-        tokens,
-        inputs,
-        labels,
-        trace,
-        limit,
-        truncate,
-        full,
-        Ux={key: ux for key, (ux, _) in parts.items()},
-        Ws={key: ws for key, (_, ws) in parts.items()},
-        b={key: params[f"b{key}"].copy() for key in trace.chains if f"b{key}" in params},
-        sentence_p=sentence_p,
+        trace_pass(lm.model, lm.vocab, tokens, inputs, labels, truncate, limit, lm.name)
     )
 
 

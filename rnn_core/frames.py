@@ -1,0 +1,500 @@
+"""The frames of a traced BPTT pass, as the engine makes them: one typed record per step.
+
+trace_pass() traces the tutorial's pairs of a sentence (<s> w1 … wT → w1 … wT </s>) once and
+keeps what its frames need; BpttFrames.start() and .frame(pos) then give, for pos = 0..count-1,
+the forward steps t = 1..T (式2 then 式1), the backward steps k = T..1 (式3, 式4, 式5, 式6, 式8)
+and the totals. Each is a dataclass of plain Python numbers and lists; to_dict() gives its
+fields as the wire carries them (app.protocol's BpttStart, BpttForward, BpttBackward,
+BpttTotals, documented in docs/protocol.md). Pure NumPy: nothing here knows of the web.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+
+import numpy as np
+
+from .gated import split_gates
+from .model import RNNLM, ChainTrace, Trace
+from .text import UNK_ID, Vocab
+from .views import all_finite, change_norm, net_parts, norm, running_product, top_k, trace_nan_at
+
+TOP_WORDS = 10  # o_t's top words in a forward frame
+OVERFLOW_NOTE = (
+    "numbers overflowed to NaN/inf: lower W's spectral radius or the learning rate, "
+    "or turn on gradient clipping"
+)
+
+
+def vec(a: np.ndarray) -> list:
+    """A NumPy array as nested lists of Python numbers (NaN stays NaN)."""
+    return np.asarray(a).tolist()
+
+
+def small(a: np.ndarray, limit: int) -> list | None:
+    """The array as lists if every dimension is ≤ limit, else None (norms only)."""
+    return vec(a) if max(a.shape) <= limit else None
+
+
+def guesses(vocab: Vocab, p: np.ndarray, k: int, hide_unk: bool = False) -> list[dict]:
+    """The top k words of a distribution p (V,) as {word, id, p}."""
+    return guesses_rows(vocab, p[None, :], k, hide_unk)[0]
+
+
+def guesses_rows(vocab: Vocab, p: np.ndarray, k: int, hide_unk: bool = False) -> list[list[dict]]:
+    """The top k words of every row of p (T, V) as {word, id, p}; hide_unk: <unk> (which names
+    no word) is not among them. The probabilities are the model's, not renormalised."""
+    ids, probs = top_k(p, k, (UNK_ID,) if hide_unk else ())  # (T, k), (T, k)
+    return [
+        [{"word": vocab.word(i), "id": i, "p": q} for i, q in zip(row_ids, row_p, strict=True)]
+        for row_ids, row_p in zip(ids.tolist(), probs.tolist(), strict=True)
+    ]
+
+
+def _plain(value):
+    """Dataclasses (at any depth, in dicts and lists) as dicts; lists of numbers as they are."""
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list) and value and is_dataclass(value[0]):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Record:
+    def to_dict(self) -> dict:
+        """The fields as the wire carries them (nested records as dicts)."""
+        return _plain(self)
+
+
+@dataclass
+class GateStep(_Record):
+    """One gate q at t: net_q = U_q x_t + W_q h_{t-1} (+ b_q) and its value; the GRU
+    candidate's recurrent part enters as r_t ∘ (W_h h_{t-1}) (`reset`, None elsewhere)."""
+
+    net: list
+    value: list
+    Ux: list
+    Ws: list
+    b: list | None
+    reset: list | None = None
+
+
+@dataclass
+class ForwardChain(_Record):
+    """One chain at t (式2): net = Ux + Ws (+ b), s = f(net); a gated chain's gates by name and
+    the LSTM's c_t, c_{t-1}."""
+
+    t: int
+    net: list
+    s: list
+    s_prev: list
+    Ux: list
+    Ws: list
+    b: list | None
+    gates: dict[str, GateStep] | None = None
+    c: list | None = None
+    c_prev: list | None = None
+
+
+@dataclass
+class BackwardChain(_Record):
+    """One chain at the step the backward pass reached: δ and its shares (from o_t, from the
+    next step, from the layer above) with their norms, this step's ∇W, ∇U cards (式5, 式8), the
+    running sum of the ∇W cards (式6); a gated chain's δ by gate, δ_c and the carried share."""
+
+    t: int
+    delta: list
+    delta_out: list
+    delta_time: list
+    delta_up: list
+    delta_norm: float
+    delta_out_norm: float
+    delta_time_norm: float
+    delta_up_norm: float
+    dW: list | None
+    dW_norm: float
+    dU: list | None
+    dU_index: int | None
+    dU_col: list | None
+    dU_norm: float
+    dW_sum: list | None
+    dW_sum_norm: float
+    truncated: bool
+    delta_gates: dict[str, list] | None = None
+    delta_c: list | None = None
+    delta_c_norm: float | None = None
+    carry: list | None = None
+    carry_norm: float | None = None
+
+
+@dataclass
+class PassStart(_Record):
+    """The pass is ready: the sentence, its ids, the frame count and the bounds on ‖δ‖."""
+
+    model: str
+    tokens: list[str]
+    inputs: list[str]
+    labels: list[str]
+    x: list[int]
+    y: list[int]
+    T: int
+    n_scored: int
+    chains: list[str]
+    count: int
+    truncate: int | None
+    beta_W: dict[str, float]
+    beta_f: dict[str, float]
+    bound: dict[str, list]
+    matrices: bool
+    nonfinite: bool
+    note: str | None
+
+
+@dataclass
+class ForwardStep(_Record):
+    """Forward step t = pos + 1: every chain's 式2, then o_t (式1), its loss and e_t."""
+
+    pos: int
+    count: int
+    t: int
+    word: str
+    x: int
+    label: str
+    y: int
+    chains: dict[str, ForwardChain]
+    top: list[dict]
+    p_label: float | None
+    loss_t: float
+    sentence_p: float
+    error: list[dict]
+    nonfinite: bool
+
+
+@dataclass
+class BackwardStep(_Record):
+    """Backward step: k = T..1 for forward chains (a backward chain's own t goes up)."""
+
+    pos: int
+    count: int
+    k: int
+    chains: dict[str, BackwardChain]
+    matrices: bool
+    nonfinite: bool
+
+
+@dataclass
+class Grad(_Record):
+    """A total gradient with its norm (the matrix when small enough)."""
+
+    norm: float
+    matrix: list | None
+
+
+@dataclass
+class PassTotals(_Record):
+    """The last frame: loss, every total gradient (式6, 式8), ‖δ_t‖ per step, the bounds,
+    where NaN began and, for a truncated pass, how far its gradients are from full BPTT's."""
+
+    pos: int
+    count: int
+    loss: float
+    grads: dict[str, Grad]
+    delta_norm: dict[str, list]
+    bound: dict[str, list]
+    beta_W: dict[str, float]
+    beta_f: dict[str, float]
+    matrices: bool
+    nan_at: int | None
+    nonfinite: bool
+    note: str | None
+    truncation_gap: dict[str, float] | None
+    carry_norm: dict[str, list] | None = None
+    delta_c_norm: dict[str, list] | None = None
+
+
+@dataclass
+class BpttFrames:
+    """One traced pass and what its frames need: forward t=1..T, backward k=T..1, totals."""
+
+    model_name: str
+    vocab: Vocab
+    tokens: list[str]
+    inputs: list[str]
+    labels: list[str]
+    trace: Trace
+    matrix_limit: int
+    truncate: int | None
+    full_grads: dict[str, np.ndarray] | None
+    Ux: dict[str, np.ndarray]
+    Ws: dict[str, np.ndarray]
+    b: dict[str, np.ndarray]
+    sentence_p: np.ndarray
+
+    @property
+    def T(self) -> int:
+        """Time steps of the pass."""
+        return len(self.inputs)
+
+    @property
+    def count(self) -> int:
+        """Frames of the pass: T forward, T backward, totals."""
+        return 2 * self.T + 1
+
+    @property
+    def matrices(self) -> bool:
+        """Whether frames carry matrices (H ≤ matrix_limit) or only their norms."""
+        chain = next(iter(self.trace.chains.values()))
+        return chain.s.shape[1] <= self.matrix_limit
+
+    def note(self) -> str | None:
+        """Why matrices are missing, if they are."""
+        if self.matrices:
+            return None
+        return f"hidden size above {self.matrix_limit}: matrices are not sent, only their norms"
+
+    def start(self) -> PassStart:
+        """The start of the pass: the sentence, ids and the δ bounds of the whole pass."""
+        return PassStart(
+            model=self.model_name,
+            tokens=self.tokens,
+            inputs=self.inputs,
+            labels=self.labels,
+            x=vec(self.trace.x),
+            y=vec(self.trace.y),
+            T=self.T,
+            n_scored=int((self.trace.y >= 0).sum()),
+            chains=list(self.trace.chains),
+            count=self.count,
+            truncate=self.truncate,
+            **self._bounds(),
+            matrices=self.matrices,
+            nonfinite=not all_finite(*(c.bound for c in self.trace.chains.values())),
+            note=self.note(),
+        )
+
+    def _bounds(self) -> dict:
+        """β_W, β_f and the bound on ‖δ‖ of every chain (at the start and in the totals)."""
+        chains = self.trace.chains
+        return {
+            "beta_W": {key: c.beta_W for key, c in chains.items()},
+            "beta_f": {key: c.beta_f for key, c in chains.items()},
+            "bound": {key: vec(c.bound) for key, c in chains.items()},
+        }
+
+    def frame(self, pos: int) -> ForwardStep | BackwardStep | PassTotals:
+        """The frame at position pos (0..count-1)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            if pos < self.T:
+                return self._forward(pos)
+            if pos < 2 * self.T:
+                return self._backward(pos - self.T)
+            return self._totals()
+
+    def _forward(self, i: int) -> ForwardStep:
+        """Forward step t = i + 1."""
+        tr = self.trace
+        chains = {key: self._forward_chain(key, c, i) for key, c in tr.chains.items()}
+        y = int(tr.y[i])
+        scored = y >= 0
+        return ForwardStep(
+            pos=i,
+            count=self.count,
+            t=i + 1,
+            word=self.inputs[i],
+            x=int(tr.x[i]),
+            label=self.labels[i],
+            y=y,
+            chains=chains,
+            top=guesses(self.vocab, tr.o[i], TOP_WORDS),
+            p_label=float(tr.o[i, y]) if scored else None,
+            loss_t=float(tr.loss_t[i]),
+            sentence_p=float(self.sentence_p[i]),
+            error=self._error(i, y),
+            nonfinite=not all_finite(tr.o[i], *(c.s[i] for c in tr.chains.values())),
+        )
+
+    def _forward_chain(self, key: str, c: ChainTrace, i: int) -> ForwardChain:
+        """One chain at t = i + 1; a gated chain's gates by name and the LSTM's c_t, c_{t-1}."""
+        b = self.b.get(key)
+        gates = c_now = c_prev = None
+        if c.cell != "rnn":
+            parts = {
+                name: split_gates(c.cell, a)
+                for name, a in (
+                    ("net", c.net[i]),
+                    ("value", c.gates[i]),
+                    ("Ux", self.Ux[key][i]),
+                    ("Ws", self.Ws[key][i]),
+                )
+            }
+            bias = split_gates(c.cell, b) if b is not None else {}
+            gates = {
+                q: GateStep(
+                    **{part: vec(by_gate[q]) for part, by_gate in parts.items()},
+                    b=vec(bias[q]) if q in bias else None,
+                )
+                for q in parts["net"]
+            }
+            if c.reset is not None:  # h̃'s recurrent part enters as r_t ∘ (W_h h_{t-1})
+                gates["h_tilde"].reset = vec(c.reset[i])
+            if c.c is not None:
+                c_now, c_prev = vec(c.c[i]), vec(c.c_prev[i])
+        return ForwardChain(
+            t=i + 1,
+            net=vec(c.net[i]),
+            s=vec(c.s[i]),
+            s_prev=vec(c.s_prev[i]),
+            Ux=vec(self.Ux[key][i]),
+            Ws=vec(self.Ws[key][i]),
+            b=vec(b) if b is not None else None,
+            gates=gates,
+            c=c_now,
+            c_prev=c_prev,
+        )
+
+    def _error(self, i: int, y: int) -> list[dict]:
+        """e_t at the label and at o_t's top words (the entries that matter)."""
+        e = self.trace.e[i]  # (V,)
+        ids, _ = top_k(self.trace.o[i], TOP_WORDS)
+        ids = ([y] if y >= 0 else []) + [j for j in ids.tolist() if j != y]
+        return [{"word": self.vocab.word(j), "id": j, "value": float(e[j])} for j in ids]
+
+    def _chain_step(self, key: str, c: ChainTrace, j: int) -> BackwardChain:
+        """One chain at the j-th step of the backward pass (its own time index)."""
+        tr, limit = self.trace, self.matrix_limit
+        t = c.visit_order()[j]
+        if c.a_in is None:
+            index, column = tr.grad_U_col(key, t)
+            dU, dU_index, dU_col = None, index, vec(column)
+        else:
+            dU, dU_index, dU_col = small(tr.grad_U_t(key, t), limit), None, None
+        dW_sum = tr.grad_W_sum(key, t)  # (H, H)
+        return BackwardChain(
+            t=t + 1,
+            delta=vec(c.delta[t]),
+            delta_out=vec(c.delta_out[t]),
+            delta_time=vec(c.delta_time[t]),
+            delta_up=vec(c.delta_up[t]),
+            delta_norm=float(c.delta_norm[t]),
+            delta_out_norm=norm(c.delta_out[t]),
+            delta_time_norm=norm(c.delta_time[t]),
+            delta_up_norm=norm(c.delta_up[t]),
+            dW=small(tr.grad_W_t(key, t), limit),
+            dW_norm=float(c.dW_norm[t]),
+            dU=dU,
+            dU_index=dU_index,
+            dU_col=dU_col,
+            dU_norm=float(c.dU_norm[t]),
+            dW_sum=small(dW_sum, limit),
+            dW_sum_norm=norm(dW_sum),
+            truncated=self.truncate is not None and j >= self.truncate,
+            **self._gated_step(c, t),
+        )
+
+    @staticmethod
+    def _gated_step(c: ChainTrace, t: int) -> dict:
+        """A gated chain's error terms at t: δ_q by gate, the LSTM's δ_c, the carried share."""
+        if c.cell == "rnn":
+            return {}
+        return {
+            "delta_gates": {q: vec(d) for q, d in split_gates(c.cell, c.delta_gates[t]).items()},
+            "delta_c": vec(c.delta_c[t]) if c.delta_c is not None else None,
+            "delta_c_norm": float(c.delta_c_norm[t]) if c.delta_c is not None else None,
+            "carry": vec(c.delta_carry[t]),
+            "carry_norm": float(c.carry_norm[t]),
+        }
+
+    def _backward(self, j: int) -> BackwardStep:
+        """Backward step j = 0..T-1: k = T - j for forward chains."""
+        chains = {key: self._chain_step(key, c, j) for key, c in self.trace.chains.items()}
+        deltas = [c.delta[c.visit_order()[j]] for c in self.trace.chains.values()]
+        return BackwardStep(
+            pos=self.T + j,
+            count=self.count,
+            k=self.T - j,
+            chains=chains,
+            matrices=self.matrices,
+            nonfinite=not all_finite(*deltas),
+        )
+
+    def nan_at(self) -> int | None:
+        """First time step (1-based) where the forward pass or the δs stop being finite."""
+        return trace_nan_at(self.trace)
+
+    def _totals(self) -> PassTotals:
+        """The last frame: loss, every gradient, ‖δ_t‖ per step and where NaN began."""
+        tr, limit = self.trace, self.matrix_limit
+        nan_at = self.nan_at()
+        finite = all_finite(*tr.grads.values()) and np.isfinite(tr.loss)
+        note = self.note()
+        if nan_at is not None or not finite:
+            note = OVERFLOW_NOTE
+        chains = tr.chains
+        return PassTotals(
+            pos=2 * self.T,
+            count=self.count,
+            loss=float(tr.loss),
+            grads={n: Grad(norm=norm(g), matrix=small(g, limit)) for n, g in tr.grads.items()},
+            delta_norm={key: vec(c.delta_norm) for key, c in chains.items()},
+            **self._bounds(),
+            matrices=self.matrices,
+            nan_at=nan_at,
+            nonfinite=not finite or nan_at is not None,
+            note=note,
+            truncation_gap=self._truncation_gap(),
+            carry_norm={k: vec(c.carry_norm) for k, c in chains.items() if c.carry_norm is not None}
+            or None,
+            delta_c_norm={
+                k: vec(c.delta_c_norm) for k, c in chains.items() if c.delta_c_norm is not None
+            }
+            or None,
+        )
+
+    def _truncation_gap(self) -> dict[str, float] | None:
+        """‖∇_truncated − ∇_full‖ for every weight, when the pass is truncated."""
+        if self.full_grads is None:
+            return None
+        return {n: change_norm(self.full_grads[n], g) for n, g in self.trace.grads.items()}
+
+
+def trace_pass(
+    model: RNNLM,
+    vocab: Vocab,
+    tokens: list[str],
+    inputs: list[str],
+    labels: list[str],
+    truncate: int | None,
+    matrix_limit: int,
+    name: str,
+) -> BpttFrames:
+    """Trace the tutorial's pairs of a sentence (inputs <s> w1 … wT, labels w1 … wT </s>) and
+    keep what the frames need. The parts of net_t and the biases are copied: the weights may
+    change later (training) while the pass is still stepped through."""
+    x, y = vocab.encode(inputs), vocab.encode(labels)  # (T,), (T,)
+    params = model.params
+    with np.errstate(over="ignore", invalid="ignore"):
+        trace = model.trace(x, y, truncate=truncate)
+        full = None
+        if truncate is not None and truncate < len(x):
+            full = model.loss_and_grads(x, y)[1]
+        parts = {
+            key: net_parts(params, key, x, c.a_in, c.s_prev) for key, c in trace.chains.items()
+        }
+        sentence_p = running_product(trace.o[np.arange(len(y)), y])  # (T,)
+    return BpttFrames(
+        name,
+        vocab,
+        tokens,
+        inputs,
+        labels,
+        trace,
+        matrix_limit,
+        truncate,
+        full,
+        Ux={key: ux for key, (ux, _) in parts.items()},
+        Ws={key: ws for key, (_, ws) in parts.items()},
+        b={key: params[f"b{key}"].copy() for key in trace.chains if f"b{key}" in params},
+        sentence_p=sentence_p,
+    )

@@ -1,0 +1,63 @@
+"""The engine makes the bptt frames (rnn_core.frames); the server only adds the request's mode
+and pace and serialises them. Every frame the engine makes for a pass, of every cell, one or
+two chains, stacked, truncated, large or small, fits its wire schema in app.protocol exactly
+(extra="forbid": no field the schema does not name, none it names missing)."""
+
+import numpy as np
+import pytest
+
+from app.protocol import BpttBackward, BpttForward, BpttStart, BpttTotals
+from rnn_core import RNNLM
+from rnn_core.frames import BackwardStep, ForwardStep, PassTotals, trace_pass
+from rnn_core.text import Vocab, training_pairs
+
+WORDS = "i was late for school yesterday and the teacher criticised me".split()
+SCHEMA = {ForwardStep: BpttForward, BackwardStep: BpttBackward, PassTotals: BpttTotals}
+
+
+@pytest.mark.parametrize(
+    "config, truncate, limit",
+    [
+        ({"cell": "rnn", "activation": "tanh"}, None, 64),
+        ({"cell": "rnn", "activation": "relu", "num_layers": 2, "bidirectional": True}, 3, 64),
+        ({"cell": "lstm", "activation": "tanh"}, None, 64),
+        ({"cell": "gru", "activation": "tanh", "num_layers": 2}, 2, 64),
+        ({"cell": "rnn", "activation": "tanh"}, None, 4),  # H above the limit: norms only
+    ],
+)
+def test_every_frame_of_a_pass_fits_its_wire_schema(config, truncate, limit):
+    vocab = Vocab.build([WORDS])
+    model = RNNLM(vocab_size=len(vocab), hidden_size=6, seed=1, **config)
+    inputs, labels = training_pairs(WORDS[:6])
+    frames = trace_pass(model, vocab, WORDS[:6], inputs, labels, truncate, limit, "test")
+
+    start = frames.start().to_dict()
+    BpttStart.model_validate({**start, "mode": "step", "speed": 4.0})
+    assert start["count"] == 2 * len(inputs) + 1
+    assert start["matrices"] is (6 <= limit)
+    kinds = []
+    for pos in range(frames.count):
+        step = frames.frame(pos)
+        SCHEMA[type(step)].model_validate(step.to_dict())
+        assert step.pos == pos
+        kinds.append(type(step).__name__)
+    T = len(inputs)
+    assert kinds == ["ForwardStep"] * T + ["BackwardStep"] * T + ["PassTotals"]
+
+
+def test_the_frames_carry_the_engines_trace():
+    vocab = Vocab.build([WORDS])
+    model = RNNLM(vocab_size=len(vocab), hidden_size=5, activation="tanh", seed=2)
+    inputs, labels = training_pairs(WORDS)
+    frames = trace_pass(model, vocab, WORDS, inputs, labels, None, 64, "test")
+    trace = model.trace(vocab.encode(inputs), vocab.encode(labels))
+    T = len(inputs)
+    for t in range(T):
+        forward = frames.frame(t).to_dict()
+        np.testing.assert_array_equal(forward["chains"]["1"]["s"], trace.chains["1"].s[t])
+        backward = frames.frame(T + (T - 1 - t)).to_dict()  # k counts down: step T-1-t is t
+        assert backward["k"] == t + 1
+        np.testing.assert_array_equal(backward["chains"]["1"]["delta"], trace.chains["1"].delta[t])
+    totals = frames.frame(2 * T).to_dict()
+    assert totals["loss"] == pytest.approx(float(trace.loss), rel=1e-12)
+    np.testing.assert_allclose(totals["grads"]["W1"]["matrix"], trace.grads["W1"], rtol=1e-12)
