@@ -20,7 +20,6 @@ from app.protocol import (
     BpttStart,
     BpttTotals,
     BuiltinModel,
-    CheckedWeight,
     DistanceBin,
     Drawn,
     Frame,
@@ -37,7 +36,6 @@ from app.protocol import (
     Vanishing,
     VanishingFrame,
     VocabFrame,
-    WeightChange,
 )
 from rnn_core.frames import (
     BackwardStep,
@@ -46,16 +44,12 @@ from rnn_core.frames import (
     PassTotals,
     guesses,
     guesses_rows,
-    small,
     trace_pass,
     vec,
 )
 from rnn_core.generate import continuation
-from rnn_core.gradcheck import gradient_check, nonlinear_gradient_check, tutorial_gradient_check
-from rnn_core.losses import cross_entropy, softmax
-from rnn_core.model import RNNLM, RNNConfig
+from rnn_core.labs import gradcheck_lab, sgd_step_lab, softmax_lab, vanishing_lab
 from rnn_core.ngram import NGramLM
-from rnn_core.optim import clip_grad_norm, grad_norm
 from rnn_core.remedies import remedy_view
 from rnn_core.text import (
     BLANK,
@@ -69,23 +63,12 @@ from rnn_core.text import (
     training_pair_ids,
 )
 from rnn_core.text import training_pairs as tutorial_pairs
-from rnn_core.vanishing import carried_delta, unit_delta
 from rnn_core.views import (
     all_finite,
-    change_norm,
     label_loss,
     mean_loss,
-    norm,
     running_product,
-    sgd_step,
 )
-
-STEP_NOTES = {  # a train_step that hit NaN/inf, by whether its update was applied
-    False: "the loss or a gradient was NaN/inf, so the update was not applied: turn on "
-    "gradient clipping (e.g. clip 5) or lower W's spectral radius",
-    True: "after this update the loss is NaN/inf: the step was too large. Turn on gradient "
-    "clipping (e.g. clip 5) or lower the learning rate",
-}
 
 
 def read_tokens(text: str, lm: LM, max_tokens: int, cut: bool = False) -> list[str]:
@@ -433,9 +416,7 @@ def softmax_frame(z: list[float], label: int | None) -> SoftmaxFrame:
     """The tutorial's softmax and −log o[label] (natural log)."""
     if label is not None and label >= len(z):
         raise ProtocolError("bad_message", f"label must be 0..{len(z) - 1}", "label")
-    o = softmax(np.asarray(z, dtype=np.float64))  # (N,)
-    loss = None if label is None else cross_entropy(o[None, :], np.array([label]))
-    return SoftmaxFrame(z=z, o=vec(o), label=label, loss=loss)
+    return SoftmaxFrame.model_construct(**softmax_lab(z, label).to_dict())
 
 
 def vocab_frame(vocab: Vocab, offset: int, limit: int) -> VocabFrame:
@@ -451,90 +432,21 @@ def vocab_frame(vocab: Vocab, offset: int, limit: int) -> VocabFrame:
 
 # ---------------------------------------------------------------- labs
 
-GRADCHECK_VOCAB = 7  # words of the random model a gradient check runs on
-GRADCHECK_SAMPLES = 20  # checked entries per weight
-VANISHING_VOCAB = 16
-
-
-def _check_summary(result) -> dict:
-    """One tutorial-style check as {max_rel_error, passed}."""
-    return {"max_rel_error": result.rel_error, "passed": result.passed}
-
 
 def gradcheck_frame(msg: Gradcheck) -> GradcheckFrame:
     """Central differences against BPTT for every weight of a small random model."""
-    rng = np.random.default_rng(msg.seed)
-    model = RNNLM.new(
-        RNNConfig(
-            GRADCHECK_VOCAB,
-            msg.hidden,
-            msg.layers,
-            msg.bidirectional,
-            msg.activation,
-            seed=msg.seed,
-        )
+    record = gradcheck_lab(
+        msg.hidden, msg.layers, msg.bidirectional, msg.activation, msg.T, msg.seed, msg.tutorial
     )
-    inputs = rng.integers(0, GRADCHECK_VOCAB, msg.T)  # (T,)
-    targets = rng.integers(0, GRADCHECK_VOCAB, msg.T)  # (T,)
-    result = gradient_check(model, inputs, targets, max_entries=GRADCHECK_SAMPLES, seed=msg.seed)
-    weights = {
-        name: CheckedWeight.model_construct(
-            max_rel_error=err,
-            samples=[
-                list(pair)
-                for pair in zip(
-                    result.numeric[name].tolist(), result.analytic[name].tolist(), strict=True
-                )
-            ],
-        )
-        for name, err in result.rel_error.items()
-    }
-    tutorial = None
-    if msg.tutorial:
-        tutorial = {
-            "identity_correct": _check_summary(tutorial_gradient_check(False, msg.seed)),
-            "identity_buggy": _check_summary(tutorial_gradient_check(True, msg.seed)),
-            "tanh_correct": _check_summary(nonlinear_gradient_check(False, seed=msg.seed)),
-            "tanh_buggy": _check_summary(nonlinear_gradient_check(True, seed=msg.seed)),
-        }
-    return GradcheckFrame.model_construct(
-        weights=weights, worst=result.max_rel_error, passed=result.passed, tutorial=tutorial
-    )
+    return GradcheckFrame.model_construct(**record.to_dict())
 
 
 def vanishing_frame(msg: Vanishing) -> VanishingFrame:
     """A unit δ_T (seeded) carried back through 式3 along the forward pass over random words."""
-    rng = np.random.default_rng(msg.seed)
-    model = RNNLM.new(
-        RNNConfig(
-            VANISHING_VOCAB,
-            msg.hidden,
-            activation=msg.activation,
-            bias=False,
-            seed=msg.seed,
-            init=msg.init or "xavier",
-            radius=msg.radius,
-        )
+    record = vanishing_lab(
+        msg.hidden, msg.activation, msg.init, msg.radius, msg.T, msg.clip, msg.seed
     )
-    inputs = rng.integers(0, VANISHING_VOCAB, msg.T)  # (T,)
-    run = carried_delta(model, inputs, unit_delta(rng, msg.hidden))
-    total = grad_norm(run.grads)
-    clipped = None
-    if msg.clip is not None and all_finite(*run.grads.values()):
-        clip_grad_norm(run.grads, msg.clip)
-        clipped = grad_norm(run.grads)
-    return VanishingFrame.model_construct(
-        T=msg.T,
-        delta_norm=vec(run.delta_norm),
-        ratio=vec(run.ratio),
-        bound=vec(run.bound),
-        beta_W=run.beta_W,
-        beta_f=run.beta_f,
-        nan_at=run.nan_at,
-        nonfinite=not all_finite(run.delta_norm, run.bound),
-        grad_norm=total,
-        clipped_grad_norm=clipped,
-    )
+    return VanishingFrame.model_construct(**record.to_dict())
 
 
 # ---------------------------------------------------------------- one SGD step
@@ -552,31 +464,5 @@ def train_step_frame(
     """The tutorial's update W ← W − η ∇W E (every weight) on one sentence, before and after."""
     tokens = read_tokens(text, lm, max_tokens)
     x, y = training_pair_ids(tokens, lm.vocab)  # (T,), (T,)
-    params = lm.model.params
-    before = {name: p.copy() for name, p in params.items()}
-    step = sgd_step(lm.model, x, y, lr, clip, truncate)
-    weights = {
-        name: WeightChange.model_construct(
-            shape=list(p.shape),
-            norm_before=norm(before[name]),
-            norm_after=norm(p),
-            change_norm=change_norm(before[name], p),
-            grad_norm=step.grad_norms[name],
-            before=small(before[name], limit),
-            after=small(p, limit),
-        )
-        for name, p in params.items()
-    }
-    finite = step.applied and bool(np.isfinite(step.loss_after))
-    return TrainStep.model_construct(
-        tokens=tokens,
-        lr=lr,
-        loss_before=step.loss_before,
-        loss_after=step.loss_after,
-        clipped=step.clipped,
-        weights=weights,
-        matrices=lm.model.config.hidden_size <= limit,
-        nan_at=None if finite else 1,
-        nonfinite=not finite,
-        note=None if finite else STEP_NOTES[step.applied],
-    )
+    record = sgd_step_lab(lm.model, tokens, x, y, lr, clip, truncate, limit)
+    return TrainStep.model_construct(**record.to_dict())

@@ -62,14 +62,16 @@ def _plain(value):
     return value
 
 
-class _Record:
+class Record:
+    """A frame or a part of one: a dataclass whose fields are what the wire carries."""
+
     def to_dict(self) -> dict:
         """The fields as the wire carries them (nested records as dicts)."""
         return _plain(self)
 
 
 @dataclass
-class GateStep(_Record):
+class GateStep(Record):
     """One gate q at t: net_q = U_q x_t + W_q h_{t-1} (+ b_q) and its value; the GRU
     candidate's recurrent part enters as r_t ∘ (W_h h_{t-1}) (`reset`, None elsewhere)."""
 
@@ -82,7 +84,7 @@ class GateStep(_Record):
 
 
 @dataclass
-class ForwardChain(_Record):
+class ForwardChain(Record):
     """One chain at t (式2): net = Ux + Ws (+ b), s = f(net); a gated chain's gates by name and
     the LSTM's c_t, c_{t-1}."""
 
@@ -99,7 +101,7 @@ class ForwardChain(_Record):
 
 
 @dataclass
-class BackwardChain(_Record):
+class BackwardChain(Record):
     """One chain at the step the backward pass reached: δ and its shares (from o_t, from the
     next step, from the layer above) with their norms, this step's ∇W, ∇U cards (式5, 式8), the
     running sum of the ∇W cards (式6); a gated chain's δ by gate, δ_c and the carried share."""
@@ -130,7 +132,7 @@ class BackwardChain(_Record):
 
 
 @dataclass
-class PassStart(_Record):
+class PassStart(Record):
     """The pass is ready: the sentence, its ids, the frame count and the bounds on ‖δ‖."""
 
     model: str
@@ -153,7 +155,7 @@ class PassStart(_Record):
 
 
 @dataclass
-class ForwardStep(_Record):
+class ForwardStep(Record):
     """Forward step t = pos + 1: every chain's 式2, then o_t (式1), its loss and e_t."""
 
     pos: int
@@ -173,7 +175,7 @@ class ForwardStep(_Record):
 
 
 @dataclass
-class BackwardStep(_Record):
+class BackwardStep(Record):
     """Backward step: k = T..1 for forward chains (a backward chain's own t goes up)."""
 
     pos: int
@@ -185,7 +187,7 @@ class BackwardStep(_Record):
 
 
 @dataclass
-class Grad(_Record):
+class Grad(Record):
     """A total gradient with its norm (the matrix when small enough)."""
 
     norm: float
@@ -193,7 +195,7 @@ class Grad(_Record):
 
 
 @dataclass
-class PassTotals(_Record):
+class PassTotals(Record):
     """The last frame: loss, every total gradient (式6, 式8), ‖δ_t‖ per step, the bounds,
     where NaN began and, for a truncated pass, how far its gradients are from full BPTT's."""
 

@@ -61,3 +61,38 @@ def test_the_frames_carry_the_engines_trace():
     totals = frames.frame(2 * T).to_dict()
     assert totals["loss"] == pytest.approx(float(trace.loss), rel=1e-12)
     np.testing.assert_allclose(totals["grads"]["W1"]["matrix"], trace.grads["W1"], rtol=1e-12)
+
+
+def test_every_lab_record_fits_its_wire_schema():
+    """The labs' experiments (rnn_core.labs), including the ones that overflow to NaN."""
+    from app.protocol import GradcheckFrame, SoftmaxFrame, TrainStep, VanishingFrame
+    from rnn_core.labs import gradcheck_lab, sgd_step_lab, softmax_lab, vanishing_lab
+    from rnn_core.text import training_pair_ids
+
+    check = gradcheck_lab(4, 2, True, "tanh", 5, seed=3, tutorial=True)
+    GradcheckFrame.model_validate(check.to_dict())
+    assert check.passed and set(check.tutorial) == {
+        "identity_correct",
+        "identity_buggy",
+        "tanh_correct",
+        "tanh_buggy",
+    }
+    for radius, clip in ((0.5, None), (3.0, 5.0), (40.0, 1.0)):  # vanishing, exploding, overflow
+        run = vanishing_lab(8, "tanh", "xavier", radius, 60, clip, seed=0)
+        VanishingFrame.model_validate(run.to_dict())
+    SoftmaxFrame.model_validate(softmax_lab([1.0, 2.0, 3.0, 4.0], 3).to_dict())
+    vocab = Vocab.build([WORDS])
+    model = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", seed=0)
+    x, y = training_pair_ids(WORDS, vocab)
+    update = sgd_step_lab(model, WORDS, x, y, 0.1, None, None, 64)
+    TrainStep.model_validate(update.to_dict())
+    assert not update.nonfinite and update.nan_at is None
+    signs = np.sign(np.random.default_rng(0).standard_normal(model.params["V"].shape))
+    model.params["V"][:] = 1e308 * signs  # the logits overflow: the step is refused, kept
+    kept = {name: p.copy() for name, p in model.params.items()}
+    with np.errstate(all="ignore"):
+        update = sgd_step_lab(model, WORDS, x, y, 0.1, None, None, 64)
+    TrainStep.model_validate(update.to_dict())
+    assert update.nonfinite and update.nan_at == 1 and update.note
+    for name, p in model.params.items():
+        np.testing.assert_array_equal(p, kept[name])
