@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from app.errors import ProtocolError
 from app.models import LM
 from app.protocol import (
-    Blank,
     BpttBackward,
     BpttForward,
     BpttStart,
@@ -42,10 +41,9 @@ from rnn_core.frames import (
     BpttFrames,
     ForwardStep,
     PassTotals,
-    guesses,
-    guesses_rows,
+    blank_record,
+    predict_record,
     trace_pass,
-    vec,
 )
 from rnn_core.generate import continuation
 from rnn_core.labs import gradcheck_lab, sgd_step_lab, softmax_lab, vanishing_lab
@@ -56,19 +54,11 @@ from rnn_core.text import (
     BOS,
     EOS,
     SPECIALS,
-    UNK,
-    UNK_ID,
     Vocab,
     tokenize,
     training_pair_ids,
 )
 from rnn_core.text import training_pairs as tutorial_pairs
-from rnn_core.views import (
-    all_finite,
-    label_loss,
-    mean_loss,
-    running_product,
-)
 
 
 def read_tokens(text: str, lm: LM, max_tokens: int, cut: bool = False) -> list[str]:
@@ -116,70 +106,6 @@ def builtin_info(lm: LM) -> BuiltinModel:
 # ---------------------------------------------------------------- predict
 
 
-def _span(used: range) -> dict:
-    """Input positions (0 = <s>) → the token span [start, end) they cover (`Span` fields)."""
-    return {"start": max(used.start - 1, 0), "end": max(used.stop - 1, 0)}
-
-
-def _positions(
-    vocab: Vocab,
-    labels: list[str],
-    y: np.ndarray,
-    dists: dict[str, np.ndarray],
-    ngrams: tuple[NGramLM, NGramLM],
-    k: int,
-    hide_unk: bool = False,
-) -> list[dict]:
-    """Predictions at every input position t = 0..T (after <s> and tokens[0:t])."""
-    top = {name: guesses_rows(vocab, d, k, hide_unk) for name, d in dists.items()}
-    next_p = {name: d[np.arange(len(y)), y].tolist() for name, d in dists.items()}
-    loss = label_loss(next_p["rnn"]).tolist()  # (T+1,) −log o_t[y_t]
-    sentence_p = running_product(next_p["rnn"]).tolist()  # (T+1,) o_1[y_1] … o_t[y_t]
-    return [
-        {
-            "t": t,
-            "context": {
-                "rnn": {"start": 0, "end": t},
-                "bigram": _span(ngrams[0].context_used(t)),
-                "trigram": _span(ngrams[1].context_used(t)),
-            },
-            "rnn": top["rnn"][t],
-            "bigram": top["bigram"][t],
-            "trigram": top["trigram"][t],
-            "next": {"word": labels[t], "id": int(y[t]), "p": next_p["rnn"][t]},
-            "next_p": {name: p[t] for name, p in next_p.items()},
-            "loss": loss[t],
-            "sentence_p": sentence_p[t],
-        }
-        for t in range(len(labels))
-    ]
-
-
-def predictions(
-    lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int, hide_unk: bool = False
-) -> tuple[list[dict], np.ndarray, dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
-    """Positions, RNN outputs o (T+1, V), states (chain -> (T+1, H)) and a gated model's gates
-    and c_t (chain -> name -> (T+1, H); {} for an RNN) of a sentence."""
-    inputs, labels = tutorial_pairs(tokens)
-    x, y = lm.vocab.encode(inputs), lm.vocab.encode(labels)  # (T+1,), (T+1,)
-    o, states, inside = lm.model.forward_inside(x)  # (T+1, V), chain -> (T+1, H)
-    dists = {"rnn": o, "bigram": ngrams[0].distributions(x), "trigram": ngrams[1].distributions(x)}
-    return _positions(lm.vocab, labels, y, dists, ngrams, k, hide_unk), o, states, inside
-
-
-def _sentence_loss(positions: list[dict]) -> dict:
-    """PredictFrame.loss and .perplexity: the mean −log o_t[y_t] of the sentence and its exp."""
-    mean, perplexity = mean_loss([p["next"]["p"] for p in positions])
-    return {"loss": mean, "perplexity": perplexity}
-
-
-def _inside(inside: dict[str, dict[str, np.ndarray]]) -> dict | None:
-    """PredictFrame.inside: a gated model's gates and c_t as lists; None for an RNN."""
-    if not inside:
-        return None
-    return {key: {name: vec(a) for name, a in parts.items()} for key, parts in inside.items()}
-
-
 def predict_frame(
     lm: LM,
     text: str,
@@ -194,31 +120,27 @@ def predict_frame(
     """The `predict` answer for a unidirectional model (ngrams) or a bidirectional one (blank);
     hide_unk: no <unk> among the top words."""
     tokens = read_tokens(text, lm, max_tokens, cut)
-    ids = lm.vocab.encode(tokens)
-    common = {
-        "model": lm.name,
-        "language": lm.language,
-        "unit": lm.unit,
-        "tokens": tokens,
-        "ids": vec(ids),
-        "unknown": [i == UNK_ID and t != UNK for i, t in zip(ids.tolist(), tokens, strict=True)],
-    }
-    if lm.model.config.bidirectional:
-        return _blank_frame(lm, tokens, top_k_words, full, left_only, common, hide_unk)
-    positions, o, states, inside = predictions(lm, tokens, ngrams, top_k_words, hide_unk)
-    inputs, labels = tutorial_pairs(tokens)
-    return PredictFrame.model_construct(
-        **common,
-        inputs=inputs,
-        labels=labels,
-        positions=positions,
-        **_sentence_loss(positions),
-        states={key: vec(s) for key, s in states.items()},
-        inside=_inside(inside),
-        full=vec(o) if full else None,
-        blank=None,
-        nonfinite=not all_finite(o, *states.values()),
-    )
+    who = {"full": full, "hide_unk": hide_unk, **_reader(lm)}
+    if not lm.model.config.bidirectional:
+        record = predict_record(lm.model, lm.vocab, tokens, ngrams, top_k_words, **who)
+    elif BLANK not in tokens:
+        raise ProtocolError(
+            "no_blank", "write ____ where the word to fill is", "text", params={"blanks": 0}
+        )
+    else:
+        left = None if left_only is None else (left_only.model, left_only.vocab, left_only.name)
+        record = blank_record(lm.model, lm.vocab, tokens, top_k_words, left, **who)
+    return PredictFrame.model_construct(**record.to_dict())
+
+
+def _reader(lm: LM) -> dict:
+    """Who reads a sentence, as the engine's records name it."""
+    return {"name": lm.name, "language": lm.language, "unit": lm.unit}
+
+
+def positions(lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int) -> list[dict]:
+    """The predictions at every position of a sentence (training's live sample)."""
+    return predict_record(lm.model, lm.vocab, tokens, ngrams, k, **_reader(lm)).positions
 
 
 def drawn_words(lm: LM, prompt: list[str], rng: np.random.Generator, **options) -> list[Drawn]:
@@ -320,50 +242,6 @@ def remedies_frame(
         t=position,
         label=tokens[position],
         models=models,
-    )
-
-
-def _blank_frame(
-    lm: LM,
-    tokens: list[str],
-    k: int,
-    full: bool,
-    left_only: LM | None,
-    common: dict,
-    hide_unk: bool = False,
-) -> PredictFrame:
-    """The blank's distribution from a bidirectional model, and a left-only model's guess."""
-    if BLANK not in tokens:
-        raise ProtocolError(
-            "no_blank", "write ____ where the word to fill is", "text", params={"blanks": 0}
-        )
-    index = tokens.index(BLANK)
-    inputs = [BOS, *tokens, EOS]
-    o, states, inside = lm.model.forward_inside(lm.vocab.encode(inputs))  # (T+2, V), (T+2, H)
-    dist = o[index + 1]  # (V,) the blank's slot
-    left = None
-    if left_only is not None:
-        o_left, _ = left_only.model.forward(left_only.vocab.encode([BOS, *tokens[:index]]))
-        left = guesses(left_only.vocab, o_left[-1], k, hide_unk)
-    blank = Blank.model_construct(
-        index=index,
-        rnn=guesses(lm.vocab, dist, k, hide_unk),
-        left_only=left,
-        left_only_model=left_only.name if left_only is not None else None,
-        full=vec(dist) if full else None,
-    )
-    return PredictFrame.model_construct(
-        **common,
-        inputs=inputs,
-        labels=[],
-        positions=[],
-        loss=None,
-        perplexity=None,
-        states={key: vec(s) for key, s in states.items()},
-        inside=_inside(inside),
-        full=None,
-        blank=blank,
-        nonfinite=not all_finite(o, *states.values()),
     )
 
 

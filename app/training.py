@@ -424,7 +424,7 @@ def _progress(service: Service, session: Session, run: TrainingRun) -> Progress:
     p, lm = run.last, session.state.lm
     sample = None
     if run.sample is not None:
-        sample = bridge.predictions(lm, run.sample, run.ngrams, SAMPLE_TOP_K)[0]
+        sample = bridge.positions(lm, run.sample, run.ngrams, SAMPLE_TOP_K)
     finite = bool(np.isfinite(p.loss)) and all(np.isfinite(list(p.grad_norms.values())))
     now = time.monotonic()
     if finite and not lm.model.config.bidirectional:

@@ -1,4 +1,5 @@
-"""The frames of a traced BPTT pass, as the engine makes them: one typed record per step.
+"""The frames the engine makes: a sentence's predictions (predict_record, blank_record) and a
+traced BPTT pass, one typed record per step.
 
 trace_pass() traces the tutorial's pairs of a sentence (<s> w1 … wT → w1 … wT </s>) once and
 keeps what its frames need; BpttFrames.start() and .frame(pos) then give, for pos = 0..count-1,
@@ -16,8 +17,19 @@ import numpy as np
 
 from .gated import split_gates
 from .model import RNNLM, ChainTrace, Trace
-from .text import UNK_ID, Vocab
-from .views import all_finite, change_norm, net_parts, norm, running_product, top_k, trace_nan_at
+from .ngram import NGramLM
+from .text import BLANK, BOS, EOS, UNK, UNK_ID, Vocab, training_pairs
+from .views import (
+    all_finite,
+    change_norm,
+    label_loss,
+    mean_loss,
+    net_parts,
+    norm,
+    running_product,
+    top_k,
+    trace_nan_at,
+)
 
 TOP_WORDS = 10  # o_t's top words in a forward frame
 OVERFLOW_NOTE = (
@@ -68,6 +80,185 @@ class Record:
     def to_dict(self) -> dict:
         """The fields as the wire carries them (nested records as dicts)."""
         return _plain(self)
+
+
+@dataclass
+class Blank(Record):
+    """A bidirectional model's distribution at the blank, and a left-only model's guess."""
+
+    index: int
+    rnn: list[dict]
+    left_only: list[dict] | None
+    left_only_model: str | None
+    full: list | None
+
+
+@dataclass
+class Prediction(Record):
+    """A sentence read by a model: for a next-word model the RNN's, the 2-gram's and the
+    3-gram's top words at every position t = 0..T with the label's probability and loss; for a
+    bidirectional one the blank's; the states (and a gated model's gates and c_t) of every
+    chain."""
+
+    model: str
+    language: str
+    unit: str
+    tokens: list[str]
+    ids: list[int]
+    unknown: list[bool]
+    inputs: list[str]
+    labels: list[str]
+    positions: list[dict]
+    loss: float | None
+    perplexity: float | None
+    states: dict[str, list]
+    inside: dict[str, dict[str, list]] | None
+    full: list | None
+    blank: Blank | None
+    nonfinite: bool
+
+
+def _span(used: range) -> dict:
+    """Input positions (0 = <s>) → the token span [start, end) they cover."""
+    return {"start": max(used.start - 1, 0), "end": max(used.stop - 1, 0)}
+
+
+def _positions(
+    vocab: Vocab,
+    labels: list[str],
+    y: np.ndarray,
+    dists: dict[str, np.ndarray],
+    ngrams: tuple[NGramLM, NGramLM],
+    k: int,
+    hide_unk: bool,
+) -> list[dict]:
+    """Predictions at every input position t = 0..T (after <s> and tokens[0:t])."""
+    top = {name: guesses_rows(vocab, d, k, hide_unk) for name, d in dists.items()}
+    next_p = {name: d[np.arange(len(y)), y].tolist() for name, d in dists.items()}
+    loss = label_loss(next_p["rnn"]).tolist()  # (T+1,) −log o_t[y_t]
+    sentence_p = running_product(next_p["rnn"]).tolist()  # (T+1,) o_1[y_1] … o_t[y_t]
+    return [
+        {
+            "t": t,
+            "context": {
+                "rnn": {"start": 0, "end": t},
+                "bigram": _span(ngrams[0].context_used(t)),
+                "trigram": _span(ngrams[1].context_used(t)),
+            },
+            "rnn": top["rnn"][t],
+            "bigram": top["bigram"][t],
+            "trigram": top["trigram"][t],
+            "next": {"word": labels[t], "id": int(y[t]), "p": next_p["rnn"][t]},
+            "next_p": {name: p[t] for name, p in next_p.items()},
+            "loss": loss[t],
+            "sentence_p": sentence_p[t],
+        }
+        for t in range(len(labels))
+    ]
+
+
+def _read(vocab: Vocab, tokens: list[str], name: str, language: str, unit: str) -> dict:
+    """The fields every prediction has: who read the sentence, and its tokens and ids."""
+    ids = vocab.encode(tokens)
+    return {
+        "model": name,
+        "language": language,
+        "unit": unit,
+        "tokens": tokens,
+        "ids": vec(ids),
+        "unknown": [i == UNK_ID and t != UNK for i, t in zip(ids.tolist(), tokens, strict=True)],
+    }
+
+
+def _inside(inside: dict[str, dict[str, np.ndarray]]) -> dict | None:
+    """A gated model's gates and c_t as lists; None for an RNN."""
+    if not inside:
+        return None
+    return {key: {name: vec(a) for name, a in parts.items()} for key, parts in inside.items()}
+
+
+def predict_record(
+    model: RNNLM,
+    vocab: Vocab,
+    tokens: list[str],
+    ngrams: tuple[NGramLM, NGramLM],
+    k: int,
+    *,
+    full: bool = False,
+    hide_unk: bool = False,
+    name: str = "",
+    language: str = "en",
+    unit: str = "word",
+) -> Prediction:
+    """A next-word model and the 2-gram and 3-gram (ngrams) on the tutorial's pairs of a
+    sentence: the top k words of each at every position (hide_unk: never <unk>), the label's
+    probability and −log o_t[y_t], the sentence's mean loss and perplexity; full: o_t itself."""
+    inputs, labels = training_pairs(tokens)
+    x, y = vocab.encode(inputs), vocab.encode(labels)  # (T+1,), (T+1,)
+    o, states, inside = model.forward_inside(x)  # (T+1, V), chain -> (T+1, H)
+    dists = {"rnn": o, "bigram": ngrams[0].distributions(x), "trigram": ngrams[1].distributions(x)}
+    positions = _positions(vocab, labels, y, dists, ngrams, k, hide_unk)
+    loss, perplexity = mean_loss([p["next"]["p"] for p in positions])
+    return Prediction(
+        **_read(vocab, tokens, name, language, unit),
+        inputs=inputs,
+        labels=labels,
+        positions=positions,
+        loss=loss,
+        perplexity=perplexity,
+        states={key: vec(s) for key, s in states.items()},
+        inside=_inside(inside),
+        full=vec(o) if full else None,
+        blank=None,
+        nonfinite=not all_finite(o, *states.values()),
+    )
+
+
+def blank_record(
+    model: RNNLM,
+    vocab: Vocab,
+    tokens: list[str],
+    k: int,
+    left_only: tuple[RNNLM, Vocab, str] | None = None,
+    *,
+    full: bool = False,
+    hide_unk: bool = False,
+    name: str = "",
+    language: str = "en",
+    unit: str = "word",
+) -> Prediction:
+    """A bidirectional model on <s> tokens </s> with one ____ among the tokens: its top k words
+    at the blank, and (left_only: a next-word model, its vocabulary and name) the left-only
+    model's top k after the words before the blank."""
+    index = tokens.index(BLANK)
+    inputs = [BOS, *tokens, EOS]
+    o, states, inside = model.forward_inside(vocab.encode(inputs))  # (T+2, V), (T+2, H)
+    dist = o[index + 1]  # (V,) the blank's slot
+    left = None
+    if left_only is not None:
+        left_model, left_vocab, _ = left_only
+        o_left, _ = left_model.forward(left_vocab.encode([BOS, *tokens[:index]]))
+        left = guesses(left_vocab, o_left[-1], k, hide_unk)
+    blank = Blank(
+        index=index,
+        rnn=guesses(vocab, dist, k, hide_unk),
+        left_only=left,
+        left_only_model=left_only[2] if left_only is not None else None,
+        full=vec(dist) if full else None,
+    )
+    return Prediction(
+        **_read(vocab, tokens, name, language, unit),
+        inputs=inputs,
+        labels=[],
+        positions=[],
+        loss=None,
+        perplexity=None,
+        states={key: vec(s) for key, s in states.items()},
+        inside=_inside(inside),
+        full=None,
+        blank=blank,
+        nonfinite=not all_finite(o, *states.values()),
+    )
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 from app.protocol import BpttBackward, BpttForward, BpttStart, BpttTotals
 from rnn_core import RNNLM
 from rnn_core.frames import BackwardStep, ForwardStep, PassTotals, trace_pass
-from rnn_core.text import Vocab, training_pairs
+from rnn_core.text import BLANK, Vocab, training_pairs
 
 WORDS = "i was late for school yesterday and the teacher criticised me".split()
 SCHEMA = {ForwardStep: BpttForward, BackwardStep: BpttBackward, PassTotals: BpttTotals}
@@ -96,3 +96,27 @@ def test_every_lab_record_fits_its_wire_schema():
     assert update.nonfinite and update.nan_at == 1 and update.note
     for name, p in model.params.items():
         np.testing.assert_array_equal(p, kept[name])
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_a_sentences_predictions_and_a_blank_fit_the_predict_schema(cell):
+    from app.protocol import PredictFrame
+    from rnn_core.fit import ngram_models
+    from rnn_core.frames import blank_record, predict_record
+
+    vocab = Vocab.build([WORDS])
+    ngrams = ngram_models(vocab, [WORDS])
+    lm = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", cell=cell, seed=0)
+    tokens = [*WORDS[:5], "<unk>", "zebra"]  # an unknown word is read as <unk> and flagged
+    record = predict_record(lm, vocab, tokens, (ngrams[2], ngrams[3]), 3, hide_unk=True)
+    PredictFrame.model_validate(record.to_dict())
+    assert len(record.positions) == len(tokens) + 1
+    assert record.unknown == [False] * 5 + [False, True]
+    assert all(g["word"] != "<unk>" for p in record.positions for g in p["rnn"])
+    assert (record.inside is None) == (cell == "rnn")
+    bi = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", cell=cell,
+               bidirectional=True, seed=0)  # fmt: skip
+    gap = ["i", "was", BLANK, "for", "school"]
+    blank = blank_record(bi, vocab, gap, 3, (lm, vocab, "lm"))
+    PredictFrame.model_validate(blank.to_dict())
+    assert blank.blank.index == 2 and blank.blank.left_only_model == "lm"
