@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
-import numpy as np
 from pydantic import BaseModel
 
 from app.errors import ProtocolError
@@ -143,15 +142,15 @@ def positions(lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int
     return predict_record(lm.model, lm.vocab, tokens, ngrams, k, **_reader(lm)).positions
 
 
-def drawn_words(lm: LM, prompt: list[str], rng: np.random.Generator, **options) -> list[Drawn]:
+def drawn_words(lm: LM, prompt: list[str], seed: int, **options) -> list[Drawn]:
     """Words the model draws after the prompt (rnn_core.generate.continuation's options)."""
-    draws = continuation(lm.model, lm.vocab, prompt, rng=rng, **options)
+    draws = continuation(lm.model, lm.vocab, prompt, rng=seed, **options)
     return [Drawn(word=lm.vocab.word(d.id), id=d.id, p_model=d.p_model, p=d.p) for d in draws]
 
 
 def drawn_text(lm: LM, seed: int, length: int = 30) -> str:
     """A sentence the model draws from <s> (training's live sample line, min-char-rnn's habit)."""
-    words = [w.word for w in drawn_words(lm, [], np.random.default_rng(seed), length=length)]
+    words = [w.word for w in drawn_words(lm, [], seed, length=length)]
     return lm.join([w for w in words if w != EOS])
 
 
@@ -165,7 +164,7 @@ def generate_frame(lm: LM, msg: Generate, seed: int, max_tokens: int) -> Generat
     words = drawn_words(
         lm,
         prompt,
-        np.random.default_rng(seed),
+        seed,
         length=msg.length,
         temperature=msg.temperature,
         top_k=msg.top_k,

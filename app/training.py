@@ -12,8 +12,6 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from app import engine_bridge as bridge
 from app.errors import ProtocolError
 from app.models import LM
@@ -425,7 +423,7 @@ def _progress(service: Service, session: Session, run: TrainingRun) -> Progress:
     sample = None
     if run.sample is not None:
         sample = bridge.positions(lm, run.sample, run.ngrams, SAMPLE_TOP_K)
-    finite = bool(np.isfinite(p.loss)) and all(np.isfinite(list(p.grad_norms.values())))
+    finite = p.finite
     now = time.monotonic()
     if finite and not lm.model.config.bidirectional:
         if now - run.generated_at >= service.settings.generated_every_s:

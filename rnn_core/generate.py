@@ -99,14 +99,16 @@ def continuation(
     vocab: Vocab,
     prompt: Sequence[str],
     length: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | int,
     temperature: float = 1.0,
     top_k: int | None = None,
     allow_unk: bool = False,
 ) -> list[Draw]:
     """The words drawn after <s> and the prompt's tokens, until </s> (its draw included) or
-    `length` words; never a special token, nor <unk> unless allow_unk."""
+    `length` words; never a special token, nor <unk> unless allow_unk. rng: a generator, or
+    the seed of a new one."""
     ids = [BOS_ID, *vocab.encode(list(prompt)).tolist()]
+    rng = np.random.default_rng(rng)
     return sample(model, ids, length, rng, temperature, top_k, EOS_ID, not_drawn(allow_unk))
 
 

@@ -79,6 +79,12 @@ class Progress:
     tokens_per_s: float
     nan_at: int | None = None  # the step whose loss or gradient was not finite (no update made)
 
+    @property
+    def finite(self) -> bool:
+        """Whether the batch's loss and every gradient's norm were finite numbers."""
+        values = [self.loss, *self.grad_norms.values()]
+        return bool(np.isfinite(values).all())
+
     def to_dict(self) -> dict:
         """JSON-ready (non-finite floats as None)."""
         d = asdict(self)

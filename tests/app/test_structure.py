@@ -86,3 +86,22 @@ def test_the_project_builds_a_model_from_its_rnnconfig():
         if isinstance(node, ast.Call) and ast.unparse(node.func) == "RNNLM"
     ]
     assert calls == []
+
+
+def test_the_server_does_no_arithmetic_on_weights_or_probabilities():
+    """app/ imports neither NumPy nor math: every number it sends was computed by rnn_core
+    (frames.py, labs.py, views.py), and the server only validates, schedules and serialises."""
+    found = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in NUMERIC]
+    assert found == []
+
+
+NUMERIC = ("numpy", "scipy", "math", "statistics")
