@@ -97,6 +97,39 @@ class SessionState:
         """running, paused or idle (idle too before the first run)."""
         return self.run.state if self.run is not None else "idle"
 
+    # Every change of a session's state is one of these, made in the session's turn.
+
+    def hold(self, held: bridge.HeldPass, speed: float) -> None:
+        """A new bptt pass to step through, played at `speed` frames/s."""
+        self.held, self.speed = held, speed
+
+    def pace(self, speed: float) -> None:
+        """The held pass plays at `speed` frames/s from now on."""
+        self.speed = speed
+
+    def use_model(
+        self, lm: LM, optimizer: Optimizer | None = None, hyper: Hyper | None = None
+    ) -> None:
+        """A new model for the session (configure, an upload): the held pass was another
+        model's; the optimizer and settings are kept unless new ones are given."""
+        self.lm, self.held = lm, None
+        if optimizer is not None:
+            self.optimizer = optimizer
+        if hyper is not None:
+            self.hyper = hyper
+
+    def own_copy(self, lm: LM) -> None:
+        """The session's model replaced by its own copy of it (before training changes it)."""
+        self.lm = lm
+
+    def start_run(self, lm: LM, run: training.TrainingRun) -> None:
+        """A training run begins on `lm` with the run's optimizer."""
+        self.lm, self.run, self.optimizer = lm, run, run.trainer.optimizer
+
+    def take_corpus(self, corpus: training.UserCorpus, uploads: int) -> None:
+        """An uploaded corpus to train on (the session's `uploads`-th)."""
+        self.corpus, self.uploads = corpus, uploads
+
 
 SENTENCE_FIELDS = ("text", "sample")  # the fields of client messages that hold a sentence
 ID_RULE = "id must be a string of 1..64 characters or an integer (|id| ≤ 2^53)"
@@ -365,7 +398,7 @@ class Service:
             msg.cut,
             heavy=True,
         )
-        state.held, state.speed = held, msg.speed
+        state.hold(held, msg.speed)
         session.send(
             await self.pool.run(self.encoded, msg.id, held.start_frame, msg.mode, msg.speed)
         )
@@ -426,7 +459,7 @@ class Service:
         held = self._held(session)
         await session.stop_task("stream")
         if msg.speed is not None:
-            state.speed = msg.speed
+            state.pace(msg.speed)
         start = held.pos + 1 if held.pos + 1 < held.count else 0
         await self._send_pos(session, held, start, msg.id)  # a play answers at least once
         if start + 1 < held.count:
@@ -463,9 +496,8 @@ class Service:
         lr = msg.lr if msg.lr is not None else BUILTIN_LR if msg.model is not None else FRESH_LR
         name = msg.optimizer or ("sgd" if msg.model is not None else FRESH_OPTIMIZER)
         optimizer = await self.pool.run(make_optimizer, name, lr)
-        state.lm, state.optimizer = lm, optimizer
         chosen = msg.optimizer is not None or msg.lr is not None
-        state.hyper = Hyper(name, lr, msg.clip, msg.truncate, chosen=chosen)
+        state.use_model(lm, optimizer, Hyper(name, lr, msg.clip, msg.truncate, chosen=chosen))
         self.send(session, Configured(model=self.model_info(state)), msg.id)
 
     def check_memory(self, session: Session, config: RNNConfig) -> None:

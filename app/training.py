@@ -239,7 +239,7 @@ async def handle(service: Service, session: Session, msg: Train) -> None:
 async def _one_step(service: Service, session: Session, msg: Train) -> None:
     """train {action: step}: one SGD step on msg.text, weights before and after."""
     state, s = session.state, service.settings
-    state.lm = await service.pool.run(_trained, state.lm)
+    state.own_copy(await service.pool.run(_trained, state.lm))
     lm, hyper = state.lm, state.hyper
     session.send(
         await service.compute(
@@ -279,7 +279,7 @@ async def _start(service: Service, session: Session, msg: Train) -> None:
         sample = state.held.tokens
     valid = valid or train[-1:]
     run = await service.pool.train(_new_run, service, state, lm, msg, train, valid, sample)
-    state.lm, state.run, state.optimizer = lm, run, run.trainer.optimizer
+    state.start_run(lm, run)
     service.send(session, TrainState(state="running", corpus=msg.corpus), msg.id)
     session.start_task("train", _loop(service, session, run))
 

@@ -183,11 +183,11 @@ async def upload_model(request: Request, token: str, service: ServiceDep) -> Mod
             service.check_memory(session, lm.model.config)
         except ProtocolError as exc:
             raise _fail("too_large", exc.message) from None
-        state.lm, state.held = lm, None
+        hyper = None
         if optimizer is not None:
-            state.optimizer = optimizer
-            hyper = state.hyper
-            state.hyper = Hyper(optimizer.name, optimizer.lr, hyper.clip, hyper.truncate)
+            kept = state.hyper
+            hyper = Hyper(optimizer.name, optimizer.lr, kept.clip, kept.truncate)
+        state.use_model(lm, optimizer, hyper)
         info = service.model_info(state)
         service.send(session, Configured(model=info), None)
         return info
@@ -288,8 +288,7 @@ async def upload_corpus(
                     f"{longest * summary['vocab_size']:,} output cells even alone; the limit is "
                     f"{s.max_batch_cells:,}: upload shorter lines or fewer distinct words",
                 )
-        state.corpus = corpus
-        state.uploads = count
+        state.take_corpus(corpus, count)
         if start:
             message = Train(
                 type="train",

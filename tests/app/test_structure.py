@@ -105,3 +105,35 @@ def test_the_server_does_no_arithmetic_on_weights_or_probabilities():
 
 
 NUMERIC = ("numpy", "scipy", "math", "statistics")
+
+
+def test_a_sessions_state_changes_only_through_its_own_methods():
+    """Outside SessionState's methods no module of app/ assigns one of its fields (the changes
+    are named, and each is made in the session's turn)."""
+    from dataclasses import fields
+
+    from app.service import SessionState
+
+    names = {f.name for f in fields(SessionState)}
+    found = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inside = {
+            id(n)
+            for c in ast.walk(tree)
+            if isinstance(c, ast.ClassDef) and c.name == "SessionState"
+            for n in ast.walk(c)
+        }
+        for node in ast.walk(tree):
+            if id(node) in inside or not isinstance(node, ast.Assign | ast.AugAssign):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for part in ast.walk(target):
+                    if (
+                        isinstance(part, ast.Attribute)
+                        and part.attr in names
+                        and ast.unparse(part.value) in ("state", "session.state")
+                    ):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(part)}")
+    assert found == []
