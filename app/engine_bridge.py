@@ -40,6 +40,7 @@ from rnn_core.frames import (
     BpttFrames,
     ForwardStep,
     PassTotals,
+    Reader,
     blank_record,
     predict_record,
     trace_pass,
@@ -119,27 +120,26 @@ def predict_frame(
     """The `predict` answer for a unidirectional model (ngrams) or a bidirectional one (blank);
     hide_unk: no <unk> among the top words."""
     tokens = read_tokens(text, lm, max_tokens, cut)
-    who = {"full": full, "hide_unk": hide_unk, **_reader(lm)}
     if not lm.model.config.bidirectional:
-        record = predict_record(lm.model, lm.vocab, tokens, ngrams, top_k_words, **who)
+        record = predict_record(reader(lm), tokens, ngrams, top_k_words, full, hide_unk)
     elif BLANK not in tokens:
         raise ProtocolError(
             "no_blank", "write ____ where the word to fill is", "text", params={"blanks": 0}
         )
     else:
-        left = None if left_only is None else (left_only.model, left_only.vocab, left_only.name)
-        record = blank_record(lm.model, lm.vocab, tokens, top_k_words, left, **who)
+        left = None if left_only is None else reader(left_only)
+        record = blank_record(reader(lm), tokens, top_k_words, left, full, hide_unk)
     return PredictFrame.model_construct(**record.to_dict())
 
 
-def _reader(lm: LM) -> dict:
-    """Who reads a sentence, as the engine's records name it."""
-    return {"name": lm.name, "language": lm.language, "unit": lm.unit}
+def reader(lm: LM) -> Reader:
+    """A model of the server's, as the engine's predictions name their reader."""
+    return Reader(lm.model, lm.vocab, lm.name, lm.language, lm.unit)
 
 
 def positions(lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int) -> list[dict]:
     """The predictions at every position of a sentence (training's live sample)."""
-    return predict_record(lm.model, lm.vocab, tokens, ngrams, k, **_reader(lm)).positions
+    return predict_record(reader(lm), tokens, ngrams, k).positions
 
 
 def drawn_words(lm: LM, prompt: list[str], seed: int, **options) -> list[Drawn]:

@@ -11,6 +11,7 @@ BpttTotals, documented in docs/protocol.md). Pure NumPy: nothing here knows of t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
 
 import numpy as np
@@ -157,17 +158,16 @@ def _positions(
     ]
 
 
-def _read(vocab: Vocab, tokens: list[str], name: str, language: str, unit: str) -> dict:
-    """The fields every prediction has: who read the sentence, and its tokens and ids."""
-    ids = vocab.encode(tokens)
-    return {
-        "model": name,
-        "language": language,
-        "unit": unit,
-        "tokens": tokens,
-        "ids": vec(ids),
-        "unknown": [i == UNK_ID and t != UNK for i, t in zip(ids.tolist(), tokens, strict=True)],
-    }
+@dataclass(frozen=True)
+class Reader:
+    """A model that reads sentences, as a prediction names it: its weights and vocabulary, its
+    name, language and unit (word or char)."""
+
+    model: RNNLM
+    vocab: Vocab
+    name: str = ""
+    language: str = "en"
+    unit: str = "word"
 
 
 def _inside(inside: dict[str, dict[str, np.ndarray]]) -> dict | None:
@@ -177,88 +177,95 @@ def _inside(inside: dict[str, dict[str, np.ndarray]]) -> dict | None:
     return {key: {name: vec(a) for name, a in parts.items()} for key, parts in inside.items()}
 
 
+def _prediction(
+    reader: Reader, tokens: list[str], inputs: list[str], read_off: Callable[[np.ndarray], dict]
+) -> Prediction:
+    """Run the reader over `inputs` and make its prediction: who read it, the tokens and their
+    ids, the states (and gates) of every chain, and read_off(o): what the kind of model reads
+    off its distributions o (the positions and the loss, or the blank)."""
+    ids = reader.vocab.encode(tokens)
+    o, states, inside = reader.model.forward_inside(reader.vocab.encode(inputs))
+    return Prediction(
+        model=reader.name,
+        language=reader.language,
+        unit=reader.unit,
+        tokens=tokens,
+        ids=vec(ids),
+        unknown=[i == UNK_ID and t != UNK for i, t in zip(ids.tolist(), tokens, strict=True)],
+        inputs=inputs,
+        states={key: vec(s) for key, s in states.items()},
+        inside=_inside(inside),
+        nonfinite=not all_finite(o, *states.values()),
+        **read_off(o),
+    )
+
+
 def predict_record(
-    model: RNNLM,
-    vocab: Vocab,
+    reader: Reader,
     tokens: list[str],
     ngrams: tuple[NGramLM, NGramLM],
     k: int,
-    *,
     full: bool = False,
     hide_unk: bool = False,
-    name: str = "",
-    language: str = "en",
-    unit: str = "word",
 ) -> Prediction:
     """A next-word model and the 2-gram and 3-gram (ngrams) on the tutorial's pairs of a
     sentence: the top k words of each at every position (hide_unk: never <unk>), the label's
     probability and −log o_t[y_t], the sentence's mean loss and perplexity; full: o_t itself."""
     inputs, labels = training_pairs(tokens)
+    vocab = reader.vocab
     x, y = vocab.encode(inputs), vocab.encode(labels)  # (T+1,), (T+1,)
-    o, states, inside = model.forward_inside(x)  # (T+1, V), chain -> (T+1, H)
-    dists = {"rnn": o, "bigram": ngrams[0].distributions(x), "trigram": ngrams[1].distributions(x)}
-    positions = _positions(vocab, labels, y, dists, ngrams, k, hide_unk)
-    loss, perplexity = mean_loss([p["next"]["p"] for p in positions])
-    return Prediction(
-        **_read(vocab, tokens, name, language, unit),
-        inputs=inputs,
-        labels=labels,
-        positions=positions,
-        loss=loss,
-        perplexity=perplexity,
-        states={key: vec(s) for key, s in states.items()},
-        inside=_inside(inside),
-        full=vec(o) if full else None,
-        blank=None,
-        nonfinite=not all_finite(o, *states.values()),
-    )
+
+    def read_off(o: np.ndarray) -> dict:  # o (T+1, V)
+        grams = {"bigram": ngrams[0].distributions(x), "trigram": ngrams[1].distributions(x)}
+        positions = _positions(vocab, labels, y, {"rnn": o, **grams}, ngrams, k, hide_unk)
+        loss, perplexity = mean_loss([p["next"]["p"] for p in positions])
+        return {
+            "labels": labels,
+            "positions": positions,
+            "loss": loss,
+            "perplexity": perplexity,
+            "full": vec(o) if full else None,
+            "blank": None,
+        }
+
+    return _prediction(reader, tokens, inputs, read_off)
 
 
 def blank_record(
-    model: RNNLM,
-    vocab: Vocab,
+    reader: Reader,
     tokens: list[str],
     k: int,
-    left_only: tuple[RNNLM, Vocab, str] | None = None,
-    *,
+    left_only: Reader | None = None,
     full: bool = False,
     hide_unk: bool = False,
-    name: str = "",
-    language: str = "en",
-    unit: str = "word",
 ) -> Prediction:
     """A bidirectional model on <s> tokens </s> with one ____ among the tokens: its top k words
-    at the blank, and (left_only: a next-word model, its vocabulary and name) the left-only
-    model's top k after the words before the blank."""
+    at the blank, and the left-only (next-word) model's top k after the words before it."""
     index = tokens.index(BLANK)
-    inputs = [BOS, *tokens, EOS]
-    o, states, inside = model.forward_inside(vocab.encode(inputs))  # (T+2, V), (T+2, H)
-    dist = o[index + 1]  # (V,) the blank's slot
     left = None
     if left_only is not None:
-        left_model, left_vocab, _ = left_only
-        o_left, _ = left_model.forward(left_vocab.encode([BOS, *tokens[:index]]))
-        left = guesses(left_vocab, o_left[-1], k, hide_unk)
-    blank = Blank(
-        index=index,
-        rnn=guesses(vocab, dist, k, hide_unk),
-        left_only=left,
-        left_only_model=left_only[2] if left_only is not None else None,
-        full=vec(dist) if full else None,
-    )
-    return Prediction(
-        **_read(vocab, tokens, name, language, unit),
-        inputs=inputs,
-        labels=[],
-        positions=[],
-        loss=None,
-        perplexity=None,
-        states={key: vec(s) for key, s in states.items()},
-        inside=_inside(inside),
-        full=None,
-        blank=blank,
-        nonfinite=not all_finite(o, *states.values()),
-    )
+        o_left, _ = left_only.model.forward(left_only.vocab.encode([BOS, *tokens[:index]]))
+        left = guesses(left_only.vocab, o_left[-1], k, hide_unk)
+
+    def read_off(o: np.ndarray) -> dict:  # o (T+2, V)
+        dist = o[index + 1]  # (V,) the blank's slot
+        blank = Blank(
+            index=index,
+            rnn=guesses(reader.vocab, dist, k, hide_unk),
+            left_only=left,
+            left_only_model=left_only.name if left_only is not None else None,
+            full=vec(dist) if full else None,
+        )
+        return {
+            "labels": [],
+            "positions": [],
+            "loss": None,
+            "perplexity": None,
+            "full": None,
+            "blank": blank,
+        }
+
+    return _prediction(reader, tokens, [BOS, *tokens, EOS], read_off)
 
 
 @dataclass

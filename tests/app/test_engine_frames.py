@@ -102,13 +102,13 @@ def test_every_lab_record_fits_its_wire_schema():
 def test_a_sentences_predictions_and_a_blank_fit_the_predict_schema(cell):
     from app.protocol import PredictFrame
     from rnn_core.fit import ngram_models
-    from rnn_core.frames import blank_record, predict_record
+    from rnn_core.frames import Reader, blank_record, predict_record
 
     vocab = Vocab.build([WORDS])
     ngrams = ngram_models(vocab, [WORDS])
     lm = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", cell=cell, seed=0)
     tokens = [*WORDS[:5], "<unk>", "zebra"]  # an unknown word is read as <unk> and flagged
-    record = predict_record(lm, vocab, tokens, (ngrams[2], ngrams[3]), 3, hide_unk=True)
+    record = predict_record(Reader(lm, vocab), tokens, (ngrams[2], ngrams[3]), 3, hide_unk=True)
     PredictFrame.model_validate(record.to_dict())
     assert len(record.positions) == len(tokens) + 1
     assert record.unknown == [False] * 5 + [False, True]
@@ -117,6 +117,6 @@ def test_a_sentences_predictions_and_a_blank_fit_the_predict_schema(cell):
     bi = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", cell=cell,
                bidirectional=True, seed=0)  # fmt: skip
     gap = ["i", "was", BLANK, "for", "school"]
-    blank = blank_record(bi, vocab, gap, 3, (lm, vocab, "lm"))
+    blank = blank_record(Reader(bi, vocab), gap, 3, Reader(lm, vocab, "lm"))
     PredictFrame.model_validate(blank.to_dict())
     assert blank.blank.index == 2 and blank.blank.left_only_model == "lm"
