@@ -49,3 +49,19 @@ def last_frame(message: dict) -> str | None:
     if message["type"] == "train" and message["action"] == "start":
         return "train_done"
     return None
+
+
+# An init script: every WebSocket the page opens (its own, then the labs' scratch one) in
+# window.__sockets, every frame they receive in window.__frames.
+SOCKET_SPY = """
+window.__frames = [];
+window.__sockets = [];
+const NativeSocket = window.WebSocket;
+window.WebSocket = class extends NativeSocket {
+  constructor(...args) {
+    super(...args);
+    window.__sockets.push(this);
+    this.addEventListener("message", (event) => window.__frames.push(JSON.parse(event.data)));
+  }
+};
+"""

@@ -4,20 +4,10 @@ and what is asked while the connection is down is answered once it is back."""
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_lab_helpers import open_lab
+from tests.e2e.test_lab_helpers import SOCKET_SPY, open_lab
 from tests.e2e.test_page_predictions import open_ready, send_sentence
 
-# Every WebSocket the page opens, in window.__sockets (the page's own, then the labs' scratch).
-KEEP_SOCKETS = """
-window.__sockets = [];
-const NativeSocket = window.WebSocket;
-window.WebSocket = class extends NativeSocket {
-  constructor(...args) {
-    super(...args);
-    window.__sockets.push(this);
-  }
-};
-"""
+KEEP_SOCKETS = SOCKET_SPY  # every socket the page opens, in window.__sockets
 DROP_ALL = "window.__sockets.filter((s) => s.readyState === 1).forEach((s) => s.close())"
 OPEN_URLS = "window.__sockets.filter((s) => s.readyState === 1).map((s) => s.url)"
 

@@ -12,18 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.app.test_tour import TEACHER
+from tests.e2e.test_lab_helpers import SOCKET_SPY
 
-# Every frame the page's sockets (its own and the labs' scratch one) receive, in window.__frames.
-CAPTURE = """
-window.__frames = [];
-const NativeSocket = window.WebSocket;
-window.WebSocket = class extends NativeSocket {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener("message", (event) => window.__frames.push(JSON.parse(event.data)));
-  }
-};
-"""
+CAPTURE = SOCKET_SPY  # every frame the page's sockets receive, in window.__frames
 REGIONS = {
     "sentence": ".sentence-bar",
     "predictions": "#predictions",
