@@ -7,7 +7,7 @@
 
 import { clear, el, languageOf, pct } from "../util.js";
 import { lt } from "./strings.js";
-import { button, failure, field, lazyLab, sci, statusLine } from "./ui.js";
+import { button, failure, field, lazyLab, newestAnswer, sci, statusLine } from "./ui.js";
 
 const FLOOR = 1e-3; // a share below this is drawn white (the colour scale is logarithmic, 1 ‰ to 1)
 const SHOW = { "<s>": "s" };
@@ -26,23 +26,17 @@ export function createRemediesLab(body, ctx) {
   const table = el("div", { class: "remedy-table", tabindex: "0" });
   body.append(el("div", { class: "lab-controls" }, field("remedy_sentence", input), run), status.node, caption, table);
   let frame = null;
-  let asked = 0;
+  const ask = newestAnswer(status);
   let typedByLearner = false;
 
   async function compute(t = null) {
     const lang = ctx.state.lang;
     const text = input.value.trim();
-    const mine = ++asked;
     status.set(lt("working", lang), "busy");
-    try {
-      const answer = await ctx.page.request({ type: "remedies", text, ...(t ? { t } : {}) });
-      if (mine !== asked) return;
+    await ask(ctx.page.request({ type: "remedies", text, ...(t ? { t } : {}) }), lang, (answer) => {
       frame = answer;
-      status.set("", "");
       draw(ctx.state.lang);
-    } catch (error) {
-      if (mine === asked) status.set(failure(error, lang), "error");
-    }
+    });
   }
 
   function draw(lang) {

@@ -5,7 +5,7 @@
 
 import { clear, el, fmt } from "../util.js";
 import { lt } from "./strings.js";
-import { failure, field, fixed, lazyLab, statusLine } from "./ui.js";
+import { field, fixed, lazyLab, newestAnswer, statusLine } from "./ui.js";
 
 const DEFAULT_Z = "1, 2, 3, 4";
 const TUTORIAL_Z = [1, 2, 3, 4];
@@ -50,7 +50,7 @@ export function createSoftmaxLab(body, ctx) {
   let label = 0; // 0-based on the wire; shown as 1..N as in the tutorial
   let frame = null;
   let timer = null;
-  let asked = 0;
+  const ask = newestAnswer(status);
 
   function labelHeading() {
     return el("span", { "data-lab-i18n": "true_label" }, lt("true_label", "en"));
@@ -64,16 +64,10 @@ export function createSoftmaxLab(body, ctx) {
       return;
     }
     label = Math.min(label, z.length - 1);
-    const mine = ++asked;
-    try {
-      const answer = await ctx.page.request({ type: "softmax", z, label });
-      if (mine !== asked) return;
+    await ask(ctx.page.request({ type: "softmax", z, label }), lang, (answer) => {
       frame = answer;
-      status.set("", "");
       draw(lang);
-    } catch (error) {
-      if (mine === asked) status.set(failure(error, lang), "error");
-    }
+    });
   }
 
   function draw(lang) {

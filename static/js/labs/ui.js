@@ -82,6 +82,26 @@ export async function busy(button, status, lang, work) {
   }
 }
 
+/**
+ * For a lab that asks again on every change of a control: ask(request, lang, onAnswer) awaits
+ * the request and hands its answer to onAnswer, or shows its failure in `status`, but only for
+ * the newest request: an older answer (or error) arriving after a newer request is dropped.
+ */
+export function newestAnswer(status) {
+  let asked = 0;
+  return async (request, lang, onAnswer) => {
+    const mine = ++asked;
+    try {
+      const answer = await request;
+      if (mine !== asked) return;
+      status.set("", "");
+      onAnswer(answer);
+    } catch (error) {
+      if (mine === asked) status.set(failure(error, lang), "error");
+    }
+  };
+}
+
 /** Draw (or redraw) a Plotly chart in `node`. */
 export function plot(node, traces, layout) {
   const base = {

@@ -7,7 +7,7 @@
 import { exportBar } from "../export.js";
 import { el, engineOptions, notation, plotNotation } from "../util.js";
 import { lt } from "./strings.js";
-import { button, choice, failure, field, fixed, lazyLab, plot, sci, statusLine, text } from "./ui.js";
+import { button, choice, field, fixed, lazyLab, newestAnswer, plot, sci, statusLine, text } from "./ui.js";
 
 const { activations: ACTIVATIONS, inits: INITS } = engineOptions();
 const HIDDEN = 32;
@@ -103,7 +103,7 @@ export function createVanishingLab(body, ctx) {
   );
   let frame = null;
   let timer = null;
-  let asked = 0;
+  const ask = newestAnswer(status);
   let remedy = null; // {name, before: ratio at k = 1} while a remedy's answer is awaited
 
   function settings() {
@@ -121,16 +121,10 @@ export function createVanishingLab(body, ctx) {
     const lang = ctx.state.lang;
     radiusValue.textContent = Number(radius.value).toFixed(2);
     stepsValue.textContent = steps.value;
-    const mine = ++asked;
-    try {
-      const answer = await ctx.page.request(settings());
-      if (mine !== asked) return;
+    await ask(ctx.page.request(settings()), lang, (answer) => {
       frame = answer;
-      status.set("", "");
       draw(ctx.state.lang);
-    } catch (error) {
-      if (mine === asked) status.set(failure(error, lang), "error");
-    }
+    });
   }
 
   function draw(lang) {
