@@ -18,17 +18,13 @@ from app.protocol import (
     BpttStart,
     BpttTotals,
     BuiltinModel,
-    DistanceBin,
-    Drawn,
     Frame,
     Generate,
     GenerateFrame,
     Gradcheck,
     GradcheckFrame,
-    Guess,
     PredictFrame,
     RemediesFrame,
-    RemedyModel,
     SoftmaxFrame,
     TrainStep,
     Vanishing,
@@ -42,17 +38,15 @@ from rnn_core.frames import (
     PassTotals,
     Reader,
     blank_record,
+    generate_record,
     predict_record,
     trace_pass,
 )
-from rnn_core.generate import continuation
 from rnn_core.labs import gradcheck_lab, sgd_step_lab, softmax_lab, vanishing_lab
 from rnn_core.ngram import NGramLM
-from rnn_core.remedies import remedy_view
+from rnn_core.remedies import remedies_record
 from rnn_core.text import (
     BLANK,
-    BOS,
-    EOS,
     SPECIALS,
     Vocab,
     tokenize,
@@ -142,16 +136,9 @@ def positions(lm: LM, tokens: list[str], ngrams: tuple[NGramLM, NGramLM], k: int
     return predict_record(reader(lm), tokens, ngrams, k).positions
 
 
-def drawn_words(lm: LM, prompt: list[str], seed: int, **options) -> list[Drawn]:
-    """Words the model draws after the prompt (rnn_core.generate.continuation's options)."""
-    draws = continuation(lm.model, lm.vocab, prompt, rng=seed, **options)
-    return [Drawn(word=lm.vocab.word(d.id), id=d.id, p_model=d.p_model, p=d.p) for d in draws]
-
-
 def drawn_text(lm: LM, seed: int, length: int = 30) -> str:
     """A sentence the model draws from <s> (training's live sample line, min-char-rnn's habit)."""
-    words = [w.word for w in drawn_words(lm, [], seed, length=length)]
-    return lm.join([w for w in words if w != EOS])
+    return generate_record(reader(lm), [], seed, length).text
 
 
 def generate_frame(lm: LM, msg: Generate, seed: int, max_tokens: int) -> GenerateFrame:
@@ -161,29 +148,10 @@ def generate_frame(lm: LM, msg: Generate, seed: int, max_tokens: int) -> Generat
         raise ProtocolError(
             "blank_prompt", "a prompt to continue cannot hold a blank (____)", "text"
         )
-    words = drawn_words(
-        lm,
-        prompt,
-        seed,
-        length=msg.length,
-        temperature=msg.temperature,
-        top_k=msg.top_k,
-        allow_unk=msg.allow_unk,
+    record = generate_record(
+        reader(lm), prompt, seed, msg.length, msg.temperature, msg.top_k, msg.allow_unk
     )
-    ended = bool(words) and words[-1].word == EOS
-    text = lm.join(prompt + [w.word for w in words[: len(words) - ended]])
-    return GenerateFrame(
-        model=lm.name,
-        language=lm.language,
-        prompt=prompt,
-        words=words,
-        ended=ended,
-        text=text,
-        prompt_text=lm.join(prompt),
-        seed=seed,
-        temperature=msg.temperature,
-        top_k=msg.top_k,
-    )
+    return GenerateFrame.model_construct(**record.to_dict())
 
 
 def remedies_frame(
@@ -208,40 +176,8 @@ def remedies_frame(
         )
     if t is not None and t > len(tokens) - 1:
         raise ProtocolError("invalid", f"t must be 1..{len(tokens) - 1} for this sentence", "t")
-    models, position = [], len(tokens) - 1 if t is None else t
-    for role, lm in remedies:
-        accuracy, bins = measure(lm)
-        view = remedy_view(lm.model, lm.vocab, tokens, position)
-        config = lm.model.config
-        top_id, top_p = view.top
-        models.append(
-            RemedyModel(
-                role=role,
-                model=lm.name,
-                cell=config.cell,
-                activation=config.activation,
-                init=config.init,
-                hidden_size=config.hidden_size,
-                strip=view.strip.tolist(),
-                relative=view.relative.tolist(),
-                reach=view.reach,
-                verdict=view.verdict,
-                p_label=view.p_label,
-                top=Guess(word=lm.vocab.word(top_id), id=top_id, p=top_p),
-                accuracy=accuracy,
-                by_distance=[
-                    DistanceBin(lo=lo, hi=hi, accuracy=acc, cases=n) for lo, hi, acc, n in bins
-                ],
-            )
-        )
-    return RemediesFrame(
-        language=first.language,
-        tokens=tokens,
-        inputs=[BOS, *tokens],
-        t=position,
-        label=tokens[position],
-        models=models,
-    )
+    record = remedies_record([(role, reader(lm), measure(lm)) for role, lm in remedies], tokens, t)
+    return RemediesFrame.model_construct(**record.to_dict())
 
 
 # ---------------------------------------------------------------- bptt

@@ -17,9 +17,10 @@ from dataclasses import dataclass, fields, is_dataclass
 import numpy as np
 
 from .gated import split_gates
+from .generate import continuation
 from .model import RNNLM, ChainTrace, Trace
 from .ngram import NGramLM
-from .text import BLANK, BOS, EOS, UNK, UNK_ID, Vocab, training_pairs
+from .text import BLANK, BOS, EOS, UNK, UNK_ID, Vocab, join_tokens, training_pairs
 from .views import (
     all_finite,
     change_norm,
@@ -697,4 +698,54 @@ def trace_pass(
         Ws={key: ws for key, (_, ws) in parts.items()},
         b={key: params[f"b{key}"].copy() for key in trace.chains if f"b{key}" in params},
         sentence_p=sentence_p,
+    )
+
+
+@dataclass
+class Generation(Record):
+    """Words a next-word model drew after a prompt: each with its probability under the model
+    (`p_model`) and as drawn (`p`, after temperature and top-k); `text` the prompt and the words
+    written as the language writes them (`</s>` left out)."""
+
+    model: str
+    language: str
+    prompt: list[str]
+    words: list[dict]
+    ended: bool
+    text: str
+    prompt_text: str
+    seed: int
+    temperature: float
+    top_k: int | None
+
+
+def generate_record(
+    reader: Reader,
+    prompt: list[str],
+    seed: int,
+    length: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    allow_unk: bool = False,
+) -> Generation:
+    """Up to `length` words drawn after <s> and the prompt (generate.continuation), seeded."""
+    draws = continuation(
+        reader.model, reader.vocab, prompt, length, seed, temperature, top_k, allow_unk
+    )
+    words = [
+        {"word": reader.vocab.word(d.id), "id": d.id, "p_model": d.p_model, "p": d.p} for d in draws
+    ]
+    ended = bool(words) and words[-1]["word"] == EOS
+    drawn = [w["word"] for w in words[: len(words) - ended]]
+    return Generation(
+        model=reader.name,
+        language=reader.language,
+        prompt=prompt,
+        words=words,
+        ended=ended,
+        text=join_tokens(prompt + drawn, reader.language, reader.unit),
+        prompt_text=join_tokens(prompt, reader.language, reader.unit),
+        seed=seed,
+        temperature=temperature,
+        top_k=top_k,
     )

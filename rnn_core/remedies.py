@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from .fit import DISTANCE_BINS, accuracy_by_distance, dependent_hits
+from .frames import Reader, Record
 from .model import RNNLM
-from .text import Vocab, tokenize, training_pair_ids
+from .text import BOS, Vocab, tokenize, training_pair_ids
 
 # reach = ‖∂E_t/∂x_1‖ / ‖∂E_t/∂x_t‖: at least REACHES, the first word still gets a tenth of what
 # the word at t gets; below VANISHES, less than a thousandth: for learning, nothing.
@@ -72,6 +73,76 @@ def remedy_view(
         p_label=float(o[y[t]]),
         top=(best, float(o[best])),
     )
+
+
+@dataclass
+class RemedyRecord(Record):
+    """One remedy (its role: tanh, relu, lstm or gru) on the learner's sentence, as the
+    Remedies lab draws it: its cell, the connectivity strip and its verdict, o_t at the
+    dependent word, and its accuracy on the long-range sentences, overall and by distance."""
+
+    role: str
+    model: str
+    cell: str
+    activation: str
+    init: str
+    hidden_size: int
+    strip: list[float]
+    relative: list[float]
+    reach: float
+    verdict: str
+    p_label: float
+    top: dict
+    accuracy: float | None
+    by_distance: list[dict]
+
+
+@dataclass
+class Remedies(Record):
+    """The remedies side by side on one sentence: the error at position t (label `label`)."""
+
+    language: str
+    tokens: list[str]
+    inputs: list[str]
+    t: int
+    label: str
+    models: list[RemedyRecord]
+
+
+def remedies_record(
+    remedies: Sequence[tuple[str, Reader, tuple]], tokens: list[str], t: int | None = None
+) -> Remedies:
+    """Each (role, reader, (accuracy, bins)) on the sentence, the error followed back from
+    position t (default: the one predicting the last word); bins as accuracy_by_distance's."""
+    position = len(tokens) - 1 if t is None else t
+    models = []
+    for role, reader, (accuracy, bins) in remedies:
+        view = remedy_view(reader.model, reader.vocab, tokens, position)
+        config = reader.model.config
+        top_id, top_p = view.top
+        models.append(
+            RemedyRecord(
+                role=role,
+                model=reader.name,
+                cell=config.cell,
+                activation=config.activation,
+                init=config.init,
+                hidden_size=config.hidden_size,
+                strip=view.strip.tolist(),
+                relative=view.relative.tolist(),
+                reach=view.reach,
+                verdict=view.verdict,
+                p_label=view.p_label,
+                top={"word": reader.vocab.word(top_id), "id": top_id, "p": top_p},
+                accuracy=accuracy,
+                by_distance=[
+                    {"lo": lo, "hi": hi, "accuracy": acc, "cases": n} for lo, hi, acc, n in bins
+                ],
+            )
+        )
+    language = remedies[0][1].language
+    label = tokens[position]
+    return Remedies(language, tokens, [BOS, *tokens], position, label, models)
 
 
 @dataclass

@@ -120,3 +120,26 @@ def test_a_sentences_predictions_and_a_blank_fit_the_predict_schema(cell):
     blank = blank_record(Reader(bi, vocab), gap, 3, Reader(lm, vocab, "lm"))
     PredictFrame.model_validate(blank.to_dict())
     assert blank.blank.index == 2 and blank.blank.left_only_model == "lm"
+
+
+def test_a_generation_and_the_remedies_fit_their_wire_schemas():
+    from app.protocol import GenerateFrame, RemediesFrame
+    from rnn_core.frames import Reader, generate_record
+    from rnn_core.remedies import remedies_record
+
+    vocab = Vocab.build([WORDS])
+    lm = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", seed=0)
+    drawn = generate_record(Reader(lm, vocab, "lm"), ["i", "was"], seed=5, length=6, top_k=3)
+    GenerateFrame.model_validate(drawn.to_dict())
+    assert drawn.text.startswith(drawn.prompt_text) and len(drawn.words) <= 6
+    again = generate_record(Reader(lm, vocab, "lm"), ["i", "was"], seed=5, length=6, top_k=3)
+    assert again.words == drawn.words  # the seed decides the draw
+    gru = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", cell="gru", seed=0)
+    bins = (0.5, [(1, 8, 0.5, 2), (9, 14, None, 0)])
+    side_by_side = remedies_record(
+        [("tanh", Reader(lm, vocab, "tanh"), bins), ("gru", Reader(gru, vocab, "gru"), bins)],
+        WORDS,
+    )
+    RemediesFrame.model_validate(side_by_side.to_dict())
+    assert [m.role for m in side_by_side.models] == ["tanh", "gru"]
+    assert side_by_side.label == WORDS[-1]
