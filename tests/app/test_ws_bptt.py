@@ -209,3 +209,17 @@ def test_a_play_answers_at_least_once_even_when_paused_at_once(ws):
             for f in frames
         ), (follow, [f["type"] for f in frames])
     ws.ask({"type": "pause"})
+
+
+def test_a_new_model_drops_the_pass_of_the_old_one(ws):
+    """After configure the held pass was another model's: stepping it is no_pass (nothing else
+    changes), and the next bptt reads the new model."""
+    start_step_pass(ws)
+    configured = ws.ask({"type": "configure", "hidden_size": 6, "seed": 2})
+    assert configured["type"] == "configured" and configured["model"]["hidden_size"] == 6
+    refused = ws.ask({"type": "step", "dir": "forward"})
+    assert refused["type"] == "error" and refused["code"] == "no_pass"
+    ws.send({"type": "bptt", "text": SENTENCE, "mode": "step"})
+    start = ws.recv()
+    first = ws.recv()
+    assert start["type"] == "bptt_start" and len(first["chains"]["1"]["s"]) == 6
