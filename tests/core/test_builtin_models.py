@@ -11,7 +11,7 @@ import pytest
 
 import rnn_core
 from rnn_core.ngram import NGramLM
-from rnn_core.text import BLANK_ID, BOS, EOS, PAD_ID, Vocab, tokenize, training_pair_ids
+from rnn_core.text import BLANK, BLANK_ID, BOS, EOS, PAD_ID, Vocab, tokenize, training_pair_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
@@ -116,6 +116,28 @@ def test_blank_model_fills_the_phone_sentence_with_buy(models, language):
     assert (x == BLANK_ID).sum() == 1
     probs, _ = ck.model.forward(x)  # (T+2, N)
     assert vocab.word(int(np.argmax(probs[x == BLANK_ID][0]))) == expected
+
+
+def test_the_bidirectional_labs_example_is_decided_by_the_right_side(models):
+    """The Bidirectional lab opens on the tutorial's blank (static/js/labs/strings.js): the
+    words before it allow 买 and much else, the words after it (一部新手机) decide 买; the
+    bidirectional model ranks it first with p ≥ 0.5, at least 30 points above the left-only LM."""
+    import re
+
+    strings = (ROOT / "static" / "js" / "labs" / "strings.js").read_text(encoding="utf-8")
+    text = re.search(r'blank_default: "([^"]+)"', strings).group(1)
+    tokens = tokenize(text, "zh")
+    blank = models["zh-blank"]
+    vocab = Vocab.from_list(blank.vocab)
+    x = vocab.encode([BOS, *tokens, EOS])  # (T+2,)
+    both = blank.model.forward(x)[0][x == BLANK_ID][0]  # (N,)
+    word = vocab.word(int(np.argmax(both)))
+    lm = models["zh-lm"]
+    lm_vocab = Vocab.from_list(lm.vocab)
+    before = tokens[: tokens.index(BLANK)]
+    left = lm.model.forward(lm_vocab.encode([BOS, *before]))[0][-1]  # (N,) after the left side
+    assert word == "买" and both[vocab.encode(["买"])[0]] >= 0.5
+    assert both[vocab.encode(["买"])[0]] - left[lm_vocab.encode(["买"])[0]] >= 0.3
 
 
 def _long_range_cases(language: str) -> list[tuple[list[str], int]]:
