@@ -1,12 +1,14 @@
-"""The frames the engine makes: a sentence's predictions (predict_record, blank_record) and a
-traced BPTT pass, one typed record per step.
+"""The frames the engine makes: a sentence's predictions (predict_record, blank_record), a
+traced BPTT pass, one typed record per step, and a drawn continuation (generate_record). The
+labs' experiments are in rnn_core.labs, the remedies side by side in rnn_core.remedies.
 
 trace_pass() traces the tutorial's pairs of a sentence (<s> w1 … wT → w1 … wT </s>) once and
 keeps what its frames need; BpttFrames.start() and .frame(pos) then give, for pos = 0..count-1,
 the forward steps t = 1..T (式2 then 式1), the backward steps k = T..1 (式3, 式4, 式5, 式6, 式8)
 and the totals. Each is a dataclass of plain Python numbers and lists; to_dict() gives its
-fields as the wire carries them (app.protocol's BpttStart, BpttForward, BpttBackward,
-BpttTotals, documented in docs/protocol.md). Pure NumPy: nothing here knows of the web.
+fields as the wire carries them (app.protocol's PredictFrame, BpttStart, BpttForward,
+BpttBackward, BpttTotals, GenerateFrame, documented in docs/protocol.md). Pure NumPy: nothing
+here knows of the web.
 """
 
 from __future__ import annotations
