@@ -1,4 +1,7 @@
-"""Turns rnn_core results into protocol frames: selection and serialisation only, no math.
+"""Between a session and the engine: reads a sentence as the session's model reads it, within
+the server's limits, calls the engine's frame makers (rnn_core.frames, rnn_core.labs,
+rnn_core.remedies) and wraps the records they return in their protocol models. No arithmetic:
+app/ imports no NumPy (tests/app/test_structure.py).
 
 Every function here is synchronous and runs in a worker thread (app.sessions.Pool).
 """
