@@ -4,12 +4,21 @@ two chains, stacked, truncated, large or small, fits its wire schema in app.prot
 (extra="forbid": no field the schema does not name, none it names missing)."""
 
 import numpy as np
+import orjson
 import pytest
 
 from app.protocol import BpttBackward, BpttForward, BpttStart, BpttTotals
 from rnn_core import RNNLM
 from rnn_core.frames import BackwardStep, ForwardStep, PassTotals, trace_pass
 from rnn_core.text import BLANK, Vocab, training_pairs
+
+
+def fits(schema, fields: dict) -> None:
+    """The record's fields are its wire frame's, and plain JSON as the server sends them (no
+    NumPy scalar: orjson refuses one, and model_construct would not convert it)."""
+    schema.model_validate(fields)
+    orjson.dumps(fields)
+
 
 WORDS = "i was late for school yesterday and the teacher criticised me".split()
 SCHEMA = {ForwardStep: BpttForward, BackwardStep: BpttBackward, PassTotals: BpttTotals}
@@ -32,13 +41,13 @@ def test_every_frame_of_a_pass_fits_its_wire_schema(config, truncate, limit):
     frames = trace_pass(model, vocab, WORDS[:6], inputs, labels, truncate, limit, "test")
 
     start = frames.start().to_dict()
-    BpttStart.model_validate({**start, "mode": "step", "speed": 4.0})
+    fits(BpttStart, {**start, "mode": "step", "speed": 4.0})
     assert start["count"] == 2 * len(inputs) + 1
     assert start["matrices"] is (6 <= limit)
     kinds = []
     for pos in range(frames.count):
         step = frames.frame(pos)
-        SCHEMA[type(step)].model_validate(step.to_dict())
+        fits(SCHEMA[type(step)], step.to_dict())
         assert step.pos == pos
         kinds.append(type(step).__name__)
     T = len(inputs)
@@ -70,7 +79,7 @@ def test_every_lab_record_fits_its_wire_schema():
     from rnn_core.text import training_pair_ids
 
     check = gradcheck_lab(4, 2, True, "tanh", 5, seed=3, tutorial=True)
-    GradcheckFrame.model_validate(check.to_dict())
+    fits(GradcheckFrame, check.to_dict())
     assert check.passed and set(check.tutorial) == {
         "identity_correct",
         "identity_buggy",
@@ -79,20 +88,20 @@ def test_every_lab_record_fits_its_wire_schema():
     }
     for radius, clip in ((0.5, None), (3.0, 5.0), (40.0, 1.0)):  # vanishing, exploding, overflow
         run = vanishing_lab(8, "tanh", "xavier", radius, 60, clip, seed=0)
-        VanishingFrame.model_validate(run.to_dict())
-    SoftmaxFrame.model_validate(softmax_lab([1.0, 2.0, 3.0, 4.0], 3).to_dict())
+        fits(VanishingFrame, run.to_dict())
+    fits(SoftmaxFrame, softmax_lab([1.0, 2.0, 3.0, 4.0], 3).to_dict())
     vocab = Vocab.build([WORDS])
     model = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", seed=0)
     x, y = training_pair_ids(WORDS, vocab)
     update = sgd_step_lab(model, WORDS, x, y, 0.1, None, None, 64)
-    TrainStep.model_validate(update.to_dict())
+    fits(TrainStep, update.to_dict())
     assert not update.nonfinite and update.nan_at is None
     signs = np.sign(np.random.default_rng(0).standard_normal(model.params["V"].shape))
     model.params["V"][:] = 1e308 * signs  # the logits overflow: the step is refused, kept
     kept = {name: p.copy() for name, p in model.params.items()}
     with np.errstate(all="ignore"):
         update = sgd_step_lab(model, WORDS, x, y, 0.1, None, None, 64)
-    TrainStep.model_validate(update.to_dict())
+    fits(TrainStep, update.to_dict())
     assert update.nonfinite and update.nan_at == 1 and update.note
     for name, p in model.params.items():
         np.testing.assert_array_equal(p, kept[name])
@@ -109,7 +118,7 @@ def test_a_sentences_predictions_and_a_blank_fit_the_predict_schema(cell):
     lm = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", cell=cell, seed=0)
     tokens = [*WORDS[:5], "<unk>", "zebra"]  # an unknown word is read as <unk> and flagged
     record = predict_record(Reader(lm, vocab), tokens, (ngrams[2], ngrams[3]), 3, hide_unk=True)
-    PredictFrame.model_validate(record.to_dict())
+    fits(PredictFrame, record.to_dict())
     assert len(record.positions) == len(tokens) + 1
     assert record.unknown == [False] * 5 + [False, True]
     assert all(g["word"] != "<unk>" for p in record.positions for g in p["rnn"])
@@ -118,7 +127,7 @@ def test_a_sentences_predictions_and_a_blank_fit_the_predict_schema(cell):
                bidirectional=True, seed=0)  # fmt: skip
     gap = ["i", "was", BLANK, "for", "school"]
     blank = blank_record(Reader(bi, vocab), gap, 3, Reader(lm, vocab, "lm"))
-    PredictFrame.model_validate(blank.to_dict())
+    fits(PredictFrame, blank.to_dict())
     assert blank.blank.index == 2 and blank.blank.left_only_model == "lm"
 
 
@@ -130,7 +139,7 @@ def test_a_generation_and_the_remedies_fit_their_wire_schemas():
     vocab = Vocab.build([WORDS])
     lm = RNNLM(vocab_size=len(vocab), hidden_size=4, activation="tanh", seed=0)
     drawn = generate_record(Reader(lm, vocab, "lm"), ["i", "was"], seed=5, length=6, top_k=3)
-    GenerateFrame.model_validate(drawn.to_dict())
+    fits(GenerateFrame, drawn.to_dict())
     assert drawn.text.startswith(drawn.prompt_text) and len(drawn.words) <= 6
     again = generate_record(Reader(lm, vocab, "lm"), ["i", "was"], seed=5, length=6, top_k=3)
     assert again.words == drawn.words  # the seed decides the draw
@@ -140,6 +149,6 @@ def test_a_generation_and_the_remedies_fit_their_wire_schemas():
         [("tanh", Reader(lm, vocab, "tanh"), bins), ("gru", Reader(gru, vocab, "gru"), bins)],
         WORDS,
     )
-    RemediesFrame.model_validate(side_by_side.to_dict())
+    fits(RemediesFrame, side_by_side.to_dict())
     assert [m.role for m in side_by_side.models] == ["tanh", "gru"]
     assert side_by_side.label == WORDS[-1]
