@@ -186,6 +186,10 @@ def remedies_frame(
 # ---------------------------------------------------------------- bptt
 
 
+# the wire frame of each kind of step the engine makes
+STEP_SCHEMA = {ForwardStep: BpttForward, BackwardStep: BpttBackward, PassTotals: BpttTotals}
+
+
 @dataclass
 class HeldPass:
     """A session's held bptt pass: the engine's frames of one traced pass (rnn_core.frames) and
@@ -210,8 +214,7 @@ class HeldPass:
     def frame(self, pos: int) -> Frame:
         """The frame at position pos (0..count-1), as the engine made it."""
         step = self.frames.frame(pos)
-        schema = {ForwardStep: BpttForward, BackwardStep: BpttBackward, PassTotals: BpttTotals}
-        return schema[type(step)].model_construct(**step.to_dict())
+        return STEP_SCHEMA[type(step)].model_construct(**step.to_dict())
 
 
 def bptt_pass(

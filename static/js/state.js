@@ -36,6 +36,10 @@ const FIELDS = {
   error: [null, "error"], // {code, message, params} of the last error frame
 };
 
+for (const [name, [, key]] of Object.entries(FIELDS)) {
+  if (key !== null && !CHANGES.includes(key)) throw new Error(`field ${name} announces ${key}, not in CHANGES`);
+}
+
 /**
  * The state and its two writers. `notify(changed)` runs after every write that changed
  * something, with the Set of change keys. set(patch) writes declared fields and works out what
