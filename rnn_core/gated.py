@@ -109,26 +109,32 @@ def forward(
     c_prev = np.zeros_like(h) if lstm else None
     tanh_c = np.empty_like(h) if lstm else None
     wh = np.zeros_like(h) if not lstm else None
+    cand = np.empty((B, H), dtype=inp.dtype)  # LSTM c̃_t, then i_t ∘ c̃_t
     for t, prev in order:
         a = gates[t]  # (B, G·H), net of every gate, then its value
-        a[...] = inp[t]
         if prev is not None:
-            h_prev[t] = h[prev]
             np.matmul(h[prev], WT, out=rec)
         if lstm:
-            if prev is not None:
-                a += rec
-                c_prev[t] = c[prev]
-            sigmoid(a[:, : 2 * H], out=a[:, : 2 * H])  # f, i
-            np.tanh(a[:, 2 * H : 3 * H], out=a[:, 2 * H : 3 * H])  # c̃
-            sigmoid(a[:, 3 * H :], out=a[:, 3 * H :])  # o
-            f, i, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
-            np.multiply(f, c_prev[t], out=c[t])
-            c[t] += i * g  # c_t = f_t ∘ c_{t-1} + i_t ∘ c̃_t
+            if prev is None:
+                a[...] = inp[t]
+            else:
+                np.add(inp[t], rec, out=a)
+            np.tanh(a[:, 2 * H : 3 * H], out=cand)  # c̃
+            sigmoid(a, out=a)  # f, i, o (and c̃'s slot, overwritten next)
+            a[:, 2 * H : 3 * H] = cand
+            f, i, o = a[:, :H], a[:, H : 2 * H], a[:, 3 * H :]
+            if prev is None:
+                np.multiply(i, cand, out=c[t])  # c_0 = 0
+            else:
+                np.multiply(f, c[prev], out=c[t])
+                cand *= i
+                c[t] += cand  # c_t = f_t ∘ c_{t-1} + i_t ∘ c̃_t
             np.tanh(c[t], out=tanh_c[t])
             np.multiply(o, tanh_c[t], out=h[t])  # h_t = o_t ∘ tanh(c_t)
         else:
+            a[...] = inp[t]
             if prev is not None:
+                h_prev[t] = h[prev]
                 a[:, : 2 * H] += rec[:, : 2 * H]
                 wh[t] = rec[:, 2 * H :]
             sigmoid(a[:, : 2 * H], out=a[:, : 2 * H])  # z, r
@@ -137,6 +143,11 @@ def forward(
             np.tanh(g, out=g)  # h̃_t = tanh(U_h x_t + r_t ∘ (W_h h_{t-1}) + b_h)
             np.multiply(z, h_prev[t], out=h[t])
             h[t] += (1.0 - z) * g  # h_t = z_t ∘ h_{t-1} + (1 − z_t) ∘ h̃_t
+    if lstm:  # h_{t-1} and c_{t-1} of every step, for BPTT: one copy each
+        steps = [(t, prev) for t, prev in order if prev is not None]
+        if steps:
+            ts, prevs = (np.array(v) for v in zip(*steps, strict=True))
+            h_prev[ts], c_prev[ts] = h[prevs], c[prevs]
     return h, GatedForward(gates, h_prev, c, c_prev, tanh_c, wh)
 
 
@@ -214,13 +225,55 @@ def bptt(
     return GatedBackward(delta_in, delta_rec, delta_h, delta_c, carried)
 
 
+def _local_derivatives(cell: str, fw: GatedForward) -> tuple[np.ndarray, np.ndarray]:
+    """What BPTT multiplies δ by at each step that does not depend on δ, for every step at once
+    (T·B rows in a few large operations instead of a dozen small ones per step).
+
+    LSTM: P (T, B, 4H) = [c_{t-1} f(1−f), c̃ i(1−i), i(1−c̃²), tanh(c) o(1−o)], so δ_f, δ_i,
+    δ_c̃ = δ_c ∘ P_f, P_i, P_c̃ and δ_o = δ_h ∘ P_o; A (T, B, H) = o (1 − tanh²c), the share of
+    δ_h that reaches c_t. GRU: P (T, B, 3H) = [(h_{t-1} − h̃) z(1−z), W_h h_{t-1} r(1−r),
+    (1−z)(1−h̃²)], so δ_h̃ = δ_h ∘ P_h̃, δ_z = δ_h ∘ P_z, δ_r = δ_h̃ ∘ P_r; A = z, what h_t sends
+    to h_{t-1} directly."""
+    a = fw.gates  # (T, B, G·H)
+    H = fw.h_prev.shape[2]
+    P = np.empty_like(a)
+    if cell == "lstm":
+        i, g, o = a[..., H : 2 * H], a[..., 2 * H : 3 * H], a[..., 3 * H :]
+        gate = P.reshape(a.shape[:2] + (4, H))  # (T, B, 4, H)
+        np.subtract(1.0, a.reshape(gate.shape), out=gate)
+        gate *= a.reshape(gate.shape)  # σ'(net) = σ(1 − σ) of every gate (c̃'s redone below)
+        gate[..., 0, :] *= fw.c_prev
+        gate[..., 1, :] *= g
+        np.multiply(g, g, out=gate[..., 2, :])
+        np.subtract(1.0, gate[..., 2, :], out=gate[..., 2, :])
+        gate[..., 2, :] *= i
+        gate[..., 3, :] *= fw.tanh_c
+        A = np.multiply(fw.tanh_c, fw.tanh_c)
+        np.subtract(1.0, A, out=A)
+        A *= o
+        return P, A
+    z, r, g = a[..., :H], a[..., H : 2 * H], a[..., 2 * H :]
+    np.subtract(fw.h_prev, g, out=P[..., :H])
+    P[..., :H] *= z
+    P[..., :H] *= 1.0 - z
+    np.subtract(1.0, r, out=P[..., H : 2 * H])
+    P[..., H : 2 * H] *= r
+    P[..., H : 2 * H] *= fw.wh
+    np.multiply(g, g, out=P[..., 2 * H :])
+    np.subtract(1.0, P[..., 2 * H :], out=P[..., 2 * H :])
+    P[..., 2 * H :] *= 1.0 - z
+    return P, z
+
+
 def _bptt_full(
     cell: str, dS: np.ndarray, fw: GatedForward, W: np.ndarray, order: list[int], record: bool
 ) -> GatedBackward:
-    """Full BPTT of one gated chain: the loop of `bptt` with one share, every product written
-    in place into the step's rows of δ_in (no arrays allocated per step)."""
+    """Full BPTT of one gated chain: the loop of `bptt` with one share, the local derivatives
+    computed once for every step (_local_derivatives), every product written in place into the
+    step's rows of δ_in (no arrays allocated per step)."""
     T, B, H = dS.shape
     lstm = cell == "lstm"
+    P, A = _local_derivatives(cell, fw)
     delta_in = np.empty((T, B, W.shape[0]), dtype=dS.dtype)
     delta_rec = delta_in if lstm else np.empty_like(delta_in)
     delta_h = np.empty_like(dS) if record else None
@@ -232,57 +285,32 @@ def _bptt_full(
     tmp = np.zeros((B, H), dtype=dS.dtype)  # GRU: z ∘ δ_h, what h_k sends to h_{k-1} directly
     for k in order:
         np.add(dS[k], carry_h, out=dh)
-        a, d = fw.gates[k], delta_in[k]
+        d = delta_in[k]  # (B, G·H)
         if lstm:
-            f, i, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
-            tc = fw.tanh_c[k]
-            np.multiply(tc, tc, out=tmp)
-            np.subtract(1.0, tmp, out=tmp)
-            tmp *= o
-            tmp *= dh
             if record:
                 carried[k] = dc  # f_{k+1} ∘ δ_{c,k+1}, before δ_h's share is added
+            np.multiply(dh, A[k], out=tmp)
             dc += tmp  # δ_{c,k} = δ_h ∘ o ∘ (1 − tanh²c) + f_{k+1} ∘ δ_{c,k+1}
-            df, di, dg, do = d[:, :H], d[:, H : 2 * H], d[:, 2 * H : 3 * H], d[:, 3 * H :]
-            np.multiply(dc, fw.c_prev[k], out=df)
-            df *= f
-            df *= 1.0 - f
-            np.multiply(dc, g, out=di)
-            di *= i
-            di *= 1.0 - i
-            np.multiply(g, g, out=dg)
-            np.subtract(1.0, dg, out=dg)
-            dg *= dc
-            dg *= i
-            np.multiply(dh, tc, out=do)
-            do *= o
-            do *= 1.0 - o
+            fic = d.reshape(B, 4, H)[:, :3]  # δ_f, δ_i, δ_c̃: δ_c times their P
+            np.multiply(dc[:, None, :], P[k].reshape(B, 4, H)[:, :3], out=fic)
+            np.multiply(dh, P[k, :, 3 * H :], out=d[:, 3 * H :])  # δ_o
             if record:
                 delta_h[k] = dh
                 delta_c[k] = dc
-            dc *= f  # ∂c_k/∂c_{k-1} = diag[f_k]: no W, no f′
+            dc *= fw.gates[k, :, :H]  # ∂c_k/∂c_{k-1} = diag[f_k]: no W, no f′
             np.matmul(d, W, out=carry_h)
         else:
-            z, r, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
-            dz, dr, dg = d[:, :H], d[:, H : 2 * H], d[:, 2 * H :]
-            np.multiply(g, g, out=dg)
-            np.subtract(1.0, dg, out=dg)
-            dg *= 1.0 - z
-            dg *= dh  # δ_h̃ at its net
-            np.subtract(fw.h_prev[k], g, out=dz)
-            dz *= dh
-            dz *= z
-            dz *= 1.0 - z
-            np.multiply(dg, fw.wh[k], out=dr)
-            dr *= r
-            dr *= 1.0 - r
+            zh = d.reshape(B, 3, H)[:, ::2]  # δ_z, δ_h̃: δ_h times their P
+            np.multiply(dh[:, None, :], P[k].reshape(B, 3, H)[:, ::2], out=zh)
+            np.multiply(d[:, 2 * H :], P[k, :, H : 2 * H], out=d[:, H : 2 * H])  # δ_r
             rec = delta_rec[k]
             rec[:, : 2 * H] = d[:, : 2 * H]
-            np.multiply(dg, r, out=rec[:, 2 * H :])  # W_h h_{t-1} enters times r_t
+            r = fw.gates[k, :, H : 2 * H]
+            np.multiply(d[:, 2 * H :], r, out=rec[:, 2 * H :])  # W_h h_{t-1} enters times r_t
             if record:
                 delta_h[k] = dh
                 carried[k] = tmp  # z_{k+1} ∘ δ_{h,k+1} (0 at the first step visited)
             np.matmul(rec, W, out=carry_h)
-            np.multiply(dh, z, out=tmp)
+            np.multiply(dh, A[k], out=tmp)
             carry_h += tmp  # h_k = z_k ∘ h_{k-1} + …
     return GatedBackward(delta_in, delta_rec, delta_h, delta_c, carried)

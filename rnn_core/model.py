@@ -26,13 +26,14 @@ from .blas import blas_threads
 from .gated import CELLS, GATES
 from .init import INIT_SCHEMES, init_matrix, init_W
 from .losses import IGNORE_INDEX, softmax_cross_entropy
-from .optim import row_norms
+from .optim import ColumnGrad, Grads, row_norms, values
 
 MAX_VOCAB = 1_000_000
 MAX_HIDDEN = 512
 MAX_LAYERS = 4
 DTYPES = ("float32", "float64")
 SMALL_SCATTER = 64  # positions up to which ∇U1 is scattered with np.add.at
+REPEAT_ROUNDS = 8  # repeats of a word in a batch ∇U1 adds by indexed adds, the rest by add.at
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,9 @@ def _check_int(name: str, value: object, low: int, high: int) -> None:
         raise ValueError(f"{name} must be {low}..{high}")
 
 
-def is_finite(grads: dict[str, np.ndarray]) -> bool:
+def is_finite(grads: Grads) -> bool:
     """True when every gradient entry is finite (no NaN, no ±inf)."""
-    return all(bool(np.isfinite(g).all()) for g in grads.values())
+    return all(bool(np.isfinite(values(g)).all()) for g in grads.values())
 
 
 def chain_layer(key: str) -> int:
@@ -287,7 +288,8 @@ class RNNLM:
         truncate: int | None = None,
         dropout: float = 0.0,
         rng: np.random.Generator | None = None,
-    ) -> tuple[float, dict[str, np.ndarray]]:
+        sparse: bool = False,
+    ) -> tuple[float, Grads]:
         """Mean cross-entropy over scored targets and its gradient for every weight (BPTT).
 
         inputs, targets (B, T) or (T,) ints; a target of -100 is not scored. truncate=k: the
@@ -297,7 +299,9 @@ class RNNLM:
         read by V and by the layer above as 0 with probability p, else as s_t / (1 − p); the
         recurrence W s_{t−1} reads s unmasked (non-recurrent dropout, Zaremba et al. 2014).
         Never raises on overflow: a diverged model returns loss nan/inf and non-finite grads
-        (see is_finite).
+        (see is_finite). sparse=True: layer 1's ∇U (U1, and U1' of a bidirectional model) is
+        a ColumnGrad holding only the columns of the words in `inputs` (what the optimizers and
+        optim.norm take; .dense() gives the array); else every gradient is a dense array.
         """
         x, y = self._check_pair(inputs, targets)  # (T, B), (T, B)
         truncate = _check_truncate(truncate)
@@ -310,7 +314,9 @@ class RNNLM:
             chains = self._forward_chains(x, dropout, rng)
             logits = self._logits(chains, reuse=True, rows=rows)  # (R, V)
             loss, _, e = softmax_cross_entropy(logits, scored, keep_probs=False)
-            grads, _ = self._backward(x, chains, e, truncate, record=False, rows=rows)
+            grads, _ = self._backward(
+                x, chains, e, truncate, record=False, rows=rows, sparse=sparse
+            )
         return loss, grads
 
     def loss(self, inputs: np.ndarray, targets: np.ndarray) -> tuple[float, int]:
@@ -498,10 +504,11 @@ class RNNLM:
         truncate: int | None,
         record: bool,
         rows: np.ndarray | None = None,
-    ) -> tuple[dict[str, np.ndarray], dict[str, _Backward]]:
+        sparse: bool = False,
+    ) -> tuple[Grads, dict[str, _Backward]]:
         """Gradients of every weight from e = dE/dlogits, (T*B, N) or (R, N) at `rows`, top
-        layer down."""
-        grads: dict[str, np.ndarray] = {}
+        layer down (layer 1's ∇U a ColumnGrad if sparse)."""
+        grads: Grads = {}
         records: dict[str, _Backward] = {}
         dS = self._output_grads(chains, e, grads, rows)  # key -> (T, B, H) ∂E/∂s_t from o_t
         for key in reversed(self.config.chain_keys):
@@ -523,7 +530,7 @@ class RNNLM:
                 )
                 delta = delta_rec = rec.delta  # (T, B, H)
             below = _key_below(key)
-            self._weight_grads(key, x, chain, delta, delta_rec, grads)
+            self._weight_grads(key, x, chain, delta, delta_rec, grads, sparse)
             if below is not None:
                 U = self.params[f"U{key}"]  # (G·H, H_in)
                 dS[below] = delta @ U  # (T, B, H_in) 式4 before diag[f'(net^{l-1})]
@@ -537,7 +544,7 @@ class RNNLM:
         self,
         chains: dict[str, _Chain],
         e: np.ndarray,
-        grads: dict[str, np.ndarray],
+        grads: Grads,
         rows: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """∇V = Σ_t e_t s_t^T (and V', c); returns ∂E/∂s_t = V^T e_t for the top chains (0 at
@@ -568,7 +575,8 @@ class RNNLM:
         chain: _Chain,
         delta: np.ndarray,
         delta_rec: np.ndarray,
-        grads: dict[str, np.ndarray],
+        grads: Grads,
+        sparse: bool = False,
     ) -> None:
         """式6 and 式8 for one chain: ∇W = Σ_t δ_t s_{t-1}^T, ∇U = Σ_t δ_t x_t^T, ∇b = Σ_t δ_t.
 
@@ -579,10 +587,9 @@ class RNNLM:
         delta2 = delta.reshape(T * B, GH)  # (T*B, G·H)
         rec2 = delta_rec.reshape(T * B, GH)
         grads[f"W{key}"] = rec2.T @ chain.s_prev.reshape(T * B, H)  # (G·H, H) 式6
-        if chain.a_in is None:
-            grads[f"U{key}"] = _scatter_columns(
-                delta2, x.reshape(-1), self.config.vocab_size
-            )  # (H, N) 式8 with one-hot x_t: δ_t lands in column x_t
+        if chain.a_in is None:  # 式8 with one-hot x_t: δ_t lands in column x_t, (G·H, N)
+            columns = _column_sums(delta2, x.reshape(-1), self.config.vocab_size)
+            grads[f"U{key}"] = columns if sparse else columns.dense()
         else:
             grads[f"U{key}"] = delta2.T @ chain.a_in.reshape(T * B, -1)  # (H, H_in) 式8
         if self.config.bias:
@@ -872,31 +879,40 @@ def _bptt_truncated(
     return delta, delta_time
 
 
-def _scatter_columns(delta: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
-    """Σ_t δ_t x_t^T for one-hot x_t: column i holds the sum of δ_t over t with x_t = i.
-
-    delta (M, H), ids (M,) -> (H, n)
-    """
-    out_t = np.zeros((n, delta.shape[1]), dtype=delta.dtype)  # (n, H): ∇U column-major, as U
+def _column_sums(delta: np.ndarray, ids: np.ndarray, n: int) -> ColumnGrad:
+    """Σ_t δ_t x_t^T for one-hot x_t, as the columns of the words that occur. delta (M, H),
+    ids (M,) -> ColumnGrad of shape (H, n); each word's column sums its δ rows in position order."""
     if ids.shape[0] <= SMALL_SCATTER:  # a few positions: adding in place beats sorting
-        np.add.at(out_t, ids, delta)
-        return out_t.T
+        words, inverse = np.unique(ids, return_inverse=True)
+        cols = np.zeros((words.shape[0], delta.shape[1]), dtype=delta.dtype)  # (K, H)
+        np.add.at(cols, inverse, delta)
+        return ColumnGrad(words, cols, (delta.shape[1], n))
     order = np.argsort(ids, kind="stable")  # (M,) positions grouped by word
     sorted_ids = ids[order]  # (M,)
     first = np.diff(sorted_ids, prepend=-1) != 0  # (M,) the first position of each word
-    if 2 * int(first.sum()) >= ids.shape[0]:
-        # few words repeat (a large vocabulary): each word's first δ row is copied into its row
-        # of ∇Uᵀ, and only the repeats are added, in place
+    words = sorted_ids[first]  # (K,)
+    if 2 * words.shape[0] >= ids.shape[0]:
+        # few words repeat (a large vocabulary): each word's first δ row is copied, then its
+        # second occurrences are added with one indexed add (no word twice in it), its third...;
+        # what occurs more than REPEAT_ROUNDS times is added by np.add.at
         rows = delta[order]  # (M, H)
-        out_t[sorted_ids[first]] = rows[first]
-        np.add.at(out_t, sorted_ids[~first], rows[~first])
-        return out_t.T
-    # most words repeat (text): reduce along contiguous rows of δᵀ (3-4× faster than down δ's
-    # columns, the same sums), then one contiguous row of ∇Uᵀ per word that occurs
-    starts = np.flatnonzero(first)
-    sums = np.add.reduceat(delta.T[:, order], starts, axis=1)  # (H, words)
-    out_t[sorted_ids[starts]] = sums.T
-    return out_t.T
+        cols = rows[first]  # (K, H)
+        word = np.cumsum(first) - 1  # (M,) the word of each sorted position, 0..K-1
+        rank = np.arange(ids.shape[0]) - np.flatnonzero(first)[word]  # (M,) 0 at a first
+        for k in range(1, REPEAT_ROUNDS + 1):
+            at = np.flatnonzero(rank == k)
+            if not at.size:
+                break
+            cols[word[at]] += rows[at]
+        else:
+            more = rank > REPEAT_ROUNDS
+            np.add.at(cols, word[more], rows[more])
+    else:
+        # most words repeat (text): reduce along contiguous rows of δᵀ (3-4× faster than down
+        # δ's columns, the same sums)
+        sums = np.add.reduceat(delta.T[:, order], np.flatnonzero(first), axis=1)  # (H, K)
+        cols = np.ascontiguousarray(sums.T)  # (K, H)
+    return ColumnGrad(words, cols, (delta.shape[1], n))
 
 
 def _scored_rows(y: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
@@ -1046,7 +1062,7 @@ class Trace:
         d = _gate_deltas(c)
         if c.a_in is not None:
             return d[steps].T @ c.a_in[steps]  # (G·H, H_in)
-        return _scatter_columns(d[steps], self.x[steps], self.vocab_size)
+        return _column_sums(d[steps], self.x[steps], self.vocab_size).dense()
 
     def to_dict(self) -> dict:
         """A JSON-ready copy (arrays as nested lists, nan as None)."""

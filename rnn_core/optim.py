@@ -6,10 +6,41 @@ Each optimizer updates the live params dict in place. Its state is a flat dict o
 
 import math
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 import numpy as np
 
+
+@dataclass
+class ColumnGrad:
+    """∇U of a layer fed one-hot words (式8: Σ_t δ_t x_t^T), kept sparse: only the columns of
+    the words in the batch can be non-zero. words (K,) distinct ids, ascending; cols (K, G·H)
+    C-contiguous, cols[k] = column words[k] of ∇U; shape (G·H, V) of the dense gradient.
+
+    A training step of a large vocabulary touches a few hundred of its columns: SGD and Adagrad
+    update only those (the same numbers as the dense update, where ∇ is 0 elsewhere), and the
+    norm, the finite check and clipping read only them.
+    """
+
+    words: np.ndarray
+    cols: np.ndarray
+    shape: tuple[int, int]
+
+    def dense(self) -> np.ndarray:
+        """The (G·H, V) gradient, laid out as the model stores U (column-major)."""
+        out_t = np.zeros((self.shape[1], self.shape[0]), dtype=self.cols.dtype)  # (V, G·H)
+        out_t[self.words] = self.cols
+        return out_t.T
+
+
+Grad = np.ndarray | ColumnGrad
 Params = dict[str, np.ndarray]
+Grads = dict[str, Grad]
+
+
+def values(g: Grad) -> np.ndarray:
+    """The entries of a gradient that can be non-zero: all of a dense one, a ColumnGrad's cols."""
+    return g.cols if isinstance(g, ColumnGrad) else g
 
 
 class Optimizer(ABC):
@@ -26,15 +57,23 @@ class Optimizer(ABC):
         self.steps = 0
         self._work: dict[str, np.ndarray] = {}
 
-    def step(self, params: Params, grads: Params) -> None:
+    def step(self, params: Params, grads: Grads) -> None:
         """One update of every parameter that has a gradient."""
         self.steps += 1
         for name, grad in grads.items():
-            self._update(name, params[name], grad)
+            if isinstance(grad, ColumnGrad):
+                self._update_columns(name, params[name], grad)
+            else:
+                self._update(name, params[name], grad)
 
     @abstractmethod
     def _update(self, name: str, p: np.ndarray, grad: np.ndarray) -> None:
         """Update one parameter p in place from its gradient."""
+
+    def _update_columns(self, name: str, p: np.ndarray, grad: ColumnGrad) -> None:
+        """Update p from a sparse gradient: densified here, for a rule whose state moves every
+        entry (momentum, Adam); SGD and Adagrad touch only the gradient's columns."""
+        self._update(name, p, grad.dense())
 
     def _buffer(self, key: str, like: np.ndarray) -> np.ndarray:
         """The state array `key`, created as zeros shaped like `like` on first use."""
@@ -73,6 +112,9 @@ class SGD(Optimizer):
         np.multiply(grad, self.lr, out=step)
         p -= step
 
+    def _update_columns(self, name: str, p: np.ndarray, grad: ColumnGrad) -> None:
+        p.T[grad.words] -= self.lr * grad.cols  # (K, G·H): one contiguous row of Uᵀ per word
+
 
 class Momentum(Optimizer):
     """v ← μ v + ∇p; p ← p - η v."""
@@ -101,6 +143,12 @@ class Adagrad(Optimizer):
         G = self._buffer(f"sum_sq/{name}", p)
         G += grad * grad
         p -= self.lr * grad / (np.sqrt(G) + self.hyper["eps"])
+
+    def _update_columns(self, name: str, p: np.ndarray, grad: ColumnGrad) -> None:
+        G = self._buffer(f"sum_sq/{name}", p).T  # (V, G·H) rows as p.T's
+        g = grad.cols  # (K, G·H)
+        G[grad.words] += g * g
+        p.T[grad.words] -= self.lr * g / (np.sqrt(G[grad.words]) + self.hyper["eps"])
 
 
 class Adam(Optimizer):
@@ -146,10 +194,11 @@ def optimizer_from_config(config: dict, state: dict[str, np.ndarray]) -> Optimiz
     return opt
 
 
-def norm(g: np.ndarray) -> float:
+def norm(g: Grad) -> float:
     """‖g‖ (Frobenius) as a float, finite whenever every entry is: an exploding gradient's
     entries can be finite while their squares overflow (float32 beyond 1.8e19), and an inf norm
     would make clipping scale the step to zero."""
+    g = values(g)
     with np.errstate(over="ignore", invalid="ignore"):
         sq = float(np.vdot(g, g))
         if np.isfinite(sq) or not np.isfinite(g).all():
@@ -174,12 +223,12 @@ def row_norms(a: np.ndarray) -> np.ndarray:
     return plain
 
 
-def grad_norm(grads: Params) -> float:
+def grad_norm(grads: Grads) -> float:
     """‖∇‖ over every gradient entry together (Frobenius), overflow-safe like norm()."""
     return math.hypot(*(norm(g) for g in grads.values()))
 
 
-def clip_grad_norm(grads: Params, max_norm: float) -> tuple[float, bool]:
+def clip_grad_norm(grads: Grads, max_norm: float) -> tuple[float, bool]:
     """Scale all gradients in place so their joint norm is at most max_norm.
 
     Returns (norm before clipping, whether it clipped).
@@ -191,5 +240,5 @@ def clip_grad_norm(grads: Params, max_norm: float) -> tuple[float, bool]:
         return total, False
     scale = max_norm / total
     for g in grads.values():
-        g *= scale
+        values(g)[...] *= scale
     return total, True

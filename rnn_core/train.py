@@ -235,7 +235,7 @@ class Trainer:
         inputs, targets = pad_batch([self.pairs[i] for i in batch], self.pad_id)
         inputs = drop_words(inputs, self.word_dropout, self.rng)
         loss, grads = self.model.loss_and_grads(
-            inputs, targets, truncate=self.truncate, dropout=self.dropout, rng=self.rng
+            inputs, targets, truncate=self.truncate, dropout=self.dropout, rng=self.rng, sparse=True
         )
         norms = {name: norm(g) for name, g in grads.items()}
         self.step_count += 1

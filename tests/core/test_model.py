@@ -385,25 +385,32 @@ def test_new_from_a_config_is_the_keyword_form():
 
 
 @pytest.mark.parametrize(
-    "positions, vocab_size, hidden",
+    "positions, vocab_size, hidden, hot",
     [
-        (40, 30, 8),  # a few positions: added in place
-        (700, 10000, 16),  # few repeats (a large vocabulary): first rows copied, repeats added
-        (1024, 40, 16),  # most words repeat (text): reduced along δᵀ's rows
+        (40, 30, 8, 0),  # a few positions: added in place
+        (700, 10000, 16, 0),  # few repeats (a large vocabulary): first rows copied, repeats added
+        (700, 10000, 16, 30),  # the same, one word 30 more times: its last repeats by add.at
+        (1024, 40, 16, 0),  # most words repeat (text): reduced along δᵀ's rows
     ],
 )
 def test_grad_U_of_one_hot_inputs_equals_the_dense_product_in_every_scatter(
-    positions, vocab_size, hidden
+    positions, vocab_size, hidden, hot
 ):
     """∇U = Σ_t δ_t x_tᵀ for one-hot x_t, whichever way the scatter sums it, equals δᵀ X with X
-    the one-hot matrix (float64), and is laid out as the engine keeps U (column-major)."""
-    from rnn_core.model import _scatter_columns
+    the one-hot matrix (float64), and is laid out as the engine keeps U (column-major); its
+    sparse form holds exactly the columns of the words that occur."""
+    from rnn_core.model import _column_sums
 
     rng = np.random.default_rng(0)
     delta = rng.standard_normal((positions, hidden))  # (M, H)
     ids = rng.integers(0, vocab_size, positions)  # (M,)
+    ids[rng.choice(positions, hot, replace=False)] = 7
     one_hot = np.zeros((positions, vocab_size))
     one_hot[np.arange(positions), ids] = 1.0
-    grad = _scatter_columns(delta, ids, vocab_size)  # (H, N)
+    columns = _column_sums(delta, ids, vocab_size)
+    grad = columns.dense()  # (H, N)
     np.testing.assert_allclose(grad, delta.T @ one_hot, rtol=1e-12, atol=1e-12)
     assert grad.shape == (hidden, vocab_size) and grad.T.flags.c_contiguous
+    np.testing.assert_array_equal(columns.words, np.unique(ids))
+    assert columns.cols.flags.c_contiguous and columns.shape == (hidden, vocab_size)
+    np.testing.assert_array_equal(columns.cols, grad[:, columns.words].T)

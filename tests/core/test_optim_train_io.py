@@ -117,6 +117,38 @@ def test_a_training_step_with_an_exploded_gradient_reports_finite_norms():
     assert progress.grad_norm == pytest.approx(np.hypot.reduce(list(progress.grad_norms.values())))
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adagrad", "adam"])
+@pytest.mark.parametrize("cell, bidirectional", [("rnn", False), ("lstm", True), ("gru", False)])
+def test_a_sparse_input_gradient_updates_every_weight_as_the_dense_one(
+    optimizer, cell, bidirectional
+):
+    """Training steps with layer 1's ∇U as the columns of the batch's words (as Trainer steps)
+    leave every weight and the optimizer's state where the dense gradient does, clipping
+    included, over steps whose batches touch different words."""
+    rng = np.random.default_rng(3)
+    config = dict(vocab_size=60, hidden_size=5, num_layers=2, cell=cell, seed=1)
+    dense_model = RNNLM(**config, bidirectional=bidirectional)
+    sparse_model = RNNLM(**config, bidirectional=bidirectional)
+    dense_opt, sparse_opt = make_optimizer(optimizer, lr=0.05), make_optimizer(optimizer, lr=0.05)
+    for _ in range(3):
+        x, y = rng.integers(0, 60, (3, 7)), rng.integers(0, 60, (3, 7))  # 21 of 60 words at most
+        dense_loss, dense = dense_model.loss_and_grads(x, y)
+        sparse_loss, sparse = sparse_model.loss_and_grads(x, y, sparse=True)
+        assert sparse_loss == pytest.approx(dense_loss, rel=1e-13)
+        for name in ("U1", "U1'") if bidirectional else ("U1",):
+            assert sparse[name].words.size <= 21
+            np.testing.assert_allclose(sparse[name].dense(), dense[name], rtol=1e-12, atol=1e-15)
+        assert grad_norm(sparse) == pytest.approx(grad_norm(dense), rel=1e-12)
+        clip = 0.5 * grad_norm(dense)  # every step clips
+        clip_grad_norm(dense, clip), clip_grad_norm(sparse, clip)
+        dense_opt.step(dense_model.params, dense)
+        sparse_opt.step(sparse_model.params, sparse)
+    for name, p in dense_model.params.items():
+        np.testing.assert_allclose(sparse_model.params[name], p, rtol=1e-12, atol=1e-15)
+    for key, v in dense_opt.state.items():
+        np.testing.assert_allclose(sparse_opt.state[key], v, rtol=1e-12, atol=1e-15)
+
+
 # ---- training ------------------------------------------------------------------------------
 
 
