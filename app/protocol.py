@@ -351,6 +351,15 @@ class Span(Part):
     end: int
 
 
+class ErrorEntry(Part):
+    """One component of an output error: o_t − y_t of one position (predict), or e_t =
+    (o_t − y_t)/N, the share of the mean loss's gradient that starts BPTT (bptt frames)."""
+
+    word: str
+    id: int
+    value: Number
+
+
 class Position(Part):
     """Predictions after having read tokens[0:t] (t = 0 is right after the start word s)."""
 
@@ -363,6 +372,7 @@ class Position(Part):
     next_p: dict[Literal["rnn", "bigram", "trigram"], Number] | None
     loss: Number  # −log o_t[y_t], the RNN's cross-entropy at t
     sentence_p: Number  # o_1[y_1] … o_t[y_t], the sentence's probability so far
+    error: list[ErrorEntry]  # o_t − y_t at the label, then at the top guesses that are not it
 
 
 class Blank(Part):
@@ -405,14 +415,6 @@ class ForwardChain(Part):
     gates: dict[str, GateStep] | None = None
     c: Vector | None = None
     c_prev: Vector | None = None
-
-
-class ErrorEntry(Part):
-    """One component of the output error e_t = (o_t − y_t)/N that starts BPTT."""
-
-    word: str
-    id: int
-    value: Number
 
 
 class BackwardChain(Part):

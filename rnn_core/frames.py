@@ -36,6 +36,7 @@ from .views import (
 )
 
 TOP_WORDS = 10  # o_t's top words in a forward frame
+ERROR_WORDS = 4  # guesses beside the label in a predict position's o_t − y_t
 OVERFLOW_NOTE = (
     "numbers overflowed to NaN/inf: lower W's spectral radius or the learning rate, "
     "or turn on gradient clipping"
@@ -139,6 +140,7 @@ def _positions(
     """Predictions at every input position t = 0..T (after <s> and tokens[0:t])."""
     top = {name: guesses_rows(vocab, d, k, hide_unk) for name, d in dists.items()}
     next_p = {name: d[np.arange(len(y)), y].tolist() for name, d in dists.items()}
+    error = _output_error(vocab, dists["rnn"], y, top["rnn"])
     loss = label_loss(next_p["rnn"]).tolist()  # (T+1,) −log o_t[y_t]
     sentence_p = running_product(next_p["rnn"]).tolist()  # (T+1,) o_1[y_1] … o_t[y_t]
     return [
@@ -156,9 +158,30 @@ def _positions(
             "next_p": {name: p[t] for name, p in next_p.items()},
             "loss": loss[t],
             "sentence_p": sentence_p[t],
+            "error": error[t],
         }
         for t in range(len(labels))
     ]
+
+
+def _output_error(
+    vocab: Vocab, o: np.ndarray, y: np.ndarray, top: list[list[dict]]
+) -> list[list[dict]]:
+    """o_t − y_t of one position (the error BPTT starts from, before the mean's 1/N) at the
+    label, then at the top guesses that are not the label (ERROR_WORDS of them): o_t[j] − 1 at
+    the label, o_t[j] elsewhere. o (T, V), y (T,), top: the guesses of every row."""
+    rows = []
+    for t, guesses in enumerate(top):
+        label = int(y[t])
+        ids = [label] + [g["id"] for g in guesses if g["id"] != label][:ERROR_WORDS]
+        values = o[t, ids] - (np.arange(len(ids)) == 0)  # y_t is 1 at the label only
+        rows.append(
+            [
+                {"word": vocab.word(j), "id": j, "value": v}
+                for j, v in zip(ids, values.tolist(), strict=True)
+            ]
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,12 @@ def test_predict_equals_the_engine_forward_pass_and_the_ngrams(ws, world):
         assert pos["next_p"]["trigram"] == trigram[t, y[t]]
         assert pos["loss"] == pytest.approx(loss_t[t], rel=1e-6)  # the engine's −log o_t[y_t]
         assert pos["sentence_p"] == pytest.approx(np.exp(-loss_t[: t + 1].sum()), rel=1e-6)
+        # o_t − y_t: the label's o_t − 1 first, then the top guesses that are not the label
+        others = [j for j in ids if j != y[t]][:4]
+        assert [e["id"] for e in pos["error"]] == [y[t], *others]
+        assert [e["value"] for e in pos["error"]] == pytest.approx(
+            [o[t, y[t]] - 1.0, *o[t, others]], abs=1e-7
+        )
         assert pos["context"]["rnn"] == {"start": 0, "end": t}
         assert pos["context"]["bigram"] == {"start": max(t - 1, 0), "end": t}
         assert pos["context"]["trigram"] == {"start": max(t - 2, 0), "end": t}

@@ -1,14 +1,12 @@
 // Per-token loss strip: under each word of the page's sentence, −log o_t(label), the running
 // probability of the sentence so far (the product of the o_t(label)) and the output error
 // o_t − y_t on the label and the top guesses: the error that starts BPTT. Reads the page's
-// `predict` frame (state.predict: positions[t].loss = −log o_t(label), .sentence_p, .rnn = top
-// words); sends nothing.
+// `predict` frame (state.predict: positions[t].loss = −log o_t(label), .sentence_p, .error =
+// o_t − y_t at the label and the top guesses); sends nothing.
 
 import { clear, el } from "../util.js";
 import { lt } from "./strings.js";
 import { fixed, sci, text } from "./ui.js";
-
-const ERROR_WORDS = 4; // top guesses shown beside the label in o_t − y_t
 
 export function createLossLab(body, _ctx) {
   const summary = el("p", { class: "loss-summary mono" });
@@ -61,18 +59,12 @@ function column(position, loss, top, running, lang) {
   );
 }
 
-/** o_t − y_t on the label (p − 1, negative) and the top guesses that are not the label (p). */
+/** o_t − y_t as the engine sent it (position.error): on the label (o_t − 1, negative), then
+ * on the top guesses that are not the label (o_t, positive). */
 function errorBars(position, lang) {
-  const label = position.next;
-  const p = position.next_p?.rnn ?? null;
-  const entries = [{ word: label.word, value: p === null ? null : p - 1, truth: true }];
-  for (const guess of position.rnn) {
-    if (entries.length > ERROR_WORDS) break;
-    if (guess.id !== label.id) entries.push({ word: guess.word, value: guess.p, truth: false });
-  }
   const box = el("div", { class: "error-bars", title: lt("error_title", lang) });
-  for (const entry of entries) {
-    const bar = el("span", { class: entry.truth ? "ebar neg" : "ebar pos" });
+  position.error.forEach((entry, i) => {
+    const bar = el("span", { class: i === 0 ? "ebar neg" : "ebar pos" });
     bar.style.width = `${entry.value === null ? 0 : Math.abs(entry.value) * 100}%`;
     box.append(
       el(
@@ -83,6 +75,6 @@ function errorBars(position, lang) {
         el("span", { class: "mono" }, fixed(entry.value, 2)),
       ),
     );
-  }
+  });
   return box;
 }
