@@ -465,12 +465,14 @@ class WeightChange(Part):
     grad_norm: Number
     before: Matrix | Vector | None
     after: Matrix | Vector | None
+    change: Matrix | Vector | None  # after − before
 
 
 class CheckedWeight(Part):
-    """Gradient check of one weight."""
+    """Gradient check of one weight: `passed` when its error is below the check's tolerance."""
 
     max_rel_error: Number
+    passed: bool
     samples: list[list[Number]]
 
 
@@ -705,6 +707,7 @@ class VanishingFrame(Frame):
     bound: Vector
     beta_W: Number
     beta_f: Number
+    beta: Number  # β_W β_f
     nan_at: int | None
     nonfinite: bool
     grad_norm: Number

@@ -18,7 +18,7 @@ from .losses import cross_entropy, softmax
 from .model import RNNLM, RNNConfig
 from .optim import clip_grad_norm, grad_norm
 from .vanishing import carried_delta, unit_delta
-from .views import all_finite, change_norm, norm, sgd_step
+from .views import all_finite, change_norm, moved, norm, sgd_step
 
 GRADCHECK_VOCAB = 7  # words of the random model a gradient check runs on
 GRADCHECK_SAMPLES = 20  # checked entries per weight
@@ -33,9 +33,11 @@ STEP_NOTES = {  # a step that hit NaN/inf, by whether its update was applied
 
 @dataclass
 class CheckedWeight(Record):
-    """One weight's worst relative error and its checked entries as (numeric, analytic)."""
+    """One weight's worst relative error, whether it is below the check's tolerance, and its
+    checked entries as (numeric, analytic)."""
 
     max_rel_error: float
+    passed: bool
     samples: list[list[float]]
 
 
@@ -75,6 +77,7 @@ def gradcheck_lab(
     weights = {
         name: CheckedWeight(
             max_rel_error=err,
+            passed=bool(err < result.tolerance),
             samples=[
                 list(pair)
                 for pair in zip(
@@ -106,6 +109,7 @@ class Vanishing(Record):
     bound: list[float]
     beta_W: float
     beta_f: float
+    beta: float  # β_W β_f, the factor of the bound per step
     nan_at: int | None
     nonfinite: bool
     grad_norm: float
@@ -149,6 +153,7 @@ def vanishing_lab(
         bound=vec(run.bound),
         beta_W=run.beta_W,
         beta_f=run.beta_f,
+        beta=run.beta_W * run.beta_f,
         nan_at=run.nan_at,
         nonfinite=not all_finite(run.delta_norm, run.bound),
         grad_norm=total,
@@ -185,6 +190,7 @@ class WeightChange(Record):
     grad_norm: float
     before: list | None
     after: list | None
+    change: list | None  # after − before, the update −η∇ (clipped) as it landed
 
 
 @dataclass
@@ -228,6 +234,7 @@ def sgd_step_lab(
             grad_norm=step.grad_norms[name],
             before=small(before[name], limit),
             after=small(p, limit),
+            change=small(moved(before[name], p), limit),
         )
         for name, p in params.items()
     }

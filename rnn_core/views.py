@@ -38,10 +38,16 @@ def norm(a: np.ndarray) -> float:
     return optim_norm(np.asarray(a, dtype=np.float64))
 
 
+def moved(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """after − before in float64: what an update did to a weight (nan where either is not
+    finite)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray(after, dtype=np.float64) - before
+
+
 def change_norm(before: np.ndarray, after: np.ndarray) -> float:
     """‖after − before‖, how far an update moved a weight."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return norm(np.asarray(after, dtype=np.float64) - before)
+    return norm(moved(before, after))
 
 
 def all_finite(*arrays: np.ndarray) -> bool:

@@ -39,6 +39,7 @@ def test_gradient_check_passes_for_tanh_and_the_tutorial_check_is_blind(ws):
     assert frame["type"] == "gradcheck" and frame["passed"] is True
     assert frame["worst"] < 1e-6
     assert {"U1", "W1", "W1'", "U2'", "V", "V'", "c"} <= set(frame["weights"])
+    assert all(w["passed"] == (w["max_rel_error"] < 1e-6) for w in frame["weights"].values())
     numeric, analytic = np.array(frame["weights"]["W1"]["samples"]).T
     np.testing.assert_allclose(numeric, analytic, rtol=1e-5, atol=1e-9)
     tut = frame["tutorial"]
@@ -57,6 +58,8 @@ def test_vanishing_norms_shrink_for_a_small_radius(ws):
     assert ratio[0] < 1e-5
     assert np.all(np.array(frame["delta_norm"]) <= np.array(frame["bound"]) * (1 + 1e-9))
     assert frame["nan_at"] is None and frame["beta_f"] == 1.0
+    assert frame["beta"] == pytest.approx(frame["beta_W"] * frame["beta_f"], rel=1e-12)
+    assert frame["bound"][0] == pytest.approx(frame["beta"] ** 29, rel=1e-9)  # ‖δ_T‖ = 1
 
 
 def test_exploding_norms_report_where_nan_appears_and_clipping(ws):

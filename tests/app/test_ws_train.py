@@ -32,6 +32,11 @@ def test_one_sgd_step_changes_every_weight_as_the_engine_does(ws, world):
     np.testing.assert_array_equal(np_list(W["after"]), lm.model.params["W1"])
     assert set(frame["weights"]) == {"U1", "W1", "b1", "V", "c"}
     assert W["change_norm"] == pytest.approx(np.linalg.norm(lm.model.params["W1"] - W_before))
+    np.testing.assert_array_equal(
+        np_list(W["change"]), lm.model.params["W1"].astype(np.float64) - W_before
+    )
+    for w in frame["weights"].values():  # sent where before and after are (small matrices)
+        assert (w["change"] is None) == (w["before"] is None)
     # the session now predicts with the updated weights, and so does its bptt trace
     o, _ = lm.model.forward(x)
     pred = ws.ask({"type": "predict", "text": SENTENCE})

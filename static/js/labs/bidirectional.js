@@ -6,31 +6,45 @@
 import { clear, diverging, el, languageOf, maxAbs, svg } from "../util.js";
 import { builtinModels } from "./channel.js";
 import { labLabel, lt } from "./strings.js";
-import { button, failure, field, lazyLab, statusLine } from "./ui.js";
+import { button, failure, field, LazyLab, statusLine } from "./ui.js";
 
 const TOP = 8;
 const COL = 74; // px per input column
 const UNIT_H = 4; // px per hidden unit
 const SHOW = { "<s>": "s", "</s>": "e", "<blank>": "____" };
 
-export function createBidirectionalLab(body, ctx) {
-  const input = el("input", {
-    type: "text",
-    class: "blank-input",
-    value: lt("blank_default", "en"),
-    "data-lab-label": "blank_sentence",
-    "data-tour": "sentence",
-  });
-  const fill = button("fill", { class: "lab-button primary", "data-tour": "run" });
-  const status = statusLine();
-  const chains = el("div", { class: "bi-chains", tabindex: "0" });
-  const bars = el("div", { class: "bi-bars" });
-  body.append(el("div", { class: "lab-controls" }, field("blank_sentence", input), fill), status.node, chains, bars);
-  let frame = null;
+export class BidirectionalLab extends LazyLab {
+  constructor(body, ctx) {
+    super(body, ctx);
+    this.input = el("input", {
+      type: "text",
+      class: "blank-input",
+      value: lt("blank_default", "en"),
+      "data-lab-label": "blank_sentence",
+      "data-tour": "sentence",
+    });
+    const fill = button("fill", { class: "lab-button primary", "data-tour": "run" });
+    this.status = statusLine();
+    this.chains = el("div", { class: "bi-chains", tabindex: "0" });
+    this.bars = el("div", { class: "bi-bars" });
+    body.append(
+      el("div", { class: "lab-controls" }, field("blank_sentence", this.input), fill),
+      this.status.node,
+      this.chains,
+      this.bars,
+    );
+    this.frame = null;
+    fill.addEventListener("click", () => this.load());
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") this.load();
+    });
+  }
 
-  async function compute() {
+  /** Read the sentence with the built-in blank model of its language. */
+  async load() {
+    const { ctx, status } = this;
     const lang = ctx.state.lang;
-    const text = input.value.trim();
+    const text = this.input.value.trim();
     status.set(lt("working", lang), "busy");
     try {
       const models = await builtinModels();
@@ -41,30 +55,25 @@ export function createBidirectionalLab(body, ctx) {
         status.set(lt("no_blank_model", lang), "error");
         return;
       }
-      frame = await ctx.page.request({ type: "predict", text, model: model.name, top_k: TOP });
+      this.frame = await ctx.page.request({ type: "predict", text, model: model.name, top_k: TOP });
       status.set("", "");
-      draw(ctx.state.lang);
+      this.draw(ctx.state.lang);
     } catch (error) {
       status.set(failure(error, lang), "error");
     }
   }
 
-  function draw(lang) {
+  draw(lang) {
+    const frame = this.frame;
     if (!frame?.blank) return;
-    clear(chains);
-    chains.append(chainsSvg(frame, lang));
-    clear(bars);
-    bars.append(
+    clear(this.chains);
+    this.chains.append(chainsSvg(frame, lang));
+    clear(this.bars);
+    this.bars.append(
       barList(lt("both_sides", lang), frame.blank.rnn, "both"),
       barList(lt("left_only", lang, frame.blank.left_only_model ?? ""), frame.blank.left_only ?? [], "left"),
     );
   }
-
-  fill.addEventListener("click", compute);
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") compute();
-  });
-  return lazyLab(compute, draw);
 }
 
 /** The inputs along the bottom; s_t above them with → arrows, s'_t on top with ← arrows. */

@@ -5,44 +5,54 @@
 
 import { clear, el } from "../util.js";
 import { lt } from "./strings.js";
-import { statusLine, text } from "./ui.js";
+import { Lab, statusLine, text } from "./ui.js";
 
 const SHOW = { "<s>": "s", "</s>": "e" };
 const WINDOW = 12; // one-hot entries shown on each side of the 1
 
-export function createDataLab(body, ctx) {
-  const status = statusLine();
-  const table = el("div", { class: "pairs", role: "table" });
-  const onehot = el("div", { class: "onehot", "aria-live": "polite" });
-  body.append(
-    text("sentence_from_page", "p", { class: "hint" }),
-    status.node,
-    table,
-    text("s_and_e", "p", { class: "hint" }),
-    onehot,
-  );
-  let special = null; // {"<s>": id, "</s>": id} from the vocab frame
-  let picked = null; // {word, id}
-  let drawnFor = null;
+export class DataLab extends Lab {
+  constructor(body, ctx) {
+    super(body, ctx);
+    this.status = statusLine();
+    this.table = el("div", { class: "pairs", role: "table" });
+    this.onehot = el("div", { class: "onehot", "aria-live": "polite" });
+    body.append(
+      text("sentence_from_page", "p", { class: "hint" }),
+      this.status.node,
+      this.table,
+      text("s_and_e", "p", { class: "hint" }),
+      this.onehot,
+    );
+    this.special = null; // {"<s>": id, "</s>": id} from the vocab frame
+    this.picked = null; // {word, id}
+    this.drawnFor = null;
+    this.table.addEventListener("click", (event) => {
+      const cell = event.target.closest("button[data-id]");
+      if (!cell) return;
+      this.picked = { word: cell.dataset.word, id: Number(cell.dataset.id) };
+      this.draw(ctx.state);
+    });
+  }
 
-  async function loadSpecials() {
-    const frame = await ctx.page.request({ type: "vocab", offset: 0, limit: 8 });
-    special = {
+  async loadSpecials() {
+    const frame = await this.ctx.page.request({ type: "vocab", offset: 0, limit: 8 });
+    this.special = {
       [frame.special.bos]: frame.words.indexOf(frame.special.bos),
       [frame.special.eos]: frame.words.indexOf(frame.special.eos),
     };
-    draw(ctx.state);
+    this.draw(this.ctx.state);
   }
 
-  function draw(state) {
+  draw(state) {
+    const { table, special } = this;
     const frame = state.predict;
     const lang = state.lang;
     clear(table);
     if (!frame || !special) {
-      status.set(lt(frame ? "working" : "no_sentence", lang), "");
+      this.status.set(lt(frame ? "working" : "no_sentence", lang), "");
       return;
     }
-    status.set("", "");
+    this.status.set("", "");
     const T = frame.inputs.length;
     const head = [el("span", { class: "cell head", role: "columnheader" }, lt("col_t", lang))];
     const inputs = [el("span", { class: "cell head", role: "rowheader" }, lt("row_input", lang))];
@@ -51,41 +61,38 @@ export function createDataLab(body, ctx) {
       head.push(el("span", { class: "cell t", role: "columnheader" }, String(t + 1)));
       // inputs[t] is <s> then token t-1; labels[t] is token t, then </s>
       inputs.push(
-        wordCell(frame.inputs[t], t === 0 ? special["<s>"] : frame.ids[t - 1], t > 0 && frame.unknown[t - 1]),
+        this.wordCell(frame.inputs[t], t === 0 ? special["<s>"] : frame.ids[t - 1], t > 0 && frame.unknown[t - 1]),
       );
       labels.push(
-        wordCell(frame.labels[t], t === T - 1 ? special["</s>"] : frame.ids[t], t < T - 1 && frame.unknown[t]),
+        this.wordCell(frame.labels[t], t === T - 1 ? special["</s>"] : frame.ids[t], t < T - 1 && frame.unknown[t]),
       );
     }
     table.style.gridTemplateColumns = `auto repeat(${T}, minmax(3rem, auto))`;
     table.append(...[head, inputs, labels].map((cells) => el("div", { class: "pairs-row", role: "row" }, ...cells)));
-    drawnFor = frame;
-    drawOnehot(state);
+    this.drawnFor = frame;
+    this.drawOnehot(state);
   }
 
-  function wordCell(word, id, unknown) {
+  wordCell(word, id, unknown) {
     const button = el(
       "button",
       { type: "button", class: unknown ? "cell word unknown" : "cell word", "data-id": String(id), "data-word": word },
       SHOW[word] ?? word,
       el("span", { class: "id" }, String(id)),
     );
-    if (picked && picked.id === id) button.setAttribute("aria-pressed", "true");
+    if (this.picked && this.picked.id === id) button.setAttribute("aria-pressed", "true");
     return el("span", { class: "pairs-cell", role: "cell" }, button);
   }
 
-  function vocabSize(state) {
-    return state.model?.vocab_size ?? 0;
-  }
-
-  function drawOnehot(state) {
+  drawOnehot(state) {
+    const { onehot, picked } = this;
     const lang = state.lang;
     clear(onehot);
     if (!picked) {
       onehot.append(el("p", { class: "hint" }, lt("onehot_pick", lang)));
       return;
     }
-    const size = vocabSize(state);
+    const size = state.model?.vocab_size ?? 0;
     const from = Math.max(0, picked.id - WINDOW);
     const to = Math.min(size, picked.id + WINDOW + 1);
     const strip = el("div", { class: "onehot-strip" });
@@ -115,23 +122,15 @@ export function createDataLab(body, ctx) {
     );
   }
 
-  table.addEventListener("click", (event) => {
-    const cell = event.target.closest("button[data-id]");
-    if (!cell) return;
-    picked = { word: cell.dataset.word, id: Number(cell.dataset.id) };
-    draw(ctx.state);
-  });
+  show(state) {
+    if (this.special === null && state.connection === "open") this.loadSpecials();
+    else this.draw(state);
+  }
 
-  return {
-    show(state) {
-      if (special === null && state.connection === "open") loadSpecials();
-      else draw(state);
-    },
-    render(state, changed, visible) {
-      if (!visible) return;
-      if (special === null && changed.has("connection") && state.connection === "open") loadSpecials();
-      else if (changed.has("lang") || changed.has("model") || (changed.has("predict") && state.predict !== drawnFor))
-        draw(state);
-    },
-  };
+  render(state, changed, visible) {
+    if (!visible) return;
+    if (this.special === null && changed.has("connection") && state.connection === "open") this.loadSpecials();
+    else if (changed.has("lang") || changed.has("model") || (changed.has("predict") && state.predict !== this.drawnFor))
+      this.draw(state);
+  }
 }

@@ -6,7 +6,7 @@
 import { clear, el, languageOf, svg } from "../util.js";
 import { fullPass } from "./channel.js";
 import { lt } from "./strings.js";
-import { busy, button, choice, field, lazyLab, sci, statusLine, text } from "./ui.js";
+import { busy, button, choice, field, LazyLab, sci, statusLine, text } from "./ui.js";
 
 const HIDDEN = 8;
 const COL = 92;
@@ -14,28 +14,36 @@ const ROW = 96;
 const MAX_WIDTH = 9; // px, the thickest arrow
 const SHOW = { "<s>": "s" };
 
-export function createDeepLab(body, ctx) {
-  const layers = choice([1, 2, 3], 2, { "data-lab-label": "deep_layers", "data-tour": "layers" });
-  const run = button("show_flow", { class: "lab-button primary", "data-tour": "run" });
-  const status = statusLine();
-  const note = el("p", { class: "hint deep-note" });
-  const grid = el("div", { class: "deep-grid", tabindex: "0" });
-  body.append(
-    el("div", { class: "lab-controls" }, field("deep_layers", layers), run),
-    text("sentence_from_page", "p", { class: "hint" }),
-    el(
-      "p",
-      { class: "legend-line" },
-      el("span", { class: "time-key" }, text("legend_time")),
-      el("span", { class: "down-key" }, text("legend_down")),
-    ),
-    status.node,
-    note,
-    grid,
-  );
-  let pass = null;
+export class DeepLab extends LazyLab {
+  constructor(body, ctx) {
+    super(body, ctx, { needsText: true });
+    this.layers = choice([1, 2, 3], 2, { "data-lab-label": "deep_layers", "data-tour": "layers" });
+    this.run = button("show_flow", { class: "lab-button primary", "data-tour": "run" });
+    this.status = statusLine();
+    this.note = el("p", { class: "hint deep-note" });
+    this.grid = el("div", { class: "deep-grid", tabindex: "0" });
+    body.append(
+      el("div", { class: "lab-controls" }, field("deep_layers", this.layers), this.run),
+      text("sentence_from_page", "p", { class: "hint" }),
+      el(
+        "p",
+        { class: "legend-line" },
+        el("span", { class: "time-key" }, text("legend_time")),
+        el("span", { class: "down-key" }, text("legend_down")),
+      ),
+      this.status.node,
+      this.note,
+      this.grid,
+    );
+    this.pass = null;
+    this.run.addEventListener("click", () => this.load());
+    this.layers.addEventListener("change", () => this.load());
+  }
 
-  async function compute() {
+  /** A fresh model with the chosen layers on the scratch session, one full pass of the page's
+   *  sentence through it. */
+  async load() {
+    const { ctx, status } = this;
     const lang = ctx.state.lang;
     const sentence = ctx.state.text;
     if (!sentence) {
@@ -43,30 +51,27 @@ export function createDeepLab(body, ctx) {
       return;
     }
     const scratch = ctx.scratch();
-    await busy(run, status, lang, async () => {
+    await busy(this.run, status, lang, async () => {
       await scratch.request({
         type: "configure",
-        num_layers: Number(layers.value),
+        num_layers: Number(this.layers.value),
         hidden_size: HIDDEN,
         language: languageOf(sentence),
         seed: 0,
       });
-      pass = await fullPass(scratch, { text: sentence });
-      draw(ctx.state.lang);
+      this.pass = await fullPass(scratch, { text: sentence });
+      this.draw(ctx.state.lang);
     });
   }
 
-  function draw(lang) {
+  draw(lang) {
+    const pass = this.pass;
     if (!pass) return;
     const L = pass.start.chains.length;
-    note.textContent = lt("deep_note", lang, L, pass.start.T);
-    clear(grid);
-    grid.append(flowSvg(pass, lang));
+    this.note.textContent = lt("deep_note", lang, L, pass.start.T);
+    clear(this.grid);
+    this.grid.append(flowSvg(pass, lang));
   }
-
-  run.addEventListener("click", compute);
-  layers.addEventListener("change", compute);
-  return lazyLab(compute, draw, { needsText: true });
 }
 
 /** Norms of every share of δ: shares[chain][t] = {delta, out, time, up}. */

@@ -5,57 +5,69 @@
 
 import { el, engineOptions } from "../util.js";
 import { lt } from "./strings.js";
-import { choice, field, statusLine, text } from "./ui.js";
+import { choice, field, Lab, statusLine, text } from "./ui.js";
 
 const UNITS = engineOptions().units ?? ["word"];
 
-export function createFilesLab(body, ctx) {
-  const current = el("p", { class: "current-model" });
-  const download = el(
-    "a",
-    { class: "lab-button download", href: "#", download: "model.npz", "data-lab-i18n": "download" },
-    lt("download", "en"),
-  );
-  const modelFile = el("input", { type: "file", accept: ".npz", "aria-label": "Load a model file (.npz)" });
-  const modelStatus = statusLine();
-  const corpusFile = el("input", {
-    type: "file",
-    accept: ".txt,text/plain",
-    "aria-label": "Upload a corpus (.txt, UTF-8)",
-  });
-  const corpusStatus = statusLine();
-  // what one token of the uploaded corpus is: a word, or a character (min-char-rnn's unit)
-  const corpusUnit = choice(UNITS, "word", {}, { word: "unit_word", char: "unit_char" });
-  body.append(
-    current,
-    el("div", { class: "lab-controls" }, download),
-    el("div", { class: "file-row" }, text("load_model", "h3"), filePicker("pick_model", modelFile), modelStatus.node),
-    el(
-      "div",
-      { class: "file-row" },
-      text("upload_corpus", "h3"),
-      field("unit", corpusUnit),
-      filePicker("pick_corpus", corpusFile),
-      corpusStatus.node,
-      text("train_uploaded", "p", { class: "hint" }),
-    ),
-  );
+export class FilesLab extends Lab {
+  constructor(body, ctx) {
+    super(body, ctx);
+    this.current = el("p", { class: "current-model" });
+    this.download = el(
+      "a",
+      { class: "lab-button download", href: "#", download: "model.npz", "data-lab-i18n": "download" },
+      lt("download", "en"),
+    );
+    this.modelFile = el("input", { type: "file", accept: ".npz", "aria-label": "Load a model file (.npz)" });
+    this.modelStatus = statusLine();
+    this.corpusFile = el("input", {
+      type: "file",
+      accept: ".txt,text/plain",
+      "aria-label": "Upload a corpus (.txt, UTF-8)",
+    });
+    this.corpusStatus = statusLine();
+    // what one token of the uploaded corpus is: a word, or a character (min-char-rnn's unit)
+    this.corpusUnit = choice(UNITS, "word", {}, { word: "unit_word", char: "unit_char" });
+    body.append(
+      this.current,
+      el("div", { class: "lab-controls" }, this.download),
+      el(
+        "div",
+        { class: "file-row" },
+        text("load_model", "h3"),
+        filePicker("pick_model", this.modelFile),
+        this.modelStatus.node,
+      ),
+      el(
+        "div",
+        { class: "file-row" },
+        text("upload_corpus", "h3"),
+        field("unit", this.corpusUnit),
+        filePicker("pick_corpus", this.corpusFile),
+        this.corpusStatus.node,
+        text("train_uploaded", "p", { class: "hint" }),
+      ),
+    );
+    this.modelFile.addEventListener("change", () => this.loadModel());
+    this.corpusFile.addEventListener("change", () => this.uploadCorpus());
+  }
 
-  function base() {
-    return `/api/sessions/${encodeURIComponent(ctx.state.session)}`;
+  base() {
+    return `/api/sessions/${encodeURIComponent(this.ctx.state.session)}`;
   }
 
   /** POST a file; the parsed JSON answer, or an Error with the server's message. */
-  async function post(path, file) {
+  async post(path, file) {
     const form = new FormData();
     form.append("file", file);
-    const response = await fetch(base() + path, { method: "POST", body: form });
+    const response = await fetch(this.base() + path, { method: "POST", body: form });
     const answer = await response.json();
     if (!response.ok) throw new Error(answer.detail?.message ?? `HTTP ${response.status}`);
     return answer;
   }
 
-  async function loadModel() {
+  async loadModel() {
+    const { ctx, modelFile, modelStatus } = this;
     const lang = ctx.state.lang;
     const file = modelFile.files[0];
     if (!file) return;
@@ -66,7 +78,7 @@ export function createFilesLab(body, ctx) {
       return;
     }
     try {
-      const model = await post("/model", file);
+      const model = await this.post("/model", file);
       modelStatus.set(lt("loaded", lang, model), "ok");
     } catch (error) {
       modelStatus.set(lt("server_error", lang, error.message), "error");
@@ -75,7 +87,8 @@ export function createFilesLab(body, ctx) {
     }
   }
 
-  async function uploadCorpus() {
+  async uploadCorpus() {
+    const { ctx, corpusFile, corpusStatus } = this;
     const lang = ctx.state.lang;
     const file = corpusFile.files[0];
     if (!file) return;
@@ -86,7 +99,7 @@ export function createFilesLab(body, ctx) {
       return;
     }
     try {
-      const summary = await post(`/corpus?unit=${encodeURIComponent(corpusUnit.value)}`, file);
+      const summary = await this.post(`/corpus?unit=${encodeURIComponent(this.corpusUnit.value)}`, file);
       corpusStatus.set(lt("uploaded", lang, summary), "ok");
     } catch (error) {
       corpusStatus.set(lt("server_error", lang, error.message), "error");
@@ -95,20 +108,17 @@ export function createFilesLab(body, ctx) {
     }
   }
 
-  function drawCurrent(state) {
-    if (state.session) download.href = `${base()}/model`;
-    if (state.model) download.download = `${state.model.name}.npz`;
-    current.textContent = state.model ? lt("current_model", state.lang, state.model) : lt("not_connected", state.lang);
+  show(state) {
+    if (state.session) this.download.href = `${this.base()}/model`;
+    if (state.model) this.download.download = `${state.model.name}.npz`;
+    this.current.textContent = state.model
+      ? lt("current_model", state.lang, state.model)
+      : lt("not_connected", state.lang);
   }
 
-  modelFile.addEventListener("change", loadModel);
-  corpusFile.addEventListener("change", uploadCorpus);
-  return {
-    show: drawCurrent,
-    render(state, changed) {
-      if (["connection", "model", "lang"].some((c) => changed.has(c))) drawCurrent(state);
-    },
-  };
+  render(state, changed) {
+    if (["connection", "model", "lang"].some((c) => changed.has(c))) this.show(state);
+  }
 }
 
 /** A file input behind a button in the page's language (the browser's own "Choose File" is not). */

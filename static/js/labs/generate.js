@@ -5,95 +5,108 @@
 
 import { clear, el, pct } from "../util.js";
 import { lt } from "./strings.js";
-import { button, failure, field, number, numberOf, statusLine, text } from "./ui.js";
+import { button, failure, field, Lab, number, numberOf, statusLine, text } from "./ui.js";
 
 const DEFAULTS = { temperature: 1, topK: 10, length: 30 };
 
-export function createGenerateLab(body, ctx) {
-  const prompt = el("input", {
-    type: "text",
-    class: "gen-prompt",
-    autocomplete: "off",
-    spellcheck: "false",
-    "data-lab-label": "gen_prompt",
-  });
-  const follow = el("input", { type: "checkbox", checked: "" });
-  const temperature = number(DEFAULTS.temperature, 0.05, 5, 0.05, { "data-lab-label": "gen_temperature" });
-  const topK = number(DEFAULTS.topK, 1, 100000, 1, { "data-lab-label": "gen_top_k" });
-  const length = number(DEFAULTS.length, 1, 64, 1, { "data-lab-label": "gen_length" });
-  const seed = number("", 0, 2 ** 32 - 1, 1, { placeholder: "—", "data-lab-label": "gen_seed" });
-  const unk = el("input", { type: "checkbox" });
-  const go = button("gen_go", { class: "lab-button primary" });
-  const status = statusLine();
-  const result = el("p", { class: "gen-text", "aria-live": "polite" });
-  const words = el("ol", { class: "gen-words" });
-  const note = el("p", { class: "hint gen-note" });
-  body.append(
-    el(
-      "div",
-      { class: "lab-controls" },
-      field("gen_prompt", prompt, { class: "lab-field gen-prompt-field" }),
-      el("label", { class: "lab-field inline" }, follow, text("gen_follow")),
-    ),
-    el(
-      "div",
-      { class: "lab-controls" },
-      field("gen_temperature", temperature),
-      field("gen_top_k", topK),
-      field("gen_length", length),
-      field("gen_seed", seed),
-      el("label", { class: "lab-field inline" }, unk, text("gen_allow_unk")),
-      go,
-    ),
-    status.node,
-    result,
-    words,
-    note,
-  );
+export class GenerateLab extends Lab {
+  constructor(body, ctx) {
+    super(body, ctx);
+    this.prompt = el("input", {
+      type: "text",
+      class: "gen-prompt",
+      autocomplete: "off",
+      spellcheck: "false",
+      "data-lab-label": "gen_prompt",
+    });
+    this.follow = el("input", { type: "checkbox", checked: "" });
+    this.temperature = number(DEFAULTS.temperature, 0.05, 5, 0.05, { "data-lab-label": "gen_temperature" });
+    this.topK = number(DEFAULTS.topK, 1, 100000, 1, { "data-lab-label": "gen_top_k" });
+    this.length = number(DEFAULTS.length, 1, 64, 1, { "data-lab-label": "gen_length" });
+    this.seed = number("", 0, 2 ** 32 - 1, 1, { placeholder: "—", "data-lab-label": "gen_seed" });
+    this.unk = el("input", { type: "checkbox" });
+    this.go = button("gen_go", { class: "lab-button primary" });
+    this.status = statusLine();
+    this.result = el("p", { class: "gen-text", "aria-live": "polite" });
+    this.words = el("ol", { class: "gen-words" });
+    this.note = el("p", { class: "hint gen-note" });
+    body.append(
+      el(
+        "div",
+        { class: "lab-controls" },
+        field("gen_prompt", this.prompt, { class: "lab-field gen-prompt-field" }),
+        el("label", { class: "lab-field inline" }, this.follow, text("gen_follow")),
+      ),
+      el(
+        "div",
+        { class: "lab-controls" },
+        field("gen_temperature", this.temperature),
+        field("gen_top_k", this.topK),
+        field("gen_length", this.length),
+        field("gen_seed", this.seed),
+        el("label", { class: "lab-field inline" }, this.unk, text("gen_allow_unk")),
+        this.go,
+      ),
+      this.status.node,
+      this.result,
+      this.words,
+      this.note,
+    );
+    this.frame = null;
+    this.answers = 0; // answers (or refusals) received, on the body for the tests: data-answers
 
-  let frame = null;
-  let answers = 0; // answers (or refusals) received, on the body for the tests: data-answers
-
-  /** The prompt follows the page's sentence while "use the page's sentence" is ticked. */
-  function syncPrompt(state) {
-    if (follow.checked) prompt.value = state.text;
-    prompt.disabled = follow.checked;
+    this.prompt.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        this.generate();
+      }
+    });
+    this.follow.addEventListener("change", () => this.syncPrompt(ctx.state));
+    this.go.addEventListener("click", () => this.generate());
+    this.syncPrompt(ctx.state);
   }
 
-  async function generate() {
-    const lang = ctx.state.lang;
+  /** The prompt follows the page's sentence while "use the page's sentence" is ticked. */
+  syncPrompt(state) {
+    if (this.follow.checked) this.prompt.value = state.text;
+    this.prompt.disabled = this.follow.checked;
+  }
+
+  async generate() {
+    const lang = this.ctx.state.lang;
     const message = {
       type: "generate",
-      temperature: numberOf(temperature) ?? DEFAULTS.temperature,
-      top_k: numberOf(topK),
-      length: numberOf(length) ?? DEFAULTS.length,
-      allow_unk: unk.checked,
-      seed: numberOf(seed),
+      temperature: numberOf(this.temperature) ?? DEFAULTS.temperature,
+      top_k: numberOf(this.topK),
+      length: numberOf(this.length) ?? DEFAULTS.length,
+      allow_unk: this.unk.checked,
+      seed: numberOf(this.seed),
     };
-    const words = prompt.value.trim();
+    const words = this.prompt.value.trim();
     if (words) message.text = words;
-    status.set(lt("working", lang), "busy");
-    go.disabled = true;
+    this.status.set(lt("working", lang), "busy");
+    this.go.disabled = true;
     try {
-      frame = await ctx.page.request(message);
-      status.set("", "");
-      draw(lang);
+      this.frame = await this.ctx.page.request(message);
+      this.status.set("", "");
+      this.draw(lang);
     } catch (error) {
-      frame = null;
-      draw(lang);
-      status.set(failure(error, lang), "error");
+      this.frame = null;
+      this.draw(lang);
+      this.status.set(failure(error, lang), "error");
     } finally {
-      go.disabled = false;
-      answers += 1;
-      body.dataset.answers = String(answers);
+      this.go.disabled = false;
+      this.answers += 1;
+      this.body.dataset.answers = String(this.answers);
     }
   }
 
-  function draw(lang) {
+  draw(lang) {
+    const { frame, words, result, note } = this;
     clear(words);
     result.textContent = "";
     note.textContent = "";
-    body.dataset.seed = frame ? String(frame.seed) : "";
+    this.body.dataset.seed = frame ? String(frame.seed) : "";
     if (!frame) return;
     // The server joined the words as the language writes them; the drawn part follows the prompt.
     const drawn = frame.text.slice(frame.prompt_text.length);
@@ -116,24 +129,13 @@ export function createGenerateLab(body, ctx) {
     note.textContent = lt("gen_note", lang, frame.model, frame.seed, frame.ended);
   }
 
-  prompt.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      generate();
-    }
-  });
-  follow.addEventListener("change", () => syncPrompt(ctx.state));
-  go.addEventListener("click", generate);
-  syncPrompt(ctx.state);
+  show(state) {
+    this.syncPrompt(state);
+  }
 
-  return {
-    show(state) {
-      syncPrompt(state);
-    },
-    render(state, changed, visible) {
-      if (changed.has("predict") || changed.has("connection")) syncPrompt(state);
-      if (changed.has("lang")) draw(state.lang);
-      if (visible && changed.has("model")) frame = null;
-    },
-  };
+  render(state, changed, visible) {
+    if (changed.has("predict") || changed.has("connection")) this.syncPrompt(state);
+    if (changed.has("lang")) this.draw(state.lang);
+    if (visible && changed.has("model")) this.frame = null;
+  }
 }

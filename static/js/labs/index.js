@@ -1,39 +1,40 @@
 // The labs of issue 7 as one view of the page: mountLabs(root, app) wires the tabs of
-// templates/partials/labs.html to one module per lab and returns {render(state, changed)},
+// templates/partials/labs.html to one class per lab and returns {render(state, changed)},
 // a view like the page's others. `app` is the page's {send(message) → id, on(type, handler),
 // state} (static/js/main.js): the labs use the page's session, so training, a new model or a
 // loaded file change what the whole page shows. Passes that would replace the page's held bptt
 // pass (deep, truncated) go through a scratch session the labs open on first use.
 
 import { plotly } from "../util.js";
-import { createBidirectionalLab } from "./bidirectional.js";
+import { BidirectionalLab } from "./bidirectional.js";
 import { Channel, openScratchLink } from "./channel.js";
-import { createDataLab } from "./data.js";
-import { createDeepLab } from "./deep.js";
-import { createFilesLab } from "./files.js";
-import { createGenerateLab } from "./generate.js";
-import { createGradcheckLab } from "./gradcheck.js";
-import { createLossLab } from "./loss.js";
-import { createRemediesLab } from "./remedies.js";
-import { createSoftmaxLab } from "./softmax.js";
+import { DataLab } from "./data.js";
+import { DeepLab } from "./deep.js";
+import { FilesLab } from "./files.js";
+import { GenerateLab } from "./generate.js";
+import { GradcheckLab } from "./gradcheck.js";
+import { LossLab } from "./loss.js";
+import { RemediesLab } from "./remedies.js";
+import { SoftmaxLab } from "./softmax.js";
 import { applyLabStrings } from "./strings.js";
-import { createTrainingLab } from "./training.js";
-import { createTruncatedLab } from "./truncated.js";
-import { createVanishingLab } from "./vanishing.js";
+import { TrainingLab } from "./training.js";
+import { TruncatedLab } from "./truncated.js";
+import { VanishingLab } from "./vanishing.js";
 
+// one class per lab (ui.js's Lab: constructor(body, ctx), show(state), render(state, changed))
 const LABS = {
-  training: createTrainingLab,
-  vanishing: createVanishingLab,
-  softmax: createSoftmaxLab,
-  data: createDataLab,
-  bidirectional: createBidirectionalLab,
-  deep: createDeepLab,
-  remedies: createRemediesLab,
-  gradcheck: createGradcheckLab,
-  truncated: createTruncatedLab,
-  loss: createLossLab,
-  files: createFilesLab,
-  generate: createGenerateLab,
+  training: TrainingLab,
+  vanishing: VanishingLab,
+  softmax: SoftmaxLab,
+  data: DataLab,
+  bidirectional: BidirectionalLab,
+  deep: DeepLab,
+  remedies: RemediesLab,
+  gradcheck: GradcheckLab,
+  truncated: TruncatedLab,
+  loss: LossLab,
+  files: FilesLab,
+  generate: GenerateLab,
 };
 
 export function mountLabs(root, app) {
@@ -49,7 +50,7 @@ export function mountLabs(root, app) {
   const labs = new Map();
   for (const panel of root.querySelectorAll("[role=tabpanel][data-lab]")) {
     const name = panel.dataset.lab;
-    labs.set(name, LABS[name](panel.querySelector(".lab-body"), ctx));
+    labs.set(name, new LABS[name](panel.querySelector(".lab-body"), ctx));
   }
   const tabs = [...root.querySelectorAll("[role=tab]")];
   let shown = null;

@@ -6,41 +6,41 @@
 
 import { clear, el } from "../util.js";
 import { lt } from "./strings.js";
-import { fixed, sci, text } from "./ui.js";
+import { fixed, Lab, sci, text } from "./ui.js";
 
-export function createLossLab(body, _ctx) {
-  const summary = el("p", { class: "loss-summary mono" });
-  const strip = el("div", { class: "loss-strip", tabindex: "0" });
-  body.append(text("sentence_from_page", "p", { class: "hint" }), summary, strip);
+export class LossLab extends Lab {
+  constructor(body, ctx) {
+    super(body, ctx);
+    this.summary = el("p", { class: "loss-summary mono" });
+    this.strip = el("div", { class: "loss-strip", tabindex: "0" });
+    body.append(text("sentence_from_page", "p", { class: "hint" }), this.summary, this.strip);
+  }
 
-  function draw(state) {
+  show(state) {
     const frame = state.predict;
     const lang = state.lang;
-    clear(strip);
-    summary.textContent = "";
+    clear(this.strip);
+    this.summary.textContent = "";
     if (!frame) {
-      strip.append(el("p", { class: "hint" }, lt("no_sentence", lang)));
+      this.strip.append(el("p", { class: "hint" }, lt("no_sentence", lang)));
       return;
     }
     if (frame.blank) {
-      strip.append(el("p", { class: "hint" }, lt("strip_blank", lang)));
+      this.strip.append(el("p", { class: "hint" }, lt("strip_blank", lang)));
       return;
     }
     const losses = frame.positions.map((position) => position.loss);
     const top = Math.max(...losses.filter((v) => v !== null), 1);
     for (const position of frame.positions) {
-      strip.append(column(position, position.loss, top, position.sentence_p, lang));
+      this.strip.append(column(position, position.loss, top, position.sentence_p, lang));
     }
-    summary.textContent = lt("total", lang, fixed(frame.loss, 3), fixed(frame.perplexity, 2));
-    summary.dataset.meanLoss = String(frame.loss);
+    this.summary.textContent = lt("total", lang, fixed(frame.loss, 3), fixed(frame.perplexity, 2));
+    this.summary.dataset.meanLoss = String(frame.loss);
   }
 
-  return {
-    show: draw,
-    render(state, changed, visible) {
-      if (visible && ["predict", "lang"].some((c) => changed.has(c))) draw(state);
-    },
-  };
+  render(state, changed, visible) {
+    if (visible && ["predict", "lang"].some((c) => changed.has(c))) this.show(state);
+  }
 }
 
 /** One word: its loss bar, the running sentence probability and its o_t − y_t bars. */

@@ -7,42 +7,69 @@
 
 import { clear, el, languageOf, pct } from "../util.js";
 import { lt } from "./strings.js";
-import { button, failure, field, lazyLab, newestAnswer, sci, statusLine } from "./ui.js";
+import { button, failure, field, LazyLab, newestAnswer, sci, statusLine } from "./ui.js";
 
 const FLOOR = 1e-3; // a share below this is drawn white (the colour scale is logarithmic, 1 ‰ to 1)
 const SHOW = { "<s>": "s" };
 
-export function createRemediesLab(body, ctx) {
-  const input = el("input", {
-    type: "text",
-    class: "remedy-input",
-    value: lt("remedy_default", "en"),
-    "data-lab-label": "remedy_sentence",
-    "data-tour": "sentence",
-  });
-  const run = button("compare", { class: "lab-button primary", "data-tour": "run" });
-  const status = statusLine();
-  const caption = el("p", { class: "hint remedy-caption" });
-  const table = el("div", { class: "remedy-table", tabindex: "0" });
-  body.append(el("div", { class: "lab-controls" }, field("remedy_sentence", input), run), status.node, caption, table);
-  let frame = null;
-  const ask = newestAnswer(status);
-  let typedByLearner = false;
+export class RemediesLab extends LazyLab {
+  constructor(body, ctx) {
+    super(body, ctx);
+    this.input = el("input", {
+      type: "text",
+      class: "remedy-input",
+      value: lt("remedy_default", "en"),
+      "data-lab-label": "remedy_sentence",
+      "data-tour": "sentence",
+    });
+    const run = button("compare", { class: "lab-button primary", "data-tour": "run" });
+    this.status = statusLine();
+    this.caption = el("p", { class: "hint remedy-caption" });
+    this.table = el("div", { class: "remedy-table", tabindex: "0" });
+    body.append(
+      el("div", { class: "lab-controls" }, field("remedy_sentence", this.input), run),
+      this.status.node,
+      this.caption,
+      this.table,
+    );
+    this.frame = null;
+    this.ask = newestAnswer(this.status);
+    this.typedByLearner = false;
 
-  async function compute(t = null) {
-    const lang = ctx.state.lang;
-    const text = input.value.trim();
-    status.set(lt("working", lang), "busy");
-    await ask(ctx.page.request({ type: "remedies", text, ...(t ? { t } : {}) }), lang, (answer) => {
-      frame = answer;
-      draw(ctx.state.lang);
+    run.addEventListener("click", () => this.load());
+    this.input.addEventListener("input", () => {
+      this.typedByLearner = true;
+    });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") this.load();
+    });
+    this.table.addEventListener("click", (event) => {
+      const use = event.target.closest("button.remedy-use");
+      if (use) {
+        this.useModel(use.dataset.model);
+        return;
+      }
+      const pick = event.target.closest("button.remedy-word");
+      if (pick && !pick.disabled) this.load(Number(pick.dataset.k) - 1);
     });
   }
 
-  function draw(lang) {
+  /** Compare the remedies on the sentence, following the error at position t (null: the last). */
+  async load(t = null) {
+    const lang = this.ctx.state.lang;
+    const text = this.input.value.trim();
+    this.status.set(lt("working", lang), "busy");
+    await this.ask(this.ctx.page.request({ type: "remedies", text, ...(t ? { t } : {}) }), lang, (answer) => {
+      this.frame = answer;
+      this.draw(this.ctx.state.lang);
+    });
+  }
+
+  draw(lang) {
+    const { frame, table } = this;
     if (!frame) return;
     clear(table);
-    caption.textContent = lt("remedy_error_at", lang, frame.label, frame.t);
+    this.caption.textContent = lt("remedy_error_at", lang, frame.label, frame.t);
     const grid = el("table", { class: "lab-table remedy-grid" });
     const head = el("tr", {}, el("th", { scope: "col" }, ""));
     frame.inputs.forEach((w, k) => {
@@ -75,83 +102,66 @@ export function createRemediesLab(body, ctx) {
         row.append(cell);
       });
       grid.append(row);
-      grid.append(detailRow(m, lang, frame.inputs.length + 1));
+      grid.append(detailRow(frame, m, lang, frame.inputs.length + 1));
     }
     table.append(grid);
     const missing = 4 - frame.models.length;
     if (missing > 0) table.append(el("p", { class: "hint" }, lt("remedy_missing", lang, missing)));
   }
 
-  function detailRow(m, lang, span) {
-    const verdict = lt(`verdict_${m.verdict}`, lang, m.reach === null ? "NaN" : shareText(m.reach));
-    const bins = m.by_distance.map((b) => lt("remedy_bin", lang, b.lo, b.hi, percent(b.accuracy), b.cases));
-    const overall = percent(m.accuracy);
-    return el(
-      "tr",
-      { class: "remedy-detail", "data-role": m.role },
-      el(
-        "td",
-        { colspan: String(span) },
-        el("p", { class: `remedy-verdict ${m.verdict}` }, verdict),
-        el("p", { class: "remedy-p" }, lt("remedy_p", lang, frame.label, pct(m.p_label), m.top.word, pct(m.top.p))),
-        el("p", { class: "remedy-bins" }, `${lt("remedy_bins", lang, overall)} ${bins.join(" · ")}`),
-        useButton(m.model, lang),
-      ),
-    );
-  }
-
-  function useButton(name, lang) {
-    const node = button("remedy_use", { class: "lab-button remedy-use", "data-model": name });
-    node.textContent = lt("remedy_use", lang);
-    return node;
-  }
-
   /** Make this remedy's model the page's: its network, gates and BPTT in the views above. */
-  async function useModel(name) {
-    const lang = ctx.state.lang;
+  async useModel(name) {
+    const lang = this.ctx.state.lang;
     try {
-      const answer = await ctx.page.request({ type: "configure", model: name });
-      status.set(lt("remedy_used", lang, answer.model.name), "ok");
+      const answer = await this.ctx.page.request({ type: "configure", model: name });
+      this.status.set(lt("remedy_used", lang, answer.model.name), "ok");
     } catch (error) {
-      status.set(failure(error, lang), "error");
+      this.status.set(failure(error, lang), "error");
     }
   }
 
-  run.addEventListener("click", () => compute());
-  input.addEventListener("input", () => {
-    typedByLearner = true;
-  });
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") compute();
-  });
-  table.addEventListener("click", (event) => {
-    const use = event.target.closest("button.remedy-use");
-    if (use) {
-      useModel(use.dataset.model);
-      return;
-    }
-    const pick = event.target.closest("button.remedy-word");
-    if (pick && !pick.disabled) compute(Number(pick.dataset.k) - 1);
-  });
-
-  const lab = lazyLab(compute, draw);
   /** The example follows the page's language until the learner types a sentence of their own. */
-  function followLanguage(state) {
-    if (typedByLearner || languageOf(input.value) === state.lang) return false;
-    input.value = state.lang === "zh" ? lt("remedy_default_zh", "en") : lt("remedy_default", "en");
-    frame = null;
+  followLanguage(state) {
+    if (this.typedByLearner || languageOf(this.input.value) === state.lang) return false;
+    this.input.value = state.lang === "zh" ? lt("remedy_default_zh", "en") : lt("remedy_default", "en");
+    this.frame = null;
     return true;
   }
-  return {
-    show(state) {
-      followLanguage(state);
-      lab.show(state);
-    },
-    render(state, changed, visible) {
-      if (changed.has("lang") && followLanguage(state) && visible && state.connection === "open") compute();
-      lab.render(state, changed, visible);
-    },
-  };
+
+  show(state) {
+    this.followLanguage(state);
+    super.show(state);
+  }
+
+  render(state, changed, visible) {
+    if (changed.has("lang") && this.followLanguage(state) && visible && state.connection === "open") this.load();
+    super.render(state, changed, visible);
+  }
+}
+
+/** A model's verdict, its p at the label, and its accuracy by the cue's distance. */
+function detailRow(frame, m, lang, span) {
+  const verdict = lt(`verdict_${m.verdict}`, lang, m.reach === null ? "NaN" : shareText(m.reach));
+  const bins = m.by_distance.map((b) => lt("remedy_bin", lang, b.lo, b.hi, percent(b.accuracy), b.cases));
+  const overall = percent(m.accuracy);
+  return el(
+    "tr",
+    { class: "remedy-detail", "data-role": m.role },
+    el(
+      "td",
+      { colspan: String(span) },
+      el("p", { class: `remedy-verdict ${m.verdict}` }, verdict),
+      el("p", { class: "remedy-p" }, lt("remedy_p", lang, frame.label, pct(m.p_label), m.top.word, pct(m.top.p))),
+      el("p", { class: "remedy-bins" }, `${lt("remedy_bins", lang, overall)} ${bins.join(" · ")}`),
+      useButton(m.model, lang),
+    ),
+  );
+}
+
+function useButton(name, lang) {
+  const node = button("remedy_use", { class: "lab-button remedy-use", "data-model": name });
+  node.textContent = lt("remedy_use", lang);
+  return node;
 }
 
 /** 0..1 for the colour: the share on a log scale from FLOOR (white) to 1 (full). */

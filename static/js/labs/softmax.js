@@ -5,7 +5,7 @@
 
 import { clear, el, fmt } from "../util.js";
 import { lt } from "./strings.js";
-import { field, fixed, lazyLab, newestAnswer, statusLine } from "./ui.js";
+import { field, fixed, LazyLab, newestAnswer, statusLine } from "./ui.js";
 
 const DEFAULT_Z = "1, 2, 3, 4";
 const TUTORIAL_Z = [1, 2, 3, 4];
@@ -21,69 +21,86 @@ export function parseZ(raw) {
   return ok ? z : null;
 }
 
-export function createSoftmaxLab(body, ctx) {
-  const input = el("input", {
-    type: "text",
-    class: "z-input",
-    value: DEFAULT_Z,
-    "data-lab-label": "z_label",
-    "data-tour": "z",
-  });
-  const labels = el("div", { class: "label-picker", role: "radiogroup", "data-lab-label": "true_label" });
-  const table = el("div", { class: "softmax-table" });
-  const loss = el("p", { class: "softmax-loss" });
-  const note = el("p", { class: "hint softmax-note" });
-  const status = statusLine();
-  body.append(
-    el(
-      "div",
-      { class: "lab-controls" },
-      field("z_label", input),
-      el("span", { class: "lab-field" }, labelHeading(), labels),
-    ),
-    status.node,
-    table,
-    loss,
-    note,
-  );
+export class SoftmaxLab extends LazyLab {
+  constructor(body, ctx) {
+    super(body, ctx);
+    this.input = el("input", {
+      type: "text",
+      class: "z-input",
+      value: DEFAULT_Z,
+      "data-lab-label": "z_label",
+      "data-tour": "z",
+    });
+    this.labels = el("div", { class: "label-picker", role: "radiogroup", "data-lab-label": "true_label" });
+    this.table = el("div", { class: "softmax-table" });
+    this.loss = el("p", { class: "softmax-loss" });
+    this.note = el("p", { class: "hint softmax-note" });
+    this.status = statusLine();
+    const heading = el("span", { "data-lab-i18n": "true_label" }, lt("true_label", "en"));
+    body.append(
+      el(
+        "div",
+        { class: "lab-controls" },
+        field("z_label", this.input),
+        el("span", { class: "lab-field" }, heading, this.labels),
+      ),
+      this.status.node,
+      this.table,
+      this.loss,
+      this.note,
+    );
+    this.label = 0; // 0-based on the wire; shown as 1..N as in the tutorial
+    this.frame = null;
+    this.ask = newestAnswer(this.status);
 
-  let label = 0; // 0-based on the wire; shown as 1..N as in the tutorial
-  let frame = null;
-  let timer = null;
-  const ask = newestAnswer(status);
-
-  function labelHeading() {
-    return el("span", { "data-lab-i18n": "true_label" }, lt("true_label", "en"));
-  }
-
-  async function compute() {
-    const lang = ctx.state.lang;
-    const z = parseZ(input.value);
-    if (!z) {
-      status.set(lt("z_invalid", lang), "error");
-      return;
-    }
-    label = Math.min(label, z.length - 1);
-    await ask(ctx.page.request({ type: "softmax", z, label }), lang, (answer) => {
-      frame = answer;
-      draw(lang);
+    let timer = null;
+    this.labels.addEventListener("click", (event) => {
+      const pick = event.target.closest("button[data-label]");
+      if (!pick) return;
+      this.label = Number(pick.dataset.label);
+      this.load();
+    });
+    this.input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.load(), TYPING_PAUSE_MS);
+    });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      clearTimeout(timer);
+      this.load();
     });
   }
 
-  function draw(lang) {
+  /** Ask the server for softmax(z) and the loss at the picked label. */
+  async load() {
+    const lang = this.ctx.state.lang;
+    const z = parseZ(this.input.value);
+    if (!z) {
+      this.status.set(lt("z_invalid", lang), "error");
+      return;
+    }
+    this.label = Math.min(this.label, z.length - 1);
+    await this.ask(this.ctx.page.request({ type: "softmax", z, label: this.label }), lang, (answer) => {
+      this.frame = answer;
+      this.draw(lang);
+    });
+  }
+
+  draw(lang) {
+    const frame = this.frame;
     if (!frame) return;
     const n = frame.o.length;
-    clear(labels);
+    clear(this.labels);
     for (let i = 0; i < n && i < 12; i += 1) {
       const pick = el(
         "button",
         { type: "button", role: "radio", "aria-checked": String(i === frame.label), "data-label": String(i) },
         String(i + 1),
       );
-      labels.append(pick);
+      this.labels.append(pick);
     }
-    clear(table);
-    table.append(
+    clear(this.table);
+    this.table.append(
       el("span", { class: "head" }, lt("col_i", lang)),
       el("span", { class: "head" }, lt("col_z", lang)),
       el("span", { class: "head" }, lt("col_y", lang)),
@@ -93,7 +110,7 @@ export function createSoftmaxLab(body, ctx) {
       const truth = i === frame.label;
       const bar = el("span", { class: "bar" });
       bar.style.width = `${Math.max(0, (o ?? 0) * 100)}%`;
-      table.append(
+      this.table.append(
         el("span", { class: truth ? "i truth" : "i" }, String(i + 1)),
         el("span", { class: "z" }, fixed(frame.z[i], 2)),
         el("span", { class: "y" }, truth ? "1" : "0"),
@@ -107,28 +124,10 @@ export function createSoftmaxLab(body, ctx) {
       );
     });
     const oLabel = frame.o[frame.label];
-    loss.textContent = lt("loss_line", lang, frame.label + 1, fmt(oLabel), fixed(frame.loss, 2));
-    loss.dataset.loss = String(frame.loss);
+    this.loss.textContent = lt("loss_line", lang, frame.label + 1, fmt(oLabel), fixed(frame.loss, 2));
+    this.loss.dataset.loss = String(frame.loss);
     const tutorial = frame.label === 0 && frame.z.length === 4 && frame.z.every((v, i) => v === TUTORIAL_Z[i]);
-    note.hidden = !tutorial;
-    note.textContent = lt("softmax_note", lang);
+    this.note.hidden = !tutorial;
+    this.note.textContent = lt("softmax_note", lang);
   }
-
-  labels.addEventListener("click", (event) => {
-    const pick = event.target.closest("button[data-label]");
-    if (!pick) return;
-    label = Number(pick.dataset.label);
-    compute();
-  });
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(compute, TYPING_PAUSE_MS);
-  });
-  input.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter") return;
-    clearTimeout(timer);
-    compute();
-  });
-
-  return lazyLab(compute, draw);
 }

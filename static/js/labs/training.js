@@ -14,6 +14,7 @@ import {
   failure,
   field,
   fixed,
+  Lab,
   number,
   numberOf,
   plot,
@@ -29,110 +30,133 @@ const PACES = { watch: 20, slow: 60, fast: 0 };
 const LOSS_COLOR = "#d9480f";
 const PPL_COLOR = "#2f5fb3";
 
-export function createTrainingLab(body, ctx) {
-  const c = {
-    unit: choice(UNITS ?? ["word"], "word", {}, { word: "unit_word", char: "unit_char" }),
-    cell: choice(CELLS ?? ["rnn"], "rnn", {}, { rnn: "cell_rnn", lstm: "cell_lstm", gru: "cell_gru" }),
-    hidden: number(32, 1, 512),
-    layers: number(1, 1, 4),
-    bidirectional: el("input", { type: "checkbox" }),
-    activation: choice(ACTIVATIONS, "tanh"),
-    init: choice(INITS, "xavier", {}, { tutorial: "init_tutorial" }),
-    // a fresh model's defaults: Adam at η 0.01 is below the 2-gram within a quarter epoch
-    lr: number(0.01, 0.0001, 100, "any"),
-    optimizer: choice(OPTIMIZERS, "adam"),
-    clip: number(5, 0.01, 1e6, "any"),
-    truncate: number("", 1, 1000),
-    corpus: choice(["builtin", "uploaded"], "builtin", {}, { builtin: "corpus_builtin", uploaded: "corpus_uploaded" }),
-    epochs: number(1, 1, 1000),
-    pace: choice(Object.keys(PACES), "watch", {}, { watch: "pace_watch", slow: "pace_slow", fast: "pace_fast" }),
-  };
-  const configure = button("new_model");
-  const start = button("start", { class: "lab-button primary" });
-  const pause = button("pause_training");
-  const resume = button("resume");
-  const stop = button("stop");
-  const stepButton = button("sgd_step");
-  const status = statusLine();
-  const bar = el("progress", { class: "train-progress", max: "1", value: "0", "data-lab-label": "train_progress" });
-  const stats = el("p", { class: "train-stats mono" });
-  const writes = el("p", { class: "train-writes", "aria-live": "off" });
-  const curves = el("div", { class: "lab-chart train-chart" }, text("curves_empty", "p", { class: "hint empty" }));
-  const curvesExport = exportBar({ name: "training-curves", chart: curves });
-  const norms = el("div", { class: "grad-norms" }, text("norms_empty", "p", { class: "hint" }));
-  const sample = el("div", { class: "train-sample", tabindex: "0" }, text("sample_empty", "p", { class: "hint" }));
-  const stepView = el("div", { class: "sgd-step" });
-  body.append(
-    el(
-      "fieldset",
-      { class: "lab-controls" },
-      el("legend", {}, text("settings")),
-      field("unit", c.unit),
-      field("cell", c.cell),
-      field("hidden_size", c.hidden),
-      field("layers", c.layers),
-      field("opt_bidirectional", c.bidirectional, { class: "lab-field inline" }),
-      field("activation", c.activation),
-      field("init", c.init),
-      field("optimizer", c.optimizer),
-      field("lr", c.lr),
-      field("clip", c.clip),
-      field("truncate", c.truncate),
-      configure,
-    ),
-    el(
-      "div",
-      { class: "lab-controls" },
-      field("corpus", c.corpus),
-      field("epochs", c.epochs),
-      field("pace", c.pace),
-      start,
-      pause,
-      resume,
-      stop,
-      stepButton,
-    ),
-    status.node,
-    bar,
-    stats,
-    writes,
-    el(
-      "div",
-      { class: "lab-grid" },
-      el("div", {}, curves, curvesExport.node),
-      el("div", {}, text("grad_norms", "h3"), norms, text("sample_title", "h3"), sample),
-    ),
-    stepView,
-  );
+export class TrainingLab extends Lab {
+  constructor(body, ctx) {
+    super(body, ctx);
+    const c = {
+      unit: choice(UNITS ?? ["word"], "word", {}, { word: "unit_word", char: "unit_char" }),
+      cell: choice(CELLS ?? ["rnn"], "rnn", {}, { rnn: "cell_rnn", lstm: "cell_lstm", gru: "cell_gru" }),
+      hidden: number(32, 1, 512),
+      layers: number(1, 1, 4),
+      bidirectional: el("input", { type: "checkbox" }),
+      activation: choice(ACTIVATIONS, "tanh"),
+      init: choice(INITS, "xavier", {}, { tutorial: "init_tutorial" }),
+      // a fresh model's defaults: Adam at η 0.01 is below the 2-gram within a quarter epoch
+      lr: number(0.01, 0.0001, 100, "any"),
+      optimizer: choice(OPTIMIZERS, "adam"),
+      clip: number(5, 0.01, 1e6, "any"),
+      truncate: number("", 1, 1000),
+      corpus: choice(
+        ["builtin", "uploaded"],
+        "builtin",
+        {},
+        { builtin: "corpus_builtin", uploaded: "corpus_uploaded" },
+      ),
+      epochs: number(1, 1, 1000),
+      pace: choice(Object.keys(PACES), "watch", {}, { watch: "pace_watch", slow: "pace_slow", fast: "pace_fast" }),
+    };
+    this.c = c;
+    this.buttons = {
+      configure: button("new_model"),
+      start: button("start", { class: "lab-button primary" }),
+      pause: button("pause_training"),
+      resume: button("resume"),
+      stop: button("stop"),
+      step: button("sgd_step"),
+    };
+    const b = this.buttons;
+    this.status = statusLine();
+    this.bar = el("progress", { class: "train-progress", max: "1", value: "0", "data-lab-label": "train_progress" });
+    this.stats = el("p", { class: "train-stats mono" });
+    this.writes = el("p", { class: "train-writes", "aria-live": "off" });
+    this.curves = el("div", { class: "lab-chart train-chart" }, text("curves_empty", "p", { class: "hint empty" }));
+    const curvesExport = exportBar({ name: "training-curves", chart: this.curves });
+    this.norms = el("div", { class: "grad-norms" }, text("norms_empty", "p", { class: "hint" }));
+    this.sample = el("div", { class: "train-sample", tabindex: "0" }, text("sample_empty", "p", { class: "hint" }));
+    this.stepView = el("div", { class: "sgd-step" });
+    body.append(
+      el(
+        "fieldset",
+        { class: "lab-controls" },
+        el("legend", {}, text("settings")),
+        field("unit", c.unit),
+        field("cell", c.cell),
+        field("hidden_size", c.hidden),
+        field("layers", c.layers),
+        field("opt_bidirectional", c.bidirectional, { class: "lab-field inline" }),
+        field("activation", c.activation),
+        field("init", c.init),
+        field("optimizer", c.optimizer),
+        field("lr", c.lr),
+        field("clip", c.clip),
+        field("truncate", c.truncate),
+        b.configure,
+      ),
+      el(
+        "div",
+        { class: "lab-controls" },
+        field("corpus", c.corpus),
+        field("epochs", c.epochs),
+        field("pace", c.pace),
+        b.start,
+        b.pause,
+        b.resume,
+        b.stop,
+        b.step,
+      ),
+      this.status.node,
+      this.bar,
+      this.stats,
+      this.writes,
+      el(
+        "div",
+        { class: "lab-grid" },
+        el("div", {}, this.curves, curvesExport.node),
+        el("div", {}, text("grad_norms", "h3"), this.norms, text("sample_title", "h3"), this.sample),
+      ),
+      this.stepView,
+    );
 
-  // a gated cell has σ gates and tanh inside: its activation is not a choice
-  c.cell.addEventListener("change", () => {
-    const gated = c.cell.value !== "rnn";
-    if (gated) c.activation.value = "tanh";
-    c.activation.disabled = gated;
-  });
+    // a gated cell has σ gates and tanh inside: its activation is not a choice
+    c.cell.addEventListener("change", () => {
+      const gated = c.cell.value !== "rnn";
+      if (gated) c.activation.value = "tanh";
+      c.activation.disabled = gated;
+    });
 
-  let runState = "idle";
-  let lastProgress = null;
-  let lastDone = null;
-  let lastStep = null;
-  let curvesDrawn = false;
-  let curvesRun = 0;
-  let early = [];
+    this.runState = "idle";
+    this.lastProgress = null;
+    this.lastDone = null;
+    this.lastStep = null;
+    this.curvesDrawn = false;
+    this.curvesRun = 0;
+    this.early = []; // progress that arrived while Plotly was loading
 
-  function setState(next) {
-    runState = next;
-    start.disabled = next !== "idle";
-    configure.disabled = next !== "idle";
-    pause.disabled = next !== "running";
-    resume.disabled = next !== "paused";
-    stop.disabled = next === "idle";
-    stepButton.disabled = next !== "idle"; // one step would change the weights mid-run
-    c.pace.disabled = c.corpus.disabled = c.epochs.disabled = next !== "idle";
-    body.dataset.state = next;
+    b.configure.addEventListener("click", () => this.newModel());
+    b.start.addEventListener("click", () => this.startTraining());
+    b.pause.addEventListener("click", () => this.control("pause"));
+    b.resume.addEventListener("click", () => this.control("resume"));
+    b.stop.addEventListener("click", () => this.control("stop"));
+    b.step.addEventListener("click", () => this.oneStep());
+    ctx.page.onUnclaimed((frame) => this.onOtherRun(frame));
+    this.setState("idle");
   }
 
-  async function newModel() {
+  setState(next) {
+    const { c, buttons: b } = this;
+    this.runState = next;
+    b.start.disabled = next !== "idle";
+    b.configure.disabled = next !== "idle";
+    b.pause.disabled = next !== "running";
+    b.resume.disabled = next !== "paused";
+    b.stop.disabled = next === "idle";
+    b.step.disabled = next !== "idle"; // one step would change the weights mid-run
+    c.pace.disabled = c.corpus.disabled = c.epochs.disabled = next !== "idle";
+    this.body.dataset.state = next;
+  }
+
+  async newModel() {
+    const { c, ctx } = this;
     const lang = ctx.state.lang;
     try {
       const frame = await ctx.page.request({
@@ -152,18 +176,19 @@ export function createTrainingLab(body, ctx) {
         truncate: numberOf(c.truncate),
         seed: 0,
       });
-      status.set(lt("configured", ctx.state.lang, frame.model), "ok");
+      this.status.set(lt("configured", ctx.state.lang, frame.model), "ok");
     } catch (error) {
-      status.set(failure(error, lang), "error");
+      this.status.set(failure(error, lang), "error");
     }
   }
 
-  async function startTraining() {
+  async startTraining() {
+    const { c, ctx } = this;
     const lang = ctx.state.lang;
-    newCurves(lang);
-    lastProgress = lastDone = null;
-    setState("running");
-    status.set(lt("state_running", lang), "busy");
+    this.newCurves(lang);
+    this.lastProgress = this.lastDone = null;
+    this.setState("running");
+    this.status.set(lt("state_running", lang), "busy");
     const message = {
       type: "train",
       action: "start",
@@ -173,24 +198,24 @@ export function createTrainingLab(body, ctx) {
     };
     if (ctx.state.text) message.sample = ctx.state.text;
     try {
-      finish(await ctx.page.request(message, onTrainFrame));
+      this.finish(await ctx.page.request(message, (frame) => this.onTrainFrame(frame)));
     } catch (error) {
-      status.set(failure(error, lang), "error");
-      setState("idle");
+      this.status.set(failure(error, lang), "error");
+      this.setState("idle");
     }
   }
 
-  function finish(done) {
-    if (done.reason === "finished") bar.value = 1; // the last progress frame may be coalesced away
-    lastDone = done;
-    drawDone(ctx.state.lang);
-    setState("idle");
+  finish(done) {
+    if (done.reason === "finished") this.bar.value = 1; // the last progress frame may be coalesced away
+    this.lastDone = done;
+    this.drawDone(this.ctx.state.lang);
+    this.setState("idle");
   }
 
   /** The run's end: its perplexities beside the baselines, a hint when it lost to the 2-gram,
    *  and the counters as the done frame has them (the last progress may have been coalesced). */
-  function drawDone(lang) {
-    const done = lastDone;
+  drawDone(lang) {
+    const { lastDone: done, lastProgress, status, stats } = this;
     if (!done) return;
     const nan = done.reason === "nan";
     const worse = !nan && done.valid_perplexity !== null && done.valid_perplexity > done.bigram_valid_perplexity;
@@ -209,56 +234,59 @@ export function createTrainingLab(body, ctx) {
    * Frames of a run this tab did not start: a corpus uploaded over HTTP with ?start=true
    * (re "upload"), or a run still going when the session was resumed. Drawn like its own.
    */
-  function onOtherRun(frame) {
+  onOtherRun(frame) {
+    const lang = this.ctx.state.lang;
     const ongoing = frame.type === "progress" || (frame.type === "train_state" && frame.state !== "idle");
-    if (ongoing && runState === "idle") {
-      newCurves(ctx.state.lang);
-      lastProgress = null;
-      setState("running");
-      status.set(lt("state_running", ctx.state.lang), "busy");
+    if (ongoing && this.runState === "idle") {
+      this.newCurves(lang);
+      this.lastProgress = null;
+      this.setState("running");
+      this.status.set(lt("state_running", lang), "busy");
     }
-    if (frame.type === "train_state" && frame.state !== "idle") setState(frame.state);
-    else if (frame.type === "progress") onTrainFrame(frame);
-    else if (frame.type === "train_done") finish(frame);
+    if (frame.type === "train_state" && frame.state !== "idle") this.setState(frame.state);
+    else if (frame.type === "progress") this.onTrainFrame(frame);
+    else if (frame.type === "train_done") this.finish(frame);
   }
 
   /** Every answer of a start: train_state, progress…, train_done (true: the run is over). */
-  function onTrainFrame(frame) {
+  onTrainFrame(frame) {
     if (frame.type === "progress") {
-      lastProgress = frame;
-      drawProgress(ctx.state.lang);
+      this.lastProgress = frame;
+      this.drawProgress(this.ctx.state.lang);
     }
     return frame.type === "train_done";
   }
 
-  async function control(action) {
-    const lang = ctx.state.lang;
+  async control(action) {
+    const lang = this.ctx.state.lang;
     try {
-      const frame = await ctx.page.request({ type: "train", action });
+      const frame = await this.ctx.page.request({ type: "train", action });
       // a stop's train_done (answering the start) has already said how the run ended
       if (frame.state === "idle") return;
-      setState(frame.state);
-      status.set(lt(`state_${frame.state}`, ctx.state.lang), "");
+      this.setState(frame.state);
+      this.status.set(lt(`state_${frame.state}`, this.ctx.state.lang), "");
     } catch (error) {
-      status.set(failure(error, lang), "error");
+      this.status.set(failure(error, lang), "error");
     }
   }
 
-  async function oneStep() {
+  async oneStep() {
+    const ctx = this.ctx;
     const lang = ctx.state.lang;
     if (!ctx.state.text) {
-      status.set(lt("no_sentence", lang), "error");
+      this.status.set(lt("no_sentence", lang), "error");
       return;
     }
     try {
-      lastStep = await ctx.page.request({ type: "train", action: "step", text: ctx.state.text });
-      drawStep(ctx.state.lang);
+      this.lastStep = await ctx.page.request({ type: "train", action: "step", text: ctx.state.text });
+      this.drawStep(ctx.state.lang);
     } catch (error) {
-      status.set(failure(error, lang), "error");
+      this.status.set(failure(error, lang), "error");
     }
   }
 
-  function newCurves(lang) {
+  newCurves(lang) {
+    const curves = this.curves;
     const traces = [
       { name: lt("loss_trace", lang), x: [], y: [], mode: "lines", line: { color: LOSS_COLOR, width: 2 } },
       {
@@ -291,12 +319,13 @@ export function createTrainingLab(body, ctx) {
       },
     };
     clear(curves);
-    curvesDrawn = false;
-    const run = ++curvesRun;
+    this.curvesDrawn = false;
+    const run = ++this.curvesRun;
     plotly().then((Plotly) => {
-      if (run !== curvesRun) return; // a newer run replaced this chart meanwhile
+      if (run !== this.curvesRun) return; // a newer run replaced this chart meanwhile
       Plotly.newPlot(curves, traces, layout, PLOT_CONFIG).then(() => plotted(curves));
-      curvesDrawn = true;
+      this.curvesDrawn = true;
+      const early = this.early;
       if (early.length) {
         Plotly.extendTraces(
           curves,
@@ -307,38 +336,40 @@ export function createTrainingLab(body, ctx) {
           [0, 1],
         );
       }
-      early = [];
+      this.early = [];
     });
   }
 
   /** The last progress frame in the lab; `extend`: it is new, so its point joins the curves. */
-  function drawProgress(lang, extend = true) {
-    const p = lastProgress;
+  drawProgress(lang, extend = true) {
+    const p = this.lastProgress;
     if (!p) return;
-    bar.value = p.fraction;
-    stats.textContent = lt("stats", lang, p);
-    stats.dataset.loss = String(p.loss);
-    stats.dataset.step = String(p.step);
+    this.bar.value = p.fraction;
+    this.stats.textContent = lt("stats", lang, p);
+    this.stats.dataset.loss = String(p.loss);
+    this.stats.dataset.step = String(p.step);
     if (extend && p.loss !== null) {
-      if (curvesDrawn) {
-        window.Plotly.extendTraces(curves, { x: [[p.step], [p.step]], y: [[p.loss], [p.perplexity]] }, [0, 1]);
+      if (this.curvesDrawn) {
+        window.Plotly.extendTraces(this.curves, { x: [[p.step], [p.step]], y: [[p.loss], [p.perplexity]] }, [0, 1]);
       } else {
-        early.push(p); // Plotly is still loading: these points join the chart when it is drawn
+        this.early.push(p); // Plotly is still loading: these points join the chart when it is drawn
       }
     }
-    drawNorms(p.grad_norms);
-    drawSample(p.sample, lang);
-    drawWrites(p.generated, lang);
+    this.drawNorms(p.grad_norms);
+    this.drawSample(p.sample, lang);
+    this.drawWrites(p.generated, lang);
   }
 
   /** The sentence the model being trained draws from <s>, renewed every few seconds. */
-  function drawWrites(generated, lang) {
+  drawWrites(generated, lang) {
+    const writes = this.writes;
     writes.hidden = generated === null || generated === undefined;
     writes.replaceChildren(el("span", { class: "label" }, lt("train_writes", lang)), " ", el("q", {}, generated ?? ""));
     writes.dataset.text = generated ?? "";
   }
 
-  function drawNorms(gradNorms) {
+  drawNorms(gradNorms) {
+    const norms = this.norms;
     const values = Object.values(gradNorms).filter((v) => v !== null);
     const top = Math.max(...values, 1e-12);
     clear(norms);
@@ -357,7 +388,8 @@ export function createTrainingLab(body, ctx) {
     }
   }
 
-  function drawSample(positions, lang) {
+  drawSample(positions, lang) {
+    const sample = this.sample;
     clear(sample);
     if (!positions || positions.length === 0) {
       sample.append(el("p", { class: "hint" }, lt("no_sentence", lang)));
@@ -380,8 +412,8 @@ export function createTrainingLab(body, ctx) {
     }
   }
 
-  function drawStep(lang) {
-    const s = lastStep;
+  drawStep(lang) {
+    const { lastStep: s, stepView } = this;
     clear(stepView);
     if (!s) return;
     stepView.append(
@@ -418,17 +450,10 @@ export function createTrainingLab(body, ctx) {
     else stepView.append(el("p", { class: "hint" }, lt("no_step_matrix", lang)));
   }
 
-  configure.addEventListener("click", newModel);
-  start.addEventListener("click", startTraining);
-  pause.addEventListener("click", () => control("pause"));
-  resume.addEventListener("click", () => control("resume"));
-  stop.addEventListener("click", () => control("stop"));
-  stepButton.addEventListener("click", oneStep);
-  ctx.page.onUnclaimed(onOtherRun);
-  setState("idle");
-
-  function syncModel(model) {
-    if (!model || runState !== "idle") return;
+  /** The fields follow the session's model while no run is going. */
+  syncModel(model) {
+    const c = this.c;
+    if (!model || this.runState !== "idle") return;
     c.hidden.value = String(model.hidden_size);
     c.layers.value = String(model.num_layers);
     c.bidirectional.checked = model.bidirectional;
@@ -444,32 +469,29 @@ export function createTrainingLab(body, ctx) {
     c.truncate.value = model.truncate === null ? "" : String(model.truncate);
   }
 
-  return {
-    show() {
-      if (curvesDrawn) resize(curves);
-    },
-    render(state, changed) {
-      if (changed.has("model")) syncModel(state.model);
-      if (changed.has("lang")) {
-        drawProgress(state.lang, false);
-        drawDone(state.lang);
-        drawStep(state.lang);
-      }
-    },
-  };
+  show() {
+    if (this.curvesDrawn) resize(this.curves);
+  }
+
+  render(state, changed) {
+    if (changed.has("model")) this.syncModel(state.model);
+    if (changed.has("lang")) {
+      this.drawProgress(state.lang, false);
+      this.drawDone(state.lang);
+      this.drawStep(state.lang);
+    }
+  }
 }
 
-/** W before, after and after − before as three heatmaps (blue −, red + as on the page). */
+/** W before, after and after − before (the frame's `change`) as three heatmaps (blue −, red +
+ *  as on the page). */
 function heatmaps(parent, name, w, lang) {
   const holder = el("div", { class: "heatmaps", "data-weight": name });
   parent.append(holder);
-  const change = w.after.map((row, i) =>
-    row.map((v, j) => (v === null || w.before[i][j] === null ? null : v - w.before[i][j])),
-  );
   const panels = [
     [`${weightSymbol(name)} ${lt("before", lang)}`, w.before],
     [`${weightSymbol(name)} ${lt("after", lang)}`, w.after],
-    [`${lt("change", lang)}`, change],
+    [`${lt("change", lang)}`, w.change],
   ];
   for (const [title, z] of panels) {
     const node = el("div", { class: "heatmap" });

@@ -10,43 +10,61 @@ import { createNetwork } from "../net.js";
 import { clear, el, languageOf, svg, weightSymbol } from "../util.js";
 import { builtinModels, fullPass } from "./channel.js";
 import { labLabel, lt } from "./strings.js";
-import { busy, button, field, lazyLab, number, numberOf, plot, sci, statusLine, text } from "./ui.js";
+import { busy, button, field, LazyLab, number, numberOf, plot, sci, statusLine, text } from "./ui.js";
 
 const CELL = 26;
 
-export function createTruncatedLab(body, ctx) {
-  const k = number(3, 1, 64, 1, { "data-lab-label": "k_label" });
-  const run = button("compare", { class: "lab-button primary" });
-  const status = statusLine();
-  const gap = el("div", { class: "gap-lines" });
-  const reach = el("div", { class: "reach-grid" });
-  const chart = el("div", { class: "lab-chart tr-chart" });
-  const source = number(1, 1, 64, 1, { "aria-label": "Error entering at o_j" });
-  const caption = el("p", { class: "lab-note tr-caption" });
-  const netRoot = el("div", { class: "tr-net" });
-  const network = createNetwork(netRoot, { name: (lang) => labName("net_name", lang) });
-  body.append(
-    el("div", { class: "lab-controls" }, field("k_label", k), run),
-    text("sentence_from_page", "p", { class: "hint" }),
-    status.node,
-    gap,
-    el("div", { class: "lab-controls" }, field("source_label", source)),
-    caption,
-    netRoot,
-    el("div", { class: "lab-grid" }, reach, el("div", {}, chart, exportBar({ name: "truncated-bptt", chart }).node)),
-  );
-  let passes = null; // {full, cut, k, predict, model}
-  let view = null; // what the lab's network reads: {lang, model, predict, pass, reach}
+export class TruncatedLab extends LazyLab {
+  constructor(body, ctx) {
+    super(body, ctx, { needsText: true });
+    this.k = number(3, 1, 64, 1, { "data-lab-label": "k_label" });
+    this.run = button("compare", { class: "lab-button primary" });
+    this.status = statusLine();
+    this.gap = el("div", { class: "gap-lines" });
+    this.reach = el("div", { class: "reach-grid" });
+    this.chart = el("div", { class: "lab-chart tr-chart" });
+    this.source = number(1, 1, 64, 1, { "aria-label": "Error entering at o_j" });
+    this.caption = el("p", { class: "lab-note tr-caption" });
+    const netRoot = el("div", { class: "tr-net" });
+    this.network = createNetwork(netRoot, { name: (lang) => labName("net_name", lang) });
+    body.append(
+      el("div", { class: "lab-controls" }, field("k_label", this.k), this.run),
+      text("sentence_from_page", "p", { class: "hint" }),
+      this.status.node,
+      this.gap,
+      el("div", { class: "lab-controls" }, field("source_label", this.source)),
+      this.caption,
+      netRoot,
+      el(
+        "div",
+        { class: "lab-grid" },
+        this.reach,
+        el("div", {}, this.chart, exportBar({ name: "truncated-bptt", chart: this.chart }).node),
+      ),
+    );
+    this.passes = null; // {full, cut, k, predict, model}
+    this.view = null; // what the lab's network reads: {lang, model, predict, pass, reach}
 
-  async function compute() {
+    this.source.addEventListener("input", () => this.chooseSource(numberOf(this.source) ?? 1));
+    this.reach.addEventListener("click", (event) => {
+      const row = event.target.closest("[data-j]");
+      if (row) this.chooseSource(Number(row.dataset.j));
+    });
+    this.run.addEventListener("click", () => this.load());
+  }
+
+  /** A full and a truncated pass of the page's sentence with the built-in model, on the
+   *  scratch session. */
+  async load() {
+    const { ctx, source } = this;
     const lang = ctx.state.lang;
     const sentence = ctx.state.text;
     if (!sentence) {
-      status.set(lt("no_sentence", lang), "error");
+      this.status.set(lt("no_sentence", lang), "error");
       return;
     }
-    const depth = numberOf(k) ?? 1;
-    await busy(run, status, lang, async () => {
+    const depth = numberOf(this.k) ?? 1;
+    await busy(this.run, this.status, lang, async () => {
       const models = await builtinModels();
       const model = models.find((m) => m.kind === "lm" && m.language === languageOf(sentence));
       const base = model ? { text: sentence, model: model.name } : { text: sentence };
@@ -54,14 +72,15 @@ export function createTruncatedLab(body, ctx) {
       const full = await fullPass(scratch, base);
       const cut = await fullPass(scratch, { ...base, truncate: depth });
       const predict = await scratch.request({ ...base, type: "predict", top_k: 1 });
-      passes = { full, cut, k: depth, predict, model: model ?? null };
+      this.passes = { full, cut, k: depth, predict, model: model ?? null };
       source.max = String(full.start.T);
       source.value = String(full.start.T); // the last output: its error travels farthest
-      draw(ctx.state.lang);
+      this.draw(ctx.state.lang);
     });
   }
 
-  function draw(lang) {
+  draw(lang) {
+    const { passes, gap } = this;
     if (!passes) return;
     const { full, cut } = passes;
     const T = full.start.T;
@@ -88,9 +107,9 @@ export function createTruncatedLab(body, ctx) {
         ),
       );
     }
-    drawNetwork(lang);
-    clear(reach);
-    reach.append(reachSvg(T, passes.k, full.start.inputs, lang));
+    this.drawNetwork(lang);
+    clear(this.reach);
+    this.reach.append(reachSvg(T, passes.k, full.start.inputs, lang));
     const byT = (pass) => {
       const norms = new Array(T).fill(null);
       for (const frame of pass.backward) norms[frame.chains["1"].t - 1] = frame.chains["1"].delta_norm;
@@ -98,7 +117,7 @@ export function createTruncatedLab(body, ctx) {
     };
     const steps = Array.from({ length: T }, (_, i) => i + 1);
     plot(
-      chart,
+      this.chart,
       [
         { name: lt("bars_full", lang), x: steps, y: byT(full), type: "bar", marker: { color: "#2f5fb3" } },
         { name: lt("bars_trunc", lang, passes.k), x: steps, y: byT(cut), type: "bar", marker: { color: "#d9480f" } },
@@ -108,47 +127,41 @@ export function createTruncatedLab(body, ctx) {
   }
 
   /** The truncated pass in the lab's own unrolled network, at its totals (every δ arrow on). */
-  function drawNetwork(lang) {
-    const { cut, predict, model } = passes;
+  drawNetwork(lang) {
+    const { cut, predict, model } = this.passes;
     const pass = {
       start: cut.start,
       frames: [...cut.forward, ...cut.backward, cut.totals],
       pos: cut.start.count - 1,
       playing: false,
     };
-    view = { lang, model, predict, pass, reach: reachOf(), error: null };
-    network.render(view, new Set(["model", "predict", "pass", "lang"]));
-    describeReach(lang);
+    this.view = { lang, model, predict, pass, reach: this.reachOf(), error: null };
+    this.network.render(this.view, new Set(["model", "predict", "pass", "lang"]));
+    this.describeReach(lang);
   }
 
-  function reachOf() {
-    const T = passes.full.start.T;
-    const j = Math.min(T, Math.max(1, Math.round(numberOf(source) ?? T)));
-    return { from: j, k: passes.k };
+  /** The output whose error is followed (the control's j, within 1..T) and the depth k. */
+  reachOf() {
+    const T = this.passes.full.start.T;
+    const j = Math.min(T, Math.max(1, Math.round(numberOf(this.source) ?? T)));
+    return { from: j, k: this.passes.k };
   }
 
-  function describeReach(lang) {
-    const { from: j, k: depth } = view.reach;
+  describeReach(lang) {
+    const { from: j, k: depth } = this.view.reach;
     const first = j - depth + 1;
-    caption.textContent = first <= 1 ? lt("reach_all", lang, j, depth) : lt("reach_line", lang, j, first, depth);
-    caption.dataset.from = String(j);
+    this.caption.textContent = first <= 1 ? lt("reach_all", lang, j, depth) : lt("reach_line", lang, j, first, depth);
+    this.caption.dataset.from = String(j);
   }
 
-  function chooseSource(j) {
+  chooseSource(j) {
+    const view = this.view;
     if (!view) return;
-    source.value = String(j);
-    view.reach = reachOf();
-    network.render(view, new Set(["reach"]));
-    describeReach(view.lang);
+    this.source.value = String(j);
+    view.reach = this.reachOf();
+    this.network.render(view, new Set(["reach"]));
+    this.describeReach(view.lang);
   }
-
-  source.addEventListener("input", () => chooseSource(numberOf(source) ?? 1));
-  reach.addEventListener("click", (event) => {
-    const row = event.target.closest("[data-j]");
-    if (row) chooseSource(Number(row.dataset.j));
-  });
-  run.addEventListener("click", compute);
-  return lazyLab(compute, draw, { chart, needsText: true });
 }
 
 /** Rows: the step j whose output error is injected; columns: the step t it reaches (t ≤ j).

@@ -135,22 +135,50 @@ export function sci(value) {
   return out.replace("-", MINUS);
 }
 
-/** A lab's {show, render}: `load` runs the first time the lab is visible while the socket is
- *  open (and, with `needsText`, the page holds a sentence: a new prediction retries); `draw(lang)`
- *  follows the language; `chart`, when given, is resized each time the tab is shown. */
-export function lazyLab(load, draw, { chart = null, needsText = false } = {}) {
-  let loaded = false;
-  function show(state) {
-    if (chart) resize(chart);
-    if (loaded || state.connection !== "open" || (needsText && !state.text)) return;
-    loaded = true;
-    load();
+/**
+ * A lab, a small chart class as TensorFlow Playground's: the constructor builds its controls in
+ * `body` (the tab panel's .lab-body) and keeps `ctx` ({page, scratch(), state}: mountLabs in
+ * index.js); show(state) runs when its tab is shown, render(state, changed, visible) on every
+ * change of the page's state (`changed`: the keys of state.js's CHANGES that moved).
+ */
+export class Lab {
+  constructor(body, ctx) {
+    this.body = body;
+    this.ctx = ctx;
   }
-  return {
-    show,
-    render(state, changed, visible) {
-      if (changed.has("lang")) draw(state.lang);
-      if (visible && (changed.has("connection") || (needsText && changed.has("predict")))) show(state);
-    },
-  };
+
+  show(_state) {}
+
+  render(_state, _changed, _visible) {}
+}
+
+/**
+ * A lab that asks the server once it is first visible while the socket is open (and, with
+ * `needsText`, the page holds a sentence: a new prediction retries): subclasses define load()
+ * and draw(lang), which follows the language; `chart`, when set, is resized each time the tab
+ * is shown.
+ */
+export class LazyLab extends Lab {
+  constructor(body, ctx, { needsText = false } = {}) {
+    super(body, ctx);
+    this.needsText = needsText;
+    this.chart = null;
+    this.loaded = false;
+  }
+
+  load() {}
+
+  draw(_lang) {}
+
+  show(state) {
+    if (this.chart) resize(this.chart);
+    if (this.loaded || state.connection !== "open" || (this.needsText && !state.text)) return;
+    this.loaded = true;
+    this.load();
+  }
+
+  render(state, changed, visible) {
+    if (changed.has("lang")) this.draw(state.lang);
+    if (visible && (changed.has("connection") || (this.needsText && changed.has("predict")))) this.show(state);
+  }
 }

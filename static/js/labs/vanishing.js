@@ -7,7 +7,7 @@
 import { exportBar } from "../export.js";
 import { el, engineOptions, notation, plotNotation } from "../util.js";
 import { lt } from "./strings.js";
-import { button, choice, field, fixed, lazyLab, newestAnswer, plot, sci, statusLine, text } from "./ui.js";
+import { button, choice, field, fixed, LazyLab, newestAnswer, plot, sci, statusLine, text } from "./ui.js";
 
 const { activations: ACTIVATIONS, inits: INITS } = engineOptions();
 const HIDDEN = 32;
@@ -34,100 +34,111 @@ export function vanishingMessage({ activation, radius, steps, init, clip, clip_a
   };
 }
 
-export function createVanishingLab(body, ctx) {
-  const radius = el("input", {
-    type: "range",
-    min: "0.1",
-    max: "10",
-    step: "0.05",
-    value: "0.8",
-    "aria-label": "Spectral radius of W",
-    "data-tour": "radius",
-  });
-  const radiusValue = el("span", { class: "value" });
-  const steps = el("input", {
-    type: "range",
-    min: "2",
-    max: "200",
-    step: "1",
-    value: "50",
-    "aria-label": "Steps T",
-    "data-tour": "steps",
-  });
-  const stepsValue = el("span", { class: "value" });
-  const activation = choice(ACTIVATIONS, "tanh", { "data-lab-label": "activation", "data-tour": "activation" });
-  const init = choice(
-    INITS,
-    "xavier",
-    { "aria-label": "Initialisation", "data-tour": "init" },
-    { tutorial: "init_tutorial" },
-  );
-  const clipOn = el("input", {
-    type: "checkbox",
-    class: "clip-toggle",
-    "data-lab-label": "clip_on",
-    "data-tour": "clip",
-  });
-  const clipAt = el("input", {
-    type: "number",
-    value: "5",
-    min: "0.01",
-    step: "any",
-    "aria-label": "clip threshold",
-    "data-tour": "clip_at",
-  });
-  const status = statusLine();
-  const chart = el("div", { class: "lab-chart vg-chart" });
-  const readout = el("div", { class: "vg-readout" });
-  const remedyButtons = Object.keys(REMEDIES).map((name) => button(`remedy_${name}`, { "data-remedy": name }));
-  const said = el("p", { class: "lab-note vg-said", "aria-live": "polite" });
-  body.append(
-    el(
-      "div",
-      { class: "lab-controls" },
-      field("radius", el("span", { class: "lab-field inline" }, radius, radiusValue)),
-      field("steps_T", el("span", { class: "lab-field inline" }, steps, stepsValue)),
-      field("activation", activation),
-      field("init", init),
-      el("label", { class: "lab-field inline" }, clipOn, text("clip_on"), clipAt),
-    ),
-    el("div", { class: "lab-controls remedies" }, text("remedies"), ...remedyButtons),
-    said,
-    status.node,
-    el(
-      "div",
-      { class: "lab-grid vg-grid" },
-      el("div", {}, chart, exportBar({ name: "vanishing-gradients", chart }).node),
-      readout,
-    ),
-  );
-  let frame = null;
-  let timer = null;
-  const ask = newestAnswer(status);
-  let remedy = null; // {name, before: ratio at k = 1} while a remedy's answer is awaited
+export class VanishingLab extends LazyLab {
+  constructor(body, ctx) {
+    super(body, ctx);
+    this.radius = el("input", {
+      type: "range",
+      min: "0.1",
+      max: "10",
+      step: "0.05",
+      value: "0.8",
+      "aria-label": "Spectral radius of W",
+      "data-tour": "radius",
+    });
+    this.radiusValue = el("span", { class: "value" });
+    this.steps = el("input", {
+      type: "range",
+      min: "2",
+      max: "200",
+      step: "1",
+      value: "50",
+      "aria-label": "Steps T",
+      "data-tour": "steps",
+    });
+    this.stepsValue = el("span", { class: "value" });
+    this.activation = choice(ACTIVATIONS, "tanh", { "data-lab-label": "activation", "data-tour": "activation" });
+    this.init = choice(
+      INITS,
+      "xavier",
+      { "aria-label": "Initialisation", "data-tour": "init" },
+      { tutorial: "init_tutorial" },
+    );
+    this.clipOn = el("input", {
+      type: "checkbox",
+      class: "clip-toggle",
+      "data-lab-label": "clip_on",
+      "data-tour": "clip",
+    });
+    this.clipAt = el("input", {
+      type: "number",
+      value: "5",
+      min: "0.01",
+      step: "any",
+      "aria-label": "clip threshold",
+      "data-tour": "clip_at",
+    });
+    this.status = statusLine();
+    this.chart = el("div", { class: "lab-chart vg-chart" });
+    this.readout = el("div", { class: "vg-readout" });
+    const remedyButtons = Object.keys(REMEDIES).map((name) => button(`remedy_${name}`, { "data-remedy": name }));
+    this.said = el("p", { class: "lab-note vg-said", "aria-live": "polite" });
+    body.append(
+      el(
+        "div",
+        { class: "lab-controls" },
+        field("radius", el("span", { class: "lab-field inline" }, this.radius, this.radiusValue)),
+        field("steps_T", el("span", { class: "lab-field inline" }, this.steps, this.stepsValue)),
+        field("activation", this.activation),
+        field("init", this.init),
+        el("label", { class: "lab-field inline" }, this.clipOn, text("clip_on"), this.clipAt),
+      ),
+      el("div", { class: "lab-controls remedies" }, text("remedies"), ...remedyButtons),
+      this.said,
+      this.status.node,
+      el(
+        "div",
+        { class: "lab-grid vg-grid" },
+        el("div", {}, this.chart, exportBar({ name: "vanishing-gradients", chart: this.chart }).node),
+        this.readout,
+      ),
+    );
+    this.frame = null;
+    this.timer = null;
+    this.ask = newestAnswer(this.status);
+    this.remedy = null; // {name, before: ratio at k = 1} while a remedy's answer is awaited
 
-  function settings() {
+    for (const control of [this.radius, this.steps]) control.addEventListener("input", () => this.schedule());
+    for (const control of [this.activation, this.init, this.clipOn, this.clipAt]) {
+      control.addEventListener("change", () => this.schedule());
+    }
+    for (const node of remedyButtons) node.addEventListener("click", () => this.applyRemedy(node.dataset.remedy));
+  }
+
+  settings() {
     return vanishingMessage({
-      activation: activation.value,
-      radius: radius.value,
-      steps: steps.value,
-      init: init.value,
-      clip: clipOn.checked,
-      clip_at: clipAt.value,
+      activation: this.activation.value,
+      radius: this.radius.value,
+      steps: this.steps.value,
+      init: this.init.value,
+      clip: this.clipOn.checked,
+      clip_at: this.clipAt.value,
     });
   }
 
-  async function compute() {
-    const lang = ctx.state.lang;
-    radiusValue.textContent = Number(radius.value).toFixed(2);
-    stepsValue.textContent = steps.value;
-    await ask(ctx.page.request(settings()), lang, (answer) => {
-      frame = answer;
-      draw(ctx.state.lang);
+  /** Ask for δ carried back with the controls' settings. */
+  async load() {
+    const lang = this.ctx.state.lang;
+    this.radiusValue.textContent = Number(this.radius.value).toFixed(2);
+    this.stepsValue.textContent = this.steps.value;
+    await this.ask(this.ctx.page.request(this.settings()), lang, (answer) => {
+      this.frame = answer;
+      this.draw(this.ctx.state.lang);
     });
   }
 
-  function draw(lang) {
+  draw(lang) {
+    const frame = this.frame;
     if (!frame) return;
     const T = frame.T;
     const steps = frame.ratio.map((_, i) => i + 1); // k = 1..T left to right, as in Gradient flow
@@ -172,30 +183,30 @@ export function createVanishingLab(body, ctx) {
         xanchor: "right",
       });
     }
-    plot(chart, traces, {
+    plot(this.chart, traces, {
       height: 330,
       xaxis: { title: { text: plotNotation(lt("axis_k", lang)) }, dtick: T > 20 ? undefined : 1 },
       yaxis: { title: { text: plotNotation(lt("axis_ratio", lang)) }, type: "log", exponentformat: "power" },
       shapes,
       annotations,
     });
-    drawReadout(lang);
+    this.drawReadout(lang);
   }
 
-  function drawReadout(lang) {
-    const product = frame.beta_W === null || frame.beta_f === null ? null : frame.beta_W * frame.beta_f;
+  drawReadout(lang) {
+    const { frame, remedy, said } = this;
     const broken = frame.nan_at;
     const nan = broken === null ? lt("no_nan", lang) : lt("nan_at", lang, broken);
     const lines = [
       el(
         "p",
         { class: "mono" },
-        notation(lt("betas", lang, fixed(frame.beta_W, 3), fixed(frame.beta_f, 3), fixed(product, 3))),
+        notation(lt("betas", lang, fixed(frame.beta_W, 3), fixed(frame.beta_f, 3), fixed(frame.beta, 3))),
       ),
       el(
         "p",
         { class: "vg-radius" },
-        notation(lt("radius_vs_norm", lang, fixed(Number(radius.value), 2), fixed(frame.beta_W, 3))),
+        notation(lt("radius_vs_norm", lang, fixed(Number(this.radius.value), 2), fixed(frame.beta_W, 3))),
       ),
       el("p", { class: "vg-given" }, notation(lt("given_delta", lang))),
       el(
@@ -206,39 +217,35 @@ export function createVanishingLab(body, ctx) {
       el("p", { class: broken === null ? "vg-nan" : "vg-nan bad", "data-nan-at": String(broken) }, notation(nan)),
       el("p", { class: "mono" }, notation(lt("grad_norm", lang, sci(frame.grad_norm)))),
     ];
-    if (clipOn.checked) {
+    if (this.clipOn.checked) {
       const clipped =
         frame.clipped_grad_norm === null
           ? lt("grad_nonfinite", lang)
           : lt("clipped_to", lang, sci(frame.grad_norm), sci(frame.clipped_grad_norm));
       lines.push(el("p", { class: "vg-clip", "data-clipped": String(frame.clipped_grad_norm) }, clipped));
     }
-    readout.replaceChildren(...lines);
+    this.readout.replaceChildren(...lines);
     if (remedy) {
       said.textContent = `${lt(`remedy_${remedy.name}_said`, lang)} ${lt("changed", lang, sci(remedy.before), sci(frame.ratio[0]))}`;
       said.dataset.remedy = remedy.name;
     }
   }
 
-  function schedule() {
-    remedy = null;
-    said.textContent = "";
-    clearTimeout(timer);
-    timer = setTimeout(compute, SLIDE_PAUSE_MS);
+  /** A moved control asks again once the learner pauses (and forgets a remedy's "before"). */
+  schedule() {
+    this.remedy = null;
+    this.said.textContent = "";
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.load(), SLIDE_PAUSE_MS);
   }
 
-  function applyRemedy(name) {
+  applyRemedy(name) {
     const change = REMEDIES[name];
-    if (change.activation) activation.value = change.activation;
-    init.value = change.init;
-    radius.value = String(change.radius);
-    remedy = { name, before: frame ? frame.ratio[0] : null };
-    clearTimeout(timer);
-    compute();
+    if (change.activation) this.activation.value = change.activation;
+    this.init.value = change.init;
+    this.radius.value = String(change.radius);
+    this.remedy = { name, before: this.frame ? this.frame.ratio[0] : null };
+    clearTimeout(this.timer);
+    this.load();
   }
-
-  for (const control of [radius, steps]) control.addEventListener("input", schedule);
-  for (const control of [activation, init, clipOn, clipAt]) control.addEventListener("change", schedule);
-  for (const node of remedyButtons) node.addEventListener("click", () => applyRemedy(node.dataset.remedy));
-  return lazyLab(compute, draw, { chart });
 }
