@@ -1,7 +1,9 @@
 """The hand-written generalisation sets: data/long_range_novel.tsv (next word) and
 data/blank_novel.tsv (fill a blank). They are tests, never templates: each row is a sentence
 shape that the grammar of scripts/make_corpus.py does not make, so a model that only memorised the
-training templates fails them. These checks hold the files to that promise."""
+training templates fails them. data/long_range_dev.tsv, written apart from them, is the
+development set a recipe or a grammar may be chosen on; it keeps away from the corpus and from
+the test sets alike. These checks hold the files to that promise."""
 
 import csv
 from collections import Counter
@@ -37,6 +39,11 @@ def novel() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
+def dev() -> list[dict]:
+    return read_tsv("long_range_dev.tsv")
+
+
+@pytest.fixture(scope="module")
 def blanks() -> list[dict]:
     return read_tsv("blank_novel.tsv")
 
@@ -63,8 +70,8 @@ def edit_distance(a: list[str], b: list[str]) -> int:
     return row[-1]
 
 
-def test_positions_name_the_cue_and_the_dependent_word_in_the_projects_tokens(novel):
-    for row in novel:
+def test_positions_name_the_cue_and_the_dependent_word_in_the_projects_tokens(novel, dev):
+    for row in novel + dev:
         toks = tokenize(row["sentence"], row["lang"])
         cue, dep = int(row["cue_index"]), int(row["dep_index"])
         assert toks[cue] == row["cue"], row["sentence"]
@@ -101,19 +108,48 @@ def test_no_novel_sentence_nor_a_near_copy_of_its_shape_is_in_the_corpus(
         filled = r["sentence"].replace("____", r["answers"].split("|")[0])
         if not any(filled.lower() == t.lower() for lang, t in tutorial if lang == r["lang"]):
             texts.add((r["lang"], filled))
+    assert_far_from(texts, corpus_tokens)
+
+
+def assert_far_from(texts: set[tuple[str, str]], others: dict[str, list[list[str]]]) -> None:
+    """Every (lang, text) is at least max(4, a quarter of its tokens) token edits away from
+    every tokenized sentence of its language in `others`."""
     for lang, text in texts:
         toks = tokenize(text, lang)
         if BLANK in toks:
             continue
         needed = max(4, len(toks) // 4)
         bag = Counter(toks)
-        for other in corpus_tokens[lang]:
+        for other in others[lang]:
             if abs(len(other) - len(toks)) >= needed:
                 continue
             shared = sum((bag & Counter(other)).values())
             if len(toks) - shared >= needed:  # every differing token costs at least one edit
                 continue
             assert edit_distance(toks, other) >= needed, (text, " ".join(other))
+
+
+def test_the_development_set_is_far_from_the_corpus_and_from_the_test_sets(
+    dev, novel, blanks, corpus_tokens
+):
+    """What a recipe is chosen on must not be a copy of what it is judged on: every dev sentence
+    keeps the corpus's distance from train, valid, the novel sentences and the filled blanks;
+    every family has five of them in each language, all words in the corpus's vocabulary."""
+    tests = {
+        lang: [tokenize(r["sentence"], lang) for r in novel if r["lang"] == lang] for lang in LANGS
+    }
+    for r in blanks:
+        tests[r["lang"]].append(
+            tokenize(r["sentence"].replace("____", r["answers"].split("|")[0]), r["lang"])
+        )
+    texts = {(r["lang"], r["sentence"]) for r in dev}
+    assert_far_from(texts, corpus_tokens)
+    assert_far_from(texts, tests)
+    for lang in LANGS:
+        rows = [r for r in dev if r["lang"] == lang]
+        assert Counter(r["family"] for r in rows) == {family: 5 for family in FAMILIES}
+        known = {t for sentence in corpus_tokens[lang] for t in sentence}
+        assert all(set(tokenize(r["sentence"], lang)) <= known for r in rows)
 
 
 def test_blank_rows_hold_one_blank_and_cover_both_sides(blanks):

@@ -1,0 +1,80 @@
+"""Long-range accuracy of every shipped next-word model on a hand-written set, beside the
+Kneser-Ney 3-gram, overall and by the cue's distance: the figure that says whether a model
+carries the cue on sentences the grammar does not make.
+
+    .venv/bin/python bench/bench_long_range.py                        # data/long_range_dev.tsv
+    .venv/bin/python bench/bench_long_range.py data/long_range_novel.tsv
+
+data/long_range_dev.tsv is the development set: a recipe or a grammar change may be chosen on
+it. data/long_range_novel.tsv is the test set that docs/models.md reports: never choose on it.
+Trains nothing; reads models/*.npz and models/remedies/*.npz (the RNN, deep, tanh, LSTM, GRU).
+"""
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rnn_core.cli import read_model  # noqa: E402
+from rnn_core.fit import DISTANCE_BINS, accuracy_by_distance, dependent_hits  # noqa: E402
+from rnn_core.remedies import read_long_range_cases  # noqa: E402
+from rnn_core.text import UNK_ID  # noqa: E402
+from scripts.make_models import load_corpus  # noqa: E402
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{100 * share:.0f}%"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cases", nargs="?", default=str(ROOT / "data" / "long_range_dev.tsv"))
+    args = parser.parse_args(argv)
+    path = Path(args.cases)
+    bins = " | ".join(f"{lo}-{hi}" for lo, hi in DISTANCE_BINS)
+    print(f"{path.name}: top-1 accuracy at the dependent word (cases per distance bin {bins})")
+    for lang in ("en", "zh"):
+        cases = read_long_range_cases(path, lang)
+        if not cases.cases:
+            continue
+        corpus = load_corpus(ROOT / "data", lang)
+        unknown = sum(
+            int((np.array(corpus.vocab.encode(tokens)) == UNK_ID).any())
+            for tokens, _ in cases.cases
+        )
+        three = dependent_hits(corpus.ngrams[3].distributions, corpus.vocab, cases.cases)
+        rows = [("3-gram (KN)", three)]
+        files = sorted((ROOT / "models").glob(f"{lang}-*.npz"))
+        files += sorted((ROOT / "models" / "remedies").glob(f"{lang}-*.npz"))
+        for file in files:
+            checkpoint, vocab = read_model(file)
+            if checkpoint.model.config.bidirectional:
+                continue  # a blank filler: not a next-word model
+            model = checkpoint.model
+            hits = dependent_hits(lambda x, m=model: m.forward(x)[0], vocab, cases.cases)
+            rows.append((file.stem, hits))
+        counts = [n for *_, n in accuracy_by_distance(three, cases.distances)]
+        print(
+            f"\n{lang}: {len(cases.cases)} cases ({unknown} with an unknown word), "
+            f"by distance {counts}, families {dict(Counter(cases.families))}"
+        )
+        for name, hits in rows:
+            by = accuracy_by_distance(hits, cases.distances)
+            families = {
+                f: percent(hits[np.array(cases.families) == f].mean())
+                for f in dict.fromkeys(cases.families)
+            }
+            print(
+                f"  {name:12s} {percent(hits.mean()):>5s}   by distance "
+                + " ".join(f"{percent(share):>5s}" for _, _, share, _ in by)
+                + f"   {families}"
+            )
+
+
+if __name__ == "__main__":
+    main()
