@@ -54,8 +54,8 @@ def test_a_client_that_never_reads_is_disconnected_and_the_server_stays_small(tm
             await asyncio.sleep(3)
             after = rss_kib(pid)
             try:
-                while True:
-                    await asyncio.wait_for(ws.recv(), 10)
+                while True:  # drains what was sent before the close (slow on a loaded machine)
+                    await asyncio.wait_for(ws.recv(), 30)
             except websockets.ConnectionClosed as closed:
                 return after, closed.rcvd.code if closed.rcvd else None
 
