@@ -140,7 +140,8 @@ def test_a_sparse_input_gradient_updates_every_weight_as_the_dense_one(
             np.testing.assert_allclose(sparse[name].dense(), dense[name], rtol=1e-12, atol=1e-15)
         assert grad_norm(sparse) == pytest.approx(grad_norm(dense), rel=1e-12)
         clip = 0.5 * grad_norm(dense)  # every step clips
-        clip_grad_norm(dense, clip), clip_grad_norm(sparse, clip)
+        clip_grad_norm(dense, clip)
+        clip_grad_norm(sparse, clip)
         dense_opt.step(dense_model.params, dense)
         sparse_opt.step(sparse_model.params, sparse)
     for name, p in dense_model.params.items():

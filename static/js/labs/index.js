@@ -21,7 +21,7 @@ import { TrainingLab } from "./training.js";
 import { TruncatedLab } from "./truncated.js";
 import { VanishingLab } from "./vanishing.js";
 
-// one class per lab (ui.js's Lab: constructor(body, ctx), show(state), render(state, changed))
+// one class per lab (ui.js's Lab: constructor(body, ctx), show(state), render(state, changed, visible))
 const LABS = {
   training: TrainingLab,
   vanishing: VanishingLab,
