@@ -151,33 +151,33 @@ def forward(
     return h, GatedForward(gates, h_prev, c, c_prev, tanh_c, wh)
 
 
-def _step_back(cell: str, fw: GatedForward, k: int, dh: np.ndarray, dc: np.ndarray | None):
-    """One step of BPTT at k for the total δ_h (and δ_c) there; dh may carry leading axes
-    (truncated BPTT: one row per age). Returns δ_in, δ_rec (…, G·H), what goes to c_{k-1}
-    (LSTM) and to h_{k-1} directly (GRU's z_t ∘ h_{t-1}), each (…, H) or None."""
+def _step_back(
+    cell: str,
+    fw: GatedForward,
+    local: tuple[np.ndarray, np.ndarray],
+    k: int,
+    dh: np.ndarray,
+    dc: np.ndarray | None,
+):
+    """One step of BPTT at k for the total δ_h (and δ_c) there, from the local derivatives
+    (P, A) of _local_derivatives; dh may carry leading axes (truncated BPTT: one row per age).
+    Returns δ_in, δ_rec (…, G·H), what goes to c_{k-1} (LSTM) and to h_{k-1} directly (GRU's
+    z_t ∘ h_{t-1}), each (…, H) or None."""
     H = dh.shape[-1]
-    a = fw.gates[k]
+    P, A = local[0][k], local[1][k]  # (B, G·H), (B, H)
     if cell == "lstm":
-        f, i, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
-        tc = fw.tanh_c[k]
-        dc = dh * o * (1.0 - tc * tc) + dc  # δ_{c,k}: from h_k = o ∘ tanh(c_k), and from c_{k+1}
+        dc = dh * A + dc  # δ_{c,k}: from h_k = o ∘ tanh(c_k), and from c_{k+1}
         d_in = np.concatenate(
-            [
-                dc * fw.c_prev[k] * f * (1.0 - f),  # δ_f
-                dc * g * i * (1.0 - i),  # δ_i
-                dc * i * (1.0 - g * g),  # δ_c̃
-                dh * tc * o * (1.0 - o),  # δ_o
-            ],
+            [dc * P[:, :H], dc * P[:, H : 2 * H], dc * P[:, 2 * H : 3 * H], dh * P[:, 3 * H :]],
             axis=-1,
-        )
-        return d_in, d_in, dc * f, None, dc  # ∂c_k/∂c_{k-1} = diag[f_k]
-    z, r, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
-    dg = dh * (1.0 - z) * (1.0 - g * g)  # δ_h̃ at its net
-    dz = dh * (fw.h_prev[k] - g) * z * (1.0 - z)
-    dr = dg * fw.wh[k] * r * (1.0 - r)
+        )  # δ_f, δ_i, δ_c̃, δ_o
+        return d_in, d_in, dc * fw.gates[k, :, :H], None, dc  # ∂c_k/∂c_{k-1} = diag[f_k]
+    dz, dg = dh * P[:, :H], dh * P[:, 2 * H :]  # δ_z, δ_h̃ at its net
+    dr = dg * P[:, H : 2 * H]
     d_in = np.concatenate([dz, dr, dg], axis=-1)
+    r = fw.gates[k, :, H : 2 * H]
     d_rec = np.concatenate([dz, dr, dg * r], axis=-1)  # W_h h_{t-1} enters times r_t
-    return d_in, d_rec, None, dh * z, None
+    return d_in, d_rec, None, dh * A, None
 
 
 def bptt(
@@ -206,10 +206,11 @@ def bptt(
     carry_h = np.zeros((ages, B, H), dtype=dS.dtype)  # share of δ_h at the next step, by age
     carry_c = np.zeros_like(carry_h) if lstm else None
     carry_z = np.zeros_like(carry_h)  # GRU: the part of carry_h that came along z
+    local = _local_derivatives(cell, fw)
     for k in order:  # every share one step older; the oldest (age = truncate) is dropped
         dh = np.concatenate([dS[k][None], carry_h[:-1]])
         dc = np.concatenate([np.zeros_like(dS[k])[None], carry_c[:-1]]) if lstm else None
-        d_in, d_rec, to_c, to_h, dc_total = _step_back(cell, fw, k, dh, dc)
+        d_in, d_rec, to_c, to_h, dc_total = _step_back(cell, fw, local, k, dh, dc)
         delta_in[k] = d_in.sum(axis=0)
         delta_rec[k] = d_rec.sum(axis=0)
         if record:
