@@ -2,7 +2,8 @@
 
     train CORPUS.txt --out model.npz [--unit --cell --hidden --layers --bidirectional --activation
           --init --epochs --lr --optimizer --clip --batch-size --word-dropout --dropout --keep-bias
-          --seed --valid-fraction --language --max-vocab --min-count --patience --minutes --force]
+          --pretrain-epochs --seed --valid-fraction --language --max-vocab --min-count --patience
+          --minutes --force]
                           train/held-out perplexity beside the 2-gram and 3-gram
     eval MODEL.npz CORPUS.txt [--train TRAIN.txt]    the RNN's perplexity beside the n-grams'
     predict MODEL.npz "a sentence" [--top-k]         top-k next words at every position
@@ -203,6 +204,7 @@ def recipe_from(args: argparse.Namespace) -> Recipe:
         word_dropout=args.word_dropout,
         dropout=args.dropout,
         keep_bias=args.keep_bias,
+        pretrain_epochs=args.pretrain_epochs,
     )
 
 
@@ -480,6 +482,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=r.keep_bias,
         help="a gated cell's keep-gate bias at the start: b_f of the LSTM (default 1), b_z of "
         "the GRU (default 0); 3 keeps about 95 %% of the state per step",
+    )
+    train.add_argument(
+        "--pretrain-epochs",
+        type=_positive_int(0, 1000),
+        default=r.pretrain_epochs,
+        help="with --bidirectional and one layer: epochs each chain first learns next words in "
+        f"its own direction (at η {r.pretrain_lr}), so that it carries words far before learning "
+        "blanks",
     )
     train.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=0)
     train.add_argument("--valid-fraction", type=_float_in(0, 0.5), default=0.1)

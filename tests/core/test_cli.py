@@ -112,6 +112,18 @@ def test_train_bidirectional_and_deep_models_have_their_kind(tmp_path, corpus, c
     assert stdout.startswith("blank <blank> → ")
 
 
+def test_a_blank_model_can_start_from_pretrained_chains(tmp_path, corpus, capsys):
+    blank = tmp_path / "blank.npz"
+    argv = ("train", corpus, "--out", blank, *FAST, "--bidirectional", "--pretrain-epochs", "2")
+    assert run(capsys, *argv)[0] == 0
+    assert rnn_core.load(blank).extra["recipe"]["pretrain_epochs"] == 2
+    code, _, stderr = run(
+        capsys, "train", corpus, "--out", tmp_path / "lm.npz", *FAST, "--pretrain-epochs", "2"
+    )
+    assert code != 0 and "bidirectional" in stderr
+    assert not (tmp_path / "lm.npz").exists()
+
+
 def test_train_reads_chinese_and_detects_the_language(tmp_path, capsys):
     path = tmp_path / "zh.txt"
     path.write_text(
