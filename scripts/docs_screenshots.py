@@ -39,6 +39,7 @@ CHINESE_LABS = {
     "softmax": "lab-softmax-zh.png",
     "vanishing": "lab-vanishing-zh.png",
     "remedies": "lab-remedies-zh.png",
+    "bidirectional": "lab-bidirectional-zh.png",
 }
 
 

@@ -6,7 +6,7 @@
 import { clear, diverging, el, languageOf, maxAbs, svg } from "../util.js";
 import { builtinModels } from "./channel.js";
 import { labLabel, lt } from "./strings.js";
-import { button, failure, field, LazyLab, statusLine } from "./ui.js";
+import { button, exampleInput, failure, field, LazyLab, statusLine } from "./ui.js";
 
 const TOP = 8;
 const COL = 74; // px per input column
@@ -16,13 +16,11 @@ const SHOW = { "<s>": "s", "</s>": "e", "<blank>": "____" };
 export class BidirectionalLab extends LazyLab {
   constructor(body, ctx) {
     super(body, ctx);
-    this.input = el("input", {
-      type: "text",
-      class: "blank-input",
-      value: lt("blank_default", "en"),
-      "data-lab-label": "blank_sentence",
-      "data-tour": "sentence",
-    });
+    this.example = exampleInput(
+      { en: "blank_default", zh: "blank_default_zh" },
+      { class: "blank-input", "data-lab-label": "blank_sentence", "data-tour": "sentence" },
+    );
+    this.input = this.example.input;
     const fill = button("fill", { class: "lab-button primary", "data-tour": "run" });
     this.status = statusLine();
     this.chains = el("div", { class: "bi-chains", tabindex: "0" });

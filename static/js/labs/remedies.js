@@ -5,9 +5,9 @@
 // hand-written long-range sentences by the cue's distance. Drawn as a table: one row per model,
 // one square per word, darker where more error arrives; clicking a word follows the error from it.
 
-import { clear, el, languageOf, pct } from "../util.js";
+import { clear, el, pct } from "../util.js";
 import { lt } from "./strings.js";
-import { button, failure, field, LazyLab, newestAnswer, sci, statusLine } from "./ui.js";
+import { button, exampleInput, failure, field, LazyLab, newestAnswer, sci, statusLine } from "./ui.js";
 
 const FLOOR = 1e-3; // a share below this is drawn white (the colour scale is logarithmic, 1 ‰ to 1)
 const SHOW = { "<s>": "s" };
@@ -15,13 +15,11 @@ const SHOW = { "<s>": "s" };
 export class RemediesLab extends LazyLab {
   constructor(body, ctx) {
     super(body, ctx);
-    this.input = el("input", {
-      type: "text",
-      class: "remedy-input",
-      value: lt("remedy_default", "en"),
-      "data-lab-label": "remedy_sentence",
-      "data-tour": "sentence",
-    });
+    this.example = exampleInput(
+      { en: "remedy_default", zh: "remedy_default_zh" },
+      { class: "remedy-input", "data-lab-label": "remedy_sentence", "data-tour": "sentence" },
+    );
+    this.input = this.example.input;
     const run = button("compare", { class: "lab-button primary", "data-tour": "run" });
     this.status = statusLine();
     this.caption = el("p", { class: "hint remedy-caption" });
@@ -34,12 +32,8 @@ export class RemediesLab extends LazyLab {
     );
     this.frame = null;
     this.ask = newestAnswer(this.status);
-    this.typedByLearner = false;
 
     run.addEventListener("click", () => this.load());
-    this.input.addEventListener("input", () => {
-      this.typedByLearner = true;
-    });
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter") this.load();
     });
@@ -118,24 +112,6 @@ export class RemediesLab extends LazyLab {
     } catch (error) {
       this.status.set(failure(error, lang), "error");
     }
-  }
-
-  /** The example follows the page's language until the learner types a sentence of their own. */
-  followLanguage(state) {
-    if (this.typedByLearner || languageOf(this.input.value) === state.lang) return false;
-    this.input.value = state.lang === "zh" ? lt("remedy_default_zh", "en") : lt("remedy_default", "en");
-    this.frame = null;
-    return true;
-  }
-
-  show(state) {
-    this.followLanguage(state);
-    super.show(state);
-  }
-
-  render(state, changed, visible) {
-    if (changed.has("lang") && this.followLanguage(state) && visible && state.connection === "open") this.load();
-    super.render(state, changed, visible);
   }
 }
 

@@ -272,7 +272,8 @@ const STRINGS = {
 
     // bidirectional
     blank_sentence: "Sentence with a blank",
-    blank_default: "我 的 手机 坏 了 ， 我 打算 ____ 一 部 新 手机 。",
+    blank_default: "my ____ is broken , so i plan to buy a new phone .",
+    blank_default_zh: "我 的 ____ 坏 了 ， 我 打算 买 一部 新 手机 。",
     fill: "Fill the blank",
     forward_chain: "forward chain s_t (reads →)",
     backward_chain: "backward chain s'_t (reads ←)",
@@ -585,7 +586,6 @@ const STRINGS = {
     s_and_e: "s = 句子开始（<s>），e = 句子结束（</s>）。",
 
     blank_sentence: "带空格的句子",
-    blank_default: "我 的 手机 坏 了 ， 我 打算 ____ 一 部 新 手机 。",
     fill: "填空",
     forward_chain: "正向链 s_t（向右读 →）",
     backward_chain: "反向链 s'_t（向左读 ←）",

@@ -3,7 +3,7 @@
 
 import { plotted } from "../export.js";
 import { errorSentence } from "../i18n.js";
-import { el, FONT_FAMILY, MINUS, PLOT_CONFIG, plotly } from "../util.js";
+import { el, FONT_FAMILY, languageOf, MINUS, PLOT_CONFIG, plotly } from "../util.js";
 import { lt } from "./strings.js";
 
 export const FONT = { family: FONT_FAMILY, size: 12 };
@@ -11,6 +11,27 @@ export const FONT = { family: FONT_FAMILY, size: 12 };
 /** A <span> whose text is the lab string `key` (re-applied on a language switch). */
 export function text(key, tag = "span", attrs = {}) {
   return el(tag, { ...attrs, "data-lab-i18n": key }, lt(key, "en"));
+}
+
+/**
+ * A lab's sentence box whose example follows the page's language until the learner types in it:
+ * `keys` names the example of each language ({ en: "blank_default", zh: "blank_default_zh" }).
+ * follow(lang) puts the example of `lang` in the box and says whether the text changed.
+ */
+export function exampleInput(keys, attrs = {}) {
+  const input = el("input", { type: "text", ...attrs, value: lt(keys.en, "en") });
+  let typed = false;
+  input.addEventListener("input", () => {
+    typed = true;
+  });
+  return {
+    input,
+    follow(lang) {
+      if (typed || languageOf(input.value) === lang) return false;
+      input.value = lt(keys[lang] ?? keys.en, "en");
+      return true;
+    },
+  };
 }
 
 /** A control with its label: <label><span>Label</span> control</label>. */
@@ -171,6 +192,7 @@ export class LazyLab extends Lab {
   draw(_lang) {}
 
   show(state) {
+    this.followExample(state);
     if (this.chart) resize(this.chart);
     if (this.loaded || state.connection !== "open" || (this.needsText && !state.text)) return;
     this.loaded = true;
@@ -178,7 +200,16 @@ export class LazyLab extends Lab {
   }
 
   render(state, changed, visible) {
+    if (changed.has("lang") && this.followExample(state) && visible && state.connection === "open") this.load();
     if (changed.has("lang")) this.draw(state.lang);
     if (visible && (changed.has("connection") || (this.needsText && changed.has("predict")))) this.show(state);
+  }
+
+  /** A lab with an `example` (exampleInput) shows the example of the page's language; its
+   *  answer to the other example is dropped. True when the example changed. */
+  followExample(state) {
+    if (!this.example?.follow(state.lang)) return false;
+    this.frame = null;
+    return true;
   }
 }
