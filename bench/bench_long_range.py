@@ -8,6 +8,10 @@ carries the cue on sentences the grammar does not make.
 data/long_range_dev.tsv is the development set: a recipe or a grammar change may be chosen on
 it. data/long_range_novel.tsv is the test set that docs/models.md reports: never choose on it.
 Trains nothing; reads models/*.npz and models/remedies/*.npz (the RNN, deep, tanh, LSTM, GRU).
+
+The blank models are measured on the same sentences twice: with the dependent word blanked (the
+words before it decide) and with the cue blanked (only the words after it name it), beside the
+left-only LM (models/<lang>-lm.npz reading the words before the blank).
 """
 
 import argparse
@@ -21,9 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rnn_core.cli import read_model  # noqa: E402
-from rnn_core.fit import DISTANCE_BINS, accuracy_by_distance, dependent_hits  # noqa: E402
+from rnn_core.fit import (  # noqa: E402
+    DISTANCE_BINS,
+    accuracy_by_distance,
+    dependent_hits,
+    fill_blanks,
+    next_words,
+)
 from rnn_core.remedies import read_long_range_cases  # noqa: E402
-from rnn_core.text import UNK_ID  # noqa: E402
+from rnn_core.text import BLANK, UNK_ID  # noqa: E402
 from scripts.make_models import load_corpus  # noqa: E402
 
 
@@ -51,10 +61,12 @@ def main(argv: list[str] | None = None) -> None:
         rows = [("3-gram (KN)", three)]
         files = sorted((ROOT / "models").glob(f"{lang}-*.npz"))
         files += sorted((ROOT / "models" / "remedies").glob(f"{lang}-*.npz"))
+        blank_files = []
         for file in files:
             checkpoint, vocab = read_model(file)
             if checkpoint.model.config.bidirectional:
-                continue  # a blank filler: not a next-word model
+                blank_files.append(file)  # a blank filler: measured below
+                continue
             model = checkpoint.model
             hits = dependent_hits(lambda x, m=model: m.forward(x)[0], vocab, cases.cases)
             rows.append((file.stem, hits))
@@ -74,6 +86,30 @@ def main(argv: list[str] | None = None) -> None:
                 + " ".join(f"{percent(share):>5s}" for _, _, share, _ in by)
                 + f"   {families}"
             )
+        for file in blank_files:
+            blank_sides(file, ROOT / "models" / f"{lang}-lm.npz", path, lang)
+
+
+def blank_sides(blank_file: Path, lm_file: Path, path: Path, lang: str) -> None:
+    """Top-1 at the blank, the blank model beside the left-only LM, with the dependent word
+    blanked (the left side decides) and with the cue blanked (the right side decides)."""
+    blank, vocab = read_model(blank_file)
+    lm, lm_vocab = read_model(lm_file)
+    cases = read_long_range_cases(path, lang)
+    sides = {"left (dependent word blanked)": [], "right (cue blanked)": []}
+    for (tokens, dep), distance in zip(cases.cases, cases.distances, strict=True):
+        sides["left (dependent word blanked)"].append((tokens, dep))
+        sides["right (cue blanked)"].append((tokens, dep - distance))
+    for side, blanks in sides.items():
+        both = left = 0
+        for tokens, at in blanks:
+            answer, gapped = tokens[at], [*tokens[:at], BLANK, *tokens[at + 1 :]]
+            both += fill_blanks(blank.model, vocab, gapped, k=1)[0][0][0] == answer
+            left += next_words(lm.model, lm_vocab, tokens[:at], k=1)[0][0] == answer
+        print(
+            f"  {blank_file.stem:12s} {side}: bidirectional {percent(both / len(blanks))}, "
+            f"left-only {lm_file.stem} {percent(left / len(blanks))} ({len(blanks)} blanks)"
+        )
 
 
 if __name__ == "__main__":
