@@ -7,6 +7,7 @@ No file I/O here (that is cli.py's and make_models.py's job): sentences come in 
   batches hold sentences of one length only (Trainer's bucket="exact"), because right-padding
   would feed the backward chain padding before the sentence's last word, which never happens when
   it reads one sentence; a unidirectional model's batches are of nearly one length ("sorted").
+  With `pretrain_epochs`, its chains first learn next words in their own directions (`pretrained`).
 - The n-gram baselines (2-gram and 3-gram Kneser-Ney) are fitted on the same training sentences
   and vocabulary, so their perplexities sit beside the RNN's.
 """

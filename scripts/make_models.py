@@ -662,6 +662,14 @@ def _measure_task(name: str, data_dir: Path, models_dir: Path) -> Report:
     built_in = next(m for m in (*MODELS, *ABLATIONS) if m.name == name)
     folder = models_dir if built_in in MODELS else models_dir / REMEDIES_DIR
     checkpoint = load(folder / f"{name}.npz")
+    saved, defaults = checkpoint.extra.get("recipe", {}), Recipe().to_dict()
+    expected = built_in.recipe.to_dict()
+    differ = [k for k, v in expected.items() if saved.get(k, defaults[k]) != v]
+    if differ:  # the report would show a recipe the file was not trained with
+        raise ValueError(
+            f"{folder / name}.npz was trained with another recipe ({', '.join(differ)}): "
+            f"retrain it (--only {name})"
+        )
     seconds = checkpoint.extra.get("training_seconds")
     return measure(built_in, checkpoint.model, _corpus(data_dir, built_in.language), seconds)
 
@@ -703,20 +711,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     save them, measure the others from their files and rewrite docs/models.md."""
     parser = argparse.ArgumentParser(prog="python scripts/make_models.py", description=__doc__)
     names = [m.name for m in (*MODELS, *ABLATIONS)]
-    parser.add_argument("--only", nargs="+", choices=names, metavar="NAME")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--only", nargs="+", choices=names, metavar="NAME")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR)
     parser.add_argument("--docs", type=Path, default=DOCS_FILE, help="the report to write")
     parser.add_argument(
         "--jobs", type=int, default=min(2, os.cpu_count() or 1), help="models trained at once"
     )
-    parser.add_argument(
+    which.add_argument(
         "--measure",
         action="store_true",
         help="train nothing: measure the saved models and rewrite the report",
     )
     args = parser.parse_args(argv)
-    retrain = {m.name for m in (*MODELS, *ABLATIONS)} if args.only is None else set(args.only)
+    retrain = set(names) if args.only is None else set(args.only)
     if args.measure:
         retrain = set()
     tasks: list[tuple] = []

@@ -4,6 +4,7 @@ every test loads the files `make models` wrote and measures them on data/."""
 import csv
 import importlib.util
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -287,3 +288,10 @@ def test_make_models_writes_every_model_and_the_report_reproducibly(tmp_path):
     after = {n: rnn_core.load(tmp_path / "b" / f"{n}.npz") for n in NAMES}
     for name in NAMES:
         assert after[name].extra == runs[1][name].extra  # no file was rewritten
+    # a file trained with another recipe than the script's is not reported as the script's
+    stale = replace(make_models.LM_RECIPE, epochs=1)
+    make_models.MODELS = tuple(
+        replace(m, recipe=stale) if m.name == "en-lm" else m for m in make_models.MODELS
+    )
+    with pytest.raises(ValueError, match=r"en-lm.npz was trained with another recipe \(epochs\)"):
+        make_models.main([str(a) for a in [*argv, "--measure"]])
