@@ -53,8 +53,10 @@ def test_a_lab_on_the_scratch_session_works_again_after_both_sockets_drop(
 
     page.evaluate(DROP_ALL)
     expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=10_000)
+    # a function, not an expression: Playwright polls an expression with eval, which the page's
+    # CSP (script-src 'self') forbids, so the wait failed whenever its first check was false
     page.wait_for_function(
-        "window.__sockets.filter((s) => s.readyState === 1).length === 2", timeout=10_000
+        "() => window.__sockets.filter((s) => s.readyState === 1).length === 2", timeout=10_000
     )
     reconnected = page.evaluate(OPEN_URLS)
     assert all("session=" in url for url in reconnected)  # both resumed by their tokens
