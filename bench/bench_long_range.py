@@ -25,15 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rnn_core.cli import read_model  # noqa: E402
-from rnn_core.fit import (  # noqa: E402
-    DISTANCE_BINS,
-    accuracy_by_distance,
-    dependent_hits,
-    fill_blanks,
-    next_words,
-)
+from rnn_core.fit import DISTANCE_BINS, accuracy_by_distance, dependent_hits  # noqa: E402
 from rnn_core.remedies import read_long_range_cases  # noqa: E402
 from rnn_core.text import BLANK, UNK_ID  # noqa: E402
+from scripts import make_models  # noqa: E402
 from scripts.make_models import load_corpus  # noqa: E402
 
 
@@ -91,24 +86,24 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def blank_sides(blank_file: Path, lm_file: Path, path: Path, lang: str) -> None:
-    """Top-1 at the blank, the blank model beside the left-only LM, with the dependent word
-    blanked (the left side decides) and with the cue blanked (the right side decides)."""
+    """Top-1 at the blank, the blank model beside the left-only LM (make_models.blank_sides),
+    with the dependent word blanked (the left side decides) and the cue blanked (the right)."""
     blank, vocab = read_model(blank_file)
-    lm, lm_vocab = read_model(lm_file)
+    lm, _ = read_model(lm_file)
     cases = read_long_range_cases(path, lang)
-    sides = {"left (dependent word blanked)": [], "right (cue blanked)": []}
+    blanks = []
     for (tokens, dep), distance in zip(cases.cases, cases.distances, strict=True):
-        sides["left (dependent word blanked)"].append((tokens, dep))
-        sides["right (cue blanked)"].append((tokens, dep - distance))
-    for side, blanks in sides.items():
-        both = left = 0
-        for tokens, at in blanks:
-            answer, gapped = tokens[at], [*tokens[:at], BLANK, *tokens[at + 1 :]]
-            both += fill_blanks(blank.model, vocab, gapped, k=1)[0][0][0] == answer
-            left += next_words(lm.model, lm_vocab, tokens[:at], k=1)[0][0] == answer
+        for side, at in (
+            ("left (dependent word blanked)", dep),
+            ("right (cue blanked)", dep - distance),
+        ):
+            blanks.append(([*tokens[:at], BLANK, *tokens[at + 1 :]], [tokens[at]], side))
+    for side, (both, left, n) in make_models.blank_sides(
+        blank.model, lm.model, vocab, blanks
+    ).items():
         print(
-            f"  {blank_file.stem:12s} {side}: bidirectional {percent(both / len(blanks))}, "
-            f"left-only {lm_file.stem} {percent(left / len(blanks))} ({len(blanks)} blanks)"
+            f"  {blank_file.stem:12s} {side}: bidirectional {percent(both)}, "
+            f"left-only {lm_file.stem} {percent(left)} ({n} blanks)"
         )
 
 
