@@ -152,6 +152,13 @@ def check_state(page, step: dict, lang: str, revealed: bool) -> None:
             re.compile(r"\btour-focus\b")
         )
     if step["select"] is not None:
+        # the page's first predictions may still be on their way (seen in CI: hello and vocab
+        # only); a function, not an expression, since the page's CSP forbids eval
+        page.wait_for_function(
+            "() => window.__frames.some((f) => f.type === 'predict' && f.blank === null"
+            " && f.tokens && f.tokens.length > 0)",
+            timeout=30_000,
+        )
         predict = page.evaluate("window.__frames").copy()
         last = (
             len(
