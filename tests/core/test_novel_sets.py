@@ -134,7 +134,7 @@ def test_the_development_set_is_far_from_the_corpus_and_from_the_test_sets(
 ):
     """What a recipe is chosen on must not be a copy of what it is judged on: every dev sentence
     keeps the corpus's distance from train, valid, the novel sentences and the filled blanks;
-    every family has five of them in each language, all words in the corpus's vocabulary."""
+    every family has ten of them in each language, all words in the corpus's vocabulary."""
     tests = {
         lang: [tokenize(r["sentence"], lang) for r in novel if r["lang"] == lang] for lang in LANGS
     }
@@ -147,7 +147,7 @@ def test_the_development_set_is_far_from_the_corpus_and_from_the_test_sets(
     assert_far_from(texts, tests)
     for lang in LANGS:
         rows = [r for r in dev if r["lang"] == lang]
-        assert Counter(r["family"] for r in rows) == {family: 5 for family in FAMILIES}
+        assert Counter(r["family"] for r in rows) == {family: 10 for family in FAMILIES}
         known = {t for sentence in corpus_tokens[lang] for t in sentence}
         assert all(set(tokenize(r["sentence"], lang)) <= known for r in rows)
 
