@@ -243,7 +243,9 @@ def test_trace_grads_equal_loss_and_grads(bidirectional):
     assert np.nanmean(tr.loss_t) == pytest.approx(loss)
     assert np.isnan(tr.loss_t[2])
     for k in grads:
-        np.testing.assert_array_equal(tr.grads[k], grads[k])
+        # to the last bits, not bit for bit: loss_and_grads scores only the targeted rows, so
+        # its matrices have other shapes, and OpenBLAS's Zen kernels then sum in another order
+        np.testing.assert_allclose(tr.grads[k], grads[k], rtol=1e-13, atol=1e-16)
     np.testing.assert_allclose(tr.o.sum(1), 1.0)
     assert not tr.e[2].any()
 
