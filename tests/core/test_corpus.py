@@ -92,6 +92,23 @@ def test_sizes_and_vocabulary_are_in_range(lang):
     assert all(line.strip() == line and line for line in train + valid)
 
 
+def test_the_readme_size_table_is_the_shipped_files():
+    """data/README.md's sentences, tokens and word types per file are the files' own (the table
+    once kept an older grammar's figures after the grammar was rewritten)."""
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| `(\w\w/\w+\.txt)` \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \|$", readme, re.M
+    )
+    assert sorted(name for name, *_ in rows) == [
+        f"{lang}/{part}.txt" for lang in LANGS for part in ("train", "valid")
+    ]
+    for name, *figures in rows:
+        lang, part = name.removesuffix(".txt").split("/")
+        counts = Counter(t for line in lines(lang, part) for t in tokens(lang, line))
+        shipped = (len(lines(lang, part)), sum(counts.values()), len(counts))
+        assert tuple(int(f.replace(",", "")) for f in figures) == shipped, name
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_held_out_sentences_are_unseen_and_unique(lang):
     train, valid = lines(lang, "train"), lines(lang, "valid")
