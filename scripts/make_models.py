@@ -99,7 +99,7 @@ CHECK_P = 0.5
 # families moved by up to 40 points (10 rows each). One run per arm cannot tell recipes apart by
 # less than about 15 points in English; compare arms on two or more seeds.
 # Half the inserted clauses drawn from the everyday sentences (EVERYDAY_ASIDES 0.5; 2026-12-03, all
-# 90 per language, seeds 0 and 1): en 42.2 % / 44.4 % (this corpus, seeds 0 / 1 / 2: 58 / 43.3 /
+# 90 per language, seeds 0 and 1): en 42.2 % / 44.4 % (shipped corpus, seeds 0 / 1 / 2: 58 / 43.3 /
 # 46.7 %), zh 47.8 % / 50.0 % (52 / 52.2 %), in-distribution long-range 87.9 / 90.0 % and
 # 96.2 / 95.3 %: more words between cue and dependent word, not more shapes; not adopted.
 LM_RECIPE = Recipe(hidden_size=64, activation="relu", init="identity", epochs=30, lr=0.001)
