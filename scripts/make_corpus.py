@@ -19,6 +19,7 @@ import argparse
 import string
 import sys
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from random import Random
@@ -33,6 +34,7 @@ VALID_EVERY = 10  # every 10th sentence of the stream is held out (then deduplic
 LONG_RANGE_SHARE = 0.75
 DISTANCES = range(4, 26)  # tokens from a cue to its dependent word
 EVERYDAY_ASIDES = 0.0  # share of inserted clauses that are everyday sentences
+COMPOSED = 0.0  # share of a family's phrases composed from the everyday lexicon, not its own lists
 OPENINGS = 0.3  # share of long-range sentences that open with an adverbial
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LANGS = ("en", "zh")
@@ -71,6 +73,17 @@ def pick(rng: Random, options):
     if isinstance(options, str):
         options = options.split()
     return options[rng.randrange(len(options))]
+
+
+def composed(rng: Random) -> bool:
+    """Whether the next phrase is composed from the everyday lexicon rather than drawn from the
+    family's own list; no draw at all while COMPOSED is 0, so that the corpus stays the same."""
+    return COMPOSED > 0 and rng.random() < COMPOSED
+
+
+def word(rng: Random, lang: str, slot: str) -> str:
+    """One filler of an everyday lexicon entry."""
+    return pick(rng, options(LEXICON[lang][slot]))
 
 
 def fill(template: str, values: dict[str, str]) -> tuple[str, dict[str, tuple[int, int]]]:
@@ -344,6 +357,68 @@ def en_linked(family: str, text: str, values: dict[str, str], links) -> Sentence
     return linked(family, text, values, links)
 
 
+def en_later(rng: Random) -> str:
+    """An adverbial before a later clause's subject (with its space), or nothing: from EN_LATER,
+    or composed from the everyday lexicon's times, meals, rooms and places."""
+    if not composed(rng):
+        return pick(rng, EN_LATER)
+    w = partial(word, rng, "en")
+    return pick(
+        rng,
+        (
+            f"{w('time')} ",
+            f"after {w('meal')} ",
+            f"before {w('meal')} ",
+            f"in the {w('room')} ",
+            f"at {w('place')} ",
+            f"on the way to {w('place')} ",
+            f"at {w('clock')} ",
+            f"on {w('day')} ",
+            f"in {w('month')} ",
+            f"during {w('festival')} ",
+            f"{w('ago')} ",
+            f"a few {pick(rng, ('minutes', 'hours', 'days'))} later ",
+        ),
+    )
+
+
+def en_soon(rng: Random) -> str:
+    """An adverbial before a planned action (with its space), or nothing."""
+    if not composed(rng):
+        return pick(rng, EN_SOON)
+    w = partial(word, rng, "en")
+    return pick(
+        rng,
+        (
+            f"{w('future')} ",
+            f"after {w('meal')} ",
+            f"on {w('day')} ",
+            f"in {w('month')} ",
+            f"before {w('festival')} ",
+            f"next {w('season')} ",
+        ),
+    )
+
+
+def en_deed(rng: Random, banned: frozenset[str]) -> str:
+    """A past-tense verb phrase from the everyday lexicon that holds none of the `banned` tokens."""
+    w = partial(word, rng, "en")
+    while True:
+        deed = pick(
+            rng,
+            (
+                w("did_thing"),
+                w("activity"),
+                f"{w('vt_past')} the {w('object')}",
+                f"{w('vi_past')} {w('prep')} the {w('spot')}",
+                f"went to {w('place')}",
+                f"had {w('food')} for {w('meal')}",
+            ),
+        )
+        if not banned.intersection(project_tokenize(deed, "en")):
+            return deed
+
+
 EN_LATE_FOR = (
     ("school", "teacher"),
     ("school", "teacher"),
@@ -373,7 +448,20 @@ def en_late_clause(rng: Random, who: Who, event: str) -> str:
     """'{who} was late for school yesterday' in one of several forms; {who} stays a field."""
     was = WAS[who.form]
     when = pick(rng, EN_WHEN)
+    if composed(rng):
+        when = pick(rng, (word(rng, "en", "time"), f"on {word(rng, 'en', 'day')}"))
     when = f" {when}" if when else ""
+    if composed(rng):
+        return pick(
+            rng,
+            (
+                f"{{who}} did not get to {event} on time{when}",
+                f"{{who}} came to {event} late{when}",
+                f"{{who}} {was} late for {event} {word(rng, 'en', 'ago')}",
+                f"{{who}} {pick(rng, ('missed', 'caught'))} the wrong {word(rng, 'en', 'local')} "
+                f"and {was} late for {event}",
+            ),
+        )
     return pick(
         rng,
         (
@@ -404,17 +492,30 @@ def en_late(rng: Random) -> Sentence:
     """Who was late decides who is criticised: 'I was late ..., so the teacher criticised me.'"""
     who = pick(rng, EN_WHO)
     event, boss = pick(rng, EN_LATE_FOR)
+    if boss == "teacher" and composed(rng):
+        event = f"the {word(rng, 'en', 'subject')} {pick(rng, ('lesson', 'class', 'test'))}"
     verb = pick(rng, ("criticised",) * 6 + ("scolded",) * 2 + ("punished",))
     dep = pick(
         rng,
         (
             f"the {boss} {verb} {{whom}}",
-            f"{pick(rng, EN_LATER)}the {boss} {verb} {{whom}}",
+            f"{en_later(rng)}the {boss} {verb} {{whom}}",
             f"the {boss} was not happy and {verb} {{whom}}",
             f"the {boss}, who is very strict, {verb} {{whom}}",
             f"the {boss} {verb} {{whom}} again",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"{en_later(rng)}the {boss} {pick(rng, ('was angry', 'got angry'))} and "
+                f"{verb} {{whom}}",
+                f"in front of everybody the {boss} {verb} {{whom}}",
+                f"the {boss} looked at the clock and {verb} {{whom}}",
+                f"the {boss} {word(rng, 'en', 'adverb')} {verb} {{whom}}",
+            ),
+        )
     first = en_late_clause(rng, who, event) + asides(
         rng, en_late_reasons(who), banned=EN_BANNED["people"]
     )
@@ -437,6 +538,8 @@ def en_praise(rng: Random) -> Sentence:
     """Who did well decides who is praised."""
     who = pick(rng, EN_WHO)
     exam = pick(rng, EN_EXAMS)
+    if composed(rng):
+        exam = f"the {word(rng, 'en', 'subject')} {pick(rng, ('test', 'exam'))}"
     first = pick(
         rng,
         (
@@ -445,7 +548,10 @@ def en_praise(rng: Random) -> Sentence:
             f"{{who}} got the best mark in {exam}",
             f"{{who}} answered every question in {exam} correctly",
         ),
-    ) + asides(
+    )
+    if composed(rng):
+        first = f"{{who}} {en_deed(rng, EN_BANNED['people'])} {word(rng, 'en', 'time')}"
+    first += asides(
         rng,
         (
             f"and {who.pron} {WAS[who.form]} very happy",
@@ -460,7 +566,7 @@ def en_praise(rng: Random) -> Sentence:
         rng,
         (
             f"the teacher {verb} {{whom}}",
-            f"{pick(rng, EN_LATER)}the teacher {verb} {{whom}}",
+            f"{en_later(rng)}the teacher {verb} {{whom}}",
             f"the teacher was very happy and {verb} {{whom}}",
             f"the teacher {verb} {{whom}} at the meeting",
         ),
@@ -521,6 +627,33 @@ def en_broken_clause(rng: Random, thing: str) -> tuple[str, Who, bool]:
             ),
         )
         actor = Who(owner.subj, "", owner.poss, owner.pron, owner.form)
+        if composed(rng):
+            thing_np = pick(
+                rng,
+                (
+                    f"{word(rng, 'en', 'adj')} {{thing}}",
+                    f"{{thing}} in the {word(rng, 'en', 'room')}",
+                    f"{{thing}} from {word(rng, 'en', 'shop')}",
+                    f"{word(rng, 'en', 'color')} {{thing}}",
+                ),
+            )
+    if composed(rng):
+        w = partial(word, rng, "en")
+        broke, past = pick(
+            rng,
+            (
+                (f"broke {w('time')}", True),
+                (f"stopped working {w('ago')}", True),
+                (f"was damaged {w('time')}", True),
+                ("got wet and stopped working", True),
+                ("is not working", False),
+                ("will not turn on", False),
+                ("is out of order", False),
+                ("has stopped working", False),
+                (f"{pick(rng, ('is', 'has been'))} broken since {w('day')}", False),
+            ),
+        )
+        return f"{own} {thing_np} {broke}", actor, past
     broke = pick(
         rng,
         (
@@ -561,7 +694,7 @@ def en_broken_buy(rng: Random) -> Sentence:
     intend = pick(rng, EN_INTEND[form])
     buy = pick(rng, ("buy",) * 8 + ("get", "order"))
     adj = pick(rng, ("new", "new", "new", "new", "cheaper", "better", "small"))
-    soon = pick(rng, EN_SOON)
+    soon = en_soon(rng)
     dep = pick(
         rng,
         (
@@ -575,6 +708,19 @@ def en_broken_buy(rng: Random) -> Sentence:
     )
     if not for_whom and rng.random() < 0.15:
         dep = f"{actor.pron} need{'s' if actor.form == '3' else ''} a {adj} {{thing2}}"
+    if composed(rng):
+        shop, adj = word(rng, "en", "shop"), word(rng, "en", "nice")
+        dep = pick(
+            rng,
+            (
+                f"{soon}{buyer} {intend} go to {shop} to {buy}{for_whom} a {adj} {{thing2}}",
+                f"{en_later(rng)}{buyer} went to {shop} and bought{for_whom} a {adj} {{thing2}}",
+                f"{en_later(rng)}{buyer} ordered{for_whom} a {adj} {{thing2}}",
+                f"{soon}{buyer} {intend} find{for_whom} a {adj} {{thing2}}",
+                f"{buyer} {intend} save money for a {adj} {{thing2}}",
+                f"{soon}{buyer} will {buy}{for_whom} a {adj} {{thing2}} at {shop}",
+            ),
+        )
     values = {"thing": thing, "thing2": thing}
     text = en_join(rng, first, dep, past=past, dated=True)
     return en_linked("broken_buy", text, values, [("thing", "thing2")])
@@ -605,11 +751,14 @@ def en_repair(rng: Random) -> Sentence:
     )
     helper = pick(rng, EN_HELPERS)
     when = pick(rng, ("", "", " on Saturday", " this weekend", " after school", " in ten minutes"))
+    if composed(rng):
+        helper = pick(rng, (f"my {word(rng, 'en', 'rel')}", word(rng, "en", "name")))
+        when = f" {en_soon(rng).strip()}".rstrip()
     form = "1" if helper == "I" else "p" if helper == "we" else "3"
     dep = pick(
         rng,
         (
-            f"{pick(rng, EN_LATER)}{helper} repaired the {{thing2}}{when}",
+            f"{en_later(rng)}{helper} repaired the {{thing2}}{when}",
             f"{helper} fixed the {{thing2}}{when}",
             f"{helper} took the {{thing2}} to the repair shop{when}",
             f"{helper} will repair the {{thing2}}{when}",
@@ -618,6 +767,17 @@ def en_repair(rng: Random) -> Sentence:
             f"{helper} {pick(rng, EN_INTEND[form])} take the {{thing2}} to the repair shop",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"{en_later(rng)}{helper} {pick(rng, ('looked at', 'checked', 'fixed'))} "
+                f"the {{thing2}}",
+                f"{helper} {pick(rng, EN_INTEND[form])} fix the {{thing2}}{when}",
+                f"{helper} {word(rng, 'en', 'adverb')} repaired the {{thing2}}",
+                f"{helper} took the {{thing2}} to {word(rng, 'en', 'shop')}{when}",
+            ),
+        )
     values = {"thing": thing, "thing2": thing}
     text = en_join(rng, first, dep, past=past, dated=True)
     return en_linked("broken_repair", text, values, [("thing", "thing2")])
@@ -671,6 +831,12 @@ def en_lost(rng: Random) -> Sentence:
     """What was lost decides what is finally found."""
     who = pick(rng, EN_WHO)
     where = pick(rng, EN_WHERE_LOST)
+    w = partial(word, rng, "en")
+    if composed(rng):
+        where = pick(
+            rng,
+            (f"at {w('place')}", f"in the {w('room')}", f"on the {w('transport')}"),
+        )
     first = pick(
         rng,
         (
@@ -681,7 +847,19 @@ def en_lost(rng: Random) -> Sentence:
             f"{who.poss} {{thing}} was missing",
             f"{{who}} lost {who.poss} new {{thing}} {where}",
         ),
-    ) + asides(
+    )
+    if composed(rng):
+        first = pick(
+            rng,
+            (
+                f"{{who}} dropped {who.poss} {{thing}} {where}",
+                f"{{who}} forgot {who.poss} {{thing}} {where} {w('time')}",
+                f"{{who}} looked for {who.poss} {{thing}} {w('duration')}",
+                f"{who.poss} {w('adj')} {{thing}} disappeared {w('time')}",
+                f"{{who}} put {who.poss} {{thing}} somewhere {where} and forgot it",
+            ),
+        )
+    first += asides(
         rng,
         (
             f"and {who.pron} looked for it everywhere",
@@ -693,16 +871,38 @@ def en_lost(rng: Random) -> Sentence:
     )
     spot = pick(rng, EN_SPOTS)
     finder = pick(rng, (*EN_FINDERS, who.pron, who.pron))
+    if composed(rng):
+        spot = pick(
+            rng,
+            (
+                f"under the {w('furniture')}",
+                f"in the {w('room')}",
+                f"at {w('place')}",
+                f"next to the {w('object')}",
+                f"behind the {w('object')}",
+            ),
+        )
+        finder = pick(rng, (f"my {w('rel')}", w("name"), who.pron))
     dep = pick(
         rng,
         (
-            f"{pick(rng, EN_LATER)}{finder} found the {{thing2}} {spot}",
+            f"{en_later(rng)}{finder} found the {{thing2}} {spot}",
             f"{finder} finally found the {{thing2}} {spot}",
             f"{finder} found the {{thing2}}",
             f"after an hour {finder} found the {{thing2}} {spot}",
             f"{finder} gave the {{thing2}} back",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"{en_later(rng)}{finder} saw the {{thing2}} {spot}",
+                f"{finder} brought the {{thing2}} back {w('time')}",
+                f"{en_later(rng)}{finder} found the {{thing2}} {spot}",
+                f"{finder} {w('adverb')} found the {{thing2}}",
+            ),
+        )
     thing = pick(rng, EN_LOST)
     values = {"who": who.subj, "thing": thing, "thing2": thing}
     text = en_join(rng, first, dep, ("and", "but", "and", "so"), ("when", "after"), False)
@@ -725,6 +925,8 @@ def en_weather(rng: Random) -> Sentence:
     weather = form.split()[-1] if form.split()[0] in ("very", "so") else form.split()[0]
     how = form.replace(weather, "{weather}")
     when = pick(rng, ("", " today", " this morning", " this afternoon", " outside", " in the city"))
+    if composed(rng):
+        when = f" {pick(rng, ('in', 'near'))} {word(rng, 'en', pick(rng, ('city', 'place')))}"
     first = pick(
         rng,
         (
@@ -749,6 +951,16 @@ def en_weather(rng: Random) -> Sentence:
             "it is a good idea to {verb} your {item}",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"when you go to {word(rng, 'en', 'place')}, remember to {{verb}} your {{item}}",
+                f"{en_later(rng)}everybody should {{verb}} their {{item}}",
+                "you will need to {verb} your {item}",
+                f"{word(rng, 'en', 'name')}, please {{verb}} your {{item}}",
+            ),
+        )
     values = {"weather": weather, "verb": verb, "item": item}
     text = en_join(rng, first, dep, ("so",), past=False)
     return en_linked("weather_item", text, values, [("weather", "verb"), ("weather", "item")])
@@ -781,6 +993,18 @@ def en_state(rng: Random) -> Sentence:
     rest = pick(rng, rests).format(poss=who.poss)
     very = pick(rng, ("very", "so", "really", "terribly"))
     after = pick(rng, EN_AFTER)
+    if composed(rng):
+        w = partial(word, rng, "en")
+        after = pick(
+            rng,
+            (
+                f"after playing {w('sport')}",
+                f"after going {w('go')}",
+                f"after a day at {w('place')}",
+                f"after the trip to {w('city')}",
+                f"after {w('hobby')} {w('duration')}",
+            ),
+        )
     first = pick(
         rng,
         (
@@ -802,9 +1026,19 @@ def en_state(rng: Random) -> Sentence:
             f"back at home {pron} quickly {{act}} {rest}",
             f"{pron} {{act}} {rest} before dinner",
             f"{pron} {{act}} {rest} first",
-            f"{pick(rng, EN_LATER)}{pron} {{act}} {rest}",
+            f"{en_later(rng)}{pron} {{act}} {rest}",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"{en_later(rng)}{pron} {{act}} {rest}",
+                f"{pron} went to the {word(rng, 'en', 'room')} and {{act}} {rest}",
+                f"as soon as {pron} got home, {pron} {{act}} {rest}",
+                f"{pron} {word(rng, 'en', 'adverb')} {{act}} {rest}",
+            ),
+        )
     values = {"who": who.subj, "state": state, "act": act}
     text = en_join(rng, first, dep, reverse=False)
     return en_linked("state_action", text, values, [("state", "act")])
@@ -839,7 +1073,18 @@ def en_city(rng: Random) -> Sentence:
             f"my {rel} moved to {{city}} last year",
             f"my {rel} works in {{city}}",
         ),
-    ) + asides(
+    )
+    if composed(rng):
+        lives = ("has lived in", "studies in", "has a small flat in", "was born in", "teaches in")
+        first = pick(
+            rng,
+            (
+                f"my {rel} {pick(rng, lives)} {{city}}",
+                f"my {rel}, who {word(rng, 'en', 'present_do')}, lives in {{city}}",
+                f"my {rel} moved to {{city}} {word(rng, 'en', 'ago')}",
+            ),
+        )
+    first += asides(
         rng,
         (
             f"and {pron} loves cooking",
@@ -863,6 +1108,23 @@ def en_city(rng: Random) -> Sentence:
             f"we {pick(rng, EN_INTEND['p'])} {will} to {{city2}}",
         ),
     )
+    if composed(rng):
+        w = partial(word, rng, "en")
+        when = pick(
+            rng,
+            (f"every {w('season')}", f"during {w('festival')}", f"in {w('month')}", w("future")),
+        )
+        dep = pick(
+            rng,
+            (
+                f"{when} we {we} to {{city2}}",
+                f"{when} we will visit {{city2}}",
+                f"{when} my {pick(rng, ('parents', 'brother', 'sister'))} and I {we} to {{city2}}",
+                f"we {pick(rng, EN_INTEND['p'])} visit {{city2}} {when}",
+                f"{when} we {pick(rng, ('always', 'usually', 'often'))} {we} to {{city2}}",
+                f"{when} we will travel by {w('transport')} to {{city2}}",
+            ),
+        )
     city = pick(rng, EN_CITIES)
     values = {"city": city, "city2": city}
     text = en_join(rng, first, dep, past=False)
@@ -895,7 +1157,10 @@ def en_relative(rng: Random) -> Sentence:
             "my {rel} came back from Beijing yesterday",
             "my {rel} was at home all day",
         ),
-    ) + asides(rng, banned=EN_BANNED["relative"])
+    )
+    if composed(rng):
+        first = f"my {{rel}} {en_deed(rng, EN_BANNED['relative'])} {word(rng, 'en', 'time')}"
+    first += asides(rng, banned=EN_BANNED["relative"])
     did = pick(
         rng,
         (
@@ -911,10 +1176,12 @@ def en_relative(rng: Random) -> Sentence:
         rng,
         (
             f"{{pron}} {did}",
-            f"{pick(rng, EN_LATER)}{{pron}} {did}",
+            f"{en_later(rng)}{{pron}} {did}",
             f"in the evening {{pron}} {did}",
         ),
     )
+    if composed(rng):
+        dep = f"{en_later(rng)}{{pron}} {en_deed(rng, EN_BANNED['relative'])}"
     values = {"rel": rel, "pron": pron}
     text = en_join(rng, first, dep, ("and", "and", "but", "so"), (), False, dated=True)
     return en_linked("relative_pronoun", text, values, [("rel", "pron")])
@@ -1444,6 +1711,48 @@ def zh_join(
     return f"{start}{first}，{conn}{second}。"
 
 
+def zh_later(rng: Random) -> str:
+    """An adverbial before a later clause's subject, or nothing: from ZH_LATER, or composed from
+    the everyday lexicon (as en_later)."""
+    if not composed(rng):
+        return pick(rng, ZH_LATER)
+    w = partial(word, rng, "zh")
+    return pick(
+        rng,
+        (
+            w("time"),
+            f"{pick(rng, ('吃完早饭', '吃完午饭', '吃完晚饭'))}以后",
+            f"在{w('place')}",
+            f"{w('festival')}的时候",
+            w("day"),
+            f"{w('hour')}的时候",
+            f"在{w('room')}里",
+            f"过了{w('duration')}",
+            w("ago"),
+        ),
+    )
+
+
+def zh_soon(rng: Random) -> str:
+    """An adverbial before a planned action, or nothing."""
+    if not composed(rng):
+        return pick(rng, ZH_SOON)
+    w = partial(word, rng, "zh")
+    return pick(rng, (w("future"), f"{w('festival')}以前", w("day"), f"下个{pick(rng, '月 星期')}"))
+
+
+def zh_deed(rng: Random, banned: frozenset[str]) -> str:
+    """A past-tense verb phrase from the everyday lexicon without any of the `banned` words."""
+    w = partial(word, rng, "zh")
+    while True:
+        deed = pick(
+            rng,
+            (w("did_thing"), w("activity"), f"去了{w('place')}", f"{w('vt')}了{w('object')}"),
+        )
+        if not any(banned_word in deed for banned_word in banned):
+            return deed
+
+
 ZH_LATE_FOR = (
     ("上学", "老师"),
     ("上学", "老师"),
@@ -1463,6 +1772,10 @@ def zh_late(rng: Random) -> Sentence:
     who, whom = pick(rng, ZH_WHO)
     event, boss = pick(rng, ZH_LATE_FOR)
     when = pick(rng, ("", "昨天", "昨天", "今天", "今天早上", "星期一", "上周", "前天", "又一次"))
+    if composed(rng):
+        when = pick(rng, (word(rng, "zh", "time"), word(rng, "zh", "day")))
+    if boss == "老师" and composed(rng):
+        event = f"上{word(rng, 'zh', 'subject')}课"
     first = pick(
         rng,
         (
@@ -1473,7 +1786,18 @@ def zh_late(rng: Random) -> Sentence:
             f"{{who}}{when}起晚了，{event}迟到了",
             f"{{who}}{when}{event}的时候迟到了",
         ),
-    ) + zh_asides(
+    )
+    if composed(rng):
+        first = pick(
+            rng,
+            (
+                f"{{who}}{when}没有按时{event}",
+                f"{{who}}{when}{event}的时候来晚了",
+                f"{{who}}{when}坐错了{word(rng, 'zh', 'local')}，{event}迟到了",
+                f"{{who}}{word(rng, 'zh', 'ago')}{event}迟到了",
+            ),
+        )
+    first += zh_asides(
         rng,
         ("因为地铁出了问题", "因为找不到鞋子", "跑得满头大汗", "因为忘了带书包"),
         banned=ZH_BANNED["people"],
@@ -1483,7 +1807,7 @@ def zh_late(rng: Random) -> Sentence:
         rng,
         (
             f"{boss}{verb}了{{whom}}",
-            f"{pick(rng, ZH_LATER)}{boss}{verb}了{{whom}}",
+            f"{zh_later(rng)}{boss}{verb}了{{whom}}",
             f"{boss}在大家面前{verb}了{{whom}}",
             f"{boss}狠狠地{verb}了{{whom}}",
             f"{boss}一点也不高兴，{verb}了{{whom}}",
@@ -1491,6 +1815,15 @@ def zh_late(rng: Random) -> Sentence:
             f"{boss}把{{whom}}{verb}了一顿",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"{zh_later(rng)}{boss}{pick(rng, ('很生气', '有点生气', '看了看表'))}，{verb}了{{whom}}",
+                f"{boss}{word(rng, 'zh', 'adverb')}{verb}了{{whom}}",
+                f"{zh_later(rng)}{boss}在{word(rng, 'zh', 'place')}{verb}了{{whom}}",
+            ),
+        )
     values = {"who": who, "whom": whom}
     return linked("late_criticised", zh_join(rng, first, dep), values, [("who", "whom")])
 
@@ -1499,10 +1832,15 @@ def zh_praise(rng: Random) -> Sentence:
     """Who did well decides who is praised."""
     who, whom = pick(rng, ZH_WHO)
     exam = pick(rng, ("这次考试", "期末考试", "数学考试", "英语考试", "历史考试", "音乐考试"))
+    if composed(rng):
+        exam = f"{word(rng, 'zh', 'subject')}考试"
     did = pick(
         rng, ("考了第一名", "考了一百分", "考得很好", "得了满分", "拿了第一名", "全都答对了")
     )
-    first = f"{{who}}{exam}{did}" + zh_asides(
+    first = f"{{who}}{exam}{did}"
+    if composed(rng):
+        first = f"{{who}}{word(rng, 'zh', 'time')}{zh_deed(rng, ZH_BANNED['people'])}"
+    first += zh_asides(
         rng, ("一道题也没有错", "大家都很吃惊", "这可不容易"), banned=ZH_BANNED["people"]
     )
     verb = pick(rng, ("表扬", "表扬", "表扬", "夸奖"))
@@ -1510,7 +1848,7 @@ def zh_praise(rng: Random) -> Sentence:
         rng,
         (
             f"老师{verb}了{{whom}}",
-            f"{pick(rng, ZH_LATER)}老师{verb}了{{whom}}",
+            f"{zh_later(rng)}老师{verb}了{{whom}}",
             f"老师在全班面前{verb}了{{whom}}",
             f"老师很高兴，{verb}了{{whom}}",
             f"老师笑着{verb}了{{whom}}",
@@ -1567,6 +1905,19 @@ ZH_BROKEN_ASIDES = (
 
 def zh_broken_clause(rng: Random, own: str) -> str:
     """'{own}的{thing}坏了' in one of several forms; {thing} stays a field."""
+    if composed(rng):
+        w = partial(word, rng, "zh")
+        broken = pick(rng, ("出了问题", "出毛病了", "用不了了", "不工作了", "怎么也打不开了"))
+        return pick(
+            rng,
+            (
+                f"{own}的{{thing}}{w('time')}{pick(rng, ZH_BROKEN)}",
+                f"{own}{w('room')}里的{{thing}}{broken}",
+                f"{own}的{{thing}}{broken}",
+                f"{own}的{{thing}}用了{w('number')}年，{broken}",
+                f"{own}{w('ago')}买的{{thing}}{pick(rng, ZH_BROKEN)}",
+            ),
+        )
     return pick(
         rng,
         (
@@ -1588,18 +1939,30 @@ def zh_broken_buy(rng: Random) -> Sentence:
     )
     plan = pick(rng, ("打算", "打算", "想", "准备", "决定", "只好", "要", "得", "计划"))
     buy = pick(rng, ("买",) * 8 + ("换", "去商店买", "在网上买"))
-    soon = pick(rng, ZH_SOON)
+    soon = zh_soon(rng)
     dep = pick(
         rng,
         (
             f"{subj}{soon}{plan}{buy}{{measure}}新{{thing2}}",
             f"{subj}{soon}{plan}{buy}{{measure}}新{{thing2}}",
             f"{soon}{subj}{plan}{buy}{{measure}}新{{thing2}}",
-            f"{subj}{pick(rng, ZH_LATER)}买了{{measure}}新{{thing2}}",
+            f"{subj}{zh_later(rng)}买了{{measure}}新{{thing2}}",
             f"{pick(rng, ('爸爸', '妈妈', '叔叔'))}{soon}给{subj}买了{{measure}}新{{thing2}}",
             f"{subj}需要{{measure}}新{{thing2}}",
         ),
     )
+    if composed(rng):
+        shop = word(rng, "zh", "shop")
+        dep = pick(
+            rng,
+            (
+                f"{subj}{soon}{plan}去{shop}买{{measure}}新{{thing2}}",
+                f"{subj}{word(rng, 'zh', 'time')}在{shop}买了{{measure}}新{{thing2}}",
+                f"{word(rng, 'zh', 'rel')}{soon}要给{subj}买{{measure}}新{{thing2}}",
+                f"{subj}{plan}攒钱买{{measure}}新{{thing2}}",
+                f"{zh_later(rng)}{subj}{plan}{buy}{{measure}}新{{thing2}}",
+            ),
+        )
     values = {"thing": thing, "thing2": thing, "measure": measure}
     return linked(
         "broken_buy",
@@ -1618,6 +1981,9 @@ def zh_repair(rng: Random) -> Sentence:
     )
     helper = pick(rng, ("爸爸", "妈妈", "叔叔", "哥哥", "师傅", "爷爷", "邻居", "我"))
     when = pick(rng, ("", "", "周末", "昨天", "下午", "很快", "晚上", "第二天"))
+    if composed(rng):
+        helper = pick(rng, (word(rng, "zh", "rel"), word(rng, "zh", "name")))
+        when = zh_later(rng)
     dep = pick(
         rng,
         (
@@ -1626,9 +1992,19 @@ def zh_repair(rng: Random) -> Sentence:
             f"{helper}{when}修好了{{thing2}}",
             f"{helper}{when}把{{thing2}}送到修理店去了",
             f"{helper}打算{when}把{{thing2}}修好",
-            f"{pick(rng, ZH_LATER)}{helper}修好了{{thing2}}",
+            f"{zh_later(rng)}{helper}修好了{{thing2}}",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"{helper}{when}{pick(rng, ('检查了一下', '看了看', '修了修'))}{{thing2}}",
+                f"{helper}{when}把{{thing2}}拿到{word(rng, 'zh', 'shop')}去修",
+                f"{helper}{word(rng, 'zh', 'adverb')}修好了{{thing2}}",
+                f"{helper}{when}给{obj}修{{thing2}}",
+            ),
+        )
     values = {"thing": thing, "thing2": thing}
     return linked("broken_repair", zh_join(rng, first, dep), values, [("thing", "thing2")])
 
@@ -1643,6 +2019,9 @@ def zh_lost(rng: Random) -> Sentence:
     where = pick(
         rng, ("公交车上", "学校里", "公园里", "火车站", "机场", "商店里", "电影院", "回家的路上")
     )
+    w = partial(word, rng, "zh")
+    if composed(rng):
+        where = pick(rng, (w("place"), f"{w('room')}里", f"{w('transport')}上"))
     first = pick(
         rng,
         (
@@ -1652,21 +2031,49 @@ def zh_lost(rng: Random) -> Sentence:
             f"{own}把{{thing}}丢在{where}了",
             f"{own}找不到{{thing}}了",
         ),
-    ) + zh_asides(rng, ("找了很久", "大家都帮着找", f"{subj}很难过"), banned=ZH_BANNED["objects"])
+    )
+    if composed(rng):
+        first = pick(
+            rng,
+            (
+                f"{own}{w('time')}在{where}把{{thing}}弄丢了",
+                f"{own}{w('time')}把{{thing}}忘在{where}了",
+                f"{own}找{{thing}}找了{w('duration')}",
+                f"{own}的{{thing}}{w('time')}突然不见了",
+            ),
+        )
+    first += zh_asides(
+        rng, ("找了很久", "大家都帮着找", f"{subj}很难过"), banned=ZH_BANNED["objects"]
+    )
     spot = pick(
         rng, ("沙发下面", "门后面", "床底下", "汽车里", "抽屉里", "花园里", "桌子上", "厨房里")
     )
     finder = pick(rng, (subj, subj, "妈妈", "老师", "邻居", "同学", "爸爸"))
+    if composed(rng):
+        spot = pick(
+            rng, (f"{w('furniture')}下面", f"{w('room')}里", w("place"), f"{w('object')}旁边")
+        )
+        finder = pick(rng, (w("rel"), w("name"), subj))
     dep = pick(
         rng,
         (
             f"最后在{spot}找到了{{thing2}}",
             f"{finder}在{spot}找到了{{thing2}}",
-            f"{pick(rng, ZH_LATER)}{finder}找到了{{thing2}}",
+            f"{zh_later(rng)}{finder}找到了{{thing2}}",
             f"{finder}把{{thing2}}还给了{subj}",
             f"{subj}{pick(rng, ('找了很久', '找了一个小时', '找了一下午'))}，在{spot}找到了{{thing2}}",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"{w('time')}{finder}在{spot}看到了{{thing2}}",
+                f"{finder}{w('time')}把{{thing2}}送了回来",
+                f"{finder}{w('ago')}在{spot}找到了{{thing2}}",
+                f"{finder}{w('adverb')}找到了{{thing2}}",
+            ),
+        )
     values = {"thing": thing, "thing2": thing}
     text = zh_join(rng, first, dep, ("", "", "后来", "不过"), reverse=False)
     return linked("lost_found", text, values, [("thing", "thing2")])
@@ -1685,6 +2092,8 @@ def zh_weather(rng: Random) -> Sentence:
     """The weather decides what to take or wear: 今天外面下着大雨，出门记得带雨伞。"""
     forms, weather, verb, item = pick(rng, ZH_WEATHER)
     when = pick(rng, ("", "今天", "今天早上", "下午", "现在"))
+    if composed(rng):
+        when = f"{word(rng, 'zh', pick(rng, ('city', 'place')))}{pick(rng, ('今天', '这几天', '现在'))}"
     first = f"{when}{pick(rng, forms).format(w='{weather}')}" + zh_asides(
         rng,
         ("路上没有什么人", "公交车也来晚了", "跟往常一样"),
@@ -1700,6 +2109,16 @@ def zh_weather(rng: Random) -> Sentence:
             f"大家{remember}{{verb}}{{item}}",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"去{word(rng, 'zh', 'place')}的时候{remember}{{verb}}上{{item}}",
+                f"{word(rng, 'zh', 'name')}，出门{remember}{{verb}}{{item}}",
+                f"{word(rng, 'zh', 'future')}出门的时候{remember}{{verb}}{{item}}",
+                f"你{remember}{{verb}}上你的{{item}}",
+            ),
+        )
     values = {"weather": weather, "verb": verb, "item": item}
     return linked(
         "weather_item",
@@ -1733,6 +2152,17 @@ def zh_state(rng: Random) -> Sentence:
     state, act, rests = pick(rng, ZH_STATES)
     who, pron = pick(rng, ZH_WHO)
     after = pick(rng, ZH_AFTER)
+    if composed(rng):
+        w = partial(word, rng, "zh")
+        after = pick(
+            rng,
+            (
+                f"打完{w('ball')}",
+                f"{w('go')}回来",
+                f"在{w('place')}待了{w('duration')}",
+                "逛了一天街",
+            ),
+        )
     very = pick(rng, ("非常", "特别", "很", "太"))
     first = pick(
         rng,
@@ -1751,9 +2181,19 @@ def zh_state(rng: Random) -> Sentence:
             f"{pron}一到家就{{act}}{rest}",
             f"回家以后{pron}先{{act}}{rest}",
             f"{pron}{{act}}{rest}",
-            f"{pick(rng, ZH_LATER)}{pron}{{act}}{rest}",
+            f"{zh_later(rng)}{pron}{{act}}{rest}",
         ),
     )
+    if composed(rng):
+        dep = pick(
+            rng,
+            (
+                f"{zh_later(rng)}{pron}{{act}}{rest}",
+                f"{pron}回到家，马上{{act}}{rest}",
+                f"{pron}{word(rng, 'zh', 'adverb')}{{act}}{rest}",
+                f"{pron}走进{word(rng, 'zh', 'room')}，{{act}}{rest}",
+            ),
+        )
     values = {"who": who, "state": state, "act": act}
     return linked("state_action", zh_join(rng, first, dep), values, [("state", "act")])
 
@@ -1785,7 +2225,17 @@ def zh_city(rng: Random) -> Sentence:
             f"我的{rel}在{{city}}工作",
             f"我{rel}家在{{city}}",
         ),
-    ) + zh_asides(
+    )
+    if composed(rng):
+        first = pick(
+            rng,
+            (
+                f"我的{rel}{word(rng, 'zh', 'years')}就搬到了{{city}}",
+                f"我{rel}一直在{{city}}{pick(rng, ('教书', '上班', '生活', '开小店'))}",
+                f"我的{rel}{word(rng, 'zh', 'often')}{word(rng, 'zh', 'present_do')}，住在{{city}}",
+            ),
+        )
+    first += zh_asides(
         rng,
         (f"{pron}养了两条狗", f"{pron}很喜欢做饭", f"{pron}常常给我们打电话"),
         banned=ZH_BANNED["city"],
@@ -1801,6 +2251,18 @@ def zh_city(rng: Random) -> Sentence:
             f"{when}我们全家{by}去{{city2}}",
         ),
     )
+    if composed(rng):
+        w = partial(word, rng, "zh")
+        when = pick(rng, (f"{w('festival')}的时候", f"每年{w('season')}", w("future"), w("month")))
+        dep = pick(
+            rng,
+            (
+                f"{when}我们坐{w('transport')}去{{city2}}",
+                f"{when}我们全家去{{city2}}看{pron}",
+                f"我们打算{when}去{{city2}}",
+                f"{when}我和{pick(rng, ('爸爸', '妈妈', '哥哥', '姐姐'))}{by}去{{city2}}",
+            ),
+        )
     values = {"city": city, "city2": city}
     return linked("city_travel", zh_join(rng, first, dep), values, [("city", "city2")])
 
@@ -1846,10 +2308,13 @@ def zh_relative(rng: Random) -> Sentence:
             "很早就睡了",
         ),
     )
+    if composed(rng):
+        came = f"{word(rng, 'zh', 'time')}{zh_deed(rng, ZH_BANNED['relative'])}"
+        did = zh_deed(rng, ZH_BANNED["relative"])
     first = f"我的{{rel}}{came}" + zh_asides(
         rng, ("坐了很久的火车", "带着一个大包"), banned=ZH_BANNED["relative"]
     )
-    dep = pick(rng, (f"{{pron}}{did}", f"{pick(rng, ZH_LATER)}{{pron}}{did}", f"晚上{{pron}}{did}"))
+    dep = pick(rng, (f"{{pron}}{did}", f"{zh_later(rng)}{{pron}}{did}", f"晚上{{pron}}{did}"))
     values = {"rel": rel, "pron": pron}
     text = zh_join(rng, first, dep, ("",), reverse=False)
     return linked("relative_pronoun", text, values, [("rel", "pron")])
