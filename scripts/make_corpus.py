@@ -86,6 +86,14 @@ def word(rng: Random, lang: str, slot: str) -> str:
     return pick(rng, options(LEXICON[lang][slot]))
 
 
+def own_or_composed(rng: Random, own, lang: str, forms) -> str:
+    """One phrase of the family's own list `own`, or (a COMPOSED share) one of `forms(w)`, the
+    phrases built with w(slot), a filler of the everyday lexicon of `lang`."""
+    if not composed(rng):
+        return pick(rng, own)
+    return pick(rng, forms(partial(word, rng, lang)))
+
+
 def fill(template: str, values: dict[str, str]) -> tuple[str, dict[str, tuple[int, int]]]:
     """Replace {name} fields by values; return the text and each field's character span."""
     parts: list[str] = []
@@ -360,12 +368,11 @@ def en_linked(family: str, text: str, values: dict[str, str], links) -> Sentence
 def en_later(rng: Random) -> str:
     """An adverbial before a later clause's subject (with its space), or nothing: from EN_LATER,
     or composed from the everyday lexicon's times, meals, rooms and places."""
-    if not composed(rng):
-        return pick(rng, EN_LATER)
-    w = partial(word, rng, "en")
-    return pick(
+    return own_or_composed(
         rng,
-        (
+        EN_LATER,
+        "en",
+        lambda w: (
             f"{w('time')} ",
             f"after {w('meal')} ",
             f"before {w('meal')} ",
@@ -384,12 +391,11 @@ def en_later(rng: Random) -> str:
 
 def en_soon(rng: Random) -> str:
     """An adverbial before a planned action (with its space), or nothing."""
-    if not composed(rng):
-        return pick(rng, EN_SOON)
-    w = partial(word, rng, "en")
-    return pick(
+    return own_or_composed(
         rng,
-        (
+        EN_SOON,
+        "en",
+        lambda w: (
             f"{w('future')} ",
             f"after {w('meal')} ",
             f"on {w('day')} ",
@@ -1714,12 +1720,11 @@ def zh_join(
 def zh_later(rng: Random) -> str:
     """An adverbial before a later clause's subject, or nothing: from ZH_LATER, or composed from
     the everyday lexicon (as en_later)."""
-    if not composed(rng):
-        return pick(rng, ZH_LATER)
-    w = partial(word, rng, "zh")
-    return pick(
+    return own_or_composed(
         rng,
-        (
+        ZH_LATER,
+        "zh",
+        lambda w: (
             w("time"),
             f"{pick(rng, ('吃完早饭', '吃完午饭', '吃完晚饭'))}以后",
             f"在{w('place')}",
@@ -1735,10 +1740,12 @@ def zh_later(rng: Random) -> str:
 
 def zh_soon(rng: Random) -> str:
     """An adverbial before a planned action, or nothing."""
-    if not composed(rng):
-        return pick(rng, ZH_SOON)
-    w = partial(word, rng, "zh")
-    return pick(rng, (w("future"), f"{w('festival')}以前", w("day"), f"下个{pick(rng, '月 星期')}"))
+    return own_or_composed(
+        rng,
+        ZH_SOON,
+        "zh",
+        lambda w: (w("future"), f"{w('festival')}以前", w("day"), f"下个{pick(rng, '月 星期')}"),
+    )
 
 
 def zh_deed(rng: Random, banned: frozenset[str]) -> str:
