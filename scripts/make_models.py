@@ -113,10 +113,10 @@ CHECK_P = 0.5
 # The output weights tied to the input's during training (V = U1ᵀ, one matrix updated by the sum
 # of both gradients; Press & Wolf 2017), so that a state holding the cue's column scores the cue
 # itself (2026-12-04, all 90 per language, seed 0): en 11.1 %, zh 17.8 %, in-distribution
-# long-range 36.4 % / 64.1 %, held-out perplexity 3.32 / 3.32, English phone check failed. Half
-# the families are a copy of the cue (bike … a new bike), but the pronouns change form (he → him)
-# and the tied matrix has to serve both ends: far worse, not adopted (an experiment script, not
-# an engine option).
+# long-range 36.4 % / 64.1 %, held-out perplexity 3.32 / 3.32, English phone check failed. Four
+# of the nine families copy the cue (bike … a new bike), but the pronouns change form (he → him),
+# which a matrix serving both ends probably cannot follow: far worse, not adopted (tried in an
+# experiment script, not an engine option).
 # The development set after every epoch (2026-12-04, this recipe, retrained on another machine:
 # see the head of docs/models.md): en seeds 0 / 1 40.0 / 35.6 % after 10 epochs, 53.3 / 43.3 %
 # after 30, mean of epochs 11-30 45.7 / 39.8 % and of 31-46 (of a 60-epoch run, stopped there)
